@@ -1,0 +1,232 @@
+"""The assessment model: plain, immutable data that every renderer reads and none changes.
+
+Built by ``dana.assess`` from the indicator table and ``dana.stats``; consumed by
+``dana.render``. Renderers never compute statistics: every number, limit, comparison
+category, trend label and sentence a reader sees is already here, as data.
+
+Structure::
+
+    Assessment
+      area, comparators, period, title, generated
+      sections: [Section]            # mirrors the seeds' chapters, may nest
+          figures:  [Figure]         # one indicator for the area, with its judgement
+          findings: [Finding]        # editable sentences, each pointing at figures
+          charts:   [Chart]          # chart spec + tidy data behind it + alt text
+          tables:   [Table]          # tidy tables for display (already suppressed)
+          subsections: [Section]
+      recommendations: [Recommendation]
+      data_gaps: [DataGap]
+      provenance: [ProvenanceEntry]  # one per figure shown
+      attributions: [str]            # licence statements (OGL v3.0 etc.)
+      disclosure: str                # the suppression rule applied, in words
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+Comparison = Literal[
+    "better", "similar", "worse", "higher", "lower", "not_compared"
+]
+ChartKind = Literal["trend", "compare_bar", "spine", "funnel", "pyramid"]
+Timescale = Literal["short", "medium", "long"]
+Population = Literal["cyp", "adult", "both"]
+OutcomeArea = Literal["USE", "CRIME", "HARM", "SUPPLY", "TREATMENT", "RECOVERY"]
+
+OUTCOME_AREA_NAMES: dict[str, str] = {
+    "USE": "Reducing drug use",
+    "CRIME": "Reducing drug-related crime",
+    "HARM": "Reducing drug-related deaths and harm",
+    "SUPPLY": "Reducing drug supply",
+    "TREATMENT": "Increasing engagement in treatment",
+    "RECOVERY": "Improving recovery outcomes",
+}
+TIMESCALE_NAMES: dict[str, str] = {
+    "short": "Short term (under 6 months)",
+    "medium": "Medium term (1-2 years)",
+    "long": "Long term (3+ years)",
+}
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    area_type: str  # "utla", "region", "england", ...
+    region_code: str = ""
+    region_name: str = ""
+
+
+@dataclass(frozen=True)
+class BenchmarkResult:
+    """The area's figure compared with one benchmark (England, region, neighbours' mean...)."""
+
+    benchmark_code: str
+    benchmark_name: str
+    benchmark_value: float | None
+    comparison: Comparison
+    confidence: float  # the level the comparison used, e.g. 0.95
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator for the assessed area, with everything needed to state and judge it."""
+
+    indicator_id: str
+    name: str
+    section: str
+    period: str
+    value: float | None  # None when suppressed or missing
+    lower: float | None
+    upper: float | None
+    confidence: float  # level of lower/upper, e.g. 0.95
+    count: float | None
+    denominator: float | None
+    unit: str  # "%", "per 100,000", ...
+    value_type: str
+    polarity: str
+    benchmarks: tuple[BenchmarkResult, ...] = ()
+    trend: str = "Cannot be calculated"  # Fingertips recent-trend label
+    rank: int | None = None  # 1 = lowest value among area + neighbours
+    rank_of: int | None = None
+    suppressed: bool = False
+    value_note: str = ""
+    source: str = ""
+    retrieved: str = ""
+    method: str = ""  # e.g. "Directly standardised rate, Dobson limits (ESP2013)"
+    display_value: str = ""  # formatted value, e.g. "705.2" or "*" when suppressed
+
+    def benchmark(self, code_or_name: str) -> BenchmarkResult | None:
+        for b in self.benchmarks:
+            if code_or_name in (b.benchmark_code, b.benchmark_name):
+                return b
+        return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A sentence in words, generated from figures and editable in every output."""
+
+    id: str
+    text: str
+    indicator_ids: tuple[str, ...] = ()
+    kind: str = "statement"  # "comparison", "trend", "unmet_need", "engagement", ...
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart spec: the renderer draws ``data``; it never recomputes anything.
+
+    ``data`` is a tidy frame whose columns depend on ``kind``:
+
+    - trend: period, period_sort, value, lower, upper, [benchmark_value]
+    - compare_bar: area_name, value, lower, upper, comparison, is_subject
+    - spine: indicator_id, name, value, benchmark_value, worst, q25, q75, best, comparison
+    - funnel: area_name, denominator, value, is_subject, plus funnel limit columns
+      (x, lower_95, upper_95, lower_99_8, upper_99_8, centre) in ``extra['limits']``
+    - pyramid: age, sex, population (and optional comparator_share)
+    """
+
+    id: str
+    kind: ChartKind
+    title: str
+    alt_text: str
+    data: pd.DataFrame
+    unit: str = ""
+    notes: str = ""
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    title: str
+    data: pd.DataFrame  # display-ready (already suppressed and formatted where needed)
+    notes: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    summary: str = ""
+    figures: tuple[Figure, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    tables: tuple[Table, ...] = ()
+    subsections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    number: int
+    title: str
+    key_finding: str
+    impact: str
+    description: str
+    timescale: Timescale
+    population: Population
+    outcome_areas: tuple[OutcomeArea, ...]
+    gap_statement: str = ""
+    theme: str = ""
+    finding_ids: tuple[str, ...] = ()
+    indicator_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataGap:
+    indicator_id: str
+    name: str
+    section: str
+    reason: Literal["no_data", "suppressed", "out_of_date", "missing_for_comparators", "not_supplied"]
+    detail: str
+
+
+@dataclass(frozen=True)
+class ProvenanceEntry:
+    indicator_id: str
+    name: str
+    period: str
+    source: str
+    retrieved: str
+    method: str
+    confidence: float
+    licence: str = "Open Government Licence v3.0"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    title: str
+    area: Area
+    comparators: tuple[Area, ...]
+    period: str
+    generated: str  # ISO date
+    sections: tuple[Section, ...]
+    recommendations: tuple[Recommendation, ...] = ()
+    data_gaps: tuple[DataGap, ...] = ()
+    provenance: tuple[ProvenanceEntry, ...] = ()
+    attributions: tuple[str, ...] = ()
+    disclosure: str = ""
+    synthetic: bool = False  # True when any figure comes from the synthetic generator
+    introduction: str = ""
+
+    def all_sections(self):
+        """Every section, depth first."""
+
+        def walk(sections):
+            for s in sections:
+                yield s
+                yield from walk(s.subsections)
+
+        return list(walk(self.sections))
+
+    def all_figures(self):
+        return [f for s in self.all_sections() for f in s.figures]
+
+    def all_findings(self):
+        return [f for s in self.all_sections() for f in s.findings]

@@ -1,0 +1,3 @@
+"""`dana fetch` and `dana data list/show` (owned by the data layer)."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""`dana report` and the built-in examples (owned by the assessment layer)."""
+
+COMMANDS: list = []

@@ -1,0 +1,261 @@
+"""The central data contract: the tidy indicator table.
+
+Every source (Fingertips API, official publications, local exports, the embedded
+default) produces this shape, and everything downstream (statistics, assessment,
+renderers) consumes it. One row per indicator x area x period x sex x age x category.
+
+Columns (see docs/ARCHITECTURE.md for the prose version):
+
+============== ======== ===============================================================
+column         dtype    meaning
+============== ======== ===============================================================
+indicator_id   str      catalogue key, e.g. "92432" (Fingertips ID) or "local:police_drug_offences"
+indicator_name str      human name of the indicator
+area_code      str      GSS code (E92000001 England, E12... region, E06/E08/E09/E10 UTLA, E07 district)
+area_name      str      area name as published
+area_type      str      one of AREA_TYPES
+parent_code    str      code of the parent area ("" for England)
+period         str      period label as published: "2021/22", "2017 - 19", "2020"
+period_sort    int      sortable period key: start year * 10000 (Fingertips convention, 20210000)
+sex            str      "Persons", "Male" or "Female"
+age            str      age label, e.g. "All ages", "18+ yrs", "<18 yrs", "15-24 yrs"
+category_type  str      "" unless the row is a breakdown (e.g. "Ethnic groups")
+category       str      "" unless the row is a breakdown (e.g. "White British")
+count          float    numerator (may be non-integer for estimates; NaN if unknown)
+denominator    float    denominator or population (NaN if unknown)
+value          float    published or computed value (NaN if suppressed/missing)
+lower_95       float    95% lower confidence limit
+upper_95       float    95% upper confidence limit
+lower_99_8     float    99.8% lower confidence limit
+upper_99_8     float    99.8% upper confidence limit
+value_note     str      e.g. "Value suppressed: count < 10", "" when none
+polarity       str      one of POLARITIES
+value_type     str      one of VALUE_TYPES
+multiplier     float    100 for %, 100000 for per 100,000, 1 for counts/scores
+unit           str      display unit: "%", "per 100,000", "count", "score"
+source         str      where the row came from, e.g. "OHID Fingertips API"
+retrieved      str      ISO date the source was retrieved or published
+============== ======== ===============================================================
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+AREA_TYPES = ("england", "region", "utla", "ltla", "other")
+POLARITIES = ("low_is_good", "high_is_good", "no_judgement")
+VALUE_TYPES = (
+    "proportion",
+    "crude_rate",
+    "dsr",
+    "isr",
+    "ratio",
+    "count",
+    "mean",
+    "score",
+)
+
+STRING_COLUMNS = (
+    "indicator_id",
+    "indicator_name",
+    "area_code",
+    "area_name",
+    "area_type",
+    "parent_code",
+    "period",
+    "sex",
+    "age",
+    "category_type",
+    "category",
+    "value_note",
+    "polarity",
+    "value_type",
+    "unit",
+    "source",
+    "retrieved",
+)
+FLOAT_COLUMNS = (
+    "count",
+    "denominator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_99_8",
+    "upper_99_8",
+    "multiplier",
+)
+#: Column order of the indicator table.
+COLUMNS = (
+    "indicator_id",
+    "indicator_name",
+    "area_code",
+    "area_name",
+    "area_type",
+    "parent_code",
+    "period",
+    "period_sort",
+    "sex",
+    "age",
+    "category_type",
+    "category",
+    "count",
+    "denominator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_99_8",
+    "upper_99_8",
+    "value_note",
+    "polarity",
+    "value_type",
+    "multiplier",
+    "unit",
+    "source",
+    "retrieved",
+)
+#: The columns that identify a row.
+KEY = ("indicator_id", "area_code", "period", "sex", "age", "category_type", "category")
+
+#: Defaults filled in by :func:`empty_like_columns` / :func:`coerce` for optional columns.
+DEFAULTS: dict[str, object] = {
+    "indicator_name": "",
+    "area_name": "",
+    "area_type": "other",
+    "parent_code": "",
+    "sex": "Persons",
+    "age": "All ages",
+    "category_type": "",
+    "category": "",
+    "value_note": "",
+    "polarity": "no_judgement",
+    "unit": "",
+    "source": "",
+    "retrieved": "",
+}
+
+_GSS = r"^[EWSNK]\d{8}$"
+
+
+class IndicatorTableError(ValueError):
+    """The indicator table broke its contract; the message says which rows and why."""
+
+
+def _schema() -> pa.DataFrameSchema:
+    nonneg = pa.Check.ge(0)
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "indicator_name": pa.Column(str),
+            "area_code": pa.Column(str, pa.Check.str_matches(_GSS)),
+            "area_name": pa.Column(str),
+            "area_type": pa.Column(str, pa.Check.isin(AREA_TYPES)),
+            "parent_code": pa.Column(str),
+            "period": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "period_sort": pa.Column("int64"),
+            "sex": pa.Column(str, pa.Check.isin(("Persons", "Male", "Female"))),
+            "age": pa.Column(str),
+            "category_type": pa.Column(str),
+            "category": pa.Column(str),
+            "count": pa.Column(float, nonneg, nullable=True),
+            "denominator": pa.Column(float, nonneg, nullable=True),
+            "value": pa.Column(float, nullable=True),
+            "lower_95": pa.Column(float, nullable=True),
+            "upper_95": pa.Column(float, nullable=True),
+            "lower_99_8": pa.Column(float, nullable=True),
+            "upper_99_8": pa.Column(float, nullable=True),
+            "value_note": pa.Column(str),
+            "polarity": pa.Column(str, pa.Check.isin(POLARITIES)),
+            "value_type": pa.Column(str, pa.Check.isin(VALUE_TYPES)),
+            "multiplier": pa.Column(float, pa.Check.gt(0)),
+            "unit": pa.Column(str),
+            "source": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "retrieved": pa.Column(str),
+        },
+        checks=[
+            pa.Check(
+                lambda df: ~(df["count"] > df["denominator"]) | ~df["value_type"].eq("proportion"),
+                error="count above denominator for a proportion",
+            ),
+            pa.Check(
+                lambda df: ~(df["lower_95"] > df["upper_95"]),
+                error="lower_95 above upper_95",
+            ),
+        ],
+        strict=True,
+        ordered=True,
+        unique=list(KEY),
+        coerce=False,
+    )
+
+
+SCHEMA = _schema()
+
+
+def coerce(frame: pd.DataFrame) -> pd.DataFrame:
+    """Put a frame into the contract's column order and dtypes, filling optional defaults.
+
+    Missing numeric columns become NaN; missing optional text columns take
+    :data:`DEFAULTS`. Required columns without a default (indicator_id, area_code,
+    period, period_sort, value_type, multiplier, source) must be present.
+    """
+    out = frame.copy()
+    required = [c for c in COLUMNS if c not in DEFAULTS and c not in FLOAT_COLUMNS]
+    required = [c for c in required if c != "multiplier"] + ["multiplier"]
+    missing = [c for c in required if c not in out.columns]
+    if missing:
+        raise IndicatorTableError(f"indicator table is missing required column(s): {missing}")
+    extra = [c for c in out.columns if c not in COLUMNS]
+    if extra:
+        raise IndicatorTableError(f"indicator table has unknown column(s): {extra}")
+    for col, default in DEFAULTS.items():
+        if col not in out.columns:
+            out[col] = default
+    for col in FLOAT_COLUMNS:
+        if col not in out.columns:
+            out[col] = float("nan")
+        out[col] = pd.to_numeric(out[col], errors="raise").astype(float)
+    for col in STRING_COLUMNS:
+        out[col] = out[col].fillna("").astype(str)
+    out["period_sort"] = pd.to_numeric(out["period_sort"], errors="raise").astype("int64")
+    return out.loc[:, list(COLUMNS)].reset_index(drop=True)
+
+
+def validate(frame: pd.DataFrame, *, where: str = "indicator table") -> pd.DataFrame:
+    """Validate a frame against the contract and return it; raise naming rows and columns.
+
+    ``where`` names the entry point (file, source) so an error says where it came from.
+    """
+    try:
+        return SCHEMA.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        lines = []
+        for _, case in cases.head(20).iterrows():
+            row = case.get("index")
+            lines.append(
+                f"  row {row}: column {case.get('column')!r} failed {case.get('check')!r}"
+                f" (value {case.get('failure_case')!r})"
+            )
+        more = "" if len(cases) <= 20 else f"\n  ... and {len(cases) - 20} more"
+        raise IndicatorTableError(
+            f"{where}: {len(cases)} problem(s) with the indicator table:\n"
+            + "\n".join(lines)
+            + more
+        ) from None
+
+
+def empty() -> pd.DataFrame:
+    """An empty indicator table with the right columns and dtypes."""
+    frame = pd.DataFrame({c: pd.Series(dtype=float) for c in FLOAT_COLUMNS})
+    for c in STRING_COLUMNS:
+        frame[c] = pd.Series(dtype=str)
+    frame["period_sort"] = pd.Series(dtype="int64")
+    return frame.loc[:, list(COLUMNS)]
+
+
+def concat(frames: list[pd.DataFrame], *, where: str = "combined indicator table") -> pd.DataFrame:
+    """Stack indicator tables and validate the result (duplicate keys are an error)."""
+    if not frames:
+        return empty()
+    return validate(pd.concat(frames, ignore_index=True), where=where)
