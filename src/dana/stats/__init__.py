@@ -1,0 +1,34 @@
+"""Public-health statistics, following the OHID Fingertips conventions.
+
+One family of methods per module; formulas, references and edge rules are in each
+function's docstring. Every method accepts scalars, numpy arrays or a DataFrame
+(optionally grouped) and returns a tidy pandas DataFrame with a ``value`` column and,
+for each confidence level asked for, ``lower_<level>`` / ``upper_<level>`` columns
+(``lower_95``, ``upper_99_8``...). No function here does I/O.
+"""
+
+from dana.stats._common import StatsInputError
+from dana.stats.compare import compare
+from dana.stats.dsr import dsr
+from dana.stats.funnels import funnel_limits
+from dana.stats.isr import isr, smr
+from dana.stats.means import mean, quantiles
+from dana.stats.proportions import proportion
+from dana.stats.rates import rate
+from dana.stats.suppress import suppress
+from dana.stats.trend import trend
+
+__all__ = [
+    "StatsInputError",
+    "compare",
+    "dsr",
+    "funnel_limits",
+    "isr",
+    "mean",
+    "proportion",
+    "quantiles",
+    "rate",
+    "smr",
+    "suppress",
+    "trend",
+]

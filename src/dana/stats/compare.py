@@ -1,0 +1,251 @@
+"""Benchmark comparison, the Fingertips way: "better / similar / worse than England".
+
+:func:`compare` labels each area against a benchmark (usually England) by whether the
+area's confidence interval excludes the benchmark's *point value*, or places it in a
+quintile of its comparator group.
+
+References
+----------
+- OHID Fingertips Public Health Technical Guidance; FingertipsNext
+  ``BenchmarkComparisonEngine.cs`` (the rule and the outcome vocabulary) and
+  ``BenchmarkComparisonMethod.cs`` (CIOverlappingReferenceValue95 / 998, Quintiles).
+- PHE "RAG rating indicator values" technical guide (July 2017).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dana.stats._common import StatsInputError, confidence_levels, limit_columns
+from dana.stats._frame import check, raw_column, resolve
+
+#: Polarity vocabulary shared with the indicator table (:data:`dana.table.POLARITIES`).
+POLARITIES = ("low_is_good", "high_is_good", "no_judgement")
+METHODS = ("confidence_interval", "quintiles")
+NOT_COMPARED = "not_compared"
+
+_CI_LABELS = {
+    # (polarity, direction): label; direction -1 = lower than benchmark, +1 = higher
+    ("low_is_good", -1): "better",
+    ("low_is_good", 1): "worse",
+    ("high_is_good", -1): "worse",
+    ("high_is_good", 1): "better",
+    ("no_judgement", -1): "lower",
+    ("no_judgement", 1): "higher",
+}
+_QUINTILE_LABELS = {
+    "no_judgement": ("lowest", "low", "middle", "high", "highest"),
+    "low_is_good": ("best", "better", "middle", "worse", "worst"),
+    "high_is_good": ("worst", "worse", "middle", "better", "best"),
+}
+_MIN_FOR_QUINTILES = 5
+
+
+def compare(
+    value=None,
+    lower=None,
+    upper=None,
+    benchmark=None,
+    *,
+    data=None,
+    by=None,
+    polarity="no_judgement",
+    confidence: float = 0.95,
+    method: str = "confidence_interval",
+) -> pd.DataFrame:
+    """Compare each area with a benchmark (Fingertips rule) or rank it into quintiles.
+
+    Parameters
+    ----------
+    value, lower, upper, benchmark:
+        Scalars, arrays or column names of ``data=``. With ``data=`` the defaults are the
+        indicator-table columns ``"value"`` and the limits of ``confidence``
+        (``"lower_95"``/``"upper_95"``, ``"lower_99_8"``/``"upper_99_8"``).
+        ``benchmark`` is the comparator's point value (e.g. England's), per row or one
+        number; it is not used by the quintile method.
+    polarity:
+        ``"low_is_good"``, ``"high_is_good"`` or ``"no_judgement"``, or the name of a
+        column of ``data`` holding one of these per row (the indicator table's
+        ``polarity`` column).
+    confidence:
+        The level of the intervals being compared, usually 0.95 or 0.998; it is
+        recorded in the output and picks the default limit columns.
+    method:
+        ``"confidence_interval"`` (default) or ``"quintiles"``.
+    by:
+        Quintiles only: column(s) defining the comparator groups ranked separately
+        (e.g. ``["indicator_id", "period"]``). Without it all rows are ranked together.
+
+    Returns
+    -------
+    DataFrame
+        One row per input row, in input order (the data's columns first), with
+        ``value``, ``benchmark``, ``comparison``, ``method`` and ``confidence`` (NaN for
+        quintiles).
+
+    Rule (confidence_interval)
+    --------------------------
+    ::
+
+        upper < benchmark  -> lower   (low_is_good: better, high_is_good: worse)
+        lower > benchmark  -> higher  (low_is_good: worse,  high_is_good: better)
+        otherwise          -> similar
+
+    The area's interval is compared with the benchmark's point value, never with the
+    benchmark's own interval. A missing value, limit or benchmark (e.g. a suppressed
+    value) gives ``not_compared``. An interval touching the benchmark is "similar".
+
+    Rule (quintiles)
+    ----------------
+    Within each comparator group, areas with a value are sorted ascending; the area at
+    0-based position ``i`` of ``n`` is in quintile ``floor(5 i / n) + 1``, and tied
+    values all take the quintile of the first of them. Quintiles 1..5 are labelled
+    lowest/low/middle/high/highest, or with a polarity best..worst (low_is_good) /
+    worst..best (high_is_good). Groups with fewer than 5 values are ``not_compared``.
+
+    Errors
+    ------
+    :class:`StatsInputError` for an unknown polarity or method, or a row whose lower
+    limit exceeds its upper limit (naming the row).
+    """
+    if method not in METHODS:
+        raise StatsInputError(f"compare: method must be one of {METHODS}, not {method!r}")
+    (level,) = confidence_levels(confidence)
+    frame = data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
+    if frame is not None:
+        default_lower, default_upper = limit_columns(level)
+        value = "value" if value is None else value
+        if method == "confidence_interval":
+            lower = default_lower if lower is None else lower
+            upper = default_upper if upper is None else upper
+    if value is None:
+        raise StatsInputError("compare: value= is needed")
+    if method == "confidence_interval" and (lower is None or upper is None):
+        raise StatsInputError("compare: lower= and upper= (the confidence limits) are needed")
+    if method == "confidence_interval" and benchmark is None:
+        raise StatsInputError("compare: benchmark= (the comparator's value) is needed")
+
+    inputs = {"value": value}
+    if method == "confidence_interval":
+        inputs.update(lower=lower, upper=upper, benchmark=benchmark)
+    res = resolve_allowing_missing(frame, None, **inputs)
+    size = len(res)
+    polarities = _polarities(frame, polarity, size)
+
+    if method == "confidence_interval":
+        lo, hi, bench = res["lower"], res["upper"], res["benchmark"]
+        check(res, lo > hi, "compare: lower limit is greater than upper limit")
+        direction = np.where(hi < bench, -1, np.where(lo > bench, 1, 0))
+        labels = np.full(size, "similar", dtype=object)
+        for (pol, sign), label in _CI_LABELS.items():
+            labels[(polarities == pol) & (direction == sign)] = label
+        missing = np.isnan(res["value"]) | np.isnan(lo) | np.isnan(hi) | np.isnan(bench)
+        labels[missing] = NOT_COMPARED
+        bench_out, level_out = bench, np.full(size, level)
+    else:
+        labels = _quintile_labels(frame, by, res["value"], polarities)
+        bench_out = np.full(size, np.nan)
+        level_out = np.full(size, np.nan)
+
+    body = {
+        "value": res["value"],
+        "benchmark": bench_out,
+        "comparison": pd.array(labels, dtype="str"),
+        "method": pd.array(np.full(size, method, dtype=object), dtype="str"),
+        "confidence": level_out,
+    }
+    result = pd.DataFrame(body)
+    if frame is not None:
+        carried = frame.reset_index(drop=True).drop(columns=[c for c in body if c in frame.columns])
+        result = pd.concat([carried, result], axis=1)
+    return result
+
+
+def _polarities(frame, polarity, size: int) -> np.ndarray:
+    """One polarity per row, from a vocabulary word or a column of ``data``."""
+    if isinstance(polarity, str) and polarity in POLARITIES:
+        return np.full(size, polarity, dtype=object)
+    if isinstance(polarity, str) and (frame is None or polarity not in frame.columns):
+        raise StatsInputError(
+            f"compare: polarity={polarity!r} is neither one of {POLARITIES} nor a column of data"
+        )
+    column = raw_column(frame, polarity, "polarity", size).astype(object).to_numpy()
+    bad = ~np.isin(column, POLARITIES)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise StatsInputError(
+            f"compare: polarity {column[row]!r} at row {row} is not one of {POLARITIES}"
+        )
+    return column
+
+
+def _quintile_labels(frame, by, values: np.ndarray, polarities: np.ndarray) -> np.ndarray:
+    size = len(values)
+    if by is None:
+        codes = np.zeros(size, dtype=int)
+    else:
+        if frame is None:
+            raise StatsInputError("compare: by= names columns, so data= is needed")
+        keys = [by] if isinstance(by, str) else list(by)
+        missing_cols = [k for k in keys if k not in frame.columns]
+        if missing_cols:
+            raise StatsInputError(f"compare: by= column(s) {missing_cols} not found in data")
+        key_frame = frame[keys].reset_index(drop=True)
+        if key_frame.isna().any(axis=None):
+            row = int(np.flatnonzero(key_frame.isna().any(axis=1).to_numpy())[0])
+            raise StatsInputError(f"compare: by= key is missing at row {row}")
+        codes = key_frame.groupby(keys, sort=True).ngroup().to_numpy()
+    present = ~np.isnan(values)
+    ranked = pd.DataFrame({"group": codes[present], "value": values[present]})
+    grouped = ranked.groupby("group")["value"]
+    # position of the first of any tied values, 0-based ("min" rank - 1)
+    position = grouped.rank(method="min").to_numpy() - 1
+    n = grouped.transform("size").to_numpy()
+    quintile = np.floor(5 * position / n).astype(int)  # 0..4
+    labels = np.full(size, NOT_COMPARED, dtype=object)
+    enough = n >= _MIN_FOR_QUINTILES
+    rows = np.flatnonzero(present)
+    for pol, names in _QUINTILE_LABELS.items():
+        chosen = enough & (polarities[rows] == pol)
+        labels[rows[chosen]] = np.asarray(names, dtype=object)[quintile[chosen]]
+    return labels
+
+
+def resolve_allowing_missing(data, by, /, *, pool_ungrouped: bool = False, **inputs):
+    """:func:`dana.stats._frame.resolve`, but missing (NaN/None) inputs stay NaN.
+
+    Comparison and trend treat a missing value as "cannot be compared/calculated"
+    rather than as bad input. Missing entries are filled with 0 for resolving (so
+    non-numeric text is still an error naming its row) and set back to NaN afterwards.
+    """
+    frame = data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
+    size = len(frame) if frame is not None else None
+    if size is None:
+        lengths = [
+            len(v)
+            for v in inputs.values()
+            if v is not None and not isinstance(v, str) and np.ndim(v) > 0
+        ]
+        size = max(lengths, default=1)
+    filled, missing = {}, {}
+    for name, item in inputs.items():
+        if item is None:
+            continue
+        if isinstance(item, str) or np.ndim(item) > 0:
+            if not isinstance(item, str) and len(item) != size:
+                filled[name] = item  # resolve reports the length mismatch
+                continue
+            series = raw_column(frame, item, name, size)
+            mask = series.isna().to_numpy()
+            filled[name] = series.astype(object).where(~mask, 0).to_numpy()
+            missing[name] = mask
+        elif pd.isna(item):
+            filled[name] = 0.0
+            missing[name] = np.ones(size, dtype=bool)
+        else:
+            filled[name] = item
+    resolved = resolve(data, by, pool_ungrouped=pool_ungrouped, **filled)
+    for name, mask in missing.items():
+        resolved.values[name] = np.where(mask, np.nan, resolved.values[name])
+    return resolved

@@ -1,0 +1,399 @@
+"""Funnel-plot control limits for proportions, rates and ratios (Spiegelhalter 2005).
+
+:func:`funnel_limits` returns either the limit curves over a range of denominators (for
+drawing the funnel) or, for each area, its value, the limits at its own denominator and
+which side of them it falls ("High (0.025)", "Low (0.001)"...), as PHEindicatormethods
+does.
+
+References
+----------
+- Spiegelhalter DJ (2005) Funnel plots for comparing institutional performance.
+  *Statistics in Medicine* 24:1185-1202.
+- PHEindicatormethods ``R/Funnels.R`` and ``R/utils.R`` (``sigma_adjustment``,
+  ``poisson_funnel``, ``assign_funnel_significance``); Fingertips technical guidance
+  "Funnel plots" (June 2017).
+- Manktelow BN & Seaton SE (2012) PLoS One 7:e45723 (interpolating discrete limits).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import special as _special
+
+from dana.stats._common import (
+    StatsInputError,
+    confidence_levels,
+    limit_columns,
+    poisson_limits,
+    z_value,
+)
+from dana.stats._frame import check, fail, resolve
+
+STATISTICS = ("proportion", "rate", "ratio")
+_DEFAULT_MULTIPLIER = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
+_BISECTION_STEPS = 80
+_NOT_SIGNIFICANT = "Not significant"
+
+
+def funnel_limits(
+    statistic: str,
+    numerator=None,
+    denominator=None,
+    *,
+    data=None,
+    by=None,
+    value=None,
+    target: float | None = None,
+    multiplier: float | None = None,
+    confidence=(0.95, 0.998),
+    denominators=None,
+    n_points: int | None = None,
+    overdispersion: bool = False,
+) -> pd.DataFrame:
+    """Funnel-plot control limits, for plotting or for classifying areas.
+
+    Parameters
+    ----------
+    statistic:
+        ``"proportion"`` (numerator x out of denominator N), ``"rate"`` (events O per
+        population n) or ``"ratio"`` (observed O over expected E, e.g. an SMR).
+    numerator, denominator:
+        Counts: scalars, arrays or column names of ``data=``. For a rate given as a
+        value (e.g. a DSR), pass ``value=`` and ``numerator=`` and omit the denominator:
+        it is derived as ``multiplier * O / value`` (the PHE "derived denominator").
+    by:
+        Key column(s): one funnel (one centre line) per group, e.g. per indicator.
+    target:
+        The centre line, on the output scale (e.g. 25 for 25% with multiplier 100).
+        Default: the pooled value ``sum(x) / sum(N) * multiplier`` of the areas given
+        (proportions, rates), or ``1 * multiplier`` for ratios.
+    multiplier:
+        100 (percent) for proportions, 100,000 for rates and 1 for ratios by default.
+    confidence:
+        One level or several; default 95% and 99.8% (PHE's 2 and 3 sigma limits,
+        tails of 0.025 and 0.001).
+    denominators, n_points:
+        Give either to get the limit *curves*: one row per denominator (for ratios, the
+        expected count E) with ``denominator``, ``value`` (the centre line) and limit
+        columns. ``n_points`` spaces points geometrically from the smallest to 1.1 x the
+        largest denominator in the data. Without them, one row per area is returned.
+    overdispersion:
+        Spiegelhalter's (2005, s.4) multiplicative over-dispersion adjustment: z-scores
+        ``z_i = (y_i - centre) / sqrt(V_i)`` are winsorised at their 10th and 90th
+        percentiles, ``phi = mean(z_w^2)``, and when ``phi > 1`` every limit's distance
+        from the centre is multiplied by ``sqrt(phi)``. Areas are then classified by
+        their value against the adjusted limits. Needs area data.
+
+    Returns
+    -------
+    DataFrame
+        Per area (data columns first): ``numerator``, ``denominator``, ``value``,
+        ``centre``, ``lower_<level>``/``upper_<level>`` at the area's own denominator,
+        ``significance`` ("High (0.001)", "High (0.025)", "Low (0.025)", "Low (0.001)"
+        or "Not significant", from the widest level the area is beyond) and ``outlier``
+        ("high", "low" or "none": beyond the limits of the *highest* confidence level
+        asked for), plus ``phi`` when ``overdispersion=True``.
+
+    Formulas
+    --------
+    Proportions (PHE ``sigma_adjustment``), with a = centre / multiplier and z the
+    two-sided normal quantile of the level::
+
+        first = a (N/z^2 + 1);   last = 1/z^2 + 1/N
+        adj   = sqrt((-8 a (N/z^2 + 1))^2 - 64 (1/z^2 + 1/N) a (N (a (N/z^2 + 2) - 1) + z^2 (a - 1)))
+        lower, upper = (first -/+ adj/8) / last / N * multiplier
+
+    This simplifies algebraically to ``a -/+ z sqrt(a (1 - a) / N)``, which is what is
+    computed: the values whose Wilson score interval just reaches ``a``, so an area is
+    outside the limits exactly when its Wilson interval excludes the centre. Limits are
+    clamped to [0, multiplier] (PHEindicatormethods clamps to 0-100 whatever the
+    multiplier, which is wrong per 1,000).
+
+    Rates and ratios: under the null the count is Poisson with mean
+    ``E = denominator * centre / multiplier``. The upper limit is the count U with
+    ``P(X >= U | E) = alpha/2`` and the lower the count L with ``P(X <= L | E) = alpha/2``,
+    the Poisson tails made continuous through the incomplete gamma function
+    (``gammainc(U, E) = alpha/2``, ``gammaincc(L + 1, E) = alpha/2``), solved by
+    bisection. This is the same as PHE's bisection on exact Poisson tail
+    probabilities, and equivalently U is the count whose exact chi-square lower
+    confidence limit ``chi2_inv(alpha/2; 2U)/2`` equals E, and L the count whose exact
+    upper limit ``chi2_inv(1 - alpha/2; 2L + 2)/2`` equals E. Limits on the output scale
+    are ``U / denominator * multiplier``; L is 0 when E < -ln(alpha/2) (3.689 at 95%).
+
+    Edge rules
+    ----------
+    Areas are classified as Fingertips does: proportions by value against the limits
+    (identical to the Wilson rule above); rates and ratios by the area's own Poisson
+    limits (exact below 10 events, Byar's at 10 or more, see
+    :func:`dana.stats._common.poisson_limits`) against the centre, so a count of 10+
+    lying within 0.2% of a limit may fall either side. Denominators must be > 0 and
+    counts >= 0 (proportions: x <= N); errors name the offending row or group.
+    """
+    if statistic not in STATISTICS:
+        raise StatsInputError(
+            f"funnel_limits: statistic must be one of {STATISTICS}, not {statistic!r}"
+        )
+    levels = confidence_levels(confidence)
+    multiplier = _DEFAULT_MULTIPLIER[statistic] if multiplier is None else float(multiplier)
+    if not multiplier > 0:
+        raise StatsInputError(f"funnel_limits: multiplier must be positive, got {multiplier}")
+    curve = denominators is not None or n_points is not None
+    has_areas = numerator is not None or denominator is not None or value is not None
+    if curve and denominators is not None and n_points is not None:
+        raise StatsInputError("funnel_limits: give denominators= or n_points=, not both")
+    if not has_areas:
+        if not curve:
+            raise StatsInputError(
+                "funnel_limits: give area data (numerator and denominator) or, for the limit "
+                "curves alone, target= and denominators="
+            )
+        if target is None and statistic != "ratio":
+            raise StatsInputError(
+                "funnel_limits: without area data, target= (the centre) is needed"
+            )
+        if denominators is None:
+            raise StatsInputError(
+                "funnel_limits: n_points= needs area data to span; give denominators="
+            )
+        if overdispersion:
+            raise StatsInputError(
+                "funnel_limits: overdispersion=True needs area data to estimate phi"
+            )
+        centre = np.array([_default_target(statistic, target, multiplier)])
+        return _curves(statistic, centre, None, np.ones(1), levels, multiplier, denominators, None)
+
+    areas = _areas(statistic, numerator, denominator, value, data, by, target, multiplier)
+    phi = _phi(statistic, areas, multiplier) if overdispersion else np.ones(areas["n_groups"])
+    if curve:
+        keys = areas["keys"] if areas["grouped"] else None
+        return _curves(
+            statistic,
+            areas["centre"],
+            keys,
+            phi,
+            levels,
+            multiplier,
+            denominators,
+            n_points,
+            areas["denominator"],
+            areas["codes"],
+        )
+    return _classify(statistic, areas, phi, levels, multiplier, data, overdispersion)
+
+
+def _default_target(statistic: str, target, multiplier: float) -> float:
+    if target is not None:
+        return float(target)
+    if statistic == "ratio":
+        return multiplier
+    raise StatsInputError("funnel_limits: target= is needed")
+
+
+def _areas(statistic, numerator, denominator, value, data, by, target, multiplier) -> dict:
+    """Resolve and validate the area inputs; derive denominators; compute the centre(s)."""
+    if numerator is None:
+        raise StatsInputError("funnel_limits: numerator= (the counts) is needed for area data")
+    if denominator is None and (value is None or statistic == "proportion"):
+        raise StatsInputError(
+            "funnel_limits: denominator= is needed (rates may give value= instead, "
+            "from which the denominator is derived)"
+        )
+    res = resolve(data, by, numerator=numerator, denominator=denominator, value=value)
+    x = res["numerator"]
+    check(res, x < 0, f"funnel_limits: numerator is negative ({statistic})")
+    if denominator is None:
+        v = res["value"]
+        check(res, v <= 0, "funnel_limits: value must be > 0 to derive a denominator")
+        check(res, x == 0, "funnel_limits: numerator 0 cannot derive a denominator from value")
+        n = multiplier * x / v
+    else:
+        n = res["denominator"]
+        check(res, n <= 0, "funnel_limits: denominator must be greater than zero")
+    if statistic == "proportion":
+        check(res, x > n, "funnel_limits: numerator is greater than denominator")
+
+    groups = res.groups
+    codes = groups.codes if groups.grouped else np.zeros(len(x), dtype=int)
+    n_groups = groups.count if groups.grouped else 1
+    if target is not None:
+        centre = np.full(n_groups, float(target))
+    elif statistic == "ratio":
+        centre = np.full(n_groups, multiplier)
+    else:
+        sum_x = np.bincount(codes, weights=x, minlength=n_groups)
+        sum_n = np.bincount(codes, weights=n, minlength=n_groups)
+        centre = sum_x / sum_n * multiplier
+    if statistic == "proportion":
+        bad = (centre <= 0) | (centre >= multiplier)
+        problem = (
+            "funnel_limits: the centre proportion must lie strictly between 0 and the "
+            "multiplier (all zeros or all events give no funnel)"
+        )
+    else:
+        bad = centre <= 0
+        problem = "funnel_limits: the centre rate must be greater than zero"
+    if groups.grouped:
+        fail(groups, bad, problem)
+    elif bad.any():
+        raise StatsInputError(f"{problem}: all rows (centre {centre[0]:g})")
+    return {
+        "numerator": x,
+        "denominator": n,
+        "value": x / n * multiplier,
+        "codes": codes,
+        "n_groups": n_groups,
+        "centre": centre,
+        "grouped": groups.grouped,
+        "keys": groups.keys,
+        "groups": groups,
+    }
+
+
+def _limits(statistic, centre, n, level, multiplier, phi):
+    """Lower and upper limits on the output scale at denominators ``n``."""
+    z = z_value(level)
+    if statistic == "proportion":
+        a = centre / multiplier
+        half = z * np.sqrt(a * (1 - a) / n)
+        lower, upper = (a - half) * multiplier, (a + half) * multiplier
+    else:
+        expected = n * centre / multiplier
+        low_count, high_count = _poisson_funnel_counts(expected, 1 - level)
+        lower, upper = low_count / n * multiplier, high_count / n * multiplier
+    lower = centre - np.sqrt(phi) * (centre - lower)
+    upper = centre + np.sqrt(phi) * (upper - centre)
+    if statistic == "proportion":
+        return np.clip(lower, 0, multiplier), np.clip(upper, 0, multiplier)
+    return np.maximum(lower, 0.0), upper
+
+
+def _poisson_funnel_counts(expected, alpha):
+    """Counts (L, U) with P(X <= L | E) = alpha/2 and P(X >= U | E) = alpha/2, X ~ Poisson(E).
+
+    Continuous in the count through the regularised incomplete gamma function, solved by
+    vectorised bisection (80 halvings of a bracket of width < 1e8 give < 1e-15 relative).
+    """
+    e = np.asarray(expected, dtype=float)
+    tail = alpha / 2
+    spread = 10 * np.sqrt(e) + 40
+    # upper: gammainc(U, E) falls from 1 to 0 as U grows; root in (0, E + spread]
+    lo, hi = np.zeros_like(e), e + spread
+    for _ in range(_BISECTION_STEPS):
+        mid = (lo + hi) / 2
+        above = _special.gammainc(np.maximum(mid, 1e-300), e) > tail
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    upper = (lo + hi) / 2
+    # lower: gammaincc(L + 1, E) rises from exp(-E) (L = 0) as L grows; root in [0, E]
+    lo, hi = np.zeros_like(e), np.maximum(e, 1.0)
+    for _ in range(_BISECTION_STEPS):
+        mid = (lo + hi) / 2
+        below = _special.gammaincc(mid + 1, e) < tail
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    lower = np.where(np.exp(-e) >= tail, 0.0, (lo + hi) / 2)
+    return lower, upper
+
+
+def _curves(
+    statistic,
+    centre,
+    keys,
+    phi,
+    levels,
+    multiplier,
+    denominators,
+    n_points,
+    area_denominators=None,
+    codes=None,
+) -> pd.DataFrame:
+    """Limit curves: one row per (group, denominator)."""
+    if denominators is not None:
+        grid = np.asarray(denominators, dtype=float).ravel()
+        if grid.size == 0 or not np.isfinite(grid).all() or (grid <= 0).any():
+            raise StatsInputError(
+                "funnel_limits: denominators= must be finite and greater than zero"
+            )
+        grids = [grid] * len(centre)
+    else:
+        if int(n_points) < 2:
+            raise StatsInputError("funnel_limits: n_points= must be at least 2")
+        grids = []
+        for group in range(len(centre)):
+            # one small geometric grid per funnel (groups are few: indicators, periods)
+            dens = area_denominators[codes == group]
+            grids.append(np.geomspace(dens.min(), 1.1 * dens.max(), int(n_points)))
+    group_of = np.repeat(np.arange(len(centre)), [len(g) for g in grids])
+    n = np.concatenate(grids)
+    body = {"denominator": n, "value": centre[group_of]}
+    for level in levels:
+        lower, upper = _limits(statistic, centre[group_of], n, level, multiplier, phi[group_of])
+        lo_name, hi_name = limit_columns(level)
+        body[lo_name], body[hi_name] = lower, upper
+    result = pd.DataFrame(body)
+    if keys is not None:
+        result = pd.concat([keys.iloc[group_of].reset_index(drop=True), result], axis=1)
+    return result
+
+
+def _phi(statistic, areas, multiplier):
+    """Spiegelhalter's winsorised multiplicative over-dispersion factor, per funnel (>= 1)."""
+    codes, n_groups = areas["codes"], areas["n_groups"]
+    centre = areas["centre"][codes]
+    n = areas["denominator"]
+    if statistic == "proportion":
+        variance = (centre / multiplier) * (1 - centre / multiplier) * multiplier**2 / n
+    else:
+        variance = centre * multiplier / n  # Var(O) = E, so Var(O/n * m) = centre * m / n
+    z = (areas["value"] - centre) / np.sqrt(variance)
+    frame = pd.DataFrame({"group": codes, "z": z})
+    bounds = frame.groupby("group")["z"].quantile([0.1, 0.9]).unstack()
+    low = bounds[0.1].to_numpy()[codes]
+    high = bounds[0.9].to_numpy()[codes]
+    winsorised = np.clip(z, low, high)
+    sizes = np.bincount(codes, minlength=n_groups)
+    phi = np.bincount(codes, weights=winsorised**2, minlength=n_groups) / sizes
+    return np.maximum(phi, 1.0)
+
+
+def _tail_label(level: float) -> str:
+    return f"{(1 - level) / 2:.6g}"
+
+
+def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -> pd.DataFrame:
+    codes = areas["codes"]
+    centre = areas["centre"][codes]
+    n, x, value = areas["denominator"], areas["numerator"], areas["value"]
+    phi_rows = phi[codes]
+    body = {"numerator": x, "denominator": n, "value": value, "centre": centre}
+    size = len(value)
+    significance = np.full(size, _NOT_SIGNIFICANT, dtype=object)
+    outlier = np.full(size, "none", dtype=object)
+    # widest level last so it overwrites narrower labels
+    for level in sorted(levels):
+        lower, upper = _limits(statistic, centre, n, level, multiplier, phi_rows)
+        lo_name, hi_name = limit_columns(level)
+        body[lo_name], body[hi_name] = lower, upper
+        if statistic == "proportion" or overdispersion:
+            high, low = value > upper, value < lower
+        else:
+            count_low, count_high = poisson_limits(x, level)
+            high = count_low / n * multiplier > centre
+            low = count_high / n * multiplier < centre
+        tail = _tail_label(level)
+        significance = np.where(
+            high, f"High ({tail})", np.where(low, f"Low ({tail})", significance)
+        )
+        if level == max(levels):
+            outlier = np.where(high, "high", np.where(low, "low", "none"))
+    body["significance"] = significance
+    body["outlier"] = outlier
+    if overdispersion:
+        body["phi"] = phi_rows
+    result = pd.DataFrame(body)
+    for column in ("significance", "outlier"):
+        result[column] = result[column].astype("str")
+    if isinstance(data, (pd.DataFrame, pd.core.groupby.DataFrameGroupBy)):
+        frame = data if isinstance(data, pd.DataFrame) else data.obj
+        carried = frame.reset_index(drop=True).drop(columns=[c for c in body if c in frame.columns])
+        result = pd.concat([carried, result], axis=1)
+    return result

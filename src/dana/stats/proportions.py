@@ -1,0 +1,78 @@
+"""Proportions with Wilson score confidence limits (Fingertips convention).
+
+API (shared by every ``dana.stats`` method): inputs are scalars, arrays, or column names
+of ``data=``; with ``by=`` (or a ``DataFrameGroupBy`` as ``data=``) the inputs are summed
+within each group and one row per group is returned; without ``by`` there is one row per
+input row (the data's own columns are carried through). ``confidence=`` takes one level
+or several, each adding ``lower_<level>``/``upper_<level>`` columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dana.stats._common import confidence_levels, wilson_limits
+from dana.stats._frame import check, check_multiplier, fail, group_sums, output, resolve
+
+
+def proportion(
+    x,
+    n,
+    *,
+    data=None,
+    by=None,
+    confidence=0.95,
+    multiplier: float = 100,
+) -> pd.DataFrame:
+    """Proportion ``x / n * multiplier`` with Wilson score limits.
+
+    Formula (Wilson 1927; Newcombe & Altman 2000; Fingertips Public Health Technical
+    Guidance, "Proportions"), with ``z`` the two-sided normal quantile::
+
+        value = x / n * multiplier
+        lower = (2x + z^2 - z sqrt(z^2 + 4x(1 - x/n))) / (2(n + z^2)) * multiplier
+        upper = (2x + z^2 + z sqrt(z^2 + 4x(1 - x/n))) / (2(n + z^2)) * multiplier
+
+    Parameters
+    ----------
+    x, n
+        Numerator (count) and denominator: scalars, arrays, or column names of ``data``.
+        Non-integer counts are accepted (e.g. modelled estimates).
+    data, by
+        Optional DataFrame (or DataFrameGroupBy) and grouping column(s); with groups,
+        ``x`` and ``n`` are summed within each group.
+    confidence
+        One level or several, as fractions: ``0.95`` or ``(0.95, 0.998)``.
+    multiplier
+        100 for a percentage (default), 1 for a fraction, 1000 per 1,000.
+
+    Returns
+    -------
+    DataFrame with [by columns | data columns], ``count``, ``denominator``, ``value``,
+    ``lower_<level>``, ``upper_<level>`` for each level, and ``method`` ("Wilson").
+
+    Edge rules: x = 0 gives value 0 and lower limit 0; x = n gives upper limit = multiplier.
+    Errors (:class:`~dana.stats.StatsInputError`, naming the group or row): negative or
+    missing x or n, x greater than n in any row, a group (or row) whose denominator is 0.
+    """
+    levels = confidence_levels(confidence)
+    multiplier = check_multiplier(multiplier)
+    res = resolve(data, by, x=x, n=n)
+    check(res, res["x"] < 0, "proportion: count x is negative")
+    check(res, res["n"] < 0, "proportion: denominator n is negative")
+    check(res, res["x"] > res["n"], "proportion: count x is greater than denominator n")
+    sums = group_sums(res, "x", "n")
+    count, denominator = sums["x"], sums["n"]
+    fail(res.groups, denominator == 0, "proportion: denominator is 0")
+    limits = []
+    for level in levels:
+        lower, upper = wilson_limits(count, denominator, level)
+        # clip tiny negative rounding at x = 0 / above 1 at x = n
+        limits.append((level, np.clip(lower, 0, 1) * multiplier, np.clip(upper, 0, 1) * multiplier))
+    return output(
+        res,
+        {"count": count, "denominator": denominator, "value": count / denominator * multiplier},
+        limits,
+        after={"method": "Wilson"},
+    )

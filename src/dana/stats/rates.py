@@ -1,0 +1,76 @@
+"""Crude rates with Poisson confidence limits (Fingertips convention).
+
+Same API as every ``dana.stats`` method (see :mod:`dana.stats.proportions`): scalars,
+arrays or column names of ``data=``; ``by=`` sums within groups; ``confidence=`` one level
+or several.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dana.stats._common import EXACT_BELOW, confidence_levels, poisson_limits
+from dana.stats._frame import check, check_multiplier, fail, group_sums, output, resolve
+
+
+def rate(
+    x,
+    n,
+    *,
+    data=None,
+    by=None,
+    confidence=0.95,
+    multiplier: float = 100_000,
+) -> pd.DataFrame:
+    """Crude rate ``O / n * multiplier`` with exact (O < 10) or Byar (O >= 10) limits.
+
+    Formula (Fingertips Public Health Technical Guidance, "Rates"; exact method from
+    Armitage & Berry; Byar's approximation from Breslow & Day 1987)::
+
+        value = O / n * multiplier
+        O < 10 (exact):  O_lower = chi2_inv(alpha/2; 2 O) / 2
+                         O_upper = chi2_inv(1 - alpha/2; 2 O + 2) / 2
+        O >= 10 (Byar):  O_lower = O (1 - 1/(9 O) - z/(3 sqrt(O)))^3
+                         O_upper = (O+1) (1 - 1/(9 (O+1)) + z/(3 sqrt(O+1)))^3
+        lower = O_lower / n * multiplier,  upper = O_upper / n * multiplier
+
+    A count of 0 gives value 0, lower limit 0 and upper limit chi2_inv(1 - alpha/2; 2)/2
+    / n * multiplier (3.689 events at 95%).
+
+    Parameters
+    ----------
+    x, n
+        Event count and population (person-years): scalars, arrays, or column names.
+    data, by, confidence
+        As for :func:`dana.stats.proportion`.
+    multiplier
+        Rate per ``multiplier`` people: 100,000 by default.
+
+    Returns
+    -------
+    DataFrame with [by columns | data columns], ``count``, ``denominator``, ``value``, the
+    limit columns, and ``method`` ("exact" below 10 events, else "Byar").
+
+    Errors (:class:`~dana.stats.StatsInputError`, naming the group or row): negative or
+    missing counts or populations; a group (or row) whose population is 0.
+    """
+    levels = confidence_levels(confidence)
+    multiplier = check_multiplier(multiplier)
+    res = resolve(data, by, x=x, n=n)
+    check(res, res["x"] < 0, "rate: count x is negative")
+    check(res, res["n"] < 0, "rate: population n is negative")
+    sums = group_sums(res, "x", "n")
+    count, population = sums["x"], sums["n"]
+    fail(res.groups, population == 0, "rate: population is 0")
+    scale = multiplier / population
+    limits = []
+    for level in levels:
+        lower, upper = poisson_limits(count, level)
+        limits.append((level, lower * scale, upper * scale))
+    return output(
+        res,
+        {"count": count, "denominator": population, "value": count * scale},
+        limits,
+        after={"method": np.where(count < EXACT_BELOW, "exact", "Byar")},
+    )

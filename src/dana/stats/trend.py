@@ -1,0 +1,5 @@
+"""Placeholder: being written."""
+
+
+def trend(*args, **kwargs):
+    raise NotImplementedError

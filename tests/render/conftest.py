@@ -1,0 +1,17 @@
+"""Fixtures shared by the renderer tests (HTML, charts, DOCX, PPTX, PDF)."""
+
+from __future__ import annotations
+
+import pytest
+from sample import build_sample_assessment
+
+from dana.assess.model import Assessment
+
+
+@pytest.fixture(scope="session")
+def sample_assessment() -> Assessment:
+    """A small hand-built assessment covering every chart kind and comparison category.
+
+    The model is frozen, so one instance is safely shared by the whole session.
+    """
+    return build_sample_assessment()
