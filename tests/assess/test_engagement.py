@@ -80,7 +80,9 @@ def test_embedded_example_reads_and_builds():
 def test_satisfied_above_responses_names_file_row_and_column(tmp_path):
     path = tmp_path / "journey.csv"
     path.write_text("area,stage,satisfied,responses\nA,referral,5,10\nA,treatment,12,10\n")
-    with pytest.raises(SourceFileError, match=r"journey.csv, row 3, column 'satisfied': satisfied \(12\)"):
+    with pytest.raises(
+        SourceFileError, match=r"journey.csv, row 3, column 'satisfied': satisfied \(12\)"
+    ):
         read_journey(path)
 
 
@@ -90,7 +92,9 @@ def test_bad_stage_and_non_numbers_are_reported(tmp_path):
     with pytest.raises(SourceFileError, match="row 2, column 'stage'"):
         read_journey(path)
     path.write_text("area,stage,satisfied,responses\nA,referral,five,10\n")
-    with pytest.raises(SourceFileError, match="row 2, column 'satisfied': 'five' is not a whole number"):
+    with pytest.raises(
+        SourceFileError, match="row 2, column 'satisfied': 'five' is not a whole number"
+    ):
         read_journey(path)
 
 

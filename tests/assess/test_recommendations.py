@@ -35,12 +35,16 @@ def test_valid_entry_becomes_a_recommendation_with_normalised_tags():
 
 
 def test_link_to_missing_indicator_is_an_error_naming_entry_and_id():
-    with pytest.raises(RecommendationError, match=r"entry 1 \(number 1\): links to indicator '92544'"):
+    with pytest.raises(
+        RecommendationError, match=r"entry 1 \(number 1\): links to indicator '92544'"
+    ):
         parse_recommendations([GOOD], indicator_ids={"92432"}, finding_ids=None)
 
 
 def test_link_to_missing_finding_is_an_error():
-    with pytest.raises(RecommendationError, match="links to finding 'drugs.continuity_of_care.england'"):
+    with pytest.raises(
+        RecommendationError, match="links to finding 'drugs.continuity_of_care.england'"
+    ):
         parse_recommendations([GOOD], indicator_ids=None, finding_ids=set())
 
 
@@ -71,7 +75,7 @@ def test_csv_register_splits_lists_on_semicolons(tmp_path):
     path = tmp_path / "recs.csv"
     path.write_text(
         "number,title,key_finding,impact,description,timescale,population,outcome_areas,indicators\n"
-        '2,Prevention in schools,Finding,Impact,Do it,short term,C&YP,USE; HARM,92904;90808\n',
+        "2,Prevention in schools,Finding,Impact,Do it,short term,C&YP,USE; HARM,92904;90808\n",
         encoding="utf-8",
     )
     (rec,) = load_recommendations(path, indicator_ids={"92904", "90808"})

@@ -51,7 +51,11 @@ def _journey_findings(results: pd.DataFrame) -> list[Finding]:
             f"(95% CI {_pct(r.lower_95)} to {_pct(r.upper_95)}, {int(r.denominator)} responses)"
             for r in shown.itertuples()
         ]
-        text = f"Service users in {area} who answered reported satisfaction with " + "; ".join(parts) + "."
+        text = (
+            f"Service users in {area} who answered reported satisfaction with "
+            + "; ".join(parts)
+            + "."
+        )
         lowest = shown.loc[shown["value"].idxmin()]
         others = shown.drop(index=lowest.name)
         if not others.empty:
@@ -125,11 +129,14 @@ def build_engagement_section(
                 "Stage": results["stage"].map(_STAGE_NAMES),
                 "Responses": results["denominator"].astype(int),
                 "Satisfied (%)": [
-                    "*" if s else f"{v:.0f}" for s, v in zip(results["suppressed"], results["value"], strict=True)
+                    "*" if s else f"{v:.0f}"
+                    for s, v in zip(results["suppressed"], results["value"], strict=True)
                 ],
                 "95% CI": [
                     "*" if s else f"{lo:.0f} to {hi:.0f}"
-                    for s, lo, hi in zip(results["suppressed"], results["lower_95"], results["upper_95"], strict=True)
+                    for s, lo, hi in zip(
+                        results["suppressed"], results["lower_95"], results["upper_95"], strict=True
+                    )
                 ],
             }
         )
@@ -158,7 +165,8 @@ def build_engagement_section(
                 }
             )
             described = "; ".join(
-                f"{a}: {v:.0f}%" for a, v in zip(chart_data["area_name"], chart_data["value"], strict=True)
+                f"{a}: {v:.0f}%"
+                for a, v in zip(chart_data["area_name"], chart_data["value"], strict=True)
             )
             slug = "".join(ch if ch.isalnum() else "_" for ch in area.lower()).strip("_")
             charts.append(
@@ -182,7 +190,9 @@ def build_engagement_section(
         if quotes:
             text += " " + " ".join(f"\u201c{q}\u201d" for q in quotes)
         findings.append(
-            Finding(id=f"engagement.theme.{position}", text=f"{theme.theme}: {text}", kind="engagement")
+            Finding(
+                id=f"engagement.theme.{position}", text=f"{theme.theme}: {text}", kind="engagement"
+            )
         )
 
     summary_parts = [

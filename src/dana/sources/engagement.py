@@ -97,7 +97,9 @@ def read_journey(path: str | Path) -> pd.DataFrame:
         stage = str(row["stage"]).strip().lower()
         if stage not in JOURNEY_STAGES:
             raise SourceFileError(
-                path, f"stage {row['stage']!r} is not one of {JOURNEY_STAGES}", row=position,
+                path,
+                f"stage {row['stage']!r} is not one of {JOURNEY_STAGES}",
+                row=position,
                 column="stage",
             )
         if row["satisfied"] > row["responses"]:
@@ -129,12 +131,21 @@ def read_themes(path: str | Path) -> tuple[Theme, ...]:
             raise SourceFileError(path, f"theme {position} needs 'theme' and 'summary'")
         quotes = item.get("quotes") or []
         if not isinstance(quotes, list) or not all(isinstance(q, str) for q in quotes):
-            raise SourceFileError(path, f"theme {position} ({item['theme']!r}): quotes must be a list of text")
+            raise SourceFileError(
+                path, f"theme {position} ({item['theme']!r}): quotes must be a list of text"
+            )
         mentions = item.get("mentions")
         if mentions is not None and (not isinstance(mentions, int) or mentions < 0):
-            raise SourceFileError(path, f"theme {position} ({item['theme']!r}): mentions must be a whole number >= 0")
+            raise SourceFileError(
+                path, f"theme {position} ({item['theme']!r}): mentions must be a whole number >= 0"
+            )
         themes.append(
-            Theme(theme=str(item["theme"]), summary=str(item["summary"]), quotes=tuple(quotes), mentions=mentions)
+            Theme(
+                theme=str(item["theme"]),
+                summary=str(item["summary"]),
+                quotes=tuple(quotes),
+                mentions=mentions,
+            )
         )
     return tuple(themes)
 

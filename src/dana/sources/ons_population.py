@@ -227,12 +227,16 @@ def combine_areas(
             .sum(min_count=1)
             .assign(area_code=code, area_name=name)
         )
-        has_nan = subset.groupby(["year", "sex", "age"])["population"].apply(lambda s: s.isna().any())
-        summed.loc[has_nan.to_numpy(), "population"] = np.nan
+        summed.loc[_has_nan(subset.groupby(["year", "sex", "age"])["population"]), "population"] = np.nan
         frames.append(summed)
     out = _finish(pd.concat(frames, ignore_index=True))
     out.attrs.update(pop.attrs)
     return out
+
+
+def _has_nan(grouped) -> np.ndarray:
+    """Per group (in group order): does any member have a NaN population?"""
+    return (grouped.count() < grouped.size()).to_numpy()
 
 
 def _band_table(bands) -> list[tuple[str, int, int | None]]:
@@ -268,7 +272,7 @@ def to_age_bands(pop: pd.DataFrame, bands="esp2013") -> pd.DataFrame:
     keys = ["area_code", "area_name", "year", "sex", "age"]
     grouped = banded.groupby(keys, sort=False)["population"]
     out = grouped.sum(min_count=1).to_frame()
-    out.loc[grouped.apply(lambda s: s.isna().any()).to_numpy(), "population"] = np.nan
+    out.loc[_has_nan(grouped), "population"] = np.nan
     out = out.reset_index()
     order = {label: i for i, (label, _, _) in enumerate(table)}
     out = out.sort_values(
@@ -288,7 +292,7 @@ def adults(pop: pd.DataFrame, min_age: int = 18) -> pd.DataFrame:
     keys = ["area_code", "area_name", "year", "sex"]
     grouped = subset.groupby(keys, sort=True)["population"]
     out = grouped.sum(min_count=1).to_frame()
-    out.loc[grouped.apply(lambda s: s.isna().any()).to_numpy(), "population"] = np.nan
+    out.loc[_has_nan(grouped), "population"] = np.nan
     out = out.reset_index()
     out.insert(4, "age", f"{min_age}+ yrs")
     out.attrs.update(pop.attrs)
