@@ -35,8 +35,6 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from dana import table
-
 #: Assessment sections, in the order the seeds present them.
 SECTIONS = (
     "context",
@@ -69,9 +67,7 @@ Section = Literal[
     "wider_determinants",
 ]
 Polarity = Literal["low_is_good", "high_is_good", "no_judgement"]
-ValueType = Literal[
-    "proportion", "crude_rate", "dsr", "isr", "ratio", "count", "mean", "score"
-]
+ValueType = Literal["proportion", "crude_rate", "dsr", "isr", "ratio", "count", "mean", "score"]
 ComparisonMethod = Literal["ci_95", "ci_99_8", "quintiles", "none"]
 PeriodType = Literal[
     "calendar_year", "financial_year", "calendar_3yr", "financial_3yr", "academic_year", "fixed"
@@ -240,15 +236,3 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             )
             raise CatalogueError(f"{source}: {label}: {problems}") from None
     return Catalogue(indicators, source=source)
-
-
-def _check_contract_vocabularies() -> None:
-    # The catalogue's vocabularies must stay those of the indicator table contract.
-    assert set(Polarity.__args__) == set(table.POLARITIES)  # type: ignore[attr-defined]
-    assert set(ValueType.__args__) == set(table.VALUE_TYPES)  # type: ignore[attr-defined]
-    assert set(Section.__args__) == set(SECTIONS)  # type: ignore[attr-defined]
-    assert set(ComparisonMethod.__args__) == set(COMPARISONS)  # type: ignore[attr-defined]
-    assert set(PeriodType.__args__) == set(PERIOD_TYPES)  # type: ignore[attr-defined]
-
-
-_check_contract_vocabularies()

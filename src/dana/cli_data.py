@@ -1,3 +1,261 @@
-"""`dana fetch` and `dana data list/show` (owned by the data layer)."""
+"""`dana fetch` and `dana data list/show` (owned by the data layer).
 
-COMMANDS: list = []
+Thin: argument parsing and printing; the work is in :mod:`dana.sources.fingertips` and
+:mod:`dana.sources.cache`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from datetime import timedelta
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from dana.sources import fingertips as ft
+from dana.sources.cache import ResponseCache
+from dana.sources.errors import SourceError
+
+
+def _catalogue_indicator_ids() -> list[str]:
+    """Fingertips IDs of every catalogue entry (``dana.catalogue``), if it exists."""
+    catalogue = ft.load_default_catalogue()
+    if catalogue is None:
+        raise click.UsageError(
+            "--all-catalogue needs the indicator catalogue (dana.catalogue), which is not"
+            " installed: name indicators with --indicator"
+        )
+    ids = [str(i) for i in catalogue.fingertips_ids()]
+    if not ids:
+        raise click.UsageError("the catalogue lists no Fingertips indicator IDs")
+    return ids
+
+
+def _warn(console: Console, caught: list[warnings.WarningMessage]) -> None:
+    for item in caught:
+        console.print(f"[yellow]Warning:[/yellow] {item.message}")
+
+
+def _age(result: ft.FetchResult) -> str:
+    days = result.age / timedelta(days=1)
+    if not result.from_cache:
+        return "downloaded now"
+    return f"from cache, retrieved {result.retrieved_date} ({days:.0f} days old)"
+
+
+@click.command("fetch")
+@click.option("--area", "area_code", required=True, help="GSS code of the area, e.g. E06000031.")
+@click.option(
+    "--indicator", "indicator_ids", multiple=True, help="Fingertips indicator ID (repeat)."
+)
+@click.option("--all-catalogue", is_flag=True, help="Fetch every indicator in DANA's catalogue.")
+@click.option(
+    "--area-type",
+    default=None,
+    help="Area type of the area: utla, ltla, or an older vintage (utla_2021 = 402...)."
+    " Default: found by looking the code up in utla then ltla.",
+)
+@click.option(
+    "--base-url", default=ft.DEFAULT_BASE_URL, show_default=True, envvar="DANA_FINGERTIPS_URL"
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Default: $DANA_CACHE_DIR or ~/.cache/dana.",
+)
+@click.option(
+    "--max-age", type=float, default=None, help="Re-download cached data older than this many days."
+)
+@click.option("--refresh", is_flag=True, help="Download again even when cached.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per request.")
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=3,
+    show_default=True,
+    help="Retries on 5xx, timeouts and lost connections (exponential backoff).",
+)
+def fetch(
+    area_code,
+    indicator_ids,
+    all_catalogue,
+    area_type,
+    base_url,
+    cache_dir,
+    max_age,
+    refresh,
+    timeout,
+    retries,
+):
+    """Download indicators for an area and its comparators into the cache.
+
+    Fetches every area of the area's type (for funnel plots), its region and England, so
+    `dana report` can later run offline.
+    """
+    console = Console()
+    ids = list(indicator_ids) + (_catalogue_indicator_ids() if all_catalogue else [])
+    if not ids:
+        raise click.UsageError(
+            "name indicators with --indicator ID (repeatable) or use --all-catalogue"
+        )
+    cache = ResponseCache(cache_dir)
+    max_age_delta = timedelta(days=max_age) if max_age is not None else None
+    client = ft.FingertipsClient(
+        base_url,
+        cache=cache,
+        max_age=max_age_delta,
+        refresh=refresh,
+        timeout=timeout,
+        retries=retries,
+    )
+    with warnings.catch_warnings(record=True) as caught, client:
+        warnings.simplefilter("always")
+        try:
+            area = client.find_area(area_code, (area_type,) if area_type else ("utla", "ltla"))
+            requests = client.requests_for_indicator_data(ids, area.area_type_id, "region")
+            results = []
+            progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+            )
+            with progress:
+                task = progress.add_task(f"Fingertips: {area.name}", total=len(requests) + 1)
+                descriptions = client.describe_indicators(ids)
+                progress.advance(task)
+                for request in requests:
+                    results.append(client.fetch(request))
+                    progress.advance(task)
+            tables = [client.table_from(result, descriptions) for result in results]
+        except (SourceError, ValueError) as exc:
+            _warn(console, caught)
+            raise click.ClickException(str(exc)) from None
+    _warn(console, caught)
+    data = pd.concat(tables, ignore_index=True)
+    console.print(
+        f"{area.name} ({area.code}), Fingertips area type {area.area_type_id}; cache {cache.directory}"
+    )
+    for result in results:
+        if result.note:
+            console.print(f"[yellow]Offline:[/yellow] {result.note}")
+    _print_fetch_summary(console, ids, data, area, descriptions)
+    for result in results:
+        console.print(f"  {result.request.url}: {_age(result)}")
+    found = set(data["indicator_id"])
+    without_area = sorted(found - set(data.loc[data["area_code"] == area.code, "indicator_id"]))
+    if without_area:
+        console.print(
+            f"[yellow]Warning:[/yellow] no rows for {area.name} ({area.code}) in indicator(s)"
+            f" {', '.join(without_area)}: only comparators were published"
+        )
+    missing = [i for i in ids if i not in found]
+    if missing:
+        message = ft.explain_empty_result(missing, area.area_type_id, requests[0].url)
+        if len(missing) == len(ids):
+            raise click.ClickException(message)
+        console.print(f"[yellow]Warning:[/yellow] {message}")
+
+
+def _print_fetch_summary(console, ids, data: pd.DataFrame, area: ft.Area, descriptions) -> None:
+    summary = Table(title="Fetched")
+    for column in ("indicator", "name", "rows", f"rows for {area.code}", "latest period"):
+        summary.add_column(column)
+    for indicator_id in ids:
+        rows = data[data["indicator_id"] == indicator_id]
+        local = rows[rows["area_code"] == area.code]
+        latest = local.sort_values("period_sort")["period"].iloc[-1] if len(local) else "-"
+        name = descriptions[indicator_id].name if indicator_id in descriptions else ""
+        summary.add_row(indicator_id, name, str(len(rows)), str(len(local)), latest)
+    console.print(summary)
+
+
+@click.group("data")
+def data() -> None:
+    """What is in the local data cache."""
+
+
+@data.command("list")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None)
+def data_list(cache_dir) -> None:
+    """List cached downloads and how old they are."""
+    console = Console(width=160)
+    cache = ResponseCache(cache_dir)
+    entries = cache.entries()
+    if not entries:
+        console.print(
+            f"Nothing cached in {cache.directory}: run `dana fetch --area CODE --indicator ID`."
+        )
+        return
+    listing = Table(title=f"Cache {cache.directory}")
+    for column in ("kind", "indicators / area type", "retrieved", "size (bytes)", "url"):
+        listing.add_column(column, overflow="fold")
+    for entry in entries:
+        what = entry.info.get("indicator_ids") or entry.info.get("area_type_id", "")
+        if entry.info.get("child_area_type_id"):
+            what += f" (area type {entry.info['child_area_type_id']})"
+        listing.add_row(entry.kind, what, entry.age_text, str(entry.size), entry.url)
+    console.print(listing)
+
+
+def _number(value: float) -> str:
+    """Exactly as stored (no rounding): 79.89793213, 4018.333333, 42."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+@data.command("show")
+@click.argument("indicator")
+@click.option("--area", "area_code", default=None, help="Only this area (GSS code).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None)
+def data_show(indicator, area_code, cache_dir) -> None:
+    """Print the cached rows of one indicator."""
+    console = Console(width=200)
+    cache = ResponseCache(cache_dir)
+    try:
+        rows = cache.cached_table([area_code] if area_code else None, [indicator])
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from None
+    if rows.empty:
+        where = f" for area {area_code}" if area_code else ""
+        raise click.ClickException(
+            f"nothing cached for indicator {indicator}{where} in {cache.directory}:"
+            f" run `dana fetch --area CODE --indicator {indicator}`"
+        )
+    first = rows.iloc[0]
+    shown = Table(
+        title=f"{indicator} {first['indicator_name']} ({first['unit']}); retrieved {rows['retrieved'].max()}"
+    )
+    columns = (
+        "area_code",
+        "area_name",
+        "area_type",
+        "period",
+        "sex",
+        "age",
+        "value",
+        "lower_95",
+        "upper_95",
+        "count",
+        "denominator",
+        "value_note",
+    )
+    for column in columns:
+        shown.add_column(column)
+    ordered = rows.assign(_order=rows["area_type"].map({"england": 0, "region": 1}).fillna(2))
+    for _, row in ordered.sort_values(
+        ["_order", "area_code", "period_sort", "sex", "age"]
+    ).iterrows():
+        shown.add_row(
+            *[_number(row[c]) if isinstance(row[c], float) else str(row[c]) for c in columns]
+        )
+    console.print(shown)
+
+
+COMMANDS: list = [fetch, data]

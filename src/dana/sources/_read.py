@@ -171,7 +171,9 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None, header_row: int = 1
     for number, row in enumerate(body, start=header_row + 1):
         if any(c.strip() for c in row[width:]):
             raise SourceFileError(path, "cell to the right of the last named column", row=number)
-    frame = pd.DataFrame([r[:width] + [""] * (width - len(r)) for r in body], columns=header[:width])
+    frame = pd.DataFrame(
+        [r[:width] + [""] * (width - len(r)) for r in body], columns=header[:width]
+    )
     if frame.columns.duplicated().any():
         dup = list(frame.columns[frame.columns.duplicated()])
         raise SourceFileError(path, f"duplicate column name(s) {dup}", row=header_row)
@@ -237,7 +239,9 @@ def parse_numbers(
     if bad.any():
         row = bad.idxmax()
         what = "empty cell" if text[row] == "" else f"non-numeric value {text[row]!r}"
-        raise SourceFileError(path, f"{what} where a number was expected", row=int(row), column=column)
+        raise SourceFileError(
+            path, f"{what} where a number was expected", row=int(row), column=column
+        )
     inf = np.isinf(numbers)
     if inf.any():
         row = inf.idxmax()

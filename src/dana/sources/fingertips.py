@@ -54,8 +54,8 @@ MAX_IDS_PER_REQUEST = 100
 # Area types
 # --------------------------------------------------------------------------------------
 
-#: Friendly area-type names -> Fingertips AreaTypeId. Local mapping, used when
-#: ``dana.areas.FINGERTIPS_AREA_TYPES`` is not available (see :func:`area_type_ids`).
+#: Friendly area-type names -> Fingertips AreaTypeId (``dana.areas.FINGERTIPS_AREA_TYPES``
+#: maps ids to labels only, so the friendly names live here).
 #: 502/501 = counties & UAs / districts & UAs from April 2023; 402/302/202/102 = earlier
 #: county & UA vintages (4/21-3/23, 4/20-3/21, 4/19-3/20, pre 4/19; PRACTICE.md §1.6);
 #: 401/301/201/101 = the matching district & UA vintages (101 and 301 seen in PRACTICE.md,
@@ -93,23 +93,9 @@ _AREA_TYPE_LABELS: dict[int, str] = {
 
 
 def area_type_ids() -> dict[str, int]:
-    """Friendly area-type name -> Fingertips AreaTypeId.
-
-    Uses ``dana.areas.FINGERTIPS_AREA_TYPES`` (owned by the areas module) when it exists
-    and is a name -> id mapping, on top of the local mapping above.
-    """
-    mapping = dict(_LOCAL_AREA_TYPE_IDS)
-    try:
-        from dana.areas import FINGERTIPS_AREA_TYPES  # type: ignore[attr-defined]
-    except ImportError:
-        return mapping
-    if isinstance(FINGERTIPS_AREA_TYPES, Mapping):
-        for name, type_id in FINGERTIPS_AREA_TYPES.items():
-            if isinstance(name, str) and isinstance(type_id, int):
-                mapping[name] = type_id
-            elif isinstance(name, int) and isinstance(type_id, str):
-                mapping.setdefault(type_id, name)
-    return mapping
+    """Friendly area-type name -> Fingertips AreaTypeId (local mapping: ``dana.areas``
+    names the Fingertips area types by id, not by friendly name)."""
+    return dict(_LOCAL_AREA_TYPE_IDS)
 
 
 def resolve_area_type(area_type: str | int) -> int:
@@ -128,7 +114,7 @@ def resolve_area_type(area_type: str | int) -> int:
     return ids[text]
 
 
-def _table_area_type(area_type_id: int) -> str:
+def table_area_type(area_type_id: int) -> str:
     """The indicator table's area_type for a Fingertips AreaTypeId."""
     if area_type_id == 15:
         return "england"
@@ -142,7 +128,13 @@ def _table_area_type(area_type_id: int) -> str:
 
 
 def _area_type_label(area_type_id: int) -> str:
-    return _AREA_TYPE_LABELS.get(area_type_id, f"area type {area_type_id}")
+    """Human label of an AreaTypeId: ``dana.areas.FINGERTIPS_AREA_TYPES`` when present."""
+    try:
+        from dana.areas import FINGERTIPS_AREA_TYPES
+    except ImportError:
+        FINGERTIPS_AREA_TYPES = {}
+    label = FINGERTIPS_AREA_TYPES.get(area_type_id) or _AREA_TYPE_LABELS.get(area_type_id)
+    return label or f"area type {area_type_id}"
 
 
 # --------------------------------------------------------------------------------------
@@ -297,7 +289,7 @@ class Area:
     @property
     def area_type(self) -> str:
         """The indicator table's area type ("utla", "ltla", "region", "england")."""
-        return _table_area_type(self.area_type_id)
+        return table_area_type(self.area_type_id)
 
 
 # --------------------------------------------------------------------------------------
@@ -470,7 +462,7 @@ def _value_type(text: str, indicator_id: str) -> str:
 
 
 def _polarity(text: str) -> str:
-    """"RAG - Low is good" / "Low is good" -> low_is_good; BOB, "No judgement" -> no_judgement."""
+    """ "RAG - Low is good" / "Low is good" -> low_is_good; BOB, "No judgement" -> no_judgement."""
     lowered = text.lower()
     if "low is good" in lowered or "lower is better" in lowered:
         return "low_is_good"
@@ -480,7 +472,7 @@ def _polarity(text: str) -> str:
 
 
 def _multiplier(unit: str) -> float:
-    """"%" -> 100, "per 100,000" -> 100000, anything else (count, score, years) -> 1."""
+    """ "%" -> 100, "per 100,000" -> 100000, anything else (count, score, years) -> 1."""
     text = unit.strip().lower()
     if text == "%":
         return 100.0
@@ -508,7 +500,8 @@ def describe_from_metadata(metadata: pd.DataFrame) -> dict[str, IndicatorDescrip
     return out
 
 
-_DEFAULT = object()
+#: Sentinel: "load dana.catalogue if it exists".
+USE_DEFAULT_CATALOGUE = object()
 
 
 def load_default_catalogue():
@@ -520,12 +513,15 @@ def load_default_catalogue():
     return load_catalogue()
 
 
-def _describe_from_catalogue(catalogue, indicator_id: str) -> IndicatorDescription | None:
+def describe_from_catalogue(catalogue, indicator_id: str) -> IndicatorDescription | None:
     if catalogue is None:
         return None
-    entry = catalogue.get(indicator_id)
-    if entry is None and indicator_id.isdigit():
-        entry = catalogue.get(int(indicator_id))
+    # dana.catalogue.Catalogue.get raises KeyError for an unknown ID; a plain mapping
+    # (tests) returns None
+    try:
+        entry = catalogue.get(indicator_id)
+    except KeyError:
+        return None
     if entry is None:
         return None
     name = getattr(entry, "name", None) or getattr(entry, "indicator_name", "") or ""
@@ -670,7 +666,9 @@ def to_indicator_table(
             f"{where}: no metadata for indicator(s) {missing}: polarity, value type and unit"
             " are unknown (not in the catalogue, and the metadata endpoint was not read)"
         )
-    out = pd.DataFrame({new: data[old].fillna("").str.strip() for old, new in _TEXT_COLUMNS.items()})
+    out = pd.DataFrame(
+        {new: data[old].fillna("").str.strip() for old, new in _TEXT_COLUMNS.items()}
+    )
     for old, new in _NUMBER_COLUMNS.items():
         out[new] = _numbers(data, old, where)
     sortable = data["Time period Sortable"].fillna("").str.strip()
@@ -695,7 +693,7 @@ def to_indicator_table(
     return indicator_table.validate(converted, where=where)
 
 
-def _empty_result_message(indicator_ids: Sequence[str], area_type_id: int, url: str) -> str:
+def explain_empty_result(indicator_ids: Sequence[str], area_type_id: int, url: str) -> str:
     label = _area_type_label(area_type_id)
     hint = ""
     if area_type_id % 100 == 2 and area_type_id > 102:
@@ -756,7 +754,7 @@ class FingertipsClient:
         cache=None,
         max_age=None,
         refresh: bool = False,
-        catalogue=_DEFAULT,
+        catalogue=USE_DEFAULT_CATALOGUE,
     ):
         if not base_url.startswith(("https://", "http://")):
             raise ValueError(f"base URL {base_url!r} must start with https:// (or http:// locally)")
@@ -772,7 +770,9 @@ class FingertipsClient:
             follow_redirects=True,
             headers={"User-Agent": f"dana/{__version__} (+Drugs and Alcohol Needs Assessment)"},
         )
-        self._catalogue = load_default_catalogue() if catalogue is _DEFAULT else catalogue
+        self._catalogue = (
+            load_default_catalogue() if catalogue is USE_DEFAULT_CATALOGUE else catalogue
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -884,7 +884,9 @@ class FingertipsClient:
             transient = not isinstance(exc, FingertipsHTTPError) or exc.status >= 500
             if cached is not None and transient:
                 note = f"network failed ({exc}); using the cached copy from {cached.age_text}"
-                return FetchResult(request, cached.body, cached.retrieved, True, cached.status, note)
+                return FetchResult(
+                    request, cached.body, cached.retrieved, True, cached.status, note
+                )
             raise
         retrieved = datetime.now(UTC)
         if self.cache is not None:
@@ -985,11 +987,11 @@ class FingertipsClient:
         missing = [i for i in ids if i not in found]
         if len(missing) == len(ids):
             raise FingertipsEmptyResult(
-                _empty_result_message(ids, child_id, requests[0].url), url=requests[0].url
+                explain_empty_result(ids, child_id, requests[0].url), url=requests[0].url
             )
         if missing:
             warnings.warn(
-                _empty_result_message(missing, child_id, requests[0].url),
+                explain_empty_result(missing, child_id, requests[0].url),
                 MissingIndicatorWarning,
                 stacklevel=2,
             )
@@ -1005,7 +1007,7 @@ class FingertipsClient:
             data,
             descriptions,
             retrieved=result.retrieved_date,
-            child_area_type=_table_area_type(child_id),
+            child_area_type=table_area_type(child_id),
             where=f"{SOURCE_NAME} ({result.request.url})",
         )
 
@@ -1034,13 +1036,11 @@ class FingertipsClient:
         it has the indicator, else from the metadata endpoint. Warns where the catalogue's
         name differs from the live metadata's."""
         ids = _normalise_ids(indicator_ids)
-        described = {i: d for i in ids if (d := _describe_from_catalogue(self._catalogue, i))}
+        described = {i: d for i in ids if (d := describe_from_catalogue(self._catalogue, i))}
         need = [i for i in ids if i not in described]
         metadata = self.indicator_metadata(ids if self._catalogue is not None else need)
         from_metadata = describe_from_metadata(metadata)
-        check_names(
-            {i: d.name for i, d in from_metadata.items()}, described, what="live metadata"
-        )
+        check_names({i: d.name for i, d in from_metadata.items()}, described, what="live metadata")
         for i in need:
             described[i] = from_metadata[i]
         return described
@@ -1051,7 +1051,10 @@ class FingertipsClient:
         type_id = resolve_area_type(area_type)
         rows = _parse_json(self.fetch(request).body, request.url)
         try:
-            return [Area(str(r["Code"]), str(r["Name"]), int(r.get("AreaTypeId", type_id))) for r in rows]
+            return [
+                Area(str(r["Code"]), str(r["Name"]), int(r.get("AreaTypeId", type_id)))
+                for r in rows
+            ]
         except (KeyError, TypeError, ValueError) as exc:
             raise FingertipsBadResponse(
                 f"{request.url}: area list entries need Code and Name ({exc!r})", url=request.url

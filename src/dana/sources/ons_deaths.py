@@ -59,7 +59,9 @@ def read_drug_poisoning_by_la(
     years = [c for c in raw.columns if _YEAR.match(c)]
     other = [c for c in raw.columns if c not in ("code", "name") and c not in years]
     if other:
-        raise SourceFileError(path, f"unexpected column(s) {other}: expected code, name and years", row=1)
+        raise SourceFileError(
+            path, f"unexpected column(s) {other}: expected code, name and years", row=1
+        )
     if not years:
         raise SourceFileError(path, "no year columns (e.g. '2020') in the header", row=1)
     raw["code"] = raw["code"].str.strip()

@@ -119,7 +119,9 @@ def read_mye_syoa(
         years = _read.parse_numbers(raw, "year", path, blank_ok=False)
         if not years.between(1800, 2200).all() or (years % 1).any():
             row = (~years.between(1800, 2200) | (years % 1 != 0)).idxmax()
-            raise SourceFileError(path, f"{raw.loc[row, 'year']!r} is not a year", row=int(row), column="year")
+            raise SourceFileError(
+                path, f"{raw.loc[row, 'year']!r} is not a year", row=int(row), column="year"
+            )
         raw["_year"] = years.astype(int)
     else:
         if year is None:
@@ -153,7 +155,9 @@ def read_mye_syoa(
         )
     wide = pd.DataFrame(values, index=raw.index)
 
-    total_col = next((c for c in raw.columns if c.casefold() in ("total_population", "all ages")), None)
+    total_col = next(
+        (c for c in raw.columns if c.casefold() in ("total_population", "all ages")), None
+    )
     if total_col:
         totals = _read.parse_numbers(raw, total_col, path, blank_ok=False)
         diff = (wide.sum(axis=1, min_count=TOP_AGE + 1) - totals).abs()
@@ -208,7 +212,9 @@ def combine_areas(
     for code, (name, parts) in mapping.items():
         parts = list(parts)
         if code in set(pop["area_code"]):
-            raise PopulationError(f"area {code} is already in the population frame; not overwriting it")
+            raise PopulationError(
+                f"area {code} is already in the population frame; not overwriting it"
+            )
         subset = pop[pop["area_code"].isin(parts)]
         missing = sorted(set(parts) - set(subset["area_code"]))
         if missing:
@@ -227,7 +233,9 @@ def combine_areas(
             .sum(min_count=1)
             .assign(area_code=code, area_name=name)
         )
-        summed.loc[_has_nan(subset.groupby(["year", "sex", "age"])["population"]), "population"] = np.nan
+        summed.loc[_has_nan(subset.groupby(["year", "sex", "age"])["population"]), "population"] = (
+            np.nan
+        )
         frames.append(summed)
     out = _finish(pd.concat(frames, ignore_index=True))
     out.attrs.update(pop.attrs)
@@ -242,7 +250,9 @@ def _has_nan(grouped) -> np.ndarray:
 def _band_table(bands) -> list[tuple[str, int, int | None]]:
     if isinstance(bands, str):
         if bands.lower() != "esp2013":
-            raise ValueError(f"unknown band set {bands!r}; use 'esp2013' or a list of (label, lo, hi)")
+            raise ValueError(
+                f"unknown band set {bands!r}; use 'esp2013' or a list of (label, lo, hi)"
+            )
         return list(ESP2013_BANDS)
     return [(str(label), int(lo), None if hi is None else int(hi)) for label, lo, hi in bands]
 
@@ -262,7 +272,9 @@ def to_age_bands(pop: pd.DataFrame, bands="esp2013") -> pd.DataFrame:
         top = TOP_AGE if hi is None else hi
         for age in range(lo, top + 1):
             if age in label_of:
-                raise ValueError(f"age bands overlap at age {age} ({label_of[age]!r} and {label!r})")
+                raise ValueError(
+                    f"age bands overlap at age {age} ({label_of[age]!r} and {label!r})"
+                )
             label_of[age] = label
     ages = set(pop["age"].unique())
     outside = sorted(ages - set(label_of))
@@ -323,7 +335,9 @@ def population_table(
             "age": banded["age"] + " yrs",
             "count": banded["population"],
             "value": banded["population"],
-            "value_note": np.where(banded["population"].isna(), "Not available from the publisher", ""),
+            "value_note": np.where(
+                banded["population"].isna(), "Not available from the publisher", ""
+            ),
             "value_type": "count",
             "multiplier": 1.0,
             "unit": "count",

@@ -17,6 +17,7 @@ from dana.stats.proportions import proportion
 from dana.stats.rates import rate
 from dana.stats.suppress import suppress
 from dana.stats.trend import trend
+from dana.stats.unmet import unmet_need
 
 __all__ = [
     "StatsInputError",
@@ -31,4 +32,5 @@ __all__ = [
     "smr",
     "suppress",
     "trend",
+    "unmet_need",
 ]

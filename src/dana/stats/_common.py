@@ -104,10 +104,17 @@ def exact_poisson_limits(count, level: float):
 def poisson_limits(count, level: float):
     """Fingertips rule: exact limits below 10 events, Byar's at 10 or more."""
     o = np.asarray(count, dtype=float)
-    exact_lo, exact_hi = exact_poisson_limits(o, level)
-    byar_lo, byar_hi = byar_limits(o, level)
+    lower, upper = byar_limits(o, level)
     small = o < EXACT_BELOW
-    return np.where(small, exact_lo, byar_lo), np.where(small, exact_hi, byar_hi)
+    if small.any():
+        # chi-square quantiles are slow: compute them only for the distinct small counts
+        distinct, inverse = np.unique(o[small], return_inverse=True)
+        exact_lo, exact_hi = exact_poisson_limits(distinct, level)
+        lower = np.where(small, 0.0, lower)
+        upper = np.where(small, 0.0, upper)
+        lower[small] = exact_lo[inverse]
+        upper[small] = exact_hi[inverse]
+    return np.asarray(lower), np.asarray(upper)
 
 
 def wilson_limits(x, n, level: float):

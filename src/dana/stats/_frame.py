@@ -414,21 +414,26 @@ def band_positions(
             sizes < k,
             lambda g: (
                 f"{what}: age band {bands[sizes[g]]!r} is missing for {groups.label(g)} "
-                f"(rows are matched to the {k} bands of the standard in order; {sizes[g]} rows found)"
+                f"(rows are matched to the {k} age bands in order; {sizes[g]} rows found)"
             ),
         )
         _band_error(
             groups,
             sizes > k,
             lambda g: (
-                f"{what}: {groups.label(g)} has {sizes[g]} rows but the standard has {k} "
+                f"{what}: {groups.label(g)} has {sizes[g]} rows but there are {k} "
                 "age bands (pass age= to match rows to bands by label)"
             ),
         )
         return positions
     lookup = {normalise_band_label(label): i for i, label in enumerate(bands)}
-    positions_f = age.map(normalise_band_label).map(lookup)
-    unknown = positions_f.isna().to_numpy()
+    # normalise each distinct label once, not once per row
+    label_codes, distinct = pd.factorize(age, use_na_sentinel=False)
+    distinct_pos = np.array(
+        [lookup.get(normalise_band_label(label), -1) for label in distinct], dtype=np.intp
+    )
+    positions = distinct_pos[label_codes]
+    unknown = positions < 0
     if unknown.any():
         first = int(np.flatnonzero(unknown)[0])
         check(
@@ -437,7 +442,6 @@ def band_positions(
             f"{what}: age band {age.iloc[first]!r} is not in the standard "
             f"(bands are {[str(b) for b in bands]})",
         )
-    positions = positions_f.to_numpy(dtype=np.intp)
     tally = np.bincount(groups.codes * k + positions, minlength=groups.count * k).reshape(-1, k)
     first_band = lambda mask, g: bands[int(np.flatnonzero(mask[g])[0])]  # noqa: E731
     _band_error(

@@ -22,24 +22,26 @@ import pandas as pd
 from scipy import special as _special
 
 from dana.stats._common import (
+    EXACT_BELOW,
     StatsInputError,
     confidence_levels,
     limit_columns,
     poisson_limits,
     z_value,
 )
-from dana.stats._frame import check, fail, resolve
+from dana.stats._frame import check, check_multiplier, fail, resolve
 
 STATISTICS = ("proportion", "rate", "ratio")
 _DEFAULT_MULTIPLIER = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
 _BISECTION_STEPS = 80
 _NOT_SIGNIFICANT = "Not significant"
+_NOT_APPLICABLE = "Not applicable: fewer than 10 events"
 
 
 def funnel_limits(
     statistic: str,
-    numerator=None,
-    denominator=None,
+    x=None,
+    n=None,
     *,
     data=None,
     by=None,
@@ -58,9 +60,9 @@ def funnel_limits(
     statistic:
         ``"proportion"`` (numerator x out of denominator N), ``"rate"`` (events O per
         population n) or ``"ratio"`` (observed O over expected E, e.g. an SMR).
-    numerator, denominator:
-        Counts: scalars, arrays or column names of ``data=``. For a rate given as a
-        value (e.g. a DSR), pass ``value=`` and ``numerator=`` and omit the denominator:
+    x, n:
+        Counts x (events O) and denominators n (for ratios, expected counts E): scalars, arrays or column names of ``data=``. For a rate given as a
+        value (e.g. a DSR), pass ``value=`` and ``x=`` and omit ``n``:
         it is derived as ``multiplier * O / value`` (the PHE "derived denominator").
     by:
         Key column(s): one funnel (one centre line) per group, e.g. per indicator.
@@ -88,12 +90,15 @@ def funnel_limits(
     Returns
     -------
     DataFrame
-        Per area (data columns first): ``numerator``, ``denominator``, ``value``,
+        Per area (data columns first): ``count``, ``denominator``, ``value``,
         ``centre``, ``lower_<level>``/``upper_<level>`` at the area's own denominator,
         ``significance`` ("High (0.001)", "High (0.025)", "Low (0.025)", "Low (0.001)"
         or "Not significant", from the widest level the area is beyond) and ``outlier``
         ("high", "low" or "none": beyond the limits of the *highest* confidence level
-        asked for), plus ``phi`` when ``overdispersion=True``.
+        asked for), plus ``phi`` when ``overdispersion=True``. Rates given as
+        ``value=`` (DSRs) with fewer than 10 events are "Not applicable: fewer than 10
+        events" / ``not_applicable`` (PHE: "Not applicable for events less than 10 for
+        dsrs"), and are left out of the centre and of phi.
 
     Formulas
     --------
@@ -135,17 +140,17 @@ def funnel_limits(
             f"funnel_limits: statistic must be one of {STATISTICS}, not {statistic!r}"
         )
     levels = confidence_levels(confidence)
-    multiplier = _DEFAULT_MULTIPLIER[statistic] if multiplier is None else float(multiplier)
-    if not multiplier > 0:
-        raise StatsInputError(f"funnel_limits: multiplier must be positive, got {multiplier}")
+    multiplier = (
+        _DEFAULT_MULTIPLIER[statistic] if multiplier is None else check_multiplier(multiplier)
+    )
     curve = denominators is not None or n_points is not None
-    has_areas = numerator is not None or denominator is not None or value is not None
+    has_areas = x is not None or n is not None or value is not None
     if curve and denominators is not None and n_points is not None:
         raise StatsInputError("funnel_limits: give denominators= or n_points=, not both")
     if not has_areas:
         if not curve:
             raise StatsInputError(
-                "funnel_limits: give area data (numerator and denominator) or, for the limit "
+                "funnel_limits: give area data (x and n) or, for the limit "
                 "curves alone, target= and denominators="
             )
         if target is None and statistic != "ratio":
@@ -163,7 +168,7 @@ def funnel_limits(
         centre = np.array([_default_target(statistic, target, multiplier)])
         return _curves(statistic, centre, None, np.ones(1), levels, multiplier, denominators, None)
 
-    areas = _areas(statistic, numerator, denominator, value, data, by, target, multiplier)
+    areas = _areas(statistic, x, n, value, data, by, target, multiplier)
     phi = _phi(statistic, areas, multiplier) if overdispersion else np.ones(areas["n_groups"])
     if curve:
         keys = areas["keys"] if areas["grouped"] else None
@@ -184,7 +189,14 @@ def funnel_limits(
 
 def _default_target(statistic: str, target, multiplier: float) -> float:
     if target is not None:
-        return float(target)
+        centre = float(target)
+        upper_bound = multiplier if statistic == "proportion" else np.inf
+        if not 0 < centre < upper_bound:
+            raise StatsInputError(
+                f"funnel_limits: target={target!r} must be above 0"
+                + (f" and below the multiplier {multiplier:g}" if statistic == "proportion" else "")
+            )
+        return centre
     if statistic == "ratio":
         return multiplier
     raise StatsInputError("funnel_limits: target= is needed")
@@ -193,25 +205,29 @@ def _default_target(statistic: str, target, multiplier: float) -> float:
 def _areas(statistic, numerator, denominator, value, data, by, target, multiplier) -> dict:
     """Resolve and validate the area inputs; derive denominators; compute the centre(s)."""
     if numerator is None:
-        raise StatsInputError("funnel_limits: numerator= (the counts) is needed for area data")
+        raise StatsInputError("funnel_limits: x= (the counts) is needed for area data")
     if denominator is None and (value is None or statistic == "proportion"):
         raise StatsInputError(
-            "funnel_limits: denominator= is needed (rates may give value= instead, "
+            "funnel_limits: n= (the denominators) is needed (rates may give value= instead, "
             "from which the denominator is derived)"
         )
-    res = resolve(data, by, numerator=numerator, denominator=denominator, value=value)
-    x = res["numerator"]
-    check(res, x < 0, f"funnel_limits: numerator is negative ({statistic})")
+    res = resolve(data, by, x=numerator, n=denominator, value=value)
+    x = res["x"]
+    check(res, x < 0, f"funnel_limits: count x is negative ({statistic})")
+    not_applicable = np.zeros(len(x), dtype=bool)
     if denominator is None:
+        # DSR-type values: PHE gives "Not applicable for events less than 10 for dsrs"
         v = res["value"]
-        check(res, v <= 0, "funnel_limits: value must be > 0 to derive a denominator")
-        check(res, x == 0, "funnel_limits: numerator 0 cannot derive a denominator from value")
-        n = multiplier * x / v
+        check(res, v < 0, "funnel_limits: value is negative")
+        check(res, (v == 0) & (x > 0), "funnel_limits: value 0 with events cannot derive n")
+        not_applicable = x < EXACT_BELOW
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n = np.where(x > 0, multiplier * x / v, np.nan)
     else:
-        n = res["denominator"]
-        check(res, n <= 0, "funnel_limits: denominator must be greater than zero")
+        n = res["n"]
+        check(res, n <= 0, "funnel_limits: denominator n must be greater than zero")
     if statistic == "proportion":
-        check(res, x > n, "funnel_limits: numerator is greater than denominator")
+        check(res, x > n, "funnel_limits: count x is greater than denominator n")
 
     groups = res.groups
     codes = groups.codes if groups.grouped else np.zeros(len(x), dtype=int)
@@ -221,8 +237,9 @@ def _areas(statistic, numerator, denominator, value, data, by, target, multiplie
     elif statistic == "ratio":
         centre = np.full(n_groups, multiplier)
     else:
-        sum_x = np.bincount(codes, weights=x, minlength=n_groups)
-        sum_n = np.bincount(codes, weights=n, minlength=n_groups)
+        usable = np.isfinite(n) & ~not_applicable
+        sum_x = np.bincount(codes, weights=np.where(usable, x, 0), minlength=n_groups)
+        sum_n = np.bincount(codes, weights=np.where(usable, n, 0), minlength=n_groups)
         centre = sum_x / sum_n * multiplier
     if statistic == "proportion":
         bad = (centre <= 0) | (centre >= multiplier)
@@ -240,7 +257,8 @@ def _areas(statistic, numerator, denominator, value, data, by, target, multiplie
     return {
         "numerator": x,
         "denominator": n,
-        "value": x / n * multiplier,
+        "not_applicable": not_applicable,
+        "value": res["value"] if denominator is None else x / n * multiplier,
         "codes": codes,
         "n_groups": n_groups,
         "centre": centre,
@@ -313,17 +331,19 @@ def _curves(
             raise StatsInputError(
                 "funnel_limits: denominators= must be finite and greater than zero"
             )
-        grids = [grid] * len(centre)
+        group_of = np.repeat(np.arange(len(centre)), grid.size)
+        n = np.tile(grid, len(centre))
     else:
         if int(n_points) < 2:
             raise StatsInputError("funnel_limits: n_points= must be at least 2")
-        grids = []
-        for group in range(len(centre)):
-            # one small geometric grid per funnel (groups are few: indicators, periods)
-            dens = area_denominators[codes == group]
-            grids.append(np.geomspace(dens.min(), 1.1 * dens.max(), int(n_points)))
-    group_of = np.repeat(np.arange(len(centre)), [len(g) for g in grids])
-    n = np.concatenate(grids)
+        usable = np.isfinite(area_denominators)
+        smallest = np.full(len(centre), np.inf)
+        largest = np.zeros(len(centre))
+        np.minimum.at(smallest, codes[usable], area_denominators[usable])
+        np.maximum.at(largest, codes[usable], area_denominators[usable])
+        # one geometric grid per funnel, shape (groups, n_points)
+        n = np.geomspace(smallest, 1.1 * largest, int(n_points)).T.ravel()
+        group_of = np.repeat(np.arange(len(centre)), int(n_points))
     body = {"denominator": n, "value": centre[group_of]}
     for level in levels:
         lower, upper = _limits(statistic, centre[group_of], n, level, multiplier, phi[group_of])
@@ -344,13 +364,14 @@ def _phi(statistic, areas, multiplier):
         variance = (centre / multiplier) * (1 - centre / multiplier) * multiplier**2 / n
     else:
         variance = centre * multiplier / n  # Var(O) = E, so Var(O/n * m) = centre * m / n
-    z = (areas["value"] - centre) / np.sqrt(variance)
+    usable = ~areas["not_applicable"]
+    z = np.where(usable, (areas["value"] - centre) / np.sqrt(variance), np.nan)
     frame = pd.DataFrame({"group": codes, "z": z})
     bounds = frame.groupby("group")["z"].quantile([0.1, 0.9]).unstack()
     low = bounds[0.1].to_numpy()[codes]
     high = bounds[0.9].to_numpy()[codes]
-    winsorised = np.clip(z, low, high)
-    sizes = np.bincount(codes, minlength=n_groups)
+    winsorised = np.where(usable, np.clip(z, low, high), 0.0)
+    sizes = np.bincount(codes, weights=usable, minlength=n_groups)
     phi = np.bincount(codes, weights=winsorised**2, minlength=n_groups) / sizes
     return np.maximum(phi, 1.0)
 
@@ -364,7 +385,7 @@ def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -
     centre = areas["centre"][codes]
     n, x, value = areas["denominator"], areas["numerator"], areas["value"]
     phi_rows = phi[codes]
-    body = {"numerator": x, "denominator": n, "value": value, "centre": centre}
+    body = {"count": x, "denominator": n, "value": value, "centre": centre}
     size = len(value)
     significance = np.full(size, _NOT_SIGNIFICANT, dtype=object)
     outlier = np.full(size, "none", dtype=object)
@@ -385,8 +406,9 @@ def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -
         )
         if level == max(levels):
             outlier = np.where(high, "high", np.where(low, "low", "none"))
-    body["significance"] = significance
-    body["outlier"] = outlier
+    not_applicable = areas["not_applicable"]
+    body["significance"] = np.where(not_applicable, _NOT_APPLICABLE, significance)
+    body["outlier"] = np.where(not_applicable, "not_applicable", outlier)
     if overdispersion:
         body["phi"] = phi_rows
     result = pd.DataFrame(body)

@@ -214,10 +214,10 @@ def _observed_expected(what, x, n, ref_x, ref_n, ref_rate, age, data, by):
 
 def _is_per_band(value, data, x) -> bool:
     """A reference keyed by age band (mapping / labelled Series / short sequence)?"""
-    if value is None or isinstance(value, str) or np.ndim(value) == 0:
-        return False
     if isinstance(value, Mapping):
         return True
+    if value is None or isinstance(value, str) or np.ndim(value) == 0:
+        return False
     if isinstance(value, pd.Series):
         return not isinstance(value.index, pd.RangeIndex)
     if data is not None:

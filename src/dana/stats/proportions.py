@@ -68,8 +68,10 @@ def proportion(
     limits = []
     for level in levels:
         lower, upper = wilson_limits(count, denominator, level)
-        # clip tiny negative rounding at x = 0 / above 1 at x = n
-        limits.append((level, np.clip(lower, 0, 1) * multiplier, np.clip(upper, 0, 1) * multiplier))
+        # exactly 0 at x = 0 and 1 at x = n (the formula's analytic values), not 1 - 2e-16
+        lower = np.where(count == 0, 0.0, np.clip(lower, 0, 1))
+        upper = np.where(count == denominator, 1.0, np.clip(upper, 0, 1))
+        limits.append((level, lower * multiplier, upper * multiplier))
     return output(
         res,
         {"count": count, "denominator": denominator, "value": count / denominator * multiplier},

@@ -1,5 +1,287 @@
-"""Placeholder: being written."""
+"""Statistical disclosure control: primary and secondary suppression, rounding.
+
+:func:`suppress` hides small counts (primary suppression), hides further cells so that
+no hidden cell can be worked out by subtraction from a total (secondary suppression),
+and optionally rounds the published counts. Rows are never dropped.
+
+Apply it *last*, to the counts you publish: rates and confidence intervals are computed
+on the unrounded, unsuppressed counts first (HES 2018 rule: "rates and CIs computed on
+unrounded counts"), and a value built on a suppressed count is then blanked by the
+caller.
+
+References
+----------
+- NHS Digital (2018) "Change to disclosure control methodology for HES and ECDS from
+  September 2018": sub-national counts 1-7 suppressed, all others rounded to the
+  nearest 5.
+- NDTMS public reports: cells below 5 shown as "*" to prevent deductive disclosure.
+- OHID Fingertips indicator 92904 (LAPE) metadata: "Primary suppression if 5 or less
+  (but not including 0) and secondary suppression applied to prevent identification of
+  missing values through subtraction"; sub-national counts rounded to the nearest 5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype
+
+from dana.stats._common import StatsInputError
 
 
-def suppress(*args, **kwargs):
-    raise NotImplementedError
+@dataclass(frozen=True)
+class Rule:
+    """A disclosure-control rule: which counts are hidden, rounding, secondary suppression."""
+
+    max_suppressed: float  # counts up to and including this are suppressed
+    suppress_zero: bool  # whether a count of 0 is suppressed too
+    round_to: int | None  # publish other counts rounded to the nearest multiple
+    secondary: bool  # protect suppressed cells from recovery by subtraction
+
+
+#: Presets from PRACTICE.md s.4.1.
+RULES = {
+    "ndtms": Rule(max_suppressed=4, suppress_zero=True, round_to=None, secondary=True),
+    "hes2018": Rule(max_suppressed=7, suppress_zero=False, round_to=5, secondary=False),
+    "lape": Rule(max_suppressed=5, suppress_zero=False, round_to=5, secondary=True),
+}
+SUPPRESSED_MARK = "*"
+
+
+def suppress(
+    data: pd.DataFrame,
+    count: str = "count",
+    *,
+    rule: str | None = "ndtms",
+    by=None,
+    total=None,
+    max_suppressed: float | None = None,
+    suppress_zero: bool | None = None,
+    round_to: int | None = None,
+    secondary: bool | None = None,
+) -> pd.DataFrame:
+    """Primary and secondary suppression (and rounding) of a count column.
+
+    Parameters
+    ----------
+    data:
+        The table to publish; ``count`` names its count column (default ``"count"``).
+    rule:
+        A preset: ``"ndtms"`` (suppress 0-4, i.e. "< 5", with secondary suppression),
+        ``"hes2018"`` (suppress 1-7, round all other counts to the nearest 5, no
+        secondary suppression: rounding protects the rest), ``"lape"`` (suppress 1-5,
+        "5 or less but not 0", with secondary suppression, others rounded to 5), or
+        ``None`` for a custom rule given by the arguments below. Explicit arguments
+        override the preset.
+    max_suppressed, suppress_zero, round_to, secondary:
+        The rule: counts ``<= max_suppressed`` are suppressed (0 only if
+        ``suppress_zero``); published counts are rounded to the nearest ``round_to``;
+        ``secondary`` turns secondary suppression on.
+    by:
+        The additive groups: column(s) whose rows add up to a total - e.g. ``"area"``
+        when the categories of each area add up to its total, or ``"parent_code"`` when
+        areas add up to their parent. Give a list of lists for several groupings at once,
+        such as the rows and columns of a two-way table: ``[["area"], ["category"]]``.
+        Without ``by`` all rows form one group.
+    total:
+        Which rows are totals rather than parts: the name of a boolean column, or a dict
+        ``{column: label}`` - a row is the total of its group in a grouping when it has
+        ``label`` in a column that is not one of the grouping's keys, e.g.
+        ``{"category": "Total", "area": "England"}`` for a two-way table. Groups
+        without a total row are treated as having a published total elsewhere.
+
+    Returns
+    -------
+    DataFrame
+        Every input row, in order, with the original columns; the count column holds
+        the published count (NaN where suppressed, rounded where rounding applies), plus
+        ``suppressed`` (bool), ``suppression_reason`` ("primary", "secondary" or "")
+        and ``<count>_display`` ("*" or the published count as text).
+
+    Secondary suppression
+    ---------------------
+    Each group of each grouping is one linear relation ``total = sum of parts``. A
+    relation with exactly one hidden member (a part or the total itself) lets a reader
+    recover it by subtraction. So, repeatedly until no relation has exactly one hidden
+    member: in every such group, also hide the smallest published non-zero part (ties:
+    the first row); if there is none, the smallest zero part; if there is no published
+    part, the group's total row. Hiding a cell may expose another grouping, hence the
+    iteration (it ends because cells are only ever added). Within an iteration all
+    groups are handled together (no loop over groups). A group whose only part is
+    hidden and whose total is published outside the data cannot be protected here.
+
+    Rounding is to the nearest multiple (halves, which integers cannot produce with
+    round_to=5, go up). Errors (:class:`StatsInputError`) name the offending row:
+    missing, negative or non-numeric counts, missing group keys, a group with two
+    total rows.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise StatsInputError(f"suppress: data must be a DataFrame, not {type(data).__name__}")
+    settings = _rule(rule, max_suppressed, suppress_zero, round_to, secondary)
+    counts = _counts(data, count)
+    partitions = _partitions(data, by)
+    totals = [_total_rows(data, total, keys) for keys in partitions]
+    codes = [_group_codes(data, keys) for keys in partitions]
+    for keys, group, is_total in zip(partitions, codes, totals, strict=True):
+        _check_one_total(data, keys, group, is_total)
+
+    primary = counts <= settings.max_suppressed
+    if not settings.suppress_zero:
+        primary &= counts != 0
+    hidden = primary.copy()
+    if settings.secondary:
+        hidden = _secondary(counts, hidden, codes, totals)
+
+    published = counts.copy()
+    if settings.round_to:
+        published = np.floor(published / settings.round_to + 0.5) * settings.round_to
+    published[hidden] = np.nan
+
+    result = data.copy()
+    result[count] = published
+    result["suppressed"] = hidden
+    reason = np.where(primary, "primary", np.where(hidden, "secondary", ""))
+    result["suppression_reason"] = pd.array(reason, dtype="str")
+    display = [SUPPRESSED_MARK if np.isnan(v) else f"{v:.15g}" for v in published]
+    result[f"{count}_display"] = pd.array(display, dtype="str")
+    return result
+
+
+def _rule(name, max_suppressed, suppress_zero, round_to, secondary) -> Rule:
+    if name is None:
+        if max_suppressed is None:
+            raise StatsInputError("suppress: a custom rule (rule=None) needs max_suppressed=")
+        base = Rule(
+            max_suppressed=max_suppressed, suppress_zero=False, round_to=None, secondary=True
+        )
+    elif name in RULES:
+        base = RULES[name]
+    else:
+        raise StatsInputError(
+            f"suppress: rule must be one of {sorted(RULES)} or None, not {name!r}"
+        )
+    chosen = Rule(
+        max_suppressed=base.max_suppressed if max_suppressed is None else float(max_suppressed),
+        suppress_zero=base.suppress_zero if suppress_zero is None else bool(suppress_zero),
+        round_to=base.round_to if round_to is None else int(round_to),
+        secondary=base.secondary if secondary is None else bool(secondary),
+    )
+    if chosen.round_to is not None and chosen.round_to < 0:
+        raise StatsInputError(f"suppress: round_to must be positive, got {chosen.round_to}")
+    return chosen
+
+
+def _row(data: pd.DataFrame, position: int) -> str:
+    label = data.index[position]
+    return f"row {position}" + ("" if label == position else f" (index {label!r})")
+
+
+def _counts(data: pd.DataFrame, count: str) -> np.ndarray:
+    if count not in data.columns:
+        raise StatsInputError(
+            f"suppress: count column {count!r} not found; columns are {list(data.columns)}"
+        )
+    raw = data[count]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    for bad, problem in (
+        (np.isnan(values) & raw.notna().to_numpy(), "is not a number"),
+        (np.isnan(values), "is missing (suppression needs every count)"),
+        (values < 0, "is negative"),
+    ):
+        if bad.any():
+            pos = int(np.flatnonzero(bad)[0])
+            shown = raw.iloc[pos]
+            shown = repr(shown) if isinstance(shown, str) else str(shown)
+            raise StatsInputError(
+                f"suppress: count {shown} at {_row(data, pos)} {problem}"
+                + (f" (and {bad.sum() - 1} more rows)" if bad.sum() > 1 else "")
+            )
+    return values
+
+
+def _partitions(data: pd.DataFrame, by) -> list[list[str]]:
+    if by is None:
+        partitions = [[]]
+    elif isinstance(by, str):
+        partitions = [[by]]
+    elif all(isinstance(item, str) for item in by):
+        partitions = [list(by)]
+    else:
+        partitions = [[item] if isinstance(item, str) else list(item) for item in by]
+    for keys in partitions:
+        missing = [k for k in keys if k not in data.columns]
+        if missing:
+            raise StatsInputError(f"suppress: by= column(s) {missing} not found in data")
+        if keys and data[keys].isna().any(axis=None):
+            pos = int(np.flatnonzero(data[keys].isna().any(axis=1).to_numpy())[0])
+            raise StatsInputError(f"suppress: group key {keys} is missing at {_row(data, pos)}")
+    return partitions
+
+
+def _group_codes(data: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    if not keys:
+        return np.zeros(len(data), dtype=np.intp)
+    return data[keys].reset_index(drop=True).groupby(keys, sort=False).ngroup().to_numpy()
+
+
+def _total_rows(data: pd.DataFrame, total, keys: list[str]) -> np.ndarray:
+    if total is None:
+        return np.zeros(len(data), dtype=bool)
+    if isinstance(total, str):
+        if total not in data.columns:
+            raise StatsInputError(f"suppress: total={total!r} is not a column of data")
+        flags = data[total]
+        if not is_bool_dtype(flags.dtype) or flags.isna().any():
+            raise StatsInputError(
+                f"suppress: total column {total!r} must be boolean (True for totals)"
+            )
+        return flags.to_numpy(dtype=bool)
+    if isinstance(total, dict):
+        is_total = np.zeros(len(data), dtype=bool)
+        for column, label in total.items():
+            if column not in data.columns:
+                raise StatsInputError(f"suppress: total= column {column!r} not found in data")
+            if column not in keys:
+                is_total |= (data[column] == label).fillna(False).to_numpy(dtype=bool)
+        return is_total
+    raise StatsInputError(
+        "suppress: total= must be a boolean column name or a {column: label} dict"
+    )
+
+
+def _check_one_total(data, keys, codes, is_total) -> None:
+    totals_per_group = np.bincount(codes, weights=is_total, minlength=codes.max() + 1)
+    if (totals_per_group > 1).any():
+        group = int(np.flatnonzero(totals_per_group > 1)[0])
+        pos = int(np.flatnonzero(codes == group)[0])
+        where = ", ".join(f"{k}={data[k].iloc[pos]!r}" for k in keys) or "all rows"
+        raise StatsInputError(
+            f"suppress: group {where} has {int(totals_per_group[group])} total rows; "
+            "each group needs at most one"
+        )
+
+
+def _secondary(counts, hidden, partitions_codes, partitions_totals) -> np.ndarray:
+    """Hide cells until no group relation has exactly one hidden member (see suppress)."""
+    hidden = hidden.copy()
+    row = np.arange(len(counts))
+    for _ in range(len(counts) + 1):
+        changed = False
+        for codes, is_total in zip(partitions_codes, partitions_totals, strict=True):
+            n_groups = codes.max() + 1
+            lone = np.bincount(codes, weights=hidden, minlength=n_groups) == 1
+            candidate = lone[codes] & ~hidden
+            if not candidate.any():
+                continue
+            rows = row[candidate]
+            # preference: parts before the total, non-zero before zero, smallest, first
+            order = np.lexsort((rows, counts[rows], counts[rows] == 0, is_total[rows], codes[rows]))
+            ranked = rows[order]
+            _, first = np.unique(codes[ranked], return_index=True)
+            hidden[ranked[first]] = True
+            changed = True
+        if not changed:
+            return hidden
+    raise AssertionError("secondary suppression did not converge")  # cells only ever added

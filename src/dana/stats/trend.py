@@ -38,8 +38,8 @@ def trend(
     lower=None,
     upper=None,
     *,
-    numerator=None,
-    denominator=None,
+    x=None,
+    n=None,
     period=None,
     data=None,
     by=None,
@@ -55,7 +55,7 @@ def trend(
         For value types other than proportions: the values and their confidence limits
         at level ``confidence`` (scalars, arrays or column names of ``data=``; with
         ``data=`` they default to ``"value"``, ``"lower_95"``, ``"upper_95"``).
-    numerator, denominator:
+    x, n:
         For proportions: counts and denominators (default columns ``"count"`` and
         ``"denominator"``).
     period:
@@ -114,25 +114,33 @@ def trend(
     """
     (level,) = confidence_levels(confidence)
     frame = data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
-    proportions = _per_series_text(frame, value_type, "value_type", None) == "proportion"
     if frame is not None:
-        period = "period_sort" if period is None else period
-        if proportions is True or (proportions is not False and np.any(proportions)):
-            numerator = "count" if numerator is None else numerator
-            denominator = "denominator" if denominator is None else denominator
-        if not (isinstance(proportions, bool) and proportions):
-            value = "value" if value is None else value
-            default_lower, default_upper = limit_columns(level)
-            lower = default_lower if lower is None else lower
-            upper = default_upper if upper is None else upper
+        # default to the indicator table's columns that this value type needs
+        kind = _per_series_text(frame, value_type, "value_type", None)
+        wants_counts = kind is None or kind == "proportion"
+        wants_limits = kind is None or kind != "proportion"
+        defaults = {
+            "period": (period, "period_sort", True),
+            "x": (x, "count", wants_counts),
+            "n": (n, "denominator", wants_counts),
+            "value": (value, "value", wants_limits),
+            "lower": (lower, limit_columns(level)[0], wants_limits),
+            "upper": (upper, limit_columns(level)[1], wants_limits),
+        }
+        chosen = {
+            name: column if given is None and wanted and column in frame.columns else given
+            for name, (given, column, wanted) in defaults.items()
+        }
+        period, x, n = chosen["period"], chosen["x"], chosen["n"]
+        value, lower, upper = chosen["value"], chosen["lower"], chosen["upper"]
     if period is None:
         raise StatsInputError("trend: period= (the time point of each row) is needed")
     res = resolve_allowing_missing(
         data,
         by,
         pool_ungrouped=True,
-        numerator=numerator,
-        denominator=denominator,
+        x=x,
+        n=n,
         value=value,
         lower=lower,
         upper=upper,
@@ -156,7 +164,7 @@ def trend(
             f"({groups.label(int(np.flatnonzero(bad_pol)[0]))})"
         )
     row_prop = is_prop[codes]
-    for name in ("numerator", "denominator") if row_prop.any() else ():
+    for name in ("x", "n") if row_prop.any() else ():
         if name not in res:
             raise StatsInputError(f"trend: {name}= is needed for proportions")
     for name in ("value", "lower", "upper") if (~row_prop).any() else ():
@@ -189,7 +197,7 @@ def trend(
         rows[slot == TREND_POINTS - 1]
     ]
 
-    x = np.arange(1.0, TREND_POINTS + 1)
+    scores = np.arange(1.0, TREND_POINTS + 1)
     statistic = np.full(n_series, np.nan)
     slope = np.full(n_series, np.nan)
     loo_slopes = np.full((n_series, TREND_POINTS), np.nan)
@@ -197,9 +205,9 @@ def trend(
 
     if is_prop.any():
         _validate_counts(res, row_prop)
-        r, n = grid(res["numerator"]), grid(res["denominator"])
-        missing |= is_prop & np.isnan(r + n).any(axis=1)
-        stat, b, loo = _armitage(r, n, x)
+        r, n_grid = grid(res["x"]), grid(res["n"])
+        missing |= is_prop & np.isnan(r + n_grid).any(axis=1)
+        stat, b, loo = _armitage(r, n_grid, scores)
         statistic = np.where(is_prop, stat, statistic)
         slope = np.where(is_prop, b, slope)
         loo_slopes = np.where(is_prop[:, None], loo, loo_slopes)
@@ -213,7 +221,7 @@ def trend(
         y = grid(res["value"])
         variance = ((grid(hi_in) - grid(lo_in)) / (2 * z_value(level))) ** 2
         missing |= ~is_prop & np.isnan(y + variance).any(axis=1)
-        stat, b, loo = _weighted_regression(y, 1 / variance, x)
+        stat, b, loo = _weighted_regression(y, 1 / variance, scores)
         statistic = np.where(is_prop, statistic, stat)
         slope = np.where(is_prop, slope, b)
         loo_slopes = np.where(is_prop[:, None], loo_slopes, loo)
@@ -277,10 +285,10 @@ def _per_series_text(frame, setting, name: str, grouping):
 
 
 def _validate_counts(res, rows) -> None:
-    r, n = res["numerator"], res["denominator"]
-    check(res, rows & (r < 0), "trend: numerator is negative")
-    check(res, rows & (n <= 0), "trend: denominator must be greater than zero")
-    check(res, rows & (r > n), "trend: numerator is greater than denominator")
+    r, n = res["x"], res["n"]
+    check(res, rows & (r < 0), "trend: count x is negative")
+    check(res, rows & (n <= 0), "trend: denominator n must be greater than zero")
+    check(res, rows & (r > n), "trend: count x is greater than denominator n")
 
 
 def _leave_one_out(array: np.ndarray) -> np.ndarray:
@@ -317,7 +325,7 @@ def _weighted_regression(y: np.ndarray, w: np.ndarray, x: np.ndarray):
         slope = sxy / sxx
         chi2 = sxy**2 / sxx
         w_loo = _leave_one_out(w)
-        y_loo = np.nan_to_num(y)[:, None, :]
+        y_loo = y[:, None, :]
         xbar_loo = (w_loo * x).sum(axis=2) / w_loo.sum(axis=2)
         ybar_loo = (w_loo * y_loo).sum(axis=2) / w_loo.sum(axis=2)
         sxy_loo = (w_loo * (x - xbar_loo[..., None]) * (y_loo - ybar_loo[..., None])).sum(axis=2)

@@ -1,0 +1,289 @@
+"""The assessment config: one YAML file says what to assess, against what, and where to write.
+
+The documented example is ``dana/data/default_assessment.yaml`` (used when no config is
+given); ``dana/data/examples/cambridgeshire_peterborough.yaml`` reproduces the
+Cambridgeshire & Peterborough 2021/22 treatment figures. Paths in a config are relative
+to the config file's folder.
+
+:func:`load_config` validates everything that can be checked without the data: the
+area exists, sections and output formats are known, the suppression preset exists, and
+every file named is there. Each problem is reported as ``<file>: <key>: <problem>``
+(e.g. ``my.yaml: comparators.neighbours.k: Input should be greater than or equal to 1``)
+in one :class:`ConfigError`, so nothing is built or written from a bad config.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from dana.areas import load_areas
+
+#: Sections of an assessment, in the order the seeds present them.
+SECTION_NAMES = (
+    "introduction",
+    "population",
+    "alcohol",
+    "drugs",
+    "young_people",
+    "wider_determinants",
+    "engagement",
+    "data_gaps",
+    "recommendations",
+)
+SectionName = Literal[
+    "introduction",
+    "population",
+    "alcohol",
+    "drugs",
+    "young_people",
+    "wider_determinants",
+    "engagement",
+    "data_gaps",
+    "recommendations",
+]
+FORMATS = ("html", "docx", "pdf", "pptx")
+OutputFormat = Literal["html", "docx", "pdf", "pptx"]
+#: Disclosure-control presets of :func:`dana.stats.suppress`.
+SUPPRESSION_PRESETS = ("ndtms", "hes2018", "lape")
+#: Built-in data sets: the synthetic default, the transcribed C&P example, or none.
+BUILTIN_DATA = ("default", "cambridgeshire-peterborough", "none")
+
+DEFAULT_CONFIG = "default_assessment.yaml"
+EXAMPLES = {
+    "cambridgeshire-peterborough": "examples/cambridgeshire_peterborough.yaml",
+}
+EXAMPLE_ALIASES = {"cp": "cambridgeshire-peterborough", "c&p": "cambridgeshire-peterborough"}
+
+
+class ConfigError(ValueError):
+    """The config is invalid; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NeighboursConfig(_Strict):
+    """Nearest statistical neighbours computed by :mod:`dana.neighbours`."""
+
+    method: Literal["nearest"] = "nearest"
+    k: int = Field(15, ge=1, le=50)
+
+
+class ComparatorsConfig(_Strict):
+    england: bool = True
+    region: bool = True
+    #: ``{method: nearest, k: 15}``, an explicit list of codes or names, or ``null`` for none.
+    neighbours: NeighboursConfig | list[str] | None = NeighboursConfig()
+
+
+class DataConfig(_Strict):
+    builtin: Literal["default", "cambridgeshire-peterborough", "none"] = "default"
+    fingertips_cache: bool = False
+    cache_dir: str | None = None
+    local_files: list[str] = []
+
+
+class SuppressionConfig(_Strict):
+    """A preset name, or a custom threshold (counts up to ``threshold`` are hidden)."""
+
+    preset: Literal["ndtms", "hes2018", "lape"] | None = "ndtms"
+    threshold: int | None = Field(None, ge=0)
+    round_to: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _preset_or_threshold(self):
+        if self.preset is not None and self.threshold is not None:
+            raise ValueError("give a preset or a threshold, not both")
+        return self
+
+    def describe(self) -> str:
+        """The rule in words, for the report's disclosure statement."""
+        if self.threshold is not None:
+            rounding = f"; other counts rounded to the nearest {self.round_to}" if self.round_to else ""
+            return (
+                f"Counts of {self.threshold} or fewer (other than 0) are suppressed and shown "
+                f"as *, with secondary suppression{rounding}."
+            )
+        return {
+            "ndtms": "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule), "
+            "with secondary suppression where a hidden count could be worked out.",
+            "hes2018": "Counts of 1 to 7 are suppressed and shown as *, and other counts are "
+            "rounded to the nearest 5 (NHS Digital HES rule, September 2018); rates and "
+            "intervals are calculated on unrounded counts.",
+            "lape": "Counts of 5 or fewer (other than 0) are suppressed and shown as *, with "
+            "secondary suppression; other counts are rounded to the nearest 5 (Local Alcohol "
+            "Profiles for England rule).",
+            None: "No disclosure control was applied to counts.",
+        }[self.preset]
+
+
+class OutputConfig(_Strict):
+    formats: list[OutputFormat] = list(FORMATS)
+    directory: str = "out"
+
+    @field_validator("formats")
+    @classmethod
+    def _some_formats(cls, formats):
+        if not formats:
+            raise ValueError("at least one output format is needed (html, docx, pdf, pptx)")
+        return list(dict.fromkeys(formats))
+
+
+class AssessmentConfig(_Strict):
+    title: str = ""
+    author: str = ""
+    #: GSS code or name of the assessed upper-tier local authority.
+    area: str
+    #: ``latest`` or a period label as published (e.g. ``2021/22``).
+    period: str = "latest"
+    comparators: ComparatorsConfig = ComparatorsConfig()
+    data: DataConfig = DataConfig()
+    sections: list[SectionName] = list(SECTION_NAMES)
+    #: Engagement evidence files (see :func:`dana.sources.engagement.read_engagement`).
+    engagement: dict | None = None
+    recommendations: str | None = None
+    suppression: SuppressionConfig = SuppressionConfig()
+    #: ``catalogue`` (each indicator's own level) or a level for every comparison.
+    confidence: Literal["catalogue", 0.95, 0.998] = "catalogue"
+    #: An indicator whose latest period starts more than this many years before the
+    #: assessment period is reported as out of date.
+    stale_after_years: int = Field(3, ge=0)
+    output: OutputConfig = OutputConfig()
+    introduction: str = ""
+    #: The folder paths are relative to (the config file's folder); set by load_config.
+    base_dir: str = "."
+
+    @field_validator("suppression", mode="before")
+    @classmethod
+    def _preset_shorthand(cls, value):
+        if isinstance(value, str):
+            return {"preset": value}
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"preset": None, "threshold": value}
+        if isinstance(value, dict) and "threshold" in value and "preset" not in value:
+            return {**value, "preset": None}
+        return value
+
+    @field_validator("sections")
+    @classmethod
+    def _sections_in_order(cls, sections):
+        return [s for s in SECTION_NAMES if s in sections]
+
+    def path(self, relative: str) -> Path:
+        """A path named in the config, resolved against the config file's folder."""
+        candidate = Path(relative).expanduser()
+        return candidate if candidate.is_absolute() else Path(self.base_dir) / candidate
+
+    def include(self, section: str) -> bool:
+        return section in self.sections
+
+
+def _packaged(name: str) -> Path:
+    return Path(str(resources.files("dana.data").joinpath(name)))
+
+
+def default_config_path() -> Path:
+    """The embedded, documented default config."""
+    return _packaged(DEFAULT_CONFIG)
+
+
+def example_config_path(name: str) -> Path:
+    """The config of a built-in example (``cambridgeshire-peterborough`` or ``cp``)."""
+    key = EXAMPLE_ALIASES.get(name.strip().lower(), name.strip().lower())
+    if key not in EXAMPLES:
+        known = ", ".join([*EXAMPLES, *EXAMPLE_ALIASES])
+        raise ConfigError(f"unknown example {name!r}; built-in examples are: {known}")
+    return _packaged(EXAMPLES[key])
+
+
+def _key(location) -> str:
+    parts = []
+    for part in location:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1]}[{part}]"] if parts else [f"[{part}]"]
+        elif part in ("list[str]", "NeighboursConfig", "int", "str"):
+            continue  # pydantic's union-branch labels are not keys
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or "(top level)"
+
+
+def load_config(path: str | Path | None = None, **overrides) -> AssessmentConfig:
+    """Read and validate a config file (the embedded default when ``path`` is None).
+
+    ``overrides`` replace top-level keys after reading (e.g. ``output={...}`` from the
+    CLI). Raises :class:`ConfigError` naming the file and every bad key.
+    """
+    source = Path(path) if path is not None else default_config_path()
+    if not source.is_file():
+        raise ConfigError(f"{source}: config file not found")
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: expected a mapping of keys (area:, comparators:, ...)")
+    raw = {**raw, **overrides, "base_dir": str(source.resolve().parent)}
+    try:
+        config = AssessmentConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            message = err["msg"]
+            if err["type"] == "extra_forbidden":
+                message = "unknown key"
+            elif err["type"] == "literal_error":
+                message = f"{err['msg']} (got {err['input']!r})"
+            problems.append(f"{_key(err['loc'])}: {message}")
+        raise ConfigError(f"{source}: " + "; ".join(dict.fromkeys(problems))) from None
+    problems = _check_references(config)
+    if problems:
+        raise ConfigError(f"{source}: " + "; ".join(problems))
+    return config
+
+
+def _check_references(config: AssessmentConfig) -> list[str]:
+    """Problems with what the config points at: the area, comparator areas, files."""
+    problems = []
+    areas = load_areas()
+    try:
+        area = areas.resolve(config.area)
+        if area.area_type != "utla":
+            problems.append(
+                f"area: {area.name} ({area.code}) is a {area.area_type}; DANA assesses "
+                "upper-tier local authorities (counties and unitary authorities)"
+            )
+    except KeyError as exc:
+        problems.append(f"area: {exc}")
+    if isinstance(config.comparators.neighbours, list):
+        for position, entry in enumerate(config.comparators.neighbours):
+            try:
+                areas.resolve(entry)
+            except KeyError as exc:
+                problems.append(f"comparators.neighbours[{position}]: {exc}")
+    for position, name in enumerate(config.data.local_files):
+        if not config.path(name).is_file():
+            problems.append(f"data.local_files[{position}]: file not found: {config.path(name)}")
+    if config.recommendations and not config.path(config.recommendations).is_file():
+        problems.append(f"recommendations: file not found: {config.path(config.recommendations)}")
+    for key, value in (config.engagement or {}).items():
+        if key in ("participants", "journey", "themes") and value:
+            if not config.path(str(value)).is_file():
+                problems.append(f"engagement.{key}: file not found: {config.path(str(value))}")
+        elif key not in ("participants", "journey", "themes", "caveats", "known_names",
+                         "source", "synthetic", "min_responses"):
+            problems.append(f"engagement.{key}: unknown key")
+    return problems

@@ -1,0 +1,356 @@
+"""From the indicator table to one judged :class:`Figure` per catalogue indicator.
+
+For each catalogue indicator this module picks the headline rows (the catalogue's sex
+and age, no breakdown category), the period to report for the assessed area, applies
+disclosure control to the counts shown, and calls :mod:`dana.stats` for every
+judgement: :func:`~dana.stats.compare` against England, the region and the neighbours'
+mean (at the catalogue's confidence level, or quintiles), :func:`~dana.stats.mean` for
+the neighbours' mean and :func:`~dana.stats.trend` over the last five periods. Nothing
+statistical is computed here.
+
+Period choice: with ``period: latest`` the area's most recent period for each
+indicator; with a label (``2021/22``) the most recent period starting no later than
+that label's period (so a pooled ``2019 - 21`` series is still reported), flagged as
+out of date by :mod:`dana.assess.gaps` when it is older.
+
+Disclosure control (:func:`dana.stats.suppress`) is applied to every headline count
+before it is shown; a value built on a suppressed count is blanked too (its limits with
+it), so a small number can never be recovered from a rate. Each headline figure is
+published on its own, not as a part of a total shown beside it, so secondary
+suppression has nothing to protect and is not applied here. Statistics (comparisons,
+trends, funnel limits) use the unrounded source values, as the HES 2018 rule requires.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from dana import stats
+from dana.assess.config import AssessmentConfig, ConfigError
+from dana.assess.findings import format_number
+from dana.assess.model import Area, BenchmarkResult, Figure
+
+ENGLAND_CODE = "E92000001"
+SUPPRESSED_NOTE = "Suppressed: count too small to publish (disclosure control)"
+_LEVELS = {"ci_95": 0.95, "ci_99_8": 0.998}
+
+
+@dataclass(frozen=True)
+class Comparators:
+    """The assessed area and what it is compared with."""
+
+    subject: Area
+    england: Area | None
+    region: Area | None
+    neighbours: tuple[Area, ...] = ()
+
+
+@dataclass
+class IndicatorResult:
+    """A figure plus what the charts, findings and gaps need to explain it."""
+
+    indicator: object  # dana.catalogue.Indicator
+    figure: Figure
+    level: float
+    period_sort: int
+    #: Headline rows of every area for this indicator (disclosure-controlled values).
+    rows: pd.DataFrame
+    #: Unrounded headline rows (for funnel limits and other statistics).
+    raw_rows: pd.DataFrame
+    series: pd.DataFrame  # the area's rows up to the reported period, oldest first
+    trend_note: str = ""
+    reasons: dict[str, str] = field(default_factory=dict)  # benchmark code -> why not compared
+    quintile: str = ""  # quintile label when the catalogue compares by quintiles
+
+
+def level_for(indicator, config: AssessmentConfig) -> float:
+    """Confidence level of the comparison: the config's, else the catalogue's (95% default)."""
+    if config.confidence != "catalogue":
+        return float(config.confidence)
+    return _LEVELS.get(indicator.comparison, 0.95)
+
+
+def limit_columns(level: float) -> tuple[str, str]:
+    return ("lower_99_8", "upper_99_8") if math.isclose(level, 0.998) else ("lower_95", "upper_95")
+
+
+def headline_rows(table: pd.DataFrame, indicator) -> pd.DataFrame:
+    """Rows of one indicator with no breakdown, the catalogue's sex and (if present) age."""
+    rows = table[
+        (table["indicator_id"] == indicator.id)
+        & (table["category_type"] == "")
+        & (table["sex"] == indicator.sex)
+    ]
+    ages = rows["age"].unique()
+    if indicator.age in ages:
+        rows = rows[rows["age"] == indicator.age]
+    elif len(ages) > 1:
+        # several ages and none is the catalogue's: no headline row to choose honestly
+        return rows.iloc[0:0]
+    return rows.reset_index(drop=True)
+
+
+def period_sort_for(table: pd.DataFrame, period: str) -> int | None:
+    """The period_sort of a period label in the table (None for ``latest``)."""
+    if period == "latest":
+        return None
+    matches = table.loc[table["period"] == period, "period_sort"].unique()
+    if len(matches) == 0:
+        raise ConfigError(f"period: {period!r} is not a period in the data")
+    return int(matches.max())
+
+
+def disclose(rows: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
+    """Apply the configured disclosure control to counts; blank values built on hidden ones."""
+    out = rows.copy()
+    out["suppressed"] = False
+    rule = config.suppression
+    has_count = out["count"].notna().to_numpy()
+    if (rule.preset is None and rule.threshold is None) or not has_count.any():
+        return out
+    part = pd.DataFrame({"count": out.loc[has_count, "count"].to_numpy()})
+    part["_row"] = np.arange(len(part))
+    if rule.preset is not None:
+        kwargs = {"rule": rule.preset, "secondary": False}
+    else:
+        kwargs = {
+            "rule": None,
+            "max_suppressed": rule.threshold,
+            "round_to": rule.round_to,
+            "secondary": False,
+        }
+    published = stats.suppress(part, "count", by="_row", **kwargs)
+    index = out.index[has_count]
+    out.loc[index, "count"] = published["count"].to_numpy()
+    hidden = index[published["suppressed"].to_numpy(dtype=bool)]
+    out.loc[hidden, "suppressed"] = True
+    out.loc[hidden, ["value", "lower_95", "upper_95", "lower_99_8", "upper_99_8"]] = np.nan
+    out.loc[hidden, "value_note"] = SUPPRESSED_NOTE
+    is_count = out["value_type"] == "count"
+    out.loc[is_count & has_count, "value"] = out.loc[is_count & has_count, "count"]
+    return out
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _source_suppressed(row) -> bool:
+    return pd.isna(row["value"]) and "suppress" in str(row["value_note"]).lower()
+
+
+def build_indicator_results(
+    table: pd.DataFrame, catalogue, comparators: Comparators, config: AssessmentConfig
+) -> tuple[list[IndicatorResult], list[tuple[object, str]]]:
+    """Figures for every catalogue indicator the area has, and the ones it lacks.
+
+    Returns ``(results, missing)`` where ``missing`` is ``[(indicator, detail), ...]``.
+    """
+    target = period_sort_for(table, config.period)
+    subject = comparators.subject.code
+    results: list[IndicatorResult] = []
+    missing: list[tuple[object, str]] = []
+    for indicator in catalogue:
+        raw = headline_rows(table, indicator)
+        mine = raw[raw["area_code"] == subject]
+        if target is not None:
+            mine = mine[mine["period_sort"] <= target]
+        if mine.empty:
+            detail = (
+                f"no data for {comparators.subject.name}"
+                if raw.empty or (raw["area_code"] != subject).all()
+                else f"no data for {comparators.subject.name} up to {config.period}"
+            )
+            missing.append((indicator, detail))
+            continue
+        chosen_sort = int(mine["period_sort"].max())
+        rows = disclose(raw, config)
+        results.append(_result(indicator, rows, raw, chosen_sort, comparators, config))
+    _add_comparisons(results, comparators)
+    for result in results:
+        _add_trend(result)
+    return results, missing
+
+
+def _result(indicator, rows, raw, chosen_sort, comparators, config) -> IndicatorResult:
+    level = level_for(indicator, config)
+    low, high = limit_columns(level)
+    subject = comparators.subject
+    series = rows[(rows["area_code"] == subject.code) & (rows["period_sort"] <= chosen_sort)]
+    series = series.sort_values("period_sort").reset_index(drop=True)
+    row = series.iloc[-1]
+    suppressed = bool(row["suppressed"]) or _source_suppressed(row)
+    value = None if suppressed else _number(row["value"])
+    figure = Figure(
+        indicator_id=indicator.id,
+        name=indicator.name,
+        section=indicator.section,
+        period=str(row["period"]),
+        value=value,
+        lower=None if value is None else _number(row[low]),
+        upper=None if value is None else _number(row[high]),
+        confidence=level,
+        count=None if bool(row["suppressed"]) else _number(row["count"]),
+        denominator=_number(row["denominator"]),
+        unit=indicator.unit,
+        value_type=indicator.value_type,
+        polarity=indicator.polarity,
+        suppressed=suppressed,
+        value_note=str(row["value_note"]),
+        source=str(row["source"]),
+        retrieved=str(row["retrieved"]),
+        method=indicator.method,
+        display_value="*"
+        if suppressed
+        else format_number(value, indicator.unit, indicator.value_type)
+        if value is not None
+        else "",
+    )
+    return IndicatorResult(
+        indicator=indicator,
+        figure=figure,
+        level=level,
+        period_sort=chosen_sort,
+        rows=rows,
+        raw_rows=raw,
+        series=series,
+    )
+
+
+def _value_at(rows: pd.DataFrame, code: str, period_sort: int) -> float | None:
+    hit = rows.loc[(rows["area_code"] == code) & (rows["period_sort"] == period_sort), "value"]
+    return _number(hit.iloc[0]) if len(hit) else None
+
+
+def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -> None:
+    """Benchmarks (England, region, neighbours' mean) and rank, via dana.stats."""
+    requests = []  # (result, code, name, benchmark value)
+    for result in results:
+        period = result.period_sort
+        if comparators.england is not None:
+            requests.append(
+                (result, ENGLAND_CODE, "England", _value_at(result.rows, ENGLAND_CODE, period))
+            )
+        if comparators.region is not None:
+            region = comparators.region
+            requests.append((result, region.code, region.name, _value_at(result.rows, region.code, period)))
+        if comparators.neighbours:
+            values = [
+                v
+                for v in (_value_at(result.rows, a.code, period) for a in comparators.neighbours)
+                if v is not None
+            ]
+            if len(comparators.neighbours) == 1:
+                only = comparators.neighbours[0]
+                code, name = only.code, only.name
+            else:
+                code, name = "neighbours", f"the mean of its {len(values)} neighbours with data"
+            average = float(stats.mean(values)["value"].iloc[0]) if values else None
+            requests.append((result, code, name, average))
+            _add_rank(result, comparators)
+
+    by_result: dict[int, list[BenchmarkResult]] = {}
+    comparable = [r for r in requests if r[0].indicator.comparison in ("ci_95", "ci_99_8")]
+    for level in sorted({r[0].level for r in comparable}):
+        batch = [r for r in comparable if r[0].level == level]
+        frame = pd.DataFrame(
+            {
+                "value": [_nan(r[0].figure.value) for r in batch],
+                "lower": [_nan(r[0].figure.lower) for r in batch],
+                "upper": [_nan(r[0].figure.upper) for r in batch],
+                "benchmark": [_nan(r[3]) for r in batch],
+                "polarity": [r[0].figure.polarity for r in batch],
+            }
+        )
+        judged = stats.compare(
+            "value", "lower", "upper", "benchmark", data=frame, polarity="polarity", confidence=level
+        )
+        for (result, code, name, bench), label in zip(batch, judged["comparison"], strict=True):
+            by_result.setdefault(id(result), []).append(
+                BenchmarkResult(code, name, bench, str(label), level)
+            )
+    for result, code, name, bench in requests:
+        if result.indicator.comparison in ("ci_95", "ci_99_8"):
+            continue
+        reason = (
+            "compared by quintiles of all upper-tier authorities, not with a single benchmark"
+            if result.indicator.comparison == "quintiles"
+            else "this indicator is not benchmarked"
+        )
+        result.reasons[code] = reason
+        by_result.setdefault(id(result), []).append(
+            BenchmarkResult(code, name, bench, "not_compared", result.level)
+        )
+    for result in results:
+        benchmarks = tuple(by_result.get(id(result), ()))
+        result.figure = _replace(result.figure, benchmarks=benchmarks)
+        if result.indicator.comparison == "quintiles":
+            result.quintile = _quintile(result, comparators)
+
+
+def _nan(value) -> float:
+    return np.nan if value is None else float(value)
+
+
+def _replace(figure: Figure, **changes) -> Figure:
+    return replace(figure, **changes)
+
+
+def _add_rank(result: IndicatorResult, comparators: Comparators) -> None:
+    if result.figure.value is None:
+        return
+    codes = [comparators.subject.code] + [a.code for a in comparators.neighbours]
+    values = [_value_at(result.rows, code, result.period_sort) for code in codes]
+    present = [v for v in values if v is not None]
+    mine = result.figure.value
+    rank = 1 + sum(v < mine for v in present)  # ties share the better (lower) rank
+    result.figure = _replace(result.figure, rank=rank, rank_of=len(present))
+
+
+def utla_rows(result: IndicatorResult, *, raw: bool = False) -> pd.DataFrame:
+    """Every upper-tier authority's row at the reported period (values present)."""
+    rows = result.raw_rows if raw else result.rows
+    at = rows[(rows["area_type"] == "utla") & (rows["period_sort"] == result.period_sort)]
+    return at[at["value"].notna()].reset_index(drop=True)
+
+
+def _quintile(result: IndicatorResult, comparators: Comparators) -> str:
+    if result.figure.value is None:
+        return ""
+    areas = utla_rows(result)
+    if comparators.subject.code not in set(areas["area_code"]):
+        return ""
+    judged = stats.compare(
+        data=areas, method="quintiles", polarity=result.figure.polarity
+    )
+    mine = judged.loc[judged["area_code"] == comparators.subject.code, "comparison"]
+    label = str(mine.iloc[0])
+    return "" if label == "not_compared" else label
+
+
+def _add_trend(result: IndicatorResult) -> None:
+    """The Fingertips recent-trend label over the area's last five periods (unrounded data)."""
+    raw = result.raw_rows
+    code = result.series["area_code"].iloc[0]
+    series = raw[(raw["area_code"] == code) & (raw["period_sort"] <= result.period_sort)]
+    series = series.sort_values("period_sort")
+    if len(series) < 5:
+        result.trend_note = f"only {len(series)} period(s) of data; five are needed"
+        return
+    try:
+        marked = stats.trend(
+            data=series.reset_index(drop=True),
+            value_type=result.figure.value_type,
+            polarity=result.figure.polarity,
+            confidence=0.95,
+        )
+    except stats.StatsInputError as exc:
+        result.trend_note = f"the data cannot be used for a trend: {exc}"
+        return
+    label = str(marked["trend"].iloc[0])
+    result.trend_note = str(marked["note"].iloc[0]) if "note" in marked else ""
+    result.figure = _replace(result.figure, trend=label)

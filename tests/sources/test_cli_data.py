@@ -1,0 +1,173 @@
+"""`dana fetch`, `dana data list`, `dana data show` against the replay server."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from replay_server import ReplayServer
+
+from dana.cli import main
+from dana.sources.cache import ResponseCache
+
+INDICATORS = ["--indicator", "93532", "--indicator", "93517", "--indicator", "92432"]
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_fetch_fills_cache_then_works_offline(shared_data, tmp_path):
+    cache_dir = str(tmp_path)
+    with ReplayServer(shared_data) as server:
+        base_url = server.base_url
+        first = _run(
+            "fetch",
+            "--area",
+            "E06000001",
+            *INDICATORS,
+            "--base-url",
+            base_url,
+            "--cache-dir",
+            cache_dir,
+        )
+        served = list(server.requests)
+    assert first.exit_code == 0, first.output
+    assert "Hartlepool (E06000001), Fingertips area type 502" in first.output
+    assert "downloaded now" in first.output
+    # the authored 92432 recording has no Hartlepool rows: say so rather than stay silent
+    assert "no rows for Hartlepool (E06000001) in indicator(s) 92432" in first.output
+    # one area lookup, one metadata request, one data request for all three indicators
+    assert len(served) == 3
+    kinds = sorted(e.kind for e in ResponseCache(tmp_path).entries())
+    assert kinds == ["areas", "indicator_data", "indicator_metadata"]
+
+    # the server is stopped: the same command answers from the cache
+    second = _run(
+        "fetch",
+        "--area",
+        "E06000001",
+        *INDICATORS,
+        "--base-url",
+        base_url,
+        "--cache-dir",
+        cache_dir,
+    )
+    assert second.exit_code == 0, second.output
+    assert "from cache, retrieved" in second.output and "(0 days old)" in second.output
+
+    listing = _run("data", "list", "--cache-dir", cache_dir)
+    assert listing.exit_code == 0
+    assert "indicator_data" in listing.output and "93532,93517,92432" in listing.output
+
+    shown = _run("data", "show", "93532", "--area", "E10000031", "--cache-dir", cache_dir)
+    assert shown.exit_code == 0, shown.output
+    for published in ("79.89793213", "74.64258841", "84.57822749", "4018.333333", "5029.333333"):
+        assert published in shown.output
+
+
+def test_fetch_by_base_url_with_authored_recordings(tmp_path):
+    with ReplayServer() as server:
+        result = _run(
+            "fetch",
+            "--area",
+            "E06000031",
+            "--indicator",
+            "92432",
+            "--base-url",
+            server.base_url,
+            "--cache-dir",
+            str(tmp_path),
+        )
+    assert result.exit_code == 0, result.output
+    table = ResponseCache(tmp_path).cached_table(
+        area_codes=["E06000031", "E12000006", "E92000001"], catalogue=None
+    )
+    assert set(table["area_type"]) == {"utla", "region", "england"}
+
+
+def test_fetch_bad_area_code(tmp_path):
+    with ReplayServer() as server:
+        result = _run(
+            "fetch",
+            "--area",
+            "E06999999",
+            "--indicator",
+            "92432",
+            "--base-url",
+            server.base_url,
+            "--cache-dir",
+            str(tmp_path),
+        )
+    assert result.exit_code == 1
+    assert "E06999999 is not an area of Fingertips area type(s) 502" in result.output
+
+
+def test_fetch_bad_indicator(tmp_path):
+    with ReplayServer() as server:
+        result = _run(
+            "fetch",
+            "--area",
+            "E06000031",
+            "--indicator",
+            "12345678",
+            "--base-url",
+            server.base_url,
+            "--cache-dir",
+            str(tmp_path),
+        )
+    assert result.exit_code == 1
+    assert "no indicator with ID 12345678" in result.output
+
+
+def test_fetch_persistent_500_fails_clearly_without_caching_data(tmp_path):
+    with ReplayServer() as server:
+        server.fail_next(10)
+        result = _run(
+            "fetch",
+            "--area",
+            "E06000031",
+            "--indicator",
+            "92432",
+            "--retries",
+            "0",
+            "--base-url",
+            server.base_url,
+            "--cache-dir",
+            str(tmp_path),
+        )
+    assert result.exit_code == 1
+    assert "HTTP 500 after 1 attempt(s)" in result.output
+    assert ResponseCache(tmp_path).entries() == []
+
+
+def test_fetch_needs_indicators(tmp_path):
+    result = _run("fetch", "--area", "E06000031", "--cache-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "--indicator" in result.output
+
+
+def test_data_show_nothing_cached(tmp_path):
+    result = _run("data", "show", "92432", "--cache-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert "nothing cached for indicator 92432" in result.output
+    assert "Nothing cached" in _run("data", "list", "--cache-dir", str(tmp_path)).output
+
+
+@pytest.mark.parametrize("area_type", ["utla_2021"])
+def test_fetch_older_vintage(tmp_path, area_type):
+    with ReplayServer() as server:
+        result = _run(
+            "fetch",
+            "--area",
+            "E06000031",
+            "--indicator",
+            "91123",
+            "--area-type",
+            area_type,
+            "--base-url",
+            server.base_url,
+            "--cache-dir",
+            str(tmp_path),
+        )
+    assert result.exit_code == 0, result.output
+    assert "area type 402" in result.output

@@ -1,0 +1,76 @@
+"""Means with t limits; type-7 quantiles; quantile-group assignment."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dana.stats import StatsInputError, mean, quantiles
+
+
+def test_mean_by_hand():
+    # x = 2 4 4 4 5 5 7 9: mean 5, sum of squares 32, sd = sqrt(32/7) = 2.138090
+    # t(0.975; 7) = 2.364624 (t tables), half-width = 2.364624 * 2.138090 / sqrt(8)
+    out = mean([2, 4, 4, 4, 5, 5, 7, 9])
+    half = 2.364624 * math.sqrt(32 / 7) / math.sqrt(8)  # 1.787494
+    assert out.loc[0, "n"] == 8
+    assert out.loc[0, "value"] == 5
+    assert out.loc[0, "sd"] == pytest.approx(2.138090, abs=1e-6)
+    assert out.loc[0, "lower_95"] == pytest.approx(5 - half, abs=1e-5)
+    assert out.loc[0, "upper_95"] == pytest.approx(5 + half, abs=1e-5)
+
+
+def test_mean_grouped_and_single_observation():
+    data = pd.DataFrame({"g": ["a", "a", "b"], "v": [1.0, 3.0, 7.0]})
+    out = mean("v", data=data, by="g", confidence=(0.95, 0.998))
+    assert out["value"].tolist() == [2.0, 7.0]
+    # a: sd = sqrt(2), t(0.999; 1) = 318.309 (t tables): half-width 318.309 * sqrt(2)/sqrt(2)
+    assert out.loc[0, "upper_99_8"] == pytest.approx(2 + 318.3088, abs=1e-3)
+    assert np.isnan(out.loc[1, "sd"]) and np.isnan(out.loc[1, "lower_95"])
+
+
+def test_mean_nan_is_error():
+    with pytest.raises(StatsInputError, match=r"x is missing \(NaN\): row 1"):
+        mean([1, np.nan, 3])
+
+
+def test_quantiles_type7_by_hand():
+    # v = 10 20 30 40: h = (4-1) p; p = 0.25 -> h = 0.75 -> 10 + 0.75 * 10 = 17.5
+    out = quantiles([40, 10, 30, 20])
+    assert out["probability"].tolist() == [0.25, 0.5, 0.75]
+    assert out["value"].tolist() == [17.5, 25.0, 32.5]
+
+
+def test_quantiles_grouped_match_numpy_linear():
+    rng = np.random.default_rng(7)
+    data = pd.DataFrame({"g": rng.integers(0, 5, 200), "v": rng.normal(size=200)})
+    probs = (0, 0.1, 0.5, 0.9, 1)
+    out = quantiles("v", data=data, by="g", probs=probs)
+    for g, sub in out.groupby("g"):
+        expect = np.quantile(data.loc[data["g"] == g, "v"], probs)  # numpy "linear" = type 7
+        assert sub["value"].to_numpy() == pytest.approx(expect, rel=1e-12)
+
+
+def test_quintiles_equal_groups_and_ties():
+    out = quantiles(list(range(10, 0, -1)), assign=5)  # 10 distinct values
+    assert out["quantile"].tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+    tied = quantiles([1, 1, 1, 2, 3], assign=5)
+    # ranks 1 1 1 4 5 -> floor((r-1)*5/5)+1 = 1 1 1 4 5
+    assert tied["quantile"].tolist() == [1, 1, 1, 4, 5]
+
+
+def test_quintiles_keep_rows_and_group():
+    data = pd.DataFrame({"region": ["N", "N", "S", "S"], "area": list("wxyz"), "v": [1, 2, 4, 3]})
+    out = quantiles("v", data=data, by="region", assign=2)
+    assert out["area"].tolist() == ["w", "x", "y", "z"]
+    assert out["quantile"].tolist() == [1, 2, 2, 1]
+
+
+def test_bad_probs_and_assign():
+    with pytest.raises(StatsInputError, match="probs"):
+        quantiles([1, 2], probs=(1.5,))
+    with pytest.raises(StatsInputError, match="assign"):
+        quantiles([1, 2], assign=1)

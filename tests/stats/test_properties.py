@@ -1,0 +1,85 @@
+"""Property tests (hypothesis): limits contain the value, widen with confidence, and
+move monotonically with the count."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dana.stats import dsr, proportion, rate, smr
+from dana.stats._common import limit_columns
+
+levels = st.floats(min_value=0.5, max_value=0.9999)
+fast = settings(max_examples=60, deadline=None)
+
+
+@st.composite
+def count_and_denominator(draw):
+    n = draw(st.integers(min_value=1, max_value=100_000))
+    x = draw(st.integers(min_value=0, max_value=n))
+    return x, n
+
+
+@fast
+@given(count_and_denominator(), levels, levels)
+def test_wilson_contains_value_and_widens(xn, a, b):
+    x, n = xn
+    low, high = sorted((a, b))
+    out = proportion(x, n, confidence=(low, high), multiplier=1)
+    row = out.iloc[0]
+    lo_low, hi_low = row[list(limit_columns(low))]
+    lo_high, hi_high = row[list(limit_columns(high))]
+    assert 0 <= lo_high <= lo_low <= row["value"] <= hi_low <= hi_high <= 1
+
+
+@fast
+@given(st.integers(min_value=1, max_value=5_000), levels)
+def test_wilson_monotone_in_count(n, level):
+    x = np.arange(n + 1)
+    out = proportion(x, np.full(n + 1, n), confidence=level)
+    lower, upper = out.iloc[:, 3].to_numpy(), out.iloc[:, 4].to_numpy()
+    assert (np.diff(lower) >= -1e-12).all() and (np.diff(upper) >= -1e-12).all()
+
+
+@fast
+@given(st.integers(min_value=0, max_value=10**6), levels, levels)
+def test_poisson_contains_value_and_widens(o, a, b):
+    low, high = sorted((a, b))
+    out = rate(o, 1, multiplier=1, confidence=(low, high))
+    row = out.iloc[0]
+    lo_low, hi_low = row[list(limit_columns(low))]
+    lo_high, hi_high = row[list(limit_columns(high))]
+    assert lo_high <= lo_low <= o <= hi_low <= hi_high
+
+
+@fast
+@given(st.sampled_from([0.8, 0.9, 0.95, 0.99, 0.998]))
+def test_poisson_monotone_in_count_across_the_exact_byar_switch(level):
+    o = np.arange(0, 300)
+    out = rate(o, np.ones_like(o), multiplier=1, confidence=level)
+    assert (np.diff(out.iloc[:, 3]) > 0).all() and (np.diff(out.iloc[:, 4]) > 0).all()
+
+
+@fast
+@given(
+    st.lists(st.integers(min_value=0, max_value=500), min_size=19, max_size=19),
+    st.lists(st.integers(min_value=1, max_value=50_000), min_size=19, max_size=19),
+    levels,
+)
+def test_dsr_limits_contain_value(events, pop, level):
+    out = dsr(events, pop, confidence=level)
+    row = out.iloc[0]
+    if sum(events) < 10:
+        assert np.isnan(row["value"])
+    else:
+        assert row.iloc[3] <= row["value"] <= row.iloc[4]
+
+
+@fast
+@given(st.integers(min_value=0, max_value=10_000), st.floats(min_value=0.1, max_value=1e4), levels)
+def test_smr_contains_value(o, expected, level):
+    out = smr(o, expected, ref_rate=1.0, confidence=level)
+    row = out.iloc[0]
+    assert row["expected"] == expected
+    assert row.iloc[4] <= row["value"] <= row.iloc[5]

@@ -1,0 +1,139 @@
+"""Disclosure control: presets, secondary suppression, totals, and the no-recovery property."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dana.stats import StatsInputError, suppress
+from dana.stats.suppress import RULES
+
+
+def _table():
+    return pd.DataFrame(
+        {
+            "area": ["A"] * 4 + ["B"] * 4,
+            "cat": ["x", "y", "z", "Total"] * 2,
+            "count": [3, 10, 20, 33, 8, 9, 30, 47],
+        }
+    )
+
+
+def test_ndtms_primary_and_secondary_with_total_row():
+    # A: x = 3 < 5 is primary; alone it is recoverable as 33 - 10 - 20, so the smallest
+    # other part (y = 10) is hidden too. B has nothing below 5.
+    out = suppress(_table(), by="area", total={"cat": "Total"})
+    assert out["suppressed"].tolist() == [True, True, False, False, False, False, False, False]
+    assert out["suppression_reason"].tolist() == ["primary", "secondary"] + [""] * 6
+    assert out["count_display"].tolist() == ["*", "*", "20", "33", "8", "9", "30", "47"]
+    assert np.isnan(out["count"].iloc[:2]).all()
+    assert list(out.columns) == [
+        "area",
+        "cat",
+        "count",
+        "suppressed",
+        "suppression_reason",
+        "count_display",
+    ]
+
+
+def test_hes2018_suppresses_1_to_7_and_rounds_the_rest_to_5():
+    df = pd.DataFrame({"count": [0, 1, 7, 8, 12, 13, 47]})
+    out = suppress(df, rule="hes2018")
+    # 0 is not suppressed (rounds to 0); 1 and 7 suppressed; 8 -> 10, 12 -> 10, 13 -> 15, 47 -> 45
+    assert out["count_display"].tolist() == ["0", "*", "*", "10", "10", "15", "45"]
+    assert out["suppression_reason"].tolist() == ["", "primary", "primary", "", "", "", ""]
+    assert RULES["hes2018"].secondary is False
+
+
+def test_lape_keeps_zero_and_applies_secondary():
+    # parts 0, 4, 6, 11 (group total 21 published elsewhere): 4 is primary (1-5, not 0);
+    # secondary prefers the smallest non-zero published part (6) over the 0
+    df = pd.DataFrame({"g": ["a"] * 4, "count": [0, 4, 6, 11]})
+    out = suppress(df, rule="lape", by="g")
+    assert out["suppression_reason"].tolist() == ["", "primary", "secondary", ""]
+    assert out["count_display"].tolist() == ["0", "*", "*", "10"]
+
+
+def test_suppressed_total_is_protected_too():
+    # group a: the total row (3) is primary while both parts (40, 50) are shown, so the
+    # total is recoverable as 40 + 50: the smallest part (40) is hidden as well.
+    # group b: nothing small, nothing hidden.
+    df = pd.DataFrame(
+        {
+            "g": ["a", "a", "a", "b", "b", "b"],
+            "is_total": [False, False, True, False, False, True],
+            "count": [40, 50, 3, 30, 60, 90],
+        }
+    )
+    out = suppress(df, rule=None, max_suppressed=5, by="g", total="is_total")
+    assert out["suppression_reason"].tolist() == ["secondary", "", "primary", "", "", ""]
+
+
+def test_two_way_table_iterates_across_groupings():
+    # rows: areas A, B and England (the parent); columns: categories x, y and Total
+    counts = {
+        ("A", "x"): 2, ("A", "y"): 20, ("A", "Total"): 22,
+        ("B", "x"): 15, ("B", "y"): 25, ("B", "Total"): 40,
+        ("England", "x"): 17, ("England", "y"): 45, ("England", "Total"): 62,
+    }  # fmt: skip
+    df = pd.DataFrame([{"area": a, "cat": c, "count": v} for (a, c), v in counts.items()])
+    out = suppress(df, by=[["area"], ["cat"]], total={"cat": "Total", "area": "England"})
+    hidden = set(
+        zip(out.loc[out["suppressed"], "area"], out.loc[out["suppressed"], "cat"], strict=True)
+    )
+    # (A,x) primary; row A needs (A,y); column x needs (B,x); then row B needs (B,y)
+    assert hidden == {("A", "x"), ("A", "y"), ("B", "x"), ("B", "y")}
+    _assert_no_lone_hidden(out, [["area"], ["cat"]], {"cat": "Total", "area": "England"})
+
+
+def _assert_no_lone_hidden(out, partitions, total):
+    for keys in partitions:
+        for _, group in out.groupby(keys):
+            hidden = int(group["suppressed"].sum())
+            assert hidden != 1, f"lone suppressed cell in {keys}: {group}"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 30), min_size=1, max_size=6), min_size=1, max_size=8),
+    st.sampled_from(["ndtms", "lape"]),
+)
+def test_no_group_with_a_total_has_a_lone_suppressed_cell(groups, rule):
+    rows = []
+    for g, parts in enumerate(groups):
+        rows += [{"g": g, "cat": f"c{i}", "count": v} for i, v in enumerate(parts)]
+        rows.append({"g": g, "cat": "Total", "count": sum(parts)})
+    df = pd.DataFrame(rows)
+    out = suppress(df, rule=rule, by="g", total={"cat": "Total"})
+    assert len(out) == len(df)  # never drops rows
+    primary = out["suppression_reason"] == "primary"
+    settings_ = RULES[rule]
+    small = (df["count"] <= settings_.max_suppressed) & (
+        (df["count"] > 0) | settings_.suppress_zero
+    )
+    assert (primary == small).all()
+    _assert_no_lone_hidden(out, [["g"]], {"cat": "Total"})
+    assert out.loc[out["suppressed"], "count"].isna().all()
+    assert (out.loc[~out["suppressed"], "count"] == df.loc[~out["suppressed"], "count"]).all() or (
+        RULES[rule].round_to is not None
+    )
+
+
+def test_bad_input_names_the_row():
+    with pytest.raises(StatsInputError, match="count -1 at row 1 is negative"):
+        suppress(pd.DataFrame({"count": [3, -1]}))
+    with pytest.raises(StatsInputError, match="count 'ten' at row 0 is not a number"):
+        suppress(pd.DataFrame({"count": ["ten", "3"]}))
+    with pytest.raises(StatsInputError, match="count nan at row 0 is missing"):
+        suppress(pd.DataFrame({"count": [np.nan, 3.0]}))
+    with pytest.raises(StatsInputError, match="rule must be one of"):
+        suppress(pd.DataFrame({"count": [1]}), rule="strict")
+    df = pd.DataFrame({"g": ["a", "a"], "t": [True, True], "count": [4, 4]})
+    with pytest.raises(StatsInputError, match="group g='a' has 2 total rows"):
+        suppress(df, by="g", total="t")
+    with pytest.raises(StatsInputError, match="max_suppressed"):
+        suppress(pd.DataFrame({"count": [1]}), rule=None)
