@@ -1,0 +1,287 @@
+"""Chart specs: the tidy data each chart draws, and alt text written from that data.
+
+Renderers draw :class:`~dana.assess.model.Chart` objects and never compute; so the
+funnel limits (:func:`dana.stats.funnel_limits`), the spine chart's quartiles
+(:func:`dana.stats.quantiles`) and each bar's comparison (:func:`dana.stats.compare`)
+are all worked out here. Values shown come from the disclosure-controlled rows, limits
+and quartiles from the unrounded ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dana import stats
+from dana.assess.figures import ENGLAND_CODE, Comparators, IndicatorResult, limit_columns, utla_rows
+from dana.assess.findings import with_unit
+from dana.assess.model import Chart
+
+#: Funnel plots need enough areas to be meaningful.
+MIN_FUNNEL_AREAS = 10
+_FUNNEL_STATISTIC = {"proportion": "proportion", "crude_rate": "rate"}
+
+
+def _values(frame: pd.DataFrame, column: str = "value") -> pd.Series:
+    return frame[column].astype(float)
+
+
+def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | None:
+    """Values and limits over time for the area, with England's value at each period."""
+    figure, series = result.figure, result.series
+    low, high = limit_columns(result.level)
+    shown = series[series["value"].notna()]
+    if len(shown) < 2:
+        return None
+    england = result.rows[result.rows["area_code"] == ENGLAND_CODE].set_index("period_sort")["value"]
+    data = pd.DataFrame(
+        {
+            "period": shown["period"].astype(str).to_numpy(),
+            "period_sort": shown["period_sort"].to_numpy(),
+            "value": _values(shown).to_numpy(),
+            "lower": _values(shown, low).to_numpy(),
+            "upper": _values(shown, high).to_numpy(),
+            "benchmark_value": shown["period_sort"].map(england).astype(float).to_numpy(),
+        }
+    )
+    first, last = data.iloc[0], data.iloc[-1]
+    area = comparators.subject.name
+    change = (
+        "rose" if last["value"] > first["value"] else "fell" if last["value"] < first["value"] else "was unchanged"
+    )
+    alt = (
+        f"Line chart of {result.indicator.short_name.lower()} in {area}, {len(data)} periods. "
+        f"{area}'s value {change} from {with_unit(first['value'], figure)} in {first['period']} "
+        f"to {with_unit(last['value'], figure)} in {last['period']}"
+    )
+    if not np.isnan(last["benchmark_value"]):
+        alt += f"; England was {with_unit(last['benchmark_value'], figure)} in {last['period']}"
+    alt += f". Recent trend: {figure.trend}."
+    return Chart(
+        id=f"trend.{figure.indicator_id}",
+        kind="trend",
+        title=f"{result.indicator.short_name}: {area}, {data['period'].iloc[0]} to {data['period'].iloc[-1]}",
+        alt_text=alt,
+        data=data,
+        unit=figure.unit,
+        notes=f"Shaded band: {result.level:.1%} confidence interval. Dashed line: England.".replace(
+            ".0%", "%"
+        ),
+        source=figure.source,
+        extra={"indicator_id": figure.indicator_id, "level": result.level},
+    )
+
+
+def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Chart | None:
+    """The area and its comparators at the reported period, each compared with England."""
+    figure = result.figure
+    if result.indicator.comparison not in ("ci_95", "ci_99_8") or not comparators.neighbours:
+        return None
+    england = figure.benchmark(ENGLAND_CODE)
+    if england is None or england.benchmark_value is None:
+        return None
+    low, high = limit_columns(result.level)
+    codes = [comparators.subject.code] + [a.code for a in comparators.neighbours]
+    names = {a.code: a.name for a in (comparators.subject, *comparators.neighbours)}
+    at = result.rows[
+        result.rows["area_code"].isin(codes) & (result.rows["period_sort"] == result.period_sort)
+    ]
+    at = at[at["value"].notna()]
+    if len(at) < 2 or comparators.subject.code not in set(at["area_code"]):
+        return None
+    judged = stats.compare(
+        _values(at).to_numpy(),
+        _values(at, low).to_numpy(),
+        _values(at, high).to_numpy(),
+        england.benchmark_value,
+        polarity=figure.polarity,
+        confidence=result.level,
+    )
+    data = pd.DataFrame(
+        {
+            "area_name": [names[c] for c in at["area_code"]],
+            "value": _values(at).to_numpy(),
+            "lower": _values(at, low).to_numpy(),
+            "upper": _values(at, high).to_numpy(),
+            "comparison": judged["comparison"].astype(str).to_numpy(),
+            "is_subject": (at["area_code"] == comparators.subject.code).to_numpy(),
+        }
+    ).sort_values("value", ascending=False, kind="mergesort").reset_index(drop=True)
+    top, bottom = data.iloc[0], data.iloc[-1]
+    counts = data["comparison"].value_counts()
+    tally = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
+    alt = (
+        f"Bar chart of {result.indicator.short_name.lower()} in {figure.period} for "
+        f"{comparators.subject.name} and {len(data) - 1} comparator area(s). Values range from "
+        f"{with_unit(bottom['value'], figure)} ({bottom['area_name']}) to "
+        f"{with_unit(top['value'], figure)} ({top['area_name']}); England "
+        f"{with_unit(england.benchmark_value, figure)}. Compared with England: {tally}."
+    )
+    return Chart(
+        id=f"compare.{figure.indicator_id}",
+        kind="compare_bar",
+        title=f"{result.indicator.short_name}: {comparators.subject.name} and comparators, {figure.period}",
+        alt_text=alt,
+        data=data,
+        unit=figure.unit,
+        notes=f"Error bars: {result.level * 100:g}% confidence intervals; "
+        "colours compare each area with England.",
+        source=figure.source,
+        extra={
+            "benchmark_value": england.benchmark_value,
+            "benchmark_name": "England",
+            "level": result.level,
+            "indicator_id": figure.indicator_id,
+        },
+    )
+
+
+def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | None:
+    """Every upper-tier authority's value against its denominator, with control limits."""
+    statistic = _FUNNEL_STATISTIC.get(result.figure.value_type)
+    if statistic is None or result.figure.value is None:
+        return None
+    raw = utla_rows(result, raw=True)
+    raw = raw[raw["count"].notna() & (raw["denominator"] > 0)]
+    if len(raw) < MIN_FUNNEL_AREAS or comparators.subject.code not in set(raw["area_code"]):
+        return None
+    multiplier = float(result.indicator.multiplier)
+    england = result.figure.benchmark(ENGLAND_CODE)
+    target = None if england is None else england.benchmark_value
+    if statistic == "proportion" and target is not None and not 0 < target < multiplier:
+        target = None
+    if statistic == "rate" and target is not None and target <= 0:
+        target = None
+    kwargs = {"target": target, "multiplier": multiplier}
+    classified = stats.funnel_limits(
+        statistic, "count", "denominator", data=raw.reset_index(drop=True), **kwargs
+    )
+    curves = stats.funnel_limits(
+        statistic, "count", "denominator", data=raw.reset_index(drop=True), n_points=60, **kwargs
+    )
+    shown = result.rows.set_index("area_code")["value"]
+    shown = result.rows[result.rows["period_sort"] == result.period_sort].set_index("area_code")["value"]
+    data = pd.DataFrame(
+        {
+            "area_name": raw["area_name"].astype(str).to_numpy(),
+            "denominator": raw["denominator"].astype(float).to_numpy(),
+            "value": raw["area_code"].map(shown).astype(float).to_numpy(),
+            "is_subject": (raw["area_code"] == comparators.subject.code).to_numpy(),
+            "significance": classified["significance"].astype(str).to_numpy(),
+        }
+    )
+    limits = curves.rename(columns={"denominator": "x"})
+    limits["centre"] = limits["value"]
+    limits = limits[["x", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "centre"]]
+    mine = data[data["is_subject"]].iloc[0]
+    position = {
+        "Not significant": "within the 95% limits",
+        "High (0.025)": "above the upper 95% limit",
+        "High (0.001)": "above the upper 99.8% limit",
+        "Low (0.025)": "below the lower 95% limit",
+        "Low (0.001)": "below the lower 99.8% limit",
+    }.get(mine["significance"], mine["significance"])
+    centre = float(classified["centre"].iloc[0])
+    figure = result.figure
+    alt = (
+        f"Funnel plot of {result.indicator.short_name.lower()} in {figure.period} for "
+        f"{len(data)} upper-tier local authorities against a centre line of "
+        f"{with_unit(centre, figure)}"
+        + (" (England)" if target is not None else " (all areas pooled)")
+        + f". {comparators.subject.name} ({with_unit(figure.value, figure)}) lies {position}."
+    )
+    return Chart(
+        id=f"funnel.{figure.indicator_id}",
+        kind="funnel",
+        title=f"{result.indicator.short_name}: all upper-tier authorities, {figure.period}",
+        alt_text=alt,
+        data=data,
+        unit=figure.unit,
+        notes="Control limits at 95% and 99.8% (Spiegelhalter 2005).",
+        source=figure.source,
+        extra={"limits": limits.reset_index(drop=True), "indicator_id": figure.indicator_id},
+    )
+
+
+def spine_chart(results: list[IndicatorResult], comparators: Comparators) -> Chart | None:
+    """One row per comparable indicator: the area, England and the spread of all UTLAs."""
+    rows = []
+    for result in results:
+        figure = result.figure
+        england = figure.benchmark(ENGLAND_CODE)
+        if figure.value is None or england is None or figure.value_type == "count":
+            continue
+        areas = utla_rows(result, raw=True)
+        if len(areas) < 5:
+            continue
+        spread = stats.quantiles("value", data=areas, probs=(0.0, 0.25, 0.75, 1.0))
+        q = dict(zip(spread["probability"], spread["value"], strict=True))
+        low_first = figure.polarity == "low_is_good"
+        rows.append(
+            {
+                "indicator_id": figure.indicator_id,
+                "name": result.indicator.short_name,
+                "value": figure.value,
+                "benchmark_value": england.benchmark_value,
+                "worst": q[1.0] if low_first else q[0.0],
+                "q25": q[0.25],
+                "q75": q[0.75],
+                "best": q[0.0] if low_first else q[1.0],
+                "comparison": england.comparison,
+                "period": figure.period,
+            }
+        )
+    if not rows:
+        return None
+    data = pd.DataFrame(rows)
+    counts = data["comparison"].value_counts()
+    tally = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
+    area = comparators.subject.name
+    return Chart(
+        id="spine.all",
+        kind="spine",
+        title=f"{area} compared with England and all upper-tier authorities",
+        alt_text=(
+            f"Spine chart of {len(data)} indicators for {area}. Each row shows the range of "
+            f"upper-tier local authorities (worst to best, with the middle half shaded), "
+            f"England and {area}. Compared with England: {tally}."
+        ),
+        data=data,
+        notes="Range across upper-tier local authorities at each indicator's latest period; "
+        "for indicators without a polarity, 'worst' is the lowest value.",
+        source="; ".join(sorted({r.figure.source for r in results if r.figure.source})),
+    )
+
+
+def pyramid_chart(population: pd.DataFrame, area_name: str, period: str = "", england=None) -> Chart | None:
+    """Population by age band and sex, with England's share of each band when given."""
+    required = {"age", "sex", "population"}
+    if population is None or population.empty or not required <= set(population.columns):
+        return None
+    data = population[["age", "sex", "population"]].copy()
+    data["population"] = data["population"].astype(float)
+    total = data["population"].sum()
+    if england is not None and required <= set(england.columns):
+        share = england.groupby(["age", "sex"], sort=False)["population"].sum()
+        share = share / share.sum() * 100
+        data["comparator_share"] = [
+            float(share.get((a, s), np.nan)) for a, s in zip(data["age"], data["sex"], strict=True)
+        ]
+    by_age = data.groupby("age", sort=False)["population"].sum()
+    largest = by_age.idxmax()
+    alt = (
+        f"Population pyramid of {area_name}{f' ({period})' if period else ''}: "
+        f"{total:,.0f} residents; the largest age band is {largest} "
+        f"({by_age.max() / total:.1%} of residents)."
+    )
+    if "comparator_share" in data:
+        alt += " Outlines show England's share of each age band."
+    return Chart(
+        id="pyramid.population",
+        kind="pyramid",
+        title=f"Population of {area_name} by age and sex" + (f", {period}" if period else ""),
+        alt_text=alt,
+        data=data.reset_index(drop=True),
+        unit="people",
+        source="ONS mid-year population estimates",
+    )
