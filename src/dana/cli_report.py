@@ -1,3 +1,109 @@
-"""`dana report` and the built-in examples (owned by the assessment layer)."""
+"""`dana report` and the built-in examples (owned by the assessment layer). Thin: parse,
+call :mod:`dana.assess`, show progress and where the files are."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from dana.assess.config import EXAMPLE_ALIASES, EXAMPLES, FORMATS, example_config_path
+
+#: Steps reported by build_assessment (for the bar's total) plus one per format.
+_BUILD_STEPS = 8
+_ERRORS = (ValueError, KeyError, OSError)
+
+
+def _run(
+    config_path: Path | None, out: str | None, formats: tuple[str, ...], *, builtin: bool
+) -> None:
+    from dana.assess import build_assessment, load_config, write_outputs
+
+    console = Console(stderr=True)
+    try:
+        config = load_config(config_path)
+    except _ERRORS as exc:
+        raise click.ClickException(str(exc)) from None
+    chosen = list(formats) or list(config.output.formats)
+    if out:
+        out_dir = Path(out)
+    elif builtin:  # a packaged config writes into the current folder, never into the package
+        out_dir = Path(config.output.directory)
+    else:
+        out_dir = config.path(config.output.directory)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Starting", total=_BUILD_STEPS + len(chosen))
+
+        def step(message: str) -> None:
+            bar.update(task, description=message, advance=1)
+
+        try:
+            assessment = build_assessment(config, progress=step)
+            paths = write_outputs(assessment, out_dir, chosen, progress=step)
+        except _ERRORS as exc:
+            raise click.ClickException(f"{exc}\nNothing was written to {out_dir}.") from None
+    click.echo(
+        f"{assessment.title}: {len(assessment.all_figures())} figures, "
+        f"{len(assessment.data_gaps)} data gaps, "
+        f"{len(assessment.recommendations)} recommendations."
+    )
+    if assessment.synthetic:
+        click.echo("Note: contains SYNTHETIC data - illustrative only, not for citation.")
+    for path in paths:
+        click.echo(f"  wrote {path}")
+
+
+_FORMAT = click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Output format (repeat for several); default: the config's formats.",
+)
+_OUT = click.option("--out", type=click.Path(file_okay=False), help="Output directory.")
+_EXAMPLE_NAMES = [*EXAMPLES, *EXAMPLE_ALIASES]
+
+
+@click.command("report")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Assessment config (YAML); default: the embedded default_assessment.yaml.",
+)
+@click.option(
+    "--example",
+    type=click.Choice(_EXAMPLE_NAMES, case_sensitive=False),
+    help="Build a built-in example instead of a config.",
+)
+@_OUT
+@_FORMAT
+def report(config_path, example, out, formats):
+    """Build the needs assessment and write it as HTML, Word, PDF and slides."""
+    if config_path and example:
+        raise click.UsageError("give --config or --example, not both")
+    builtin = config_path is None or bool(example)
+    if example:
+        config_path = example_config_path(example)
+    _run(config_path, out, formats, builtin=builtin)
+
+
+@click.command("example")
+@click.argument("name", type=click.Choice(_EXAMPLE_NAMES, case_sensitive=False))
+@_OUT
+@_FORMAT
+def example(name, out, formats):
+    """Build a built-in example (cambridgeshire-peterborough, or cp)."""
+    _run(example_config_path(name), out, formats, builtin=True)
+
+
+COMMANDS = [report, example]

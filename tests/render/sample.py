@@ -689,6 +689,7 @@ def build_sample_assessment() -> Assessment:
         disclosure="Counts of 1 to 7 are suppressed and shown as *; rates and percentages "
         "based on suppressed counts are also suppressed.",
         synthetic=True,
+        author="Public Health Intelligence Team (illustrative)",
         introduction="This assessment brings together public data on drug and alcohol use, "
         "harm and treatment in Peterborough, compared with England & its nearest "
         "neighbours.",

@@ -190,6 +190,42 @@ def test_catalogue_takes_precedence_and_name_mismatch_warns(server):
     assert set(table["polarity"]) == {"no_judgement"}  # the catalogue's, not the API's
 
 
+def test_unverified_catalogue_id_warns_with_its_note(server):
+    note = "ID seen second-hand only; not confirmed by any project source"
+    entry = SimpleNamespace(
+        name="Deaths from drug misuse",  # the recorded data's own name: no name warning
+        polarity="low_is_good",
+        value_type="dsr",
+        multiplier=100000,
+        unit="per 100,000",
+        verified=False,
+        verification=note,
+    )
+    with (
+        _client(server.base_url, catalogue={"92432": entry}) as client,
+        pytest.warns(ft.UnverifiedIndicatorWarning) as caught,
+    ):
+        table = client.indicator_data([92432])
+    messages = [str(w.message) for w in caught if w.category is ft.UnverifiedIndicatorWarning]
+    assert len(messages) == 1
+    assert messages[0].startswith("indicator 92432: the catalogue marks this ID as unverified")
+    assert note in messages[0]
+    assert set(table["indicator_id"]) == {"92432"}  # still fetched: a warning, not an error
+
+
+def test_verified_catalogue_ids_do_not_warn():
+    from dana.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ft.UnverifiedIndicatorWarning)
+        assert ft.check_verified(catalogue, ["92432", "93532", "99999"]) == []  # verified/unknown
+    # 92447 (C19c) is marked unverified in the real catalogue; the note is quoted verbatim.
+    with pytest.warns(ft.UnverifiedIndicatorWarning, match="92447") as caught:
+        ft.check_verified(catalogue, ["92447"])
+    assert catalogue.get("92447").verification in str(caught[0].message)
+
+
 def test_matching_names_do_not_warn():
     assert ft.names_agree(
         "Proportion of dependent drinkers not in treatment (%) (Current method)",

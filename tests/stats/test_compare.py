@@ -97,3 +97,25 @@ def test_bad_input():
     df = pd.DataFrame({"value": [1.0], "lower_95": [0.0], "upper_95": [2.0], "pol": ["good"]})
     with pytest.raises(StatsInputError, match="polarity 'good' at row 0"):
         compare(data=df, benchmark=1, polarity="pol")
+
+
+def test_quintiles_agree_with_quantiles_assign_5():
+    # one convention for both: compare's quintile label is quantiles(assign=5) numbered
+    # from the lowest value (1 = "lowest" ... 5 = "highest"), groups ranked separately
+    from dana.stats import quantiles
+
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"g": rng.integers(0, 3, 60), "value": rng.integers(0, 12, 60).astype(float)})
+    labels = compare(data=df, by="g", method="quintiles")["comparison"].tolist()
+    groups = quantiles("value", data=df, by="g", assign=5)["quantile"].tolist()
+    names = ["lowest", "low", "middle", "high", "highest"]
+    assert labels == [names[q - 1] for q in groups]
+    via_groupby = compare(data=df.groupby("g"), method="quintiles")["comparison"].tolist()
+    assert via_groupby == labels
+
+
+def test_missing_values_are_kept_but_text_is_still_an_error():
+    out = compare([10.0, None], [8.0, None], [12.0, None], 20)
+    assert out["comparison"].tolist() == ["lower", "not_compared"]
+    with pytest.raises(StatsInputError, match="value 'n/a' at row 1 is not a number"):
+        compare([10, "n/a"], [8, 1], [12, 2], 20)

@@ -132,3 +132,31 @@ def test_groupby_object_as_data():
     out = dsr("deaths", "pop", age="age", data=data.groupby("area"))
     assert out["area"].tolist() == ["A"]
     assert out.loc[0, "value"] == pytest.approx(hand_dsr(EVENTS, POP, WEIGHTS)[0], rel=1e-12)
+
+
+def test_known_answer_at_99_8_percent_written_out():
+    # Ages 15-24, ESP2013 weights 5500 and 6000 (sum 11,500); events 12 and 20 in
+    # populations 6,100 and 6,800.
+    #   sum w O / n   = 5500 * 12 / 6100 + 6000 * 20 / 6800 = 10.819672 + 17.647059 = 28.466731
+    #   DSR           = 28.466731 / 11,500 * 100,000 = 247.5368 per 100,000
+    #   sum w^2 O/n^2 = 9.755442 + 15.570934 = 25.326376;  var = 25.326376 / 11,500^2
+    #                 = 1.915038e-7;  sqrt(var / O) with O = 32: 7.735951e-5
+    #   Byar 99.8% (z = 3.090232): O_lower = 32 (1 - 1/288 - z/(3 sqrt 32))^3
+    #                 = 32 * 0.814434^3 = 17.286928
+    #                 O_upper = 33 (1 - 1/297 + z/(3 sqrt 33))^3 = 33 * 1.175946^3 = 53.663203
+    #   lower = (0.00247537 + 7.735951e-5 * (17.286928 - 32)) * 1e5 = 133.7172
+    #   upper = (0.00247537 + 7.735951e-5 * (53.663203 - 32)) * 1e5 = 415.1223
+    out = dsr(
+        [12, 20], [6100, 6800], age=["15-19", "20-24"], standard=esp2013(15, 24), confidence=0.998
+    )
+    assert out.loc[0, "count"] == 32
+    assert out.loc[0, "value"] == pytest.approx(247.5368, abs=1e-4)
+    assert out.loc[0, "lower_99_8"] == pytest.approx(133.7172, abs=1e-4)
+    assert out.loc[0, "upper_99_8"] == pytest.approx(415.1223, abs=1e-4)
+
+
+def test_esp2013_is_exported_from_dana_stats():
+    import dana.stats
+
+    assert dana.stats.ESP2013 is ESP2013
+    assert dana.stats.esp2013().sum() == 100_000

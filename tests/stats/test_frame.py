@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from dana.stats import StatsInputError, proportion, rate
+from dana.stats._common import confidence_levels
 from dana.stats._frame import (
     band_positions,
     check,
@@ -144,3 +145,22 @@ def test_band_positions_by_order_and_label():
     res = resolve(data, "g", x=[1, 2, 3, 4])
     assert band_positions(res, None, ["young", "old"], "t").tolist() == [0, 1, 0, 1]
     assert band_positions(res, data["age"], ["young", "old"], "t").tolist() == [1, 0, 0, 1]
+
+
+def test_allow_missing_keeps_nan_but_rejects_text():
+    data = pd.DataFrame({"v": [1.0, None, 3.0], "w": ["1", None, "x"]})
+    res = resolve(data, None, allow_missing=True, v="v", w=[1, None, np.nan])
+    assert np.isnan(res["v"][1]) and res["v"][[0, 2]].tolist() == [1.0, 3.0]
+    assert np.isnan(res["w"][1:]).all()
+    with pytest.raises(StatsInputError, match="value 'x' at row 2 is not a number"):
+        resolve(data, None, allow_missing=True, w="w")
+    with pytest.raises(StatsInputError, match=r"v is missing \(NaN\): row 1"):
+        resolve(data, None, v="v")
+
+
+def test_repeated_confidence_level_gives_one_pair_of_columns():
+    assert confidence_levels((0.998, 0.95, 0.998, 0.95)) == [0.998, 0.95]
+    out = proportion(65, 100, confidence=(0.95, 0.95))
+    assert list(out.columns) == ["count", "denominator", "value", "lower_95", "upper_95", "method"]
+    with pytest.raises(StatsInputError, match="would both be written to the columns lower_95"):
+        confidence_levels((0.95, 0.95 + 1e-12))

@@ -222,3 +222,31 @@ def test_bad_input_names_the_row_or_asks_clearly():
         funnel_limits("proportion", target=120, denominators=[10])
     with pytest.raises(StatsInputError, match="not both"):
         funnel_limits("ratio", denominators=[10], n_points=3)
+
+
+def test_proportion_area_classified_against_limits_by_hand():
+    # centre 20%, N = 100: limits 20 -/+ 100 z sqrt(0.2 * 0.8 / 100) = 20 -/+ 4 z
+    #   95%:   12.1601 .. 27.8399;  99.8%: 7.6391 .. 32.3609
+    # 30 of 100 -> above 27.84 but below 32.36: "High (0.025)"; 35 -> "High (0.001)";
+    # 10 -> below 12.16, above 7.64: "Low (0.025)"; 20 -> "Not significant"
+    out = funnel_limits("proportion", [30, 35, 10, 20], [100] * 4, target=20)
+    assert out["upper_95"].tolist() == pytest.approx([20 + 4 * Z95] * 4, abs=1e-12)
+    assert out["lower_99_8"].tolist() == pytest.approx([20 - 4 * Z998] * 4, abs=1e-12)
+    assert out["significance"].tolist() == [
+        "High (0.025)",
+        "High (0.001)",
+        "Low (0.025)",
+        "Not significant",
+    ]
+    assert out["outlier"].tolist() == ["none", "high", "none", "none"]
+
+
+def test_ratio_limit_exactly_at_the_expected_count_is_not_significant():
+    # O = 9 with E equal to its own exact 95% lower limit chi2_inv(0.025; 18)/2 = 4.115373:
+    # the interval touches E, it does not exclude it. Compared as O_lower > E on the count
+    # scale there is no rounding; O_lower / E > 1 could come out either way.
+    e = stats.chi2.ppf(0.025, 18) / 2
+    out = funnel_limits("ratio", [9], [e], confidence=0.95)
+    assert out.loc[0, "significance"] == "Not significant"
+    nudged = funnel_limits("ratio", [9], [e * (1 - 1e-9)], confidence=0.95)
+    assert nudged.loc[0, "significance"] == "High (0.025)"

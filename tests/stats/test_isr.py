@@ -126,3 +126,21 @@ def test_errors():
     ref_n = dict(zip(AGE, REF_N, strict=True))
     with pytest.raises(StatsInputError, match=r"age band '65\+' is missing for group area='B'"):
         smr("deaths", "pop", ref_x=ref_x, ref_n=ref_n, age="age", data=short, by="area")
+
+
+def test_isr_limits_from_reference_counts_written_out():
+    # Area A of LOCAL with the reference counts REF_X / REF_N: O = 113, E = 125,
+    # reference crude rate 9,700 / 4,000,000 = 0.002425 per person.
+    # ISR = 113 / 125 * 0.002425 * 100,000 = 219.22 per 100,000.
+    # O >= 10, so Byar at 95% (z = 1.959964):
+    #   O_lower = 113 (1 - 1/1017 - z/(3 sqrt 113))^3 = 113 * 0.937557^3 = 93.126239
+    #   O_upper = 114 (1 - 1/1026 + z/(3 sqrt 114))^3 = 114 * 1.060214^3 = 135.858263
+    #   lower = 93.126239 / 125 * 242.5 = 180.6649;  upper = 135.858263 / 125 * 242.5 = 263.5650
+    out = isr("deaths", "pop", ref_x=REF_X, ref_n=REF_N, data=LOCAL, by="area")
+    assert out.loc[0, "value"] == pytest.approx(219.22, abs=1e-9)
+    assert out.loc[0, "lower_95"] == pytest.approx(180.6649, abs=1e-4)
+    assert out.loc[0, "upper_95"] == pytest.approx(263.5650, abs=1e-4)
+    assert out.loc[0, "method"] == "Byar"
+    # the SMR's limits are the same counts over E: 93.126239 / 125 = 0.745010
+    ratio = smr("deaths", "pop", ref_x=REF_X, ref_n=REF_N, data=LOCAL, by="area")
+    assert ratio.loc[0, "lower_95"] == pytest.approx(0.745010, abs=1e-6)

@@ -74,3 +74,23 @@ def test_bad_probs_and_assign():
         quantiles([1, 2], probs=(1.5,))
     with pytest.raises(StatsInputError, match="assign"):
         quantiles([1, 2], assign=1)
+
+
+def test_mean_t_interval_n5_by_hand():
+    # x = 1, 2, 3, 4, 10: mean 20 / 5 = 4; deviations -3 -2 -1 0 6, squares sum to 50;
+    # sd = sqrt(50 / 4) = 3.535534; standard error = sd / sqrt 5 = sqrt(2.5) = 1.581139;
+    # t(0.975; 4 df) = 2.776445 (t tables); half-width = 2.776445 * 1.581139 = 4.389945
+    out = mean([1, 2, 3, 4, 10])
+    assert out.loc[0, "n"] == 5 and out.loc[0, "value"] == 4
+    assert out.loc[0, "sd"] == pytest.approx(3.535534, abs=1e-6)
+    assert out.loc[0, "lower_95"] == pytest.approx(4 - 4.389945, abs=1e-6)
+    assert out.loc[0, "upper_95"] == pytest.approx(4 + 4.389945, abs=1e-6)
+
+
+def test_quintile_groups_number_from_the_lowest_value():
+    # DANA's convention: quintile 1 = lowest values (Fingertips "Lowest"); 10 values ->
+    # two per quintile. PHEindicatormethods' default numbers from the highest: negate x.
+    values = [7.0, 1.0, 9.0, 3.0, 5.0, 2.0, 10.0, 4.0, 8.0, 6.0]
+    assert quantiles(values, assign=5)["quantile"].tolist() == [4, 1, 5, 2, 3, 1, 5, 2, 4, 3]
+    flipped = quantiles([-v for v in values], assign=5)["quantile"].tolist()
+    assert flipped == [2, 5, 1, 4, 3, 5, 1, 4, 2, 3]

@@ -33,7 +33,9 @@ def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | No
     shown = series[series["value"].notna()]
     if len(shown) < 2:
         return None
-    england = result.rows[result.rows["area_code"] == ENGLAND_CODE].set_index("period_sort")["value"]
+    england = result.rows[result.rows["area_code"] == ENGLAND_CODE].set_index("period_sort")[
+        "value"
+    ]
     data = pd.DataFrame(
         {
             "period": shown["period"].astype(str).to_numpy(),
@@ -47,7 +49,11 @@ def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | No
     first, last = data.iloc[0], data.iloc[-1]
     area = comparators.subject.name
     change = (
-        "rose" if last["value"] > first["value"] else "fell" if last["value"] < first["value"] else "was unchanged"
+        "rose"
+        if last["value"] > first["value"]
+        else "fell"
+        if last["value"] < first["value"]
+        else "was unchanged"
     )
     alt = (
         f"Line chart of {result.indicator.short_name.lower()} in {area}, {len(data)} periods. "
@@ -97,16 +103,20 @@ def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Char
         polarity=figure.polarity,
         confidence=result.level,
     )
-    data = pd.DataFrame(
-        {
-            "area_name": [names[c] for c in at["area_code"]],
-            "value": _values(at).to_numpy(),
-            "lower": _values(at, low).to_numpy(),
-            "upper": _values(at, high).to_numpy(),
-            "comparison": judged["comparison"].astype(str).to_numpy(),
-            "is_subject": (at["area_code"] == comparators.subject.code).to_numpy(),
-        }
-    ).sort_values("value", ascending=False, kind="mergesort").reset_index(drop=True)
+    data = (
+        pd.DataFrame(
+            {
+                "area_name": [names[c] for c in at["area_code"]],
+                "value": _values(at).to_numpy(),
+                "lower": _values(at, low).to_numpy(),
+                "upper": _values(at, high).to_numpy(),
+                "comparison": judged["comparison"].astype(str).to_numpy(),
+                "is_subject": (at["area_code"] == comparators.subject.code).to_numpy(),
+            }
+        )
+        .sort_values("value", ascending=False, kind="mergesort")
+        .reset_index(drop=True)
+    )
     top, bottom = data.iloc[0], data.iloc[-1]
     counts = data["comparison"].value_counts()
     tally = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
@@ -159,8 +169,9 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
     curves = stats.funnel_limits(
         statistic, "count", "denominator", data=raw.reset_index(drop=True), n_points=60, **kwargs
     )
-    shown = result.rows.set_index("area_code")["value"]
-    shown = result.rows[result.rows["period_sort"] == result.period_sort].set_index("area_code")["value"]
+    shown = result.rows[result.rows["period_sort"] == result.period_sort].set_index("area_code")[
+        "value"
+    ]
     data = pd.DataFrame(
         {
             "area_name": raw["area_name"].astype(str).to_numpy(),
@@ -253,7 +264,9 @@ def spine_chart(results: list[IndicatorResult], comparators: Comparators) -> Cha
     )
 
 
-def pyramid_chart(population: pd.DataFrame, area_name: str, period: str = "", england=None) -> Chart | None:
+def pyramid_chart(
+    population: pd.DataFrame, area_name: str, period: str = "", england=None
+) -> Chart | None:
     """Population by age band and sex, with England's share of each band when given."""
     required = {"age", "sex", "population"}
     if population is None or population.empty or not required <= set(population.columns):

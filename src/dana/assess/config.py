@@ -60,6 +60,23 @@ SUPPRESSION_PRESETS = ("ndtms", "hes2018", "lape")
 #: Built-in data sets: the synthetic default, the transcribed C&P example, or none.
 BUILTIN_DATA = ("default", "cambridgeshire-peterborough", "none")
 
+#: Headline measures charted by default: deaths, admissions, treatment, unmet need,
+#: outcomes and young people's admissions (the figures the seeds chart).
+KEY_INDICATORS = (
+    "93763",
+    "92906",
+    "93532",
+    "ndtms:adults_in_treatment_alcohol",
+    "92447",
+    "92432",
+    "93517",
+    "ndtms:adults_in_treatment_drug",
+    "90244",
+    "90245",
+    "92544",
+    "92904",
+    "90808",
+)
 DEFAULT_CONFIG = "default_assessment.yaml"
 EXAMPLES = {
     "cambridgeshire-peterborough": "examples/cambridgeshire_peterborough.yaml",
@@ -112,7 +129,9 @@ class SuppressionConfig(_Strict):
     def describe(self) -> str:
         """The rule in words, for the report's disclosure statement."""
         if self.threshold is not None:
-            rounding = f"; other counts rounded to the nearest {self.round_to}" if self.round_to else ""
+            rounding = (
+                f"; other counts rounded to the nearest {self.round_to}" if self.round_to else ""
+            )
             return (
                 f"Counts of {self.threshold} or fewer (other than 0) are suppressed and shown "
                 f"as *, with secondary suppression{rounding}."
@@ -162,6 +181,8 @@ class AssessmentConfig(_Strict):
     #: assessment period is reported as out of date.
     stale_after_years: int = Field(3, ge=0)
     output: OutputConfig = OutputConfig()
+    #: Indicators that get trend and comparison charts (the seeds' headline measures).
+    key_indicators: list[str] = list(KEY_INDICATORS)
     introduction: str = ""
     #: The folder paths are relative to (the config file's folder); set by load_config.
     base_dir: str = "."
@@ -283,7 +304,15 @@ def _check_references(config: AssessmentConfig) -> list[str]:
         if key in ("participants", "journey", "themes") and value:
             if not config.path(str(value)).is_file():
                 problems.append(f"engagement.{key}: file not found: {config.path(str(value))}")
-        elif key not in ("participants", "journey", "themes", "caveats", "known_names",
-                         "source", "synthetic", "min_responses"):
+        elif key not in (
+            "participants",
+            "journey",
+            "themes",
+            "caveats",
+            "known_names",
+            "source",
+            "synthetic",
+            "min_responses",
+        ):
             problems.append(f"engagement.{key}: unknown key")
     return problems

@@ -63,6 +63,8 @@ class IndicatorResult:
     raw_rows: pd.DataFrame
     series: pd.DataFrame  # the area's rows up to the reported period, oldest first
     trend_note: str = ""
+    #: area code -> shown value at the reported period (filled by build_indicator_results)
+    values: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)  # benchmark code -> why not compared
     quintile: str = ""  # quintile label when the catalogue compares by quintiles
 
@@ -154,8 +156,10 @@ def build_indicator_results(
     subject = comparators.subject.code
     results: list[IndicatorResult] = []
     missing: list[tuple[object, str]] = []
+    by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False)}
+    empty = table.iloc[0:0]
     for indicator in catalogue:
-        raw = headline_rows(table, indicator)
+        raw = headline_rows(by_indicator.get(indicator.id, empty), indicator)
         mine = raw[raw["area_code"] == subject]
         if target is not None:
             mine = mine[mine["period_sort"] <= target]
@@ -169,7 +173,10 @@ def build_indicator_results(
             continue
         chosen_sort = int(mine["period_sort"].max())
         rows = disclose(raw, config)
-        results.append(_result(indicator, rows, raw, chosen_sort, comparators, config))
+        result = _result(indicator, rows, raw, chosen_sort, comparators, config)
+        at = rows[(rows["period_sort"] == chosen_sort) & rows["value"].notna()]
+        result.values = dict(zip(at["area_code"], at["value"].astype(float), strict=True))
+        results.append(result)
     _add_comparisons(results, comparators)
     for result in results:
         _add_trend(result)
@@ -221,27 +228,23 @@ def _result(indicator, rows, raw, chosen_sort, comparators, config) -> Indicator
     )
 
 
-def _value_at(rows: pd.DataFrame, code: str, period_sort: int) -> float | None:
-    hit = rows.loc[(rows["area_code"] == code) & (rows["period_sort"] == period_sort), "value"]
-    return _number(hit.iloc[0]) if len(hit) else None
+def _value_at(result: IndicatorResult, code: str) -> float | None:
+    return result.values.get(code)
 
 
 def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -> None:
     """Benchmarks (England, region, neighbours' mean) and rank, via dana.stats."""
     requests = []  # (result, code, name, benchmark value)
     for result in results:
-        period = result.period_sort
         if comparators.england is not None:
-            requests.append(
-                (result, ENGLAND_CODE, "England", _value_at(result.rows, ENGLAND_CODE, period))
-            )
+            requests.append((result, ENGLAND_CODE, "England", _value_at(result, ENGLAND_CODE)))
         if comparators.region is not None:
             region = comparators.region
-            requests.append((result, region.code, region.name, _value_at(result.rows, region.code, period)))
+            requests.append((result, region.code, region.name, _value_at(result, region.code)))
         if comparators.neighbours:
             values = [
                 v
-                for v in (_value_at(result.rows, a.code, period) for a in comparators.neighbours)
+                for v in (_value_at(result, a.code) for a in comparators.neighbours)
                 if v is not None
             ]
             if len(comparators.neighbours) == 1:
@@ -267,7 +270,13 @@ def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -
             }
         )
         judged = stats.compare(
-            "value", "lower", "upper", "benchmark", data=frame, polarity="polarity", confidence=level
+            "value",
+            "lower",
+            "upper",
+            "benchmark",
+            data=frame,
+            polarity="polarity",
+            confidence=level,
         )
         for (result, code, name, bench), label in zip(batch, judged["comparison"], strict=True):
             by_result.setdefault(id(result), []).append(
@@ -304,7 +313,7 @@ def _add_rank(result: IndicatorResult, comparators: Comparators) -> None:
     if result.figure.value is None:
         return
     codes = [comparators.subject.code] + [a.code for a in comparators.neighbours]
-    values = [_value_at(result.rows, code, result.period_sort) for code in codes]
+    values = [_value_at(result, code) for code in codes]
     present = [v for v in values if v is not None]
     mine = result.figure.value
     rank = 1 + sum(v < mine for v in present)  # ties share the better (lower) rank
@@ -324,9 +333,7 @@ def _quintile(result: IndicatorResult, comparators: Comparators) -> str:
     areas = utla_rows(result)
     if comparators.subject.code not in set(areas["area_code"]):
         return ""
-    judged = stats.compare(
-        data=areas, method="quintiles", polarity=result.figure.polarity
-    )
+    judged = stats.compare(data=areas, method="quintiles", polarity=result.figure.polarity)
     mine = judged.loc[judged["area_code"] == comparators.subject.code, "comparison"]
     label = str(mine.iloc[0])
     return "" if label == "not_compared" else label
@@ -335,18 +342,20 @@ def _quintile(result: IndicatorResult, comparators: Comparators) -> str:
 def _add_trend(result: IndicatorResult) -> None:
     """The Fingertips recent-trend label over the area's last five periods (unrounded data)."""
     raw = result.raw_rows
+    if result.figure.value_type in ("count", "score"):
+        result.trend_note = "it has no confidence intervals to test a trend with"
+        return
     code = result.series["area_code"].iloc[0]
     series = raw[(raw["area_code"] == code) & (raw["period_sort"] <= result.period_sort)]
-    series = series.sort_values("period_sort")
     if len(series) < 5:
         result.trend_note = f"only {len(series)} period(s) of data; five are needed"
         return
+    # value type and polarity as constant columns: a bare string could name a data column
+    series = series.sort_values("period_sort").reset_index(drop=True)
+    series = series.assign(_value_type=result.figure.value_type, _polarity=result.figure.polarity)
     try:
         marked = stats.trend(
-            data=series.reset_index(drop=True),
-            value_type=result.figure.value_type,
-            polarity=result.figure.polarity,
-            confidence=0.95,
+            data=series, value_type="_value_type", polarity="_polarity", confidence=0.95
         )
     except stats.StatsInputError as exc:
         result.trend_note = f"the data cannot be used for a trend: {exc}"

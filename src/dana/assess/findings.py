@@ -43,6 +43,10 @@ _DIRECTION = {
     ("worse", "high_is_good"): "lower",
 }
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+#: Short names that read as countable things: "Peterborough had 1,147 adults in ...".
+_COUNTABLE = re.compile(
+    r"(?i)\b(deaths|admissions|adults|people|users|clients|offences|presentations|young people)\b"
+)
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -89,6 +93,8 @@ def with_unit(value: float | None, figure: Figure, *, age: str = "") -> str:
     if figure.unit.startswith("per "):
         aged = age_phrase(age)
         return f"{number} {figure.unit}" + (f" {aged}" if aged else "")
+    if figure.unit and figure.unit not in ("count", "score"):
+        return f"{number} {figure.unit}"  # "171 days"
     return number
 
 
@@ -214,7 +220,11 @@ def headline(
             f"An estimated {value} of {population} in {area_name} were not in treatment in "
             f"{figure.period}{details}{compared}."
         )
-    if figure.count is not None and figure.value_type in ("crude_rate", "dsr", "isr"):
+    if (
+        figure.count is not None
+        and figure.value_type in ("crude_rate", "dsr", "isr")
+        and _COUNTABLE.search(short_name)
+    ):
         kind = {"dsr": "an age-standardised rate of ", "isr": "an indirectly standardised rate of "}
         details = f" ({ci})" if ci else ""
         return (
@@ -224,6 +234,8 @@ def headline(
     parts = []
     if figure.count is not None and figure.denominator is not None and figure.unit == "%":
         parts.append(f"{format_count(figure.count)} of {format_count(figure.denominator)}")
+    elif figure.count is not None and figure.value_type not in ("count", "score"):
+        parts.append(f"count {format_count(figure.count)}")
     if ci:
         parts.append(ci)
     details = f" ({'; '.join(parts)})" if parts else ""
@@ -233,12 +245,12 @@ def headline(
 def benchmark_sentence(
     figure: Figure, area_name: str, benchmark: BenchmarkResult, *, short_name: str, reason: str = ""
 ) -> str:
-    """'Peterborough's adults in drug treatment (705 per 100,000) were similar to ...'."""
+    """'For adults in drug treatment, Peterborough (705 per 100,000, 2021/22) was similar to ...'."""
     if figure.value is None:
         return f"{short_name} in {area_name} is not compared with {benchmark.benchmark_name}."
     value = with_unit(figure.value, figure)
     phrase = comparison_phrase(benchmark, figure, reason=reason)
-    return f"{short_name} in {area_name} ({value}, {figure.period}) was {phrase}."
+    return f"For {noun(short_name)}, {area_name} ({value}, {figure.period}) was {phrase}."
 
 
 def neighbours_sentence(
@@ -252,9 +264,16 @@ def neighbours_sentence(
     """Rank among the neighbours and the comparison with their average."""
     parts = []
     if figure.rank is not None and figure.rank_of is not None and figure.rank_of > 1:
+        place = (
+            "the lowest"
+            if figure.rank == 1
+            else "the highest"
+            if figure.rank == figure.rank_of
+            else f"the {ordinal(figure.rank)} lowest"
+        )
         parts.append(
-            f"{area_name} had the {ordinal(figure.rank)} lowest value of {figure.rank_of} "
-            f"areas (itself and its comparators) for {noun(short_name)} in {figure.period}"
+            f"{area_name} had {place} value of {figure.rank_of} areas (itself and its "
+            f"comparators) for {noun(short_name)} in {figure.period}"
         )
     if benchmark is not None and figure.value is not None:
         parts.append(f"it was {comparison_phrase(benchmark, figure, reason=reason)}")

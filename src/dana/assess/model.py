@@ -122,12 +122,17 @@ class Chart:
 
     ``data`` is a tidy frame whose columns depend on ``kind``:
 
-    - trend: period, period_sort, value, lower, upper, [benchmark_value]
+    - trend: period, period_sort, value, lower, upper, [benchmark_value], [comparison]
     - compare_bar: area_name, value, lower, upper, comparison, is_subject
     - spine: indicator_id, name, value, benchmark_value, worst, q25, q75, best, comparison
-    - funnel: area_name, denominator, value, is_subject, plus funnel limit columns
-      (x, lower_95, upper_95, lower_99_8, upper_99_8, centre) in ``extra['limits']``
-    - pyramid: age, sex, population (and optional comparator_share)
+    - funnel: area_name, denominator, value, is_subject, [comparison], plus funnel limit
+      columns (x, lower_95, upper_95, lower_99_8, upper_99_8, centre) in ``extra['limits']``
+    - pyramid: age, sex, population, and optional comparator_share (the comparator's
+      share of its own total population in that age/sex cell, as a fraction 0-1)
+
+    Optional ``extra`` keys read by renderers: benchmark_name, benchmark_value (trend,
+    compare_bar), limits (funnel, required), centre_name and x_label (funnel),
+    comparator_name (pyramid), indicator_id (links a chart to its figure).
     """
 
     id: str
@@ -214,6 +219,7 @@ class Assessment:
     disclosure: str = ""
     synthetic: bool = False  # True when any figure comes from the synthetic generator
     introduction: str = ""
+    author: str = ""  # the team or author named in the config
 
     def all_sections(self):
         """Every section, depth first."""

@@ -22,6 +22,20 @@ How (so that numbers are internally consistent):
    (``dsr`` Dobson, ``rate`` Byar/exact, ``proportion`` Wilson), so they obey the same
    methods as real data; DSRs on fewer than 10 events are suppressed by ``dsr`` itself.
    Unmet need follows Fingertips: limits from the prevalence estimate's interval.
+5. *Anchors to real figures.* The transcribed C&P 2021/22 figures (``seed_cp_2021_22.csv``,
+   via :func:`default_anchors`) are calibration points, not patches: for an anchored
+   indicator x UTLA the whole drawn series is multiplied by one factor (its propensity)
+   so that the anchored period's count is ``round(real rate x synthetic denominator)``;
+   the year-to-year shape is kept, counts stay whole, and values and limits are then
+   computed by :mod:`dana.stats` as for any area. A real England figure scales every
+   other UTLA by one common factor so that England (still the *sum* of its UTLAs)
+   publishes it. Unmet need is anchored through the prevalence estimate; a drug
+   treatment anchor also scales OCU prevalence (the level is read as need, so OCU unmet
+   need keeps its synthetic level). The overlay in :mod:`dana.data.default` then swaps
+   these rows for the real ones (same values to the published rounding, real citation).
+   Anchored areas' denominators stay synthetic (Peterborough 18+ 2021: 165,571 here,
+   about 162,600 implied by the report), so overlaid counts differ from the synthetic
+   ones by that ratio.
 
 Calibration targets (England level of the synthetic series; first -> last period):
 
@@ -29,8 +43,8 @@ Calibration targets (England level of the synthetic series; first -> last period
 indicator                      target              source
 ============================== =================== =====================================
 adults in drug treatment       457 per 100,000 18+ C&P needs assessment summary 2023 (seed)
-                               (2021/22)           for England 2021/22
-adults in alcohol treatment    189 per 100,000 18+ same seed, England 2021/22
+                               (2021/22, anchored) for England 2021/22
+adults in alcohol treatment    189 per 100,000 18+ same seed, England 2021/22 (anchored)
 opiate share of drug treatment about two-thirds    same seed; OHID 2024-25: 138,255 opiate
 unmet need alcohol (93532)     about 80%           DOMAIN.md (Coventry/C&P seeds, England 80%)
 unmet need OCU (93517)         about 53%           RECORDS.md A4 / brief; OCU prevalence
@@ -94,9 +108,7 @@ _BAND_MID = np.array([(b.lower + (b.upper if b.upper is not None else 94)) / 2 f
 _ENGLAND_AGE_SHARES = np.array(
     [5.4, 6.0, 6.0, 5.6, 6.1, 6.7, 6.9, 6.7, 6.3, 6.4, 6.9, 6.6, 5.8, 5.0, 5.1, 3.7, 2.5, 1.5, 0.8]
 )
-_MALE_SHARE = np.array(
-    [0.512] * 4 + [0.50] * 8 + [0.49, 0.48, 0.47, 0.45, 0.43, 0.38, 0.30]
-)
+_MALE_SHARE = np.array([0.512] * 4 + [0.50] * 8 + [0.49, 0.48, 0.47, 0.45, 0.43, 0.38, 0.30])
 _REGION_DEPRIVATION = {  # latent deprivation offsets (north and London more deprived)
     "E12000001": 0.7, "E12000002": 0.55, "E12000003": 0.45, "E12000004": 0.05,
     "E12000005": 0.35, "E12000006": -0.45, "E12000007": 0.3, "E12000008": -0.6,
@@ -244,6 +256,132 @@ def _bump(peak: float, width: float, floor: float = 0.0) -> np.ndarray:
     return floor + np.exp(-0.5 * ((_BAND_MID - peak) / width) ** 2)
 
 
+# ------------------------------------------------------------------------- anchors
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A real published figure the synthetic series must pass through.
+
+    ``value`` is on the indicator's own scale (e.g. 705 per 100,000 aged 18+); ``area_code``
+    is a UTLA or England; ``period`` a label as published (e.g. "2021/22").
+    """
+
+    indicator_id: str
+    area_code: str
+    period: str
+    value: float
+
+
+#: Indicators whose generator can be calibrated to real figures (see ``_simulate``).
+ANCHORABLE = (
+    "ndtms:adults_in_treatment_drug",
+    "ndtms:adults_in_treatment_alcohol",
+    "93532",
+)
+
+
+def default_anchors(catalogue: Catalogue | None = None) -> tuple[Anchor, ...]:
+    """The transcribed Cambridgeshire & Peterborough 2021/22 figures for catalogue indicators.
+
+    These are exactly the rows :func:`dana.data.default.load_default_table` overlays, so
+    the overlay replaces each anchored synthetic point with (within rounding) itself.
+    """
+    # Imported here: dana.data.default imports this module's file names.
+    from dana.data.default import load_cp_example
+
+    catalogue = catalogue or load_catalogue()
+    real = load_cp_example()
+    real = real[real["indicator_id"].isin(catalogue.ids) & real["category"].eq("")]
+    return tuple(
+        Anchor(row.indicator_id, row.area_code, row.period, float(row.value))
+        for row in real.itertuples(index=False)
+    )
+
+
+@dataclass(frozen=True)
+class _Anchoring:
+    """Anchors of one indicator resolved to array positions (UTLA row, simulated year)."""
+
+    utla_targets: tuple[tuple[int, int, float], ...]  # (utla index, year index, value)
+    england_target: tuple[int, float] | None  # (year index, value)
+
+    def factors(self, amount: np.ndarray, target) -> np.ndarray:
+        """Per-UTLA factors k so that ``amount x k`` meets every anchor of the indicator.
+
+        ``amount`` is the synthetic numerator-like quantity by (UTLA, year) - counts for a
+        rate, prevalence for unmet need - and ``target(value, rows, year)`` the amount that
+        UTLA ``rows`` (an index or a mask) must total in that year to publish ``value``.
+        An anchored UTLA gets k = target / its synthetic amount at the anchored year: its
+        whole series moves to the real level and keeps its synthetic year-to-year shape.
+        With an England anchor every other UTLA shares one k, chosen so that the England
+        *sum* publishes the England value (regions and England stay sums of UTLAs).
+        """
+        k = np.ones(amount.shape[0])
+        fixed = np.zeros(amount.shape[0], dtype=bool)
+        for utla, year, value in self.utla_targets:
+            if amount[utla, year] <= 0:
+                raise ValueError(f"cannot scale a synthetic series of 0 to anchor {value}")
+            k[utla] = target(value, utla, year) / amount[utla, year]
+            fixed[utla] = True
+        if self.england_target is not None:
+            year, value = self.england_target
+            free = target(value, slice(None), year) - (amount[fixed, year] * k[fixed]).sum()
+            k[~fixed] = free / amount[~fixed, year].sum()
+        return k
+
+
+def _rate_target(denominator: np.ndarray, multiplier: float):
+    """Anchor target for a rate: the whole count that publishes ``value`` (to 0.5/denominator)."""
+    return lambda value, rows, year: np.round(value * denominator[rows, year].sum() / multiplier)
+
+
+def _anchor_factors(anchoring: dict, indicator_id: str, amount: np.ndarray, target):
+    """``_Anchoring.factors`` as a (UTLA, 1) column, all ones for an unanchored indicator."""
+    if indicator_id not in anchoring:
+        return np.ones((amount.shape[0], 1))
+    return anchoring[indicator_id].factors(amount, target)[:, None]
+
+
+def _resolve_anchors(
+    world: _World, catalogue: Catalogue, anchors: tuple[Anchor, ...]
+) -> dict[str, _Anchoring]:
+    """Group anchors by indicator; refuse (clearly) any the generator cannot honour."""
+    grouped: dict[str, list[Anchor]] = {}
+    for anchor in anchors:
+        grouped.setdefault(anchor.indicator_id, []).append(anchor)
+    resolved = {}
+    for indicator_id, group in grouped.items():
+        if indicator_id not in ANCHORABLE:
+            raise ValueError(
+                f"anchor {group[0]}: the synthetic generator cannot calibrate indicator"
+                f" {indicator_id!r} (anchorable: {', '.join(ANCHORABLE)})"
+            )
+        period_type = catalogue.get(indicator_id).period_type
+        years = {period_label(period_type, y)[0]: YEARS.index(y) for y in PERIOD_END_YEARS}
+        utla_targets, england_target, seen = [], None, set()
+        for anchor in group:
+            if anchor.period not in years:
+                raise ValueError(
+                    f"anchor {anchor}: period {anchor.period!r} is not a simulated"
+                    f" {period_type} period ({', '.join(years)})"
+                )
+            if anchor.area_code in seen:
+                raise ValueError(f"anchor {anchor}: a second anchor for the same area")
+            seen.add(anchor.area_code)
+            year = years[anchor.period]
+            if anchor.area_code == "E92000001":
+                england_target = (year, anchor.value)
+            elif anchor.area_code in world.utlas:
+                utla_targets.append((world.utlas.index(anchor.area_code), year, anchor.value))
+            else:
+                raise ValueError(
+                    f"anchor {anchor}: area must be an upper-tier local authority or England"
+                )
+        resolved[indicator_id] = _Anchoring(tuple(utla_targets), england_target)
+    return resolved
+
+
 # -------------------------------------------------------------------- period labels
 
 
@@ -290,13 +428,27 @@ def _frame(world: _World, result: pd.DataFrame, shape: tuple[int, int]) -> pd.Da
 def _rate_rows(world, count_utla, pop_utla, multiplier, pooled=False) -> pd.DataFrame:
     counts = world.up(_pooled(count_utla, pooled))
     pops = world.up(_pooled(pop_utla, pooled))
-    result = stats.rate(counts.ravel(), pops.ravel(), confidence=(0.95, 0.998), multiplier=multiplier)
+    result = stats.rate(
+        counts.ravel(), pops.ravel(), confidence=(0.95, 0.998), multiplier=multiplier
+    )
     return _frame(world, result, counts.shape)
 
 
 def _proportion_rows(world, x_utla, n_utla, multiplier=100.0) -> pd.DataFrame:
     x, n = world.up(_pooled(x_utla, False)), world.up(_pooled(n_utla, False))
-    result = stats.proportion(x.ravel(), n.ravel(), confidence=(0.95, 0.998), multiplier=multiplier)
+    flat_x, flat_n = x.ravel(), n.ravel()
+    has_denominator = flat_n > 0  # tiny areas (Isles of Scilly) can have no one to count
+    computed = stats.proportion(
+        flat_x[has_denominator],
+        flat_n[has_denominator],
+        confidence=(0.95, 0.998),
+        multiplier=multiplier,
+    )
+    result = pd.DataFrame({"count": flat_x, "denominator": flat_n})
+    for column in ("value", *_LIMITS):
+        result[column] = np.nan
+        result.loc[has_denominator, column] = computed[column].to_numpy()
+    result["value_note"] = np.where(has_denominator, "", "No value: denominator is 0")
     return _frame(world, result, x.shape)
 
 
@@ -306,20 +458,25 @@ def _count_rows(world, count_utla) -> pd.DataFrame:
     return _frame(world, result, counts.shape)
 
 
-def _dsr_rows(world, target, profile, pooled, low=0, high=None) -> pd.DataFrame:
+def _dsr_rows(world, target, profile, rr, pooled, low=0, high=None) -> pd.DataFrame:
     """Counts by age band drawn so England's DSR follows ``target``; DSR by dana.stats.dsr."""
-    bands = [i for i, b in enumerate(ESP2013) if b.lower >= low and (high is None or (b.upper or 999) <= high)]
+    bands = [
+        i
+        for i, b in enumerate(ESP2013)
+        if b.lower >= low and (high is None or (b.upper or 999) <= high)
+    ]
     weights = np.array([ESP2013[i].weight for i in bands])
     shape = profile[bands]
     scale = target / 100_000 / ((weights * shape).sum() / weights.sum())  # per simulated year
-    rr = world.rr_alcohol if profile is _PROFILES["alcohol"] else world.rr_drug
-    if profile is _PROFILES["young"] or profile is _PROFILES["liver"]:
-        rr = world.rr_alcohol
     pop = world.persons()[:, :, bands]
     expected = pop * shape[None, None, :] * scale[None, :, None] * rr[:, None, None]
     counts = world.rng.poisson(expected).astype(float)
-    pooled_counts = np.stack([world.up(_pooled(counts[:, :, b], pooled)) for b in range(len(bands))], axis=2)
-    pooled_pop = np.stack([world.up(_pooled(pop[:, :, b], pooled)) for b in range(len(bands))], axis=2)
+    pooled_counts = np.stack(
+        [world.up(_pooled(counts[:, :, b], pooled)) for b in range(len(bands))], axis=2
+    )
+    pooled_pop = np.stack(
+        [world.up(_pooled(pop[:, :, b], pooled)) for b in range(len(bands))], axis=2
+    )
     units, periods, nb = pooled_counts.shape
     frame = pd.DataFrame(
         {
@@ -348,29 +505,56 @@ _PROFILES = {
 }
 
 
-def _simulate(world: _World, catalogue: Catalogue) -> dict[str, pd.DataFrame]:  # noqa: PLR0915
-    """One stats frame (unit, period_index, count, denominator, value, limits) per indicator."""
+def _simulate(
+    world: _World, catalogue: Catalogue, anchoring: dict[str, _Anchoring]
+) -> tuple[dict[str, pd.DataFrame], dict[str, np.ndarray]]:
+    """One stats frame (unit, period_index, count, denominator, value, limits) per indicator.
+
+    Also returns the adults-in-treatment counts by (UTLA, year), so that breakdowns can
+    split exactly these totals.
+    """
     rng = world.rng
     pop18 = world.ages(18)
     pop_u18 = world.ages(0, 17)
     pop15_64 = world.ages(15, 64)
     pop_all = world.persons().sum(axis=2)
+    weight = pop_all[:, YEARS.index(2021)]
     rr_t = world.rr_treatment[:, None]
     rr_d = world.rr_drug[:, None]
     rr_a = world.rr_alcohol[:, None]
+    # Joint relative risks re-normalised so England stays on target despite covariance.
+    rr_dt = _normalised(world.rr_drug * world.rr_treatment, weight)[:, None]
+    rr_at = _normalised(world.rr_alcohol * world.rr_treatment, weight)[:, None]
     noise = lambda sd: np.exp(rng.normal(0, sd, pop18.shape))  # noqa: E731
 
     # Treatment population (adults) by NDTMS substance group, per 100,000 aged 18+.
-    opiate = rng.poisson(pop18 * _level(330, 300)[None, :] / 1e5 * rr_d * rr_t * noise(0.05)).astype(float)
-    non_opiate = rng.poisson(pop18 * _level(150, 160)[None, :] / 1e5 * rr_t * noise(0.08)).astype(float)
-    alcohol = rng.poisson(pop18 * _level(200, 192)[None, :] / 1e5 * rr_a * rr_t * noise(0.08)).astype(float)
+    opiate = rng.poisson(pop18 * _level(330, 300)[None, :] / 1e5 * rr_dt * noise(0.05)).astype(
+        float
+    )
+    non_opiate = rng.poisson(pop18 * _level(150, 160)[None, :] / 1e5 * rr_t * noise(0.08)).astype(
+        float
+    )
+    alcohol = rng.poisson(pop18 * _level(200, 192)[None, :] / 1e5 * rr_at * noise(0.08)).astype(
+        float
+    )
+    # Anchored areas: move the whole series to the real level (opiate share kept).
+    drug_k = _anchor_factors(
+        anchoring, "ndtms:adults_in_treatment_drug", opiate + non_opiate, _rate_target(pop18, 1e5)
+    )
+    drug = np.round((opiate + non_opiate) * drug_k)
+    opiate = np.minimum(np.round(opiate * drug_k), drug)
+    non_opiate = drug - opiate
+    alcohol_k = _anchor_factors(
+        anchoring, "ndtms:adults_in_treatment_alcohol", alcohol, _rate_target(pop18, 1e5)
+    )
+    alcohol = np.round(alcohol * alcohol_k)
     non_opiate_and_alcohol = rng.binomial(non_opiate.astype(int), 0.45).astype(float)
 
     out: dict[str, pd.DataFrame] = {}
     out["ons:population_all_ages"] = _count_rows(world, pop_all)
     out["ons:population_18_plus"] = _count_rows(world, pop18)
 
-    out["ndtms:adults_in_treatment_drug"] = _rate_rows(world, opiate + non_opiate, pop18, 1e5)
+    out["ndtms:adults_in_treatment_drug"] = _rate_rows(world, drug, pop18, 1e5)
     out["ndtms:adults_in_treatment_opiate"] = _rate_rows(world, opiate, pop18, 1e5)
     out["ndtms:adults_in_treatment_non_opiate"] = _rate_rows(world, non_opiate, pop18, 1e5)
     out["ndtms:adults_in_treatment_alcohol"] = _rate_rows(world, alcohol, pop18, 1e5)
@@ -379,11 +563,19 @@ def _simulate(world: _World, catalogue: Catalogue) -> dict[str, pd.DataFrame]:  
     new_alcohol = rng.poisson(0.66 * alcohol).astype(float)
     out["ndtms:new_presentations_drug"] = _count_rows(world, new_drug)
     out["ndtms:new_presentations_alcohol"] = _count_rows(world, new_alcohol)
-    wait_p = np.clip(0.025 * world.rr_treatment[:, None] ** 2 * noise(0.3), 0, 0.5)
-    out["ndtms:waiting_over_3_weeks_drug"] = _proportion_rows(world, rng.binomial(new_drug.astype(int), wait_p), new_drug)
-    out["ndtms:waiting_over_3_weeks_alcohol"] = _proportion_rows(world, rng.binomial(new_alcohol.astype(int), wait_p), new_alcohol)
+    wait_p = np.clip(
+        0.022 * _normalised(world.rr_treatment**2, weight)[:, None] * noise(0.3), 0, 0.5
+    )
+    out["ndtms:waiting_over_3_weeks_drug"] = _proportion_rows(
+        world, rng.binomial(new_drug.astype(int), wait_p), new_drug
+    )
+    out["ndtms:waiting_over_3_weeks_alcohol"] = _proportion_rows(
+        world, rng.binomial(new_alcohol.astype(int), wait_p), new_alcohol
+    )
     out["ndtms:opiate_in_treatment_6_years_plus"] = _proportion_rows(
-        world, rng.binomial(opiate.astype(int), np.clip(_level(0.24, 0.30)[None, :] * noise(0.1), 0, 1)), opiate
+        world,
+        rng.binomial(opiate.astype(int), np.clip(_level(0.24, 0.30)[None, :] * noise(0.1), 0, 1)),
+        opiate,
     )
 
     completion = {  # (group, England proportion start, end)
@@ -393,7 +585,9 @@ def _simulate(world: _World, catalogue: Catalogue) -> dict[str, pd.DataFrame]:  
     }
     completed_any = {}
     for indicator_id, (group, start, end) in completion.items():
-        p = np.clip(_level(start, end)[None, :] / world.rr_treatment[:, None] ** 0.5 * noise(0.12), 0, 0.95)
+        p = np.clip(
+            _level(start, end)[None, :] / world.rr_treatment[:, None] ** 0.5 * noise(0.12), 0, 0.95
+        )
         completed = rng.binomial(group.astype(int), p).astype(float)
         out[indicator_id] = _proportion_rows(world, completed, group)
         completed_any[indicator_id] = completed
@@ -412,55 +606,99 @@ def _simulate(world: _World, catalogue: Catalogue) -> dict[str, pd.DataFrame]:  
     # Unmet need: prevalence estimates (non-integer) against the people in treatment.
     dependent = pop18 * 0.0131 * rr_a * noise(0.1)
     in_treatment_alcohol = alcohol + non_opiate_and_alcohol
+    dependent *= _anchor_factors(  # unmet need (%) = (1 - treated / dependent) x 100
+        anchoring,
+        "93532",
+        dependent,
+        lambda value, rows, year: in_treatment_alcohol[rows, year].sum() / (1 - value / 100),
+    )
     out["93532"] = _unmet_rows(world, dependent, in_treatment_alcohol)
-    ocu = pop15_64 * 0.0089 * rr_d * noise(0.1)
+    # An anchored treatment level is read as need: OCU prevalence moves with it, so the
+    # OCU unmet need keeps its synthetic level instead of collapsing to the floor.
+    ocu = pop15_64 * 0.0086 * rr_d * noise(0.1) * drug_k
     ocu_in_treatment = np.round(0.93 * opiate + 0.12 * non_opiate)
     out["93517"] = _unmet_rows(world, ocu, ocu_in_treatment)
     out["91117"] = _rate_rows(world, np.round(ocu), pop15_64, 1000)
 
     # Deaths and admissions (DSR per 100,000, ESP2013).
     P = _PROFILES
-    out["92432"] = _dsr_rows(world, _level(3.9, 5.9), P["drug"], pooled=True)
-    out["ons:drug_poisoning_deaths"] = _dsr_rows(world, _level(6.0, 9.0), P["drug"], pooled=True)
-    out["hes:admissions_drug_poisoning"] = _dsr_rows(world, _level(31, 25), P["young"] + P["drug"], pooled=False)
-    out["91380"] = _dsr_rows(world, _level(10.5, 15.0), P["alcohol"], pooled=True)
-    out["93763"] = _dsr_rows(world, _level(33, 40), P["alcohol"], pooled=False)
-    out["91382"] = _dsr_rows(world, _level(45, 47), P["alcohol"], pooled=False)
-    out["92906"] = _dsr_rows(world, _level(560, 612), P["admissions"], pooled=False)
-    out["93764"] = _dsr_rows(world, _level(470, 500), P["admissions"], pooled=False)
-    out["fingertips:alcohol_related_admissions_broad"] = _dsr_rows(world, _level(1550, 1625), P["admissions"], pooled=False)
-    out["91414"] = _dsr_rows(world, _level(640, 630), P["admissions"], pooled=False)
-    out["40601"] = _dsr_rows(world, _level(18, 21), P["liver"], pooled=True, high=74)
-    out["41001"] = _dsr_rows(world, _level(9.8, 10.6), P["suicide"], pooled=True, low=10)
-    out["90808"] = _dsr_rows(world, _level(85, 78), P["young"], pooled=True, low=15, high=24)
+    out["92432"] = _dsr_rows(world, _level(3.9, 5.9), P["drug"], world.rr_drug, pooled=True)
+    out["ons:drug_poisoning_deaths"] = _dsr_rows(
+        world, _level(6.0, 9.0), P["drug"], world.rr_drug, pooled=True
+    )
+    out["hes:admissions_drug_poisoning"] = _dsr_rows(
+        world, _level(31, 25), P["young"] + P["drug"], world.rr_drug, pooled=False
+    )
+    out["91380"] = _dsr_rows(world, _level(10.5, 15.0), P["alcohol"], world.rr_alcohol, pooled=True)
+    out["93763"] = _dsr_rows(world, _level(33, 40), P["alcohol"], world.rr_alcohol, pooled=False)
+    out["91382"] = _dsr_rows(world, _level(45, 47), P["alcohol"], world.rr_alcohol, pooled=False)
+    out["92906"] = _dsr_rows(
+        world, _level(560, 612), P["admissions"], world.rr_alcohol, pooled=False
+    )
+    out["93764"] = _dsr_rows(
+        world, _level(470, 500), P["admissions"], world.rr_alcohol, pooled=False
+    )
+    out["fingertips:alcohol_related_admissions_broad"] = _dsr_rows(
+        world, _level(1550, 1625), P["admissions"], world.rr_alcohol, pooled=False
+    )
+    out["91414"] = _dsr_rows(
+        world, _level(640, 630), P["admissions"], world.rr_alcohol, pooled=False
+    )
+    out["40601"] = _dsr_rows(
+        world, _level(18, 21), P["liver"], world.rr_alcohol, pooled=True, high=74
+    )
+    out["41001"] = _dsr_rows(
+        world, _level(9.8, 10.6), P["suicide"], world.rr_drug**0.5, pooled=True, low=10
+    )
+    out["90808"] = _dsr_rows(
+        world, _level(85, 78), P["young"], world.rr_drug, pooled=True, low=15, high=24
+    )
 
     # Young people and wider determinants.
     u18_admissions = rng.poisson(pop_u18 * _level(45, 26)[None, :] / 1e5 * rr_a).astype(float)
     out["92904"] = _rate_rows(world, u18_admissions, pop_u18, 1e5, pooled=True)
-    young_in_treatment = rng.poisson(pop_u18 * _level(150, 95)[None, :] / 1e5 * rr_t * noise(0.15)).astype(float)
+    young_in_treatment = rng.poisson(
+        pop_u18 * _level(150, 95)[None, :] / 1e5 * rr_t * noise(0.15)
+    ).astype(float)
     out["ndtms:young_people_in_treatment"] = _rate_rows(world, young_in_treatment, pop_u18, 1e5)
     pupils = np.round(world.ages(11, 15) * 0.06)
-    drinking = rng.binomial(pupils.astype(int), np.clip(_level(0.16, 0.10)[None, :] * rr_a * noise(0.1), 0, 1))
+    drinking = rng.binomial(
+        pupils.astype(int), np.clip(_level(0.16, 0.10)[None, :] * rr_a * noise(0.1), 0, 1)
+    )
     out["local:school_survey_alcohol"] = _proportion_rows(world, drinking, pupils)
     survey = np.clip(np.round(pop18 * 0.002), 150, 4000)
-    smokers = rng.binomial(survey.astype(int), np.clip(_level(0.185, 0.12)[None, :] * rr_a**0.8 * noise(0.08), 0, 1))
+    smokers = rng.binomial(
+        survey.astype(int), np.clip(_level(0.185, 0.12)[None, :] * rr_a**0.8 * noise(0.08), 0, 1)
+    )
     out["92443"] = _proportion_rows(world, smokers, survey)
-    offences = rng.poisson(pop_all * _level(3.6, 3.2)[None, :] / 1000 * rr_d * world.urban[:, None] ** 0.5 * noise(0.15)).astype(float)
+    offences = rng.poisson(
+        pop_all
+        * _level(3.6, 3.2)[None, :]
+        / 1000
+        * rr_d
+        * world.urban[:, None] ** 0.5
+        * noise(0.15)
+    ).astype(float)
     out["local:police_drug_offences"] = _rate_rows(world, offences, pop_all, 1000)
     households = np.round(pop_all * 0.0053 * rr_t)
     need = rng.binomial(households.astype(int), np.clip(0.08 * rr_d * noise(0.15), 0, 1))
     out["local:homelessness_drug_alcohol_need"] = _proportion_rows(world, need, households)
     assessments = np.round(pop_u18 * 0.054)
-    parental = rng.binomial(assessments.astype(int), np.clip(0.18 * rr_d**0.5 * rr_a**0.5 * noise(0.15), 0, 1))
+    parental = rng.binomial(
+        assessments.astype(int), np.clip(0.18 * rr_d**0.5 * rr_a**0.5 * noise(0.15), 0, 1)
+    )
     out["local:cin_parental_substance_misuse"] = _proportion_rows(world, parental, assessments)
 
     missing = sorted(set(catalogue.ids) - set(out) - {"93553", "94240"})
     if missing:
         raise RuntimeError(f"synthetic generator has no model for catalogue indicator(s) {missing}")
-    return out
+    treated = {"ndtms:adults_in_treatment_drug": drug, "ndtms:adults_in_treatment_alcohol": alcohol}
+    return out, treated
 
 
-def _unmet_rows(world: _World, prevalence_utla: np.ndarray, treated_utla: np.ndarray) -> pd.DataFrame:
+def _unmet_rows(
+    world: _World, prevalence_utla: np.ndarray, treated_utla: np.ndarray
+) -> pd.DataFrame:
     """Unmet need = (1 - treated / prevalence) x 100, limits from the prevalence interval."""
     prevalence_utla = np.maximum(prevalence_utla, treated_utla * 1.05)
     prevalence = world.up(_pooled(prevalence_utla, False))
@@ -489,7 +727,9 @@ def _imd_rows(world: _World, base: float, spread: float, salt: float) -> pd.Data
     score = np.clip(base + spread * world.deprivation + salt, 4.0, 48.0)
     weight = world.persons().sum(axis=2)[:, YEARS.index(2019)]
     values = world.up((score * weight)[:, None]) / world.up(weight[:, None])
-    return pd.DataFrame({"unit": np.arange(len(world.units)), "period_index": 0, "value": values[:, 0]})
+    return pd.DataFrame(
+        {"unit": np.arange(len(world.units)), "period_index": 0, "value": values[:, 0]}
+    )
 
 
 # ---------------------------------------------------------------------- assembly
@@ -500,16 +740,20 @@ def generate(
     *,
     catalogue: Catalogue | None = None,
     areas: AreaHierarchy | None = None,
+    anchors: tuple[Anchor, ...] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Generate ``(indicator_table, population)``; same seed, same output.
+    """Generate ``(indicator_table, population)``; same seed and anchors, same output.
 
     ``indicator_table`` follows :mod:`dana.table` (validated). ``population`` has columns
     ``area_code, area_name, year, age_band, sex, population`` (19 ESP bands x Male/Female).
+    ``anchors`` (default :func:`default_anchors`, the transcribed C&P figures; ``()`` for
+    none) are real figures the synthetic series pass through at their period.
     """
     catalogue = catalogue or load_catalogue()
     areas = areas or load_areas()
+    anchors = default_anchors(catalogue) if anchors is None else tuple(anchors)
     world = _build_world(areas, seed)
-    frames = _simulate(world, catalogue)
+    frames, treated = _simulate(world, catalogue, _resolve_anchors(world, catalogue, anchors))
     frames["93553"] = _imd_rows(world, 21.7, 7.5, 0.0)
     frames["94240"] = _imd_rows(world, 21.5, 7.8, 0.3)
     fixed_year = {"93553": 2019, "94240": 2025}
@@ -527,12 +771,16 @@ def generate(
     for indicator in catalogue:
         result = frames[indicator.id]
         pieces.append(_finish(result, indicator, unit_info, fixed_year.get(indicator.id)))
-    pieces.append(_ethnicity_rows(world, catalogue, unit_info))
-    indicators = table.validate(table.coerce(pd.concat(pieces, ignore_index=True)), where="synthetic generator")
+    pieces.append(_ethnicity_rows(world, catalogue, unit_info, treated))
+    indicators = table.validate(
+        table.coerce(pd.concat(pieces, ignore_index=True)), where="synthetic generator"
+    )
     return indicators, _population_frame(world, unit_info)
 
 
-def _finish(result: pd.DataFrame, indicator: Indicator, unit_info: pd.DataFrame, fixed_year: int | None) -> pd.DataFrame:
+def _finish(
+    result: pd.DataFrame, indicator: Indicator, unit_info: pd.DataFrame, fixed_year: int | None
+) -> pd.DataFrame:
     frame = result.merge(unit_info, on="unit", how="left")
     if fixed_year is not None:
         labels = {0: period_label("fixed", fixed_year)}
@@ -544,12 +792,19 @@ def _finish(result: pd.DataFrame, indicator: Indicator, unit_info: pd.DataFrame,
     for column in ("count", "denominator", "value", *_LIMITS):
         if column not in frame.columns:
             frame[column] = np.nan
-    note = frame["value_note"].fillna("") if "value_note" in frame.columns else pd.Series("", index=frame.index)
+    note = (
+        frame["value_note"].fillna("").astype(str)
+        if "value_note" in frame.columns
+        else pd.Series("", index=frame.index)
+    )
     frame["value_note"] = np.where(note.eq(""), SYNTHETIC_NOTE, SYNTHETIC_NOTE + "; " + note)
     if indicator.value_type in ("dsr", "crude_rate", "proportion"):
-        # Published tables round rates and proportions; keep enough precision for re-use.
-        for column in ("value", *_LIMITS):
-            frame[column] = frame[column].round(4)
+        # Published tables round to 1 decimal place; keep a little more for re-use.
+        frame["value"] = frame["value"].round(3)
+        for column in _LIMITS:
+            frame[column] = frame[column].round(2)
+        frame["denominator"] = frame["denominator"].round(1)
+        frame["count"] = frame["count"].round(1)
     if indicator.value_type == "score":
         frame["value"] = frame["value"].round(3)
     return frame.assign(
@@ -583,8 +838,15 @@ def _restrict_series(frame: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     return frame[keep]
 
 
-def _ethnicity_rows(world: _World, catalogue: Catalogue, unit_info: pd.DataFrame) -> pd.DataFrame:
-    """Latest-year adults in drug and alcohol treatment by ethnic group (rate per 100,000 18+)."""
+def _ethnicity_rows(
+    world: _World, catalogue: Catalogue, unit_info: pd.DataFrame, treated: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """Latest-year adults in drug and alcohol treatment by ethnic group (rate per 100,000 18+).
+
+    Each UTLA's total in treatment is split across groups (multinomial) in proportion to
+    the group's adult population x its treatment relative risk, so the groups sum to the
+    area's all-persons count.
+    """
     rng = world.rng
     latest = YEARS.index(PERIOD_END_YEARS[-1])
     pop18 = world.ages(18)[:, latest]
@@ -592,12 +854,15 @@ def _ethnicity_rows(world: _World, catalogue: Catalogue, unit_info: pd.DataFrame
     shares = minority.copy()
     shares[:, 0] = 1 - world.non_white_british
     ethnic_pop = np.round(pop18[:, None] * shares)
+    weights = ethnic_pop * _ETHNIC_TREATMENT_RR[None, :]
     pieces = []
-    for indicator_id, rate in (("ndtms:adults_in_treatment_drug", 460), ("ndtms:adults_in_treatment_alcohol", 190)):
-        expected = ethnic_pop * rate / 1e5 * _ETHNIC_TREATMENT_RR[None, :] * world.rr_treatment[:, None]
-        counts = rng.poisson(expected).astype(float)
-        up_counts, up_pop = world.up(counts), world.up(ethnic_pop)
-        result = stats.rate(up_counts.ravel(), up_pop.ravel(), confidence=(0.95, 0.998), multiplier=1e5)
+    for indicator_id in ("ndtms:adults_in_treatment_drug", "ndtms:adults_in_treatment_alcohol"):
+        totals = treated[indicator_id][:, latest].astype(np.int64)
+        counts = rng.multinomial(totals, weights / weights.sum(axis=1, keepdims=True))
+        up_counts, up_pop = world.up(counts.astype(float)), world.up(ethnic_pop)
+        result = stats.rate(
+            up_counts.ravel(), up_pop.ravel(), confidence=(0.95, 0.998), multiplier=1e5
+        )
         result = result.reset_index(drop=True)
         result["unit"] = np.repeat(np.arange(len(world.units)), len(ETHNIC_GROUPS))
         result["period_index"] = len(PERIOD_END_YEARS) - 1
@@ -620,7 +885,9 @@ def _population_frame(world: _World, unit_info: pd.DataFrame) -> pd.DataFrame:
             "population": pop.ravel().astype("int64"),
         }
     )
-    frame = frame.merge(unit_info[["unit", "area_code", "area_name"]], on="unit").drop(columns="unit")
+    frame = frame.merge(unit_info[["unit", "area_code", "area_name"]], on="unit").drop(
+        columns="unit"
+    )
     frame["source"] = SOURCE
     return frame[["area_code", "area_name", "year", "age_band", "sex", "population", "source"]]
 
@@ -639,10 +906,13 @@ def _gzip_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def _atomic_write(path: Path, payload: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(payload)
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; package data must be readable
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -651,7 +921,10 @@ def _atomic_write(path: Path, payload: bytes) -> None:
 
 def serialise(indicators: pd.DataFrame, population: pd.DataFrame) -> dict[str, bytes]:
     """The packaged files' exact bytes, by file name."""
-    return {INDICATORS_FILE: _gzip_csv_bytes(indicators), POPULATION_FILE: _gzip_csv_bytes(population)}
+    return {
+        INDICATORS_FILE: _gzip_csv_bytes(indicators),
+        POPULATION_FILE: _gzip_csv_bytes(population),
+    }
 
 
 def write_default_data(directory: str | Path | None = None, seed: int = SEED) -> list[Path]:

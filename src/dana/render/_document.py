@@ -35,7 +35,6 @@ from dana.render._format import (
     format_benchmark_value,
     format_interval,
     format_level,
-    format_rank,
     format_unit,
     format_value,
 )
@@ -73,15 +72,21 @@ PROVENANCE_PER_SLIDE = 8
 # --- writing -------------------------------------------------------------------------------
 
 
+def output_path(path: str | os.PathLike) -> Path:
+    """``path`` as a Path, after checking its folder exists (checked before any rendering)."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {target}: folder {target.parent} does not exist")
+    return target
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
 
     The rename (``os.replace``) is atomic on one file system, so a renderer that fails
     half way never leaves a half-written document at ``path``; the temporary is removed.
     """
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise FileNotFoundError(f"cannot write {target}: folder {target.parent} does not exist")
+    target = output_path(path)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent
     )
@@ -119,7 +124,6 @@ class KeyFigureRow:
     comparison_key: str  # the model's category, for colouring
     comparison_confidence: float
     trend: str
-    rank: str
     source: str
 
 
@@ -160,7 +164,6 @@ def key_figure_row(figure: Figure) -> KeyFigureRow:
         comparison_key=key,
         comparison_confidence=level,
         trend=figure.trend,
-        rank=format_rank(figure),
         source=figure.source,
     )
 
@@ -188,7 +191,8 @@ def comparison_phrase(figure: Figure, bench) -> str:
     level = ""
     if bench.comparison != "not_compared" and abs(bench.confidence - 0.95) > 1e-9:
         level = f", {format_level(bench.confidence)} level"
-    return f"{words} {connector} {bench.benchmark_name} ({ref}){level}"
+    shown = "" if ref == "-" else f" ({ref})"
+    return f"{words} {connector} {bench.benchmark_name}{shown}{level}"
 
 
 def comparison_sentence(figure: Figure, benchmarks=None) -> str:

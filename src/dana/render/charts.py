@@ -21,6 +21,7 @@ Chart ``extra`` keys read here (all optional):
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import textwrap
@@ -881,7 +882,7 @@ def _plotly_spine(fig: go.Figure, chart: Chart) -> None:
                 x=[row.pos_value],
                 y=[str(row.name)],
                 mode="markers",
-                marker=_plotly_marker(row.comparison, 14),
+                marker=_plotly_marker(row.comparison, 16),
                 showlegend=False,
                 hovertemplate=f"{row.name}: {_fmt(row.value, chart)} (England {_fmt(row.benchmark_value, chart)}; {comparison_label(row.comparison)})<extra></extra>",
             )
@@ -896,11 +897,13 @@ def _plotly_spine(fig: go.Figure, chart: Chart) -> None:
             font={"color": _MUTED},
         )
     _plotly_comparison_legend(fig, s["comparison"].dropna())
-    fig.add_vline(x=0.5, line={"color": _TEXT, "width": 2})
+    fig.add_vline(x=0.5, line={"color": _TEXT, "width": 2}, layer="above")
     fig.update_layout(barmode="overlay")
-    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
+    fig.update_yaxes(categoryorder="array", categoryarray=names, range=[len(names) - 0.5, -0.5])
     fig.update_xaxes(
-        range=[0, 1], tickvals=[0, 0.5, 1], ticktext=["Worst / lowest", "England", "Best / highest"]
+        range=[-0.02, 1.02],
+        tickvals=[0, 0.5, 1],
+        ticktext=["Worst / lowest", "England", "Best / highest"],
     )
 
 
@@ -1035,10 +1038,34 @@ def plotly_json(chart: Chart) -> dict:
         font={"family": "Arial, Helvetica, sans-serif", "size": 14, "color": _TEXT},
         title={"text": chart.title, "font": {"size": 16}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-        margin={"l": 10, "r": 20, "t": 60, "b": 10},
+        margin={"l": 10, "r": 80 if chart.kind == "spine" else 20, "t": 60, "b": 10},
         height=max(420, 160 + 48 * rows) if rows else 460,
         meta={"chart_id": chart.id, "alt_text": chart.alt_text},
     )
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
-    return json.loads(fig.to_json())
+    return _plain(json.loads(fig.to_json()))
+
+
+def _plain(obj: Any) -> Any:
+    """Replace plotly's base64 typed arrays (``{"dtype", "bdata"}``) with plain lists, so
+    the spec is readable, diffable and usable by any consumer; NaN becomes None."""
+    if isinstance(obj, dict):
+        if "bdata" in obj and "dtype" in obj:
+            arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
+            if "shape" in obj:
+                shape = obj["shape"]
+                arr = arr.reshape(
+                    [int(n) for n in str(shape).split(",")] if isinstance(shape, str) else shape
+                )
+            return (
+                [_plain(v) for v in arr.tolist()]
+                if arr.ndim > 1
+                else [None if isinstance(v, float) and np.isnan(v) else v for v in arr.tolist()]
+            )
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, float) and np.isnan(obj):
+        return None
+    return obj

@@ -37,6 +37,7 @@ from dana.render._document import (
     figure_charts,
     gap_reason,
     key_figure_row,
+    output_path,
     paragraphs,
     recommendation_evidence,
     recommendation_fields,
@@ -65,6 +66,7 @@ def render_docx(assessment: Assessment, path: str | os.PathLike) -> Path:
     The file is written to a temporary name in the same folder and renamed into place,
     so a failure never leaves a half-written document.
     """
+    output_path(path)
     document = _DocxBuilder(assessment).build()
     return atomic_write(path, lambda tmp: document.save(str(tmp)))
 

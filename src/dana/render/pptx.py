@@ -41,6 +41,7 @@ from dana.render._document import (
     findings_for_figure,
     gap_reason,
     key_figure_row,
+    output_path,
     paragraphs,
     population_badges,
     recommendation_evidence,
@@ -76,6 +77,7 @@ _RED = RGBColor(0xD4, 0x35, 0x1C)
 _PALE = RGBColor(0xF3, 0xF2, 0xF1)
 _WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 _CHART_DPI = 170
+_DRAFT_DPI = 20
 _LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
 
 
@@ -85,6 +87,7 @@ def render_pptx(assessment: Assessment, path: str | os.PathLike) -> Path:
     Written to a temporary file in the same folder and renamed into place, so a failure
     never leaves a half-written pack.
     """
+    output_path(path)
     prs = _PptxBuilder(assessment).build()
     return atomic_write(path, lambda tmp: prs.save(str(tmp)))
 
@@ -145,12 +148,21 @@ class _TextFitter:
             if self.height(text, size, width_in, bold, space_after_pt) <= height_in:
                 return size, text
             size -= 0.5
+        # Shorten: binary search for the most words that fit with an ellipsis.
         words = text.split(" ")
-        while len(words) > 1:
-            words.pop()
-            shortened = " ".join(words).rstrip(",;:") + "\u2026"
-            if self.height(shortened, min_pt, width_in, bold, space_after_pt) <= height_in:
-                return min_pt, shortened
+
+        def shortened(n):
+            return " ".join(words[:n]).rstrip(",;:") + "\u2026"
+
+        lo, hi = 0, len(words) - 1  # shortened(lo) fits (or lo == 0); find the largest
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.height(shortened(mid), min_pt, width_in, bold, space_after_pt) <= height_in:
+                lo = mid
+            else:
+                hi = mid - 1
+        if lo:
+            return min_pt, shortened(lo)
         return min_pt, "\u2026"
 
 
@@ -597,13 +609,11 @@ class _PptxBuilder:
     def _picture(self, slide, chart: Chart, x: float, y: float, w: float, h: float):
         """The chart as large as fits the box, re-drawn narrower when it is tall, so its
         text is not shrunk too far; alt text goes in ``cNvPr/@descr``."""
-        png = static_png(chart, width_in=w, dpi=_CHART_DPI, titled=False)
+        # A cheap low-resolution draft gives the chart's shape at this width.
+        pw, ph = _png_size(static_png(chart, width_in=w, dpi=_DRAFT_DPI, titled=False))
+        draw_w = w if ph / pw * w <= h else max(4.0, h * pw / ph)
+        png = static_png(chart, width_in=draw_w, dpi=_CHART_DPI, titled=False)
         pw, ph = _png_size(png)
-        if ph / pw * w > h:
-            png = static_png(
-                chart, width_in=max(4.0, w * h / (ph / pw * w)), dpi=_CHART_DPI, titled=False
-            )
-            pw, ph = _png_size(png)
         width = min(w, h * pw / ph)
         height = width * ph / pw
         pic = slide.shapes.add_picture(

@@ -186,6 +186,10 @@ class IndicatorNameWarning(UserWarning):
     """The indicator name in the data or live metadata differs from the catalogue's."""
 
 
+class UnverifiedIndicatorWarning(UserWarning):
+    """The catalogue marks the indicator ID ``verified: false`` (not confirmed by a source)."""
+
+
 class MissingIndicatorWarning(UserWarning):
     """Some requested indicators returned no rows (others did)."""
 
@@ -513,15 +517,19 @@ def load_default_catalogue():
     return load_catalogue()
 
 
-def describe_from_catalogue(catalogue, indicator_id: str) -> IndicatorDescription | None:
+def _catalogue_entry(catalogue, indicator_id: str):
     if catalogue is None:
         return None
     # dana.catalogue.Catalogue.get raises KeyError for an unknown ID; a plain mapping
     # (tests) returns None
     try:
-        entry = catalogue.get(indicator_id)
+        return catalogue.get(indicator_id)
     except KeyError:
         return None
+
+
+def describe_from_catalogue(catalogue, indicator_id: str) -> IndicatorDescription | None:
+    entry = _catalogue_entry(catalogue, indicator_id)
     if entry is None:
         return None
     name = getattr(entry, "name", None) or getattr(entry, "indicator_name", "") or ""
@@ -571,6 +579,24 @@ def check_names(
             )
             warnings.warn(message, IndicatorNameWarning, stacklevel=2)
             messages.append(message)
+    return messages
+
+
+def check_verified(catalogue, indicator_ids: Iterable[str]) -> list[str]:
+    """Warn (:class:`UnverifiedIndicatorWarning`) for each ID the catalogue marks
+    ``verified: false``, quoting its ``verification`` note. Returns the messages."""
+    messages = []
+    for indicator_id in indicator_ids:
+        entry = _catalogue_entry(catalogue, indicator_id)
+        if entry is None or getattr(entry, "verified", True):
+            continue
+        note = getattr(entry, "verification", "") or "no verification note"
+        message = (
+            f"indicator {indicator_id}: the catalogue marks this ID as unverified ({note});"
+            " check the data is the indicator you expect"
+        )
+        warnings.warn(message, UnverifiedIndicatorWarning, stacklevel=2)
+        messages.append(message)
     return messages
 
 
@@ -1034,8 +1060,10 @@ class FingertipsClient:
     def describe_indicators(self, indicator_ids) -> dict[str, IndicatorDescription]:
         """Polarity, value type, multiplier and unit for each ID: from the catalogue where
         it has the indicator, else from the metadata endpoint. Warns where the catalogue's
-        name differs from the live metadata's."""
+        name differs from the live metadata's, and where the catalogue marks an ID
+        unverified."""
         ids = _normalise_ids(indicator_ids)
+        check_verified(self._catalogue, ids)
         described = {i: d for i in ids if (d := describe_from_catalogue(self._catalogue, i))}
         need = [i for i in ids if i not in described]
         metadata = self.indicator_metadata(ids if self._catalogue is not None else need)

@@ -5,6 +5,11 @@ function's docstring. Every method accepts scalars, numpy arrays or a DataFrame
 (optionally grouped) and returns a tidy pandas DataFrame with a ``value`` column and,
 for each confidence level asked for, ``lower_<level>`` / ``upper_<level>`` columns
 (``lower_95``, ``upper_99_8``...). No function here does I/O.
+
+The 2013 European Standard Population (19 Fingertips bands) is available as
+``dana.stats.ESP2013`` (a tuple of age bands) and ``dana.stats.esp2013(min_age, max_age)``
+(weights as a Series, e.g. for ``dsr(standard=...)``); the module is
+``dana.stats.standards``.
 """
 
 from dana.stats._common import StatsInputError
@@ -15,14 +20,18 @@ from dana.stats.isr import isr, smr
 from dana.stats.means import mean, quantiles
 from dana.stats.proportions import proportion
 from dana.stats.rates import rate
+from dana.stats.standards import ESP2013, AgeBand, esp2013
 from dana.stats.suppress import suppress
 from dana.stats.trend import trend
 from dana.stats.unmet import unmet_need
 
 __all__ = [
+    "ESP2013",
+    "AgeBand",
     "StatsInputError",
     "compare",
     "dsr",
+    "esp2013",
     "funnel_limits",
     "isr",
     "mean",

@@ -16,10 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 from scipy import stats as _sp
 
 #: Below this count crude rates and ratios use exact chi-square limits (Fingertips rule).
 EXACT_BELOW = 10
+
+#: Polarity vocabulary shared with the indicator table (:data:`dana.table.POLARITIES`).
+POLARITIES = ("low_is_good", "high_is_good", "no_judgement")
 
 
 class StatsInputError(ValueError):
@@ -30,12 +34,16 @@ def confidence_levels(confidence: float | Iterable[float]) -> list[float]:
     """Normalise ``confidence=`` (one level or several) to a list of floats in (0, 1).
 
     Levels may be given as fractions (0.95, 0.998); a value above 1 such as 95 or 99.8
-    is rejected rather than guessed at.
+    is rejected rather than guessed at. A level given twice, e.g. ``(0.95, 0.95)``, is
+    kept once (first occurrence, order preserved) so it yields one pair of limit
+    columns; two different levels that would share a column name (0.95 and 0.9500000001)
+    are an error rather than one silently overwriting the other.
     """
     levels = [confidence] if np.isscalar(confidence) else list(confidence)
     if not levels:
         raise StatsInputError("confidence: at least one level is needed, e.g. 0.95")
-    out = []
+    out: list[float] = []
+    columns: dict[str, float] = {}
     for level in levels:
         try:
             level = float(level)
@@ -46,6 +54,15 @@ def confidence_levels(confidence: float | Iterable[float]) -> list[float]:
                 f"confidence level {level!r} must lie strictly between 0 and 1 "
                 "(write 0.95 for 95%, 0.998 for 99.8%)"
             )
+        suffix = level_suffix(level)
+        if suffix in columns:
+            if columns[suffix] != level:
+                raise StatsInputError(
+                    f"confidence levels {columns[suffix]!r} and {level!r} would both be "
+                    f"written to the columns lower_{suffix}/upper_{suffix}"
+                )
+            continue
+        columns[suffix] = level
         out.append(level)
     return out
 
@@ -128,3 +145,28 @@ def wilson_limits(x, n, level: float):
     root = z * np.sqrt(z**2 + 4 * x * (1 - x / n))
     denom = 2 * (n + z**2)
     return (2 * x + z**2 - root) / denom, (2 * x + z**2 + root) / denom
+
+
+def quantile_groups(values, codes, k: int) -> np.ndarray:
+    """Rank-based quantile group 1..k of each value within its group (1 = lowest values).
+
+    With r the rank of a value within its group (ties share the lowest rank, so tied
+    values always fall in the same group) and m the number of values in the group::
+
+        quantile = floor((r - 1) k / m) + 1
+
+    Direction: DANA always numbers from the lowest value, so quintile 1 is Fingertips'
+    "Lowest" (FingertipsNext ``BenchmarkOutcome`` Lowest..Highest), and
+    :func:`dana.stats.quantiles` ``assign=5`` and :func:`dana.stats.compare`
+    ``method="quintiles"`` agree row for row. PHEindicatormethods ``phe_quantile``
+    numbers from the *highest* value by default (``invert = TRUE``, for deprivation
+    deciles where 1 = most deprived); its rank formula as we read it,
+    ``k + 1 - ceiling((m - r + 1) k / m)``, equals the one above with ``invert = FALSE``
+    (not checked against its test fixtures).
+    ``values`` must hold no NaN (callers drop or reject them first).
+    """
+    values = np.asarray(values, dtype=float)
+    codes = np.asarray(codes)
+    rank = pd.Series(values).groupby(codes).rank(method="min").to_numpy()
+    size = np.bincount(codes)[codes] if len(codes) else np.zeros(0, dtype=int)
+    return (np.floor((rank - 1) * k / size) + 1).astype(np.int64)

@@ -121,6 +121,26 @@ def _row_label(labels: pd.Index, position: int) -> str:
     return f"row {position} (index {_show(label)})"
 
 
+def frame_of(data) -> pd.DataFrame | None:
+    """The DataFrame behind ``data=`` (a DataFrame, a DataFrameGroupBy, or None)."""
+    return data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
+
+
+def carry_columns(data, result: pd.DataFrame) -> pd.DataFrame:
+    """Put the columns of ``data`` (one row per result row) in front of ``result``.
+
+    Used by methods that return one row per input row; a data column with the same name
+    as a result column is replaced by the result.
+    """
+    frame = frame_of(data)
+    if frame is None:
+        return result
+    carried = frame.reset_index(drop=True).drop(
+        columns=[c for c in result.columns if c in frame.columns]
+    )
+    return pd.concat([carried, result.reset_index(drop=True)], axis=1)
+
+
 def _unpack_data(data, by) -> tuple[pd.DataFrame | None, list[str]]:
     """Accept a DataFrame, a DataFrameGroupBy or None; return (frame, by-columns)."""
     if data is None:
@@ -167,15 +187,19 @@ def _as_float(name: str, raw, labels: pd.Index) -> np.ndarray:
     return converted.to_numpy(dtype=float, na_value=np.nan)
 
 
-def resolve(data, by, /, *, pool_ungrouped: bool = False, **inputs) -> Resolved:
+def resolve(
+    data, by, /, *, pool_ungrouped: bool = False, allow_missing: bool = False, **inputs
+) -> Resolved:
     """Resolve named inputs (scalar, array-like or column name of ``data``) to float arrays.
 
     ``inputs`` values may be: a column name of ``data``; a scalar (broadcast to every
     row); a sequence, numpy array or Series of the same length as the other inputs
     (taken by position); or ``None`` (the input is omitted from the result). ``by`` is a
     column name or a list of them; ``data`` may instead be a ``DataFrameGroupBy``.
-    Missing ``by`` key values and NaN inputs are errors (checked here), never dropped.
-    Without ``by``, each input row is its own group, unless ``pool_ungrouped`` is true
+    Missing ``by`` key values and NaN inputs are errors (checked here), never dropped,
+    unless ``allow_missing`` is true: then a missing input (NaN, None, pd.NA) stays NaN
+    for the method to handle (comparison and trend report "not compared" / "cannot be
+    calculated"); text that is not a number is an error either way. Without ``by``, each input row is its own group, unless ``pool_ungrouped`` is true
     (methods such as DSR and mean that summarise many rows), when all rows form one group.
     """
     frame, by_cols = _unpack_data(data, by)
@@ -227,8 +251,9 @@ def resolve(data, by, /, *, pool_ungrouped: bool = False, **inputs) -> Resolved:
 
     groups = _make_groups(frame, by_cols, size, labels, pool_ungrouped)
     resolved = Resolved(values=values, groups=groups)
-    for name, arr in values.items():
-        check(resolved, np.isnan(arr), f"{name} is missing (NaN)")
+    if not allow_missing:
+        for name, arr in values.items():
+            check(resolved, np.isnan(arr), f"{name} is missing (NaN)")
     return resolved
 
 
@@ -364,7 +389,7 @@ def raw_column(data, value, name: str, size: int) -> pd.Series:
     ``value`` is a column name of ``data`` (a DataFrame or DataFrameGroupBy), or an
     array-like with one entry per row; the result has a 0..size-1 RangeIndex.
     """
-    frame = data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
+    frame = frame_of(data)
     if isinstance(value, str):
         if frame is None or value not in frame.columns:
             raise StatsInputError(f"{name}={value!r}: no such column in data")

@@ -17,11 +17,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dana.stats._common import StatsInputError, confidence_levels, limit_columns
-from dana.stats._frame import check, raw_column, resolve
+from dana.stats._common import (
+    POLARITIES,
+    StatsInputError,
+    confidence_levels,
+    limit_columns,
+    quantile_groups,
+)
+from dana.stats._frame import carry_columns, check, frame_of, raw_column, resolve
 
-#: Polarity vocabulary shared with the indicator table (:data:`dana.table.POLARITIES`).
-POLARITIES = ("low_is_good", "high_is_good", "no_judgement")
 METHODS = ("confidence_interval", "quintiles")
 NOT_COMPARED = "not_compared"
 
@@ -75,7 +79,8 @@ def compare(
         ``"confidence_interval"`` (default) or ``"quintiles"``.
     by:
         Quintiles only: column(s) defining the comparator groups ranked separately
-        (e.g. ``["indicator_id", "period"]``). Without it all rows are ranked together.
+        (e.g. ``["indicator_id", "period"]``), or pass a DataFrameGroupBy as ``data=``.
+        Without it all rows are ranked together.
 
     Returns
     -------
@@ -98,11 +103,13 @@ def compare(
 
     Rule (quintiles)
     ----------------
-    Within each comparator group, areas with a value are sorted ascending; the area at
-    0-based position ``i`` of ``n`` is in quintile ``floor(5 i / n) + 1``, and tied
-    values all take the quintile of the first of them. Quintiles 1..5 are labelled
-    lowest/low/middle/high/highest, or with a polarity best..worst (low_is_good) /
-    worst..best (high_is_good). Groups with fewer than 5 values are ``not_compared``.
+    Within each comparator group, the areas with a value are ranked from the lowest
+    value; with r the rank (ties share the lowest rank) of n values, the quintile is
+    ``floor(5 (r - 1) / n) + 1`` - exactly :func:`dana.stats.quantiles` with
+    ``assign=5`` (see :func:`dana.stats._common.quantile_groups`), so quintile 1 holds
+    the lowest values. Quintiles 1..5 are labelled lowest/low/middle/high/highest, or
+    with a polarity best..worst (low_is_good) / worst..best (high_is_good). Groups with
+    fewer than 5 values are ``not_compared``.
 
     Errors
     ------
@@ -112,7 +119,7 @@ def compare(
     if method not in METHODS:
         raise StatsInputError(f"compare: method must be one of {METHODS}, not {method!r}")
     (level,) = confidence_levels(confidence)
-    frame = data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
+    frame = frame_of(data)
     if frame is not None:
         default_lower, default_upper = limit_columns(level)
         value = "value" if value is None else value
@@ -129,7 +136,13 @@ def compare(
     inputs = {"value": value}
     if method == "confidence_interval":
         inputs.update(lower=lower, upper=upper, benchmark=benchmark)
-    res = resolve_allowing_missing(frame, None, **inputs)
+    if method == "quintiles" and by is not None and frame is None:
+        raise StatsInputError("compare: by= names columns, so data= is needed")
+    # quintiles rank within the by= groups; the CI rule works row by row
+    if method == "quintiles":
+        res = resolve(data, by, pool_ungrouped=True, allow_missing=True, **inputs)
+    else:
+        res = resolve(frame, None, allow_missing=True, **inputs)
     size = len(res)
     polarities = _polarities(frame, polarity, size)
 
@@ -144,7 +157,7 @@ def compare(
         labels[missing] = NOT_COMPARED
         bench_out, level_out = bench, np.full(size, level)
     else:
-        labels = _quintile_labels(frame, by, res["value"], polarities)
+        labels = _quintile_labels(res, polarities)
         bench_out = np.full(size, np.nan)
         level_out = np.full(size, np.nan)
 
@@ -155,11 +168,7 @@ def compare(
         "method": pd.array(np.full(size, method, dtype=object), dtype="str"),
         "confidence": level_out,
     }
-    result = pd.DataFrame(body)
-    if frame is not None:
-        carried = frame.reset_index(drop=True).drop(columns=[c for c in body if c in frame.columns])
-        result = pd.concat([carried, result], axis=1)
-    return result
+    return carry_columns(frame, pd.DataFrame(body))
 
 
 def _polarities(frame, polarity, size: int) -> np.ndarray:
@@ -180,72 +189,15 @@ def _polarities(frame, polarity, size: int) -> np.ndarray:
     return column
 
 
-def _quintile_labels(frame, by, values: np.ndarray, polarities: np.ndarray) -> np.ndarray:
-    size = len(values)
-    if by is None:
-        codes = np.zeros(size, dtype=int)
-    else:
-        if frame is None:
-            raise StatsInputError("compare: by= names columns, so data= is needed")
-        keys = [by] if isinstance(by, str) else list(by)
-        missing_cols = [k for k in keys if k not in frame.columns]
-        if missing_cols:
-            raise StatsInputError(f"compare: by= column(s) {missing_cols} not found in data")
-        key_frame = frame[keys].reset_index(drop=True)
-        if key_frame.isna().any(axis=None):
-            row = int(np.flatnonzero(key_frame.isna().any(axis=1).to_numpy())[0])
-            raise StatsInputError(f"compare: by= key is missing at row {row}")
-        codes = key_frame.groupby(keys, sort=True).ngroup().to_numpy()
+def _quintile_labels(res, polarities: np.ndarray) -> np.ndarray:
+    """Quintile label of each row with a value; ``not_compared`` where missing or too few."""
+    values, codes = res["value"], res.groups.codes
     present = ~np.isnan(values)
-    ranked = pd.DataFrame({"group": codes[present], "value": values[present]})
-    grouped = ranked.groupby("group")["value"]
-    # position of the first of any tied values, 0-based ("min" rank - 1)
-    position = grouped.rank(method="min").to_numpy() - 1
-    n = grouped.transform("size").to_numpy()
-    quintile = np.floor(5 * position / n).astype(int)  # 0..4
-    labels = np.full(size, NOT_COMPARED, dtype=object)
-    enough = n >= _MIN_FOR_QUINTILES
     rows = np.flatnonzero(present)
+    quintile = quantile_groups(values[rows], codes[rows], 5)
+    enough = np.bincount(codes[rows], minlength=res.groups.count)[codes[rows]] >= _MIN_FOR_QUINTILES
+    labels = np.full(len(values), NOT_COMPARED, dtype=object)
     for pol, names in _QUINTILE_LABELS.items():
         chosen = enough & (polarities[rows] == pol)
-        labels[rows[chosen]] = np.asarray(names, dtype=object)[quintile[chosen]]
+        labels[rows[chosen]] = np.asarray(names, dtype=object)[quintile[chosen] - 1]
     return labels
-
-
-def resolve_allowing_missing(data, by, /, *, pool_ungrouped: bool = False, **inputs):
-    """:func:`dana.stats._frame.resolve`, but missing (NaN/None) inputs stay NaN.
-
-    Comparison and trend treat a missing value as "cannot be compared/calculated"
-    rather than as bad input. Missing entries are filled with 0 for resolving (so
-    non-numeric text is still an error naming its row) and set back to NaN afterwards.
-    """
-    frame = data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
-    size = len(frame) if frame is not None else None
-    if size is None:
-        lengths = [
-            len(v)
-            for v in inputs.values()
-            if v is not None and not isinstance(v, str) and np.ndim(v) > 0
-        ]
-        size = max(lengths, default=1)
-    filled, missing = {}, {}
-    for name, item in inputs.items():
-        if item is None:
-            continue
-        if isinstance(item, str) or np.ndim(item) > 0:
-            if not isinstance(item, str) and len(item) != size:
-                filled[name] = item  # resolve reports the length mismatch
-                continue
-            series = raw_column(frame, item, name, size)
-            mask = series.isna().to_numpy()
-            filled[name] = series.astype(object).where(~mask, 0).to_numpy()
-            missing[name] = mask
-        elif pd.isna(item):
-            filled[name] = 0.0
-            missing[name] = np.ones(size, dtype=bool)
-        else:
-            filled[name] = item
-    resolved = resolve(data, by, pool_ungrouped=pool_ungrouped, **filled)
-    for name, mask in missing.items():
-        resolved.values[name] = np.where(mask, np.nan, resolved.values[name])
-    return resolved

@@ -29,7 +29,7 @@ from dana.stats._common import (
     poisson_limits,
     z_value,
 )
-from dana.stats._frame import check, check_multiplier, fail, resolve
+from dana.stats._frame import carry_columns, check, check_multiplier, fail, resolve
 
 STATISTICS = ("proportion", "rate", "ratio")
 _DEFAULT_MULTIPLIER = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
@@ -397,9 +397,12 @@ def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -
         if statistic == "proportion" or overdispersion:
             high, low = value > upper, value < lower
         else:
+            # the area's own limits on the count scale against the expected count
+            # E = n * centre / multiplier (for ratios, E itself): no rounding from
+            # dividing by n, so an exact tie O_limit = E is "not significant"
             count_low, count_high = poisson_limits(x, level)
-            high = count_low / n * multiplier > centre
-            low = count_high / n * multiplier < centre
+            expected = n * centre / multiplier
+            high, low = count_low > expected, count_high < expected
         tail = _tail_label(level)
         significance = np.where(
             high, f"High ({tail})", np.where(low, f"Low ({tail})", significance)
@@ -414,8 +417,4 @@ def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -
     result = pd.DataFrame(body)
     for column in ("significance", "outlier"):
         result[column] = result[column].astype("str")
-    if isinstance(data, (pd.DataFrame, pd.core.groupby.DataFrameGroupBy)):
-        frame = data if isinstance(data, pd.DataFrame) else data.obj
-        carried = frame.reset_index(drop=True).drop(columns=[c for c in body if c in frame.columns])
-        result = pd.concat([carried, result], axis=1)
-    return result
+    return carry_columns(data, result)

@@ -29,6 +29,7 @@ from dana.stats._frame import (
     check,
     check_multiplier,
     fail,
+    frame_of,
     group_sums,
     output,
     raw_column,
@@ -221,7 +222,7 @@ def _is_per_band(value, data, x) -> bool:
     if isinstance(value, pd.Series):
         return not isinstance(value.index, pd.RangeIndex)
     if data is not None:
-        rows = len(data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data)
+        rows = len(frame_of(data))
     elif not isinstance(x, str) and np.ndim(x) == 1:
         rows = len(x)
     else:

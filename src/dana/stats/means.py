@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sp
 
-from dana.stats._common import StatsInputError, confidence_levels
-from dana.stats._frame import output, resolve, sum_within
+from dana.stats._common import StatsInputError, confidence_levels, quantile_groups
+from dana.stats._frame import carry_columns, output, resolve, sum_within
 
 
 def mean(x, *, data=None, by=None, confidence=0.95) -> pd.DataFrame:
@@ -73,15 +73,16 @@ def quantiles(
 
     **Quantile groups** (``assign=5`` for quintiles, 10 for deciles): one row per input
     row (data columns carried through) with ``value`` (x) and ``quantile`` in 1..assign,
-    1 holding the lowest values. Rank-based equal-count groups, as in the Fingertips
+    **1 holding the lowest values**. Rank-based equal-count groups, as in the Fingertips
     "Quintiles" benchmarking: with r the rank of x within its group (tied values share
     the lowest rank, so ties always fall in the same group) and k the group size::
 
         quantile = floor((r - 1) * assign / k) + 1
 
-    This rank formula is DANA's own; PHEindicatormethods ``phe_quantile`` is also
-    rank-based but its exact formula and default direction (it numbers from the highest
-    value) were not checked here - compare before relying on edge cases.
+    ``compare(method="quintiles")`` uses the same assignment (quintile 1 = "lowest").
+    Note that PHEindicatormethods ``phe_quantile`` numbers from the highest value by
+    default (``invert = TRUE``, deprivation deciles): for that convention pass the
+    negated values (``-x``), which also keeps tied values together. See :func:`dana.stats._common.quantile_groups`.
 
     Missing values are an error, never dropped.
     """
@@ -117,15 +118,5 @@ def _assign_quantile_groups(x, data, by, assign) -> pd.DataFrame:
     if isinstance(assign, bool) or not isinstance(assign, int | np.integer) or assign < 2:
         raise StatsInputError(f"quantiles: assign must be a whole number >= 2, got {assign!r}")
     res = resolve(data, by, pool_ungrouped=True, x=x)
-    groups, values = res.groups, res["x"]
-    rank = pd.Series(values).groupby(groups.codes).rank(method="min").to_numpy()
-    size = groups.sizes()[groups.codes]
-    quantile = (np.floor((rank - 1) * assign / size) + 1).astype(np.int64)
-    frame = data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
-    rows = (
-        frame.reset_index(drop=True)
-        if frame is not None
-        else pd.DataFrame(index=pd.RangeIndex(len(values)))
-    )
-    rows = rows.drop(columns=[c for c in ("value", "quantile") if c in rows.columns])
-    return rows.assign(value=values, quantile=quantile)
+    quantile = quantile_groups(res["x"], res.groups.codes, int(assign))
+    return carry_columns(data, pd.DataFrame({"value": res["x"], "quantile": quantile}))

@@ -19,9 +19,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sp
 
-from dana.stats._common import StatsInputError, confidence_levels, limit_columns, z_value
-from dana.stats._frame import check, output, raw_column
-from dana.stats.compare import POLARITIES, resolve_allowing_missing
+from dana.stats._common import (
+    POLARITIES,
+    StatsInputError,
+    confidence_levels,
+    limit_columns,
+    z_value,
+)
+from dana.stats._frame import check, frame_of, output, raw_column, resolve
 
 #: Points used: the most recent five.
 TREND_POINTS = 5
@@ -113,7 +118,7 @@ def trend(
       upper <= lower raise :class:`StatsInputError` naming the series.
     """
     (level,) = confidence_levels(confidence)
-    frame = data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
+    frame = frame_of(data)
     if frame is not None:
         # default to the indicator table's columns that this value type needs
         kind = _per_series_text(frame, value_type, "value_type", None)
@@ -135,10 +140,11 @@ def trend(
         value, lower, upper = chosen["value"], chosen["lower"], chosen["upper"]
     if period is None:
         raise StatsInputError("trend: period= (the time point of each row) is needed")
-    res = resolve_allowing_missing(
+    res = resolve(
         data,
         by,
         pool_ungrouped=True,
+        allow_missing=True,
         x=x,
         n=n,
         value=value,

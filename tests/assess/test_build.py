@@ -1,0 +1,240 @@
+"""The builder, data gaps, provenance, the C&P example, config errors and atomic output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _tables import AREA, ENGLAND, Catalogue, fy, indicator, make_table, rows
+from click.testing import CliRunner
+
+from dana.assess import ConfigError, build_assessment, load_config, write_outputs
+from dana.assess import output as output_module
+from dana.assess.config import AssessmentConfig, example_config_path
+from dana.assess.provenance import OGL_ATTRIBUTION, SYNTHETIC_ATTRIBUTION
+from dana.assess.recommendations import RecommendationError
+from dana.cli import main
+
+CONFIG = dict(
+    area="Peterborough",
+    comparators={"england": True, "region": False, "neighbours": None},
+    data={"builtin": "none"},
+    sections=["drugs", "wider_determinants", "data_gaps"],
+)
+
+
+# --- the Cambridgeshire & Peterborough example reproduces the published report ----------------
+
+
+@pytest.fixture(scope="module")
+def cp():
+    return build_assessment(load_config(example_config_path("cambridgeshire-peterborough")))
+
+
+def test_cp_example_matches_the_seed_treatment_rates(cp):
+    # Seed 000, "Drug service users": Peterborough 705, Cambridgeshire 306, England 457 per
+    # 100,000 aged 18+ (2021/22); "Alcohol service users": 231, 163 and 189.
+    for indicator_id, area, neighbour, england in (
+        ("ndtms:adults_in_treatment_drug", 705, 306, 457),
+        ("ndtms:adults_in_treatment_alcohol", 231, 163, 189),
+    ):
+        (figure,) = [f for f in cp.all_figures() if f.indicator_id == indicator_id]
+        assert figure.period == "2021/22" and figure.value == area
+        assert figure.benchmark("England").benchmark_value == england
+        assert figure.benchmark("Cambridgeshire").benchmark_value == neighbour
+        assert figure.benchmark("England").comparison == "better"  # CI wholly above; high is good
+    texts = {f.id: f.text for f in cp.all_findings()}
+    assert texts["drug_treatment.adults_in_treatment_drug.england"].startswith(
+        "Peterborough had 1,147 adults in drug treatment in 2021/22, 705 per 100,000 aged 18+"
+    )
+    assert (
+        "significantly higher than England (457 per 100,000)"
+        in texts["drug_treatment.adults_in_treatment_drug.england"]
+    )
+    assert (
+        "significantly higher than Cambridgeshire (306 per 100,000)"
+        in texts["drug_treatment.adults_in_treatment_drug.neighbours"]
+    )
+    assert not cp.synthetic and cp.attributions == (OGL_ATTRIBUTION,)
+
+
+def test_cp_example_lists_what_the_summary_report_lacks(cp):
+    gaps = {g.indicator_id: g.reason for g in cp.data_gaps}
+    assert gaps["92432"] == "no_data"  # drug misuse deaths: not transcribed
+    assert gaps["local:police_drug_offences"] == "not_supplied"
+    assert "ndtms:adults_in_treatment_drug" not in gaps
+
+
+# --- data gaps and provenance --------------------------------------------------------------
+
+
+def test_gaps_cover_missing_old_and_uncomparable_indicators():
+    current = indicator("local:current", short_name="Current")
+    old = indicator("local:old", short_name="Old")
+    no_england = indicator("local:no_england", short_name="No England")
+    absent = indicator("fingertips:absent", short_name="Absent")
+    records = (
+        rows(current, AREA, [fy(2022)], value=10.0, lower=8.0, upper=12.0)
+        + rows(current, ENGLAND, [fy(2022)], value=11.0)
+        + rows(old, AREA, [fy(2016)], value=10.0, lower=8.0, upper=12.0)
+        + rows(old, ENGLAND, [fy(2016)], value=11.0)
+        + rows(no_england, AREA, [fy(2022)], value=10.0, lower=8.0, upper=12.0)
+    )
+    assessment = build_assessment(
+        AssessmentConfig(**CONFIG),
+        table=make_table(records),
+        catalogue=Catalogue([current, old, no_england, absent]),
+    )
+    gaps = {(g.indicator_id, g.reason) for g in assessment.data_gaps}
+    assert gaps == {
+        ("fingertips:absent", "no_data"),
+        ("local:old", "out_of_date"),  # 2016/17 ends 6 years before 2022/23 (> 3)
+        ("local:no_england", "missing_for_comparators"),
+    }
+    # asking for an older period reports each indicator's latest period up to it
+    back = build_assessment(
+        AssessmentConfig(**{**CONFIG, "period": "2016/17"}),
+        table=make_table(records),
+        catalogue=Catalogue([current, old, no_england, absent]),
+    )
+    assert [f.indicator_id for f in back.all_figures()] == ["local:old"]
+
+
+def test_provenance_has_one_entry_per_figure_and_synthetic_statement():
+    ind = indicator()
+    records = rows(
+        ind, AREA, [fy(2022)], value=10.0, lower=8.0, upper=12.0, source="DANA synthetic generator"
+    ) + rows(ind, ENGLAND, [fy(2022)], value=11.0)
+    assessment = build_assessment(
+        AssessmentConfig(**CONFIG), table=make_table(records), catalogue=Catalogue([ind])
+    )
+    (entry,) = assessment.provenance
+    assert (entry.indicator_id, entry.period, entry.confidence) == (ind.id, "2022/23", 0.95)
+    assert entry.retrieved == "2024-01-01" and entry.method == ind.method
+    assert assessment.synthetic
+    assert assessment.attributions == (OGL_ATTRIBUTION, SYNTHETIC_ATTRIBUTION)
+
+
+# --- config errors: clear, naming the key, and nothing written -----------------------------
+
+
+def _write_config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "assessment.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("area: Peterbrough\n", "area: unknown area 'Peterbrough'; did you mean Peterborough"),
+        ("area: Peterborough\nsections: [alcohol, drugz]\n", "sections[1]"),
+        ("area: Peterborough\nsuppression: nhs\n", "suppression.preset"),
+        ("area: Peterborough\nrecommendations: missing.yaml\n", "recommendations: file not found"),
+        (
+            "area: Peterborough\ndata: {local_files: [nope.csv]}\n",
+            "data.local_files[0]: file not found",
+        ),
+        ("area: Peterborough\ncolour: blue\n", "colour: unknown key"),
+        ("area: Peterborough\ncomparators: {neighbours: {k: 0}}\n", "comparators.neighbours.k"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path, text, message):
+    with pytest.raises(ConfigError) as error:
+        load_config(_write_config(tmp_path, text))
+    assert message in str(error.value)
+    assert str(tmp_path / "assessment.yaml") in str(error.value)
+
+
+def test_bad_config_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    path = _write_config(tmp_path, "area: Nowhere\n")
+    result = CliRunner().invoke(main, ["report", "--config", str(path), "--out", str(out)])
+    assert result.exit_code != 0 and "unknown area 'Nowhere'" in result.output
+    assert not out.exists()
+
+
+def test_broken_recommendation_link_is_an_error_and_writes_nothing(tmp_path):
+    (tmp_path / "recs.yaml").write_text(
+        "- number: 1\n  title: T\n  key_finding: K\n  description: D\n  timescale: short\n"
+        "  population: adult\n  outcome_areas: [HARM]\n  findings: [drugs.not_a_finding]\n",
+        encoding="utf-8",
+    )
+    path = _write_config(
+        tmp_path,
+        "area: Peterborough\ndata: {builtin: cambridgeshire-peterborough}\n"
+        "comparators: {neighbours: null}\nrecommendations: recs.yaml\n",
+    )
+    with pytest.raises(RecommendationError, match="drugs.not_a_finding"):
+        build_assessment(load_config(path))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["report", "--config", str(path), "--out", str(out)])
+    assert result.exit_code != 0 and "drugs.not_a_finding" in result.output
+    assert not out.exists()
+
+
+# --- all-or-nothing output -----------------------------------------------------------------
+
+
+def test_write_outputs_moves_files_only_when_every_format_succeeds(tmp_path, monkeypatch, cp):
+    def fake(fmt, fail=False):
+        def render(assessment, path):
+            if fail:
+                raise RuntimeError(f"{fmt} renderer broke")
+            Path(path).write_text(fmt, encoding="utf-8")
+            return Path(path)
+
+        return render
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(output_module, "_renderer", lambda fmt: fake(fmt, fail=(fmt == "pdf")))
+    with pytest.raises(RuntimeError, match="pdf renderer broke"):
+        write_outputs(cp, out, ["html", "docx", "pdf"])
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # staging folder removed
+
+    monkeypatch.setattr(output_module, "_renderer", lambda fmt: fake(fmt))
+    paths = write_outputs(cp, out, ["html", "docx"])
+    assert [p.name for p in paths] == [
+        "dana-needs-assessment-peterborough.html",
+        "dana-needs-assessment-peterborough.docx",
+    ]
+    assert (out / "dana-needs-assessment-peterborough.docx").read_text() == "docx"
+
+
+def test_cli_example_writes_html(tmp_path):
+    out = tmp_path / "cp"
+    result = CliRunner().invoke(main, ["example", "cp", "--out", str(out), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    (html,) = out.iterdir()
+    assert html.suffix == ".html" and "705" in html.read_text(encoding="utf-8")
+    assert str(html) in result.output
+
+
+def test_default_config_builds_the_seed_sections_with_every_chart_kind():
+    assessment = build_assessment(load_config())
+    assert [s.id for s in assessment.sections] == [
+        "introduction",
+        "population",
+        "alcohol",
+        "drugs",
+        "young_people",
+        "wider_determinants",
+        "engagement",
+    ]
+    drugs = assessment.sections[3]
+    assert [s.id for s in drugs.subsections] == [
+        "drugs.harms",
+        "drugs.patterns",
+        "drugs.treatment",
+        "drugs.service_use",
+        "drugs.outcomes",
+        "drugs.prison",
+    ]
+    charts = [c for s in assessment.all_sections() for c in s.charts]
+    assert {c.kind for c in charts} == {"spine", "pyramid", "trend", "compare_bar", "funnel"}
+    assert all(c.alt_text and not c.data.empty for c in charts)
+    assert assessment.recommendations and assessment.synthetic
+    assert len(assessment.provenance) == len(assessment.all_figures())
+    ids = [f.id for f in assessment.all_findings()]
+    assert len(ids) == len(set(ids))

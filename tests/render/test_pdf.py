@@ -1,0 +1,147 @@
+"""The PDF renderer: re-open the file with pypdf and check outline, pages, text, metadata."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+from variants import LEAKY_TEXTS, placeholder_png, with_leaky_suppressed_value
+
+import dana.render.pdf as pdf_renderer
+from dana.render.pdf import render_pdf
+
+SCRIPT = "<script>alert(1)</script>"
+
+EXPECTED_OUTLINE = [
+    (0, "Introduction"),
+    (0, "Drugs"),
+    (1, "The impact of drug use"),
+    (1, "Drug service users & service outcomes"),
+    (0, "Alcohol"),
+    (0, "Children and young people"),
+    (0, "Recommendations"),
+    (1, "Recommendation 1: To reduce early unplanned exits from drug treatment."),
+    (1, "Recommendation 2: To investigate hospital admissions for drug poisoning."),
+    (1, "Recommendation 3: To develop the approach to prevention for school-aged children."),
+    (0, "Areas where data was lacking"),
+    (0, "Appendix: data sources and methods"),
+    (1, "Provenance of each figure"),
+    (1, "Disclosure control"),
+    (1, "Licence and attributions"),
+]
+
+
+@pytest.fixture(scope="module")
+def reader(sample_assessment, tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "assessment.pdf"
+    assert render_pdf(with_leaky_suppressed_value(sample_assessment), path) == path
+    return pypdf.PdfReader(str(path))
+
+
+@pytest.fixture(scope="module")
+def page_texts(reader):
+    return [page.extract_text() for page in reader.pages]
+
+
+def _outline(reader):
+    out = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                out.append((level, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def test_outline_lists_every_heading_at_its_level(reader):
+    assert [(level, title) for level, title, _ in _outline(reader)] == EXPECTED_OUTLINE
+
+
+def test_bookmarks_point_at_the_page_with_the_heading(reader, page_texts):
+    for _, title, page in _outline(reader):
+        flat = " ".join(page_texts[page].split())
+        assert " ".join(title.split()) in flat, (title, page)
+
+
+def test_pages_are_numbered(reader, page_texts):
+    assert len(reader.pages) >= 8  # title, contents, sections, recommendations, appendix
+    for number, text in enumerate(page_texts, 1):
+        assert re.search(rf"\bPage {number}\b", text), number
+
+
+def test_metadata_and_viewer_preferences(reader):
+    assert reader.metadata.title == "Drugs and Alcohol Needs Assessment for Peterborough"
+    assert reader.metadata.subject == "Drug and alcohol needs assessment: Peterborough"
+    root = reader.trailer["/Root"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert root["/PageMode"] == "/UseOutlines"
+    assert root["/Lang"] == "en-GB"
+
+
+def test_contents_page_lists_headings_with_page_numbers(reader, page_texts):
+    contents = page_texts[1]
+    assert "Contents" in contents
+    outline = _outline(reader)
+    for _, title, _ in outline:
+        assert title[:25] in contents
+    # each entry's dot leader ends in its page number (1-based), in heading order
+    numbers = [int(n) for n in re.findall(r"\. (\d+)$", contents, flags=re.MULTILINE)]
+    assert numbers == [page + 1 for _, _, page in outline]
+
+
+def test_free_text_is_escaped_not_interpreted(page_texts):
+    text = " ".join(" ".join(page_texts).split())
+    assert f"(15.6%). {SCRIPT} (slide 10)" in text
+    assert "England & its nearest neighbours" in text
+    assert "&amp;" not in text and "&lt;" not in text
+
+
+def test_key_figures_comparison_symbols_and_suppression(page_texts):
+    text = " ".join(" ".join(page_texts).split())
+    assert "\u25bc Worse (99.8%)" in text
+    assert "\u25cf Similar" in text and "\u25b2 Better" in text and "\u25bd Lower" in text
+    assert "36.2 to 47.4" in text
+    for leak in LEAKY_TEXTS:
+        assert leak not in text
+    # the suppressed row: name, period, then "*" for value and interval
+    assert re.search(r"Deaths in alcohol treatment 2018/19 - ?20/21 \* \*", text)
+
+
+def test_charts_are_images_with_written_descriptions(reader, page_texts, sample_assessment):
+    charts = [c for s in sample_assessment.all_sections() for c in s.charts]
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == len(charts) == 5
+    text = " ".join(" ".join(page_texts).split())
+    for chart in charts:
+        assert " ".join(f"Chart description: {chart.alt_text}".split()) in text
+
+
+def test_recommendations_gaps_and_licence(page_texts):
+    text = " ".join(" ".join(page_texts).split())
+    assert "GAP GAP: No local data on reasons for early exit." in text
+    assert "Timescale Short term (under 6 months)" in text
+    assert "Evidence See slide 10 of the slide pack." in text
+    assert "No school survey for Peterborough since 2019." in text
+    assert (
+        "Contains public sector information licensed under the Open Government Licence v3.0."
+        in text
+    )
+
+
+def test_failed_write_leaves_no_file(sample_assessment, tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf_renderer, "static_png", placeholder_png)
+
+    def broken(self, story, *args, **kwargs):
+        with open(self.filename, "wb") as fh:
+            fh.write(b"%PDF-1.4 half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pdf_renderer._ReportTemplate, "multiBuild", broken)
+    with pytest.raises(OSError, match="disk full"):
+        render_pdf(sample_assessment, tmp_path / "assessment.pdf")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,252 @@
+"""The slide-pack renderer: re-open the .pptx with python-pptx and check the slides.
+
+The expected slide order is counted by hand from the sample (tests/render/sample.py):
+
+    1 title, 2 about,
+    3 Drugs (divider; no figures of its own),
+    4 The impact of drug use (divider), 5 deaths from drug misuse, 6 drug-poisoning
+      admissions, 7 trend chart (not linked to a figure in the sample),
+    8 Drug service users (divider), 9 adults in treatment, 10 early exits,
+      11 opiate completions, 12 compare-bar chart, 13 funnel chart, 14 substance table,
+    15 Alcohol (divider), 16 dependency, 17 deaths in treatment (suppressed), 18 pyramid,
+    19 Children and young people (divider), 20 under-18 admissions, 21 15-24 admissions,
+      22 spine chart,
+    23 recommendations list, 24-26 one card each, 27 data gaps,
+    28-29 sources (9 figures, 8 per slide), 30 licence.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Emu
+from variants import (
+    LEAKY_TEXTS,
+    placeholder_png,
+    with_leaky_suppressed_value,
+    with_linked_charts,
+    with_long_finding,
+)
+
+import dana.render.pptx as pptx_renderer
+from dana.render.pptx import render_pptx
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def pack(sample_assessment, tmp_path_factory):
+    path = tmp_path_factory.mktemp("pptx") / "pack.pptx"
+    assert render_pptx(with_leaky_suppressed_value(sample_assessment), path) == path
+    return Presentation(str(path))
+
+
+@pytest.fixture(scope="module")
+def linked_pack(sample_assessment, tmp_path_factory):
+    path = tmp_path_factory.mktemp("pptx") / "linked.pptx"
+    return Presentation(str(render_pptx(with_linked_charts(sample_assessment), path)))
+
+
+def _title(slide) -> str:
+    return slide.shapes.title.text if slide.shapes.title is not None else ""
+
+
+def _texts(slide) -> list[str]:
+    out = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            out.append(shape.text_frame.text)
+        if shape.has_table:
+            out += [cell.text for row in shape.table.rows for cell in row.cells]
+    return out
+
+
+def _pictures(slide):
+    return [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def test_slide_count_and_order(pack):
+    titles = [_title(s) for s in pack.slides]
+    assert len(titles) == 30
+    assert titles[0] == "Drugs and Alcohol Needs Assessment for Peterborough"
+    assert titles[2:6] == [
+        "Drugs",
+        "The impact of drug use",
+        "Deaths from drug misuse",
+        "Hospital admissions for drug poisoning",
+    ]
+    assert titles[8:11] == [
+        "Adults in drug treatment",
+        "Early unplanned exits from drug treatment",
+        "Successful completion of drug treatment: opiate users",
+    ]
+    assert titles[13] == "Adults in treatment by substance group, 2021/22"
+    assert titles[16] == "Deaths in alcohol treatment"
+    assert titles[22] == "Recommendations"
+    assert titles[23] == "Recommendation 1: To reduce early unplanned exits from drug treatment."
+    assert titles[26] == "Areas where data was lacking"
+    assert titles[27:29] == ["Sources and methods (1 of 2)", "Sources and methods (2 of 2)"]
+    assert titles[29] == "Licence, attributions and disclosure control"
+
+
+def test_every_slide_is_numbered_and_flagged_synthetic(pack):
+    for number, slide in enumerate(pack.slides, 1):
+        texts = _texts(slide)
+        if number > 1:
+            assert str(number) in texts, number
+        assert any("SYNTHETIC" in t for t in texts), number
+
+
+def test_figure_slide_shows_value_interval_comparison_finding_and_source(pack):
+    slide = pack.slides[5]  # hospital admissions for drug poisoning
+    texts = _texts(slide)
+    assert "41.5 per 100,000" in texts
+    assert any(t.startswith("95% CI 36.2 to 47.4") for t in texts)
+    assert "\u25bc Worse than England (26.1 per 100,000), 99.8% level" in texts
+    assert (
+        "Hospital admissions for drug poisoning (41.5 per 100,000) are significantly worse "
+        "than England (26.1) at the 99.8% level." in texts
+    )
+    assert any(t.startswith("Period: 2021/22. Source: OHID Fingertips API") for t in texts)
+    # no chart for it in the sample: a compare table with each benchmark instead
+    (table,) = [s.table for s in slide.shapes if s.has_table]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[1][:3] == ["Peterborough", "41.5 per 100,000", "36.2 to 47.4"]
+    assert rows[2] == ["England", "26.1 per 100,000", "", "\u25bc Worse (99.8%)"]
+    assert rows[3] == ["East of England", "22.3 per 100,000", "", "\u25bc Worse"]
+
+
+def test_similar_reads_similar_to(pack):
+    assert "\u25cf Similar to England (5.2 per 100,000)" in _texts(pack.slides[4])
+
+
+def test_suppressed_figure_shows_star_and_never_the_number(pack):
+    slide = pack.slides[16]
+    texts = _texts(slide)
+    assert "*" in texts
+    assert not any(leak in t for t in texts for leak in LEAKY_TEXTS)
+    all_text = " ".join(t for s in pack.slides for t in _texts(s))
+    assert not any(leak in all_text for leak in LEAKY_TEXTS)
+
+
+def test_free_text_survives_literally(pack):
+    texts = _texts(pack.slides[9])
+    assert f"Early unplanned exits (21.4%) are worse than England (15.6%). {SCRIPT}" in texts
+    assert any("& are less likely to recover" in t for t in _texts(pack.slides[23]))
+
+
+def test_section_charts_are_pictures_with_alt_text(pack, sample_assessment):
+    alt = {c.id: c.alt_text for s in sample_assessment.all_sections() for c in s.charts}
+    pictures = [p for slide in pack.slides for p in _pictures(slide)]
+    assert sorted(p._element.nvPicPr.cNvPr.get("descr") for p in pictures) == sorted(alt.values())
+    assert all(p.width.inches >= 4 for p in pictures)
+
+
+def test_linked_charts_replace_compare_tables(linked_pack, sample_assessment):
+    assert len(linked_pack.slides) == 27  # the three linked charts no longer need own slides
+    slide = linked_pack.slides[4]
+    assert _title(slide) == "Deaths from drug misuse"
+    (picture,) = _pictures(slide)
+    trend = next(c for c in sample_assessment.all_sections()[1].charts)
+    assert picture._element.nvPicPr.cNvPr.get("descr") == trend.alt_text
+    assert not any(s.has_table for s in slide.shapes)
+
+
+def test_recommendation_card(pack):
+    texts = _texts(pack.slides[23])
+    assert "Early unplanned exits (21.4%) are worse than England (15.6%)." in " ".join(texts)
+    assert any("GAP: No local data on reasons for early exit." in t for t in texts)
+    assert "ADULT \u2713" in texts and "C&YP" in texts
+    assert "TREATMENT \u2713" in texts and "RECOVERY \u2713" in texts and "HARM" in texts
+    assert "Short term (under 6 months)" in texts
+    assert any(t.endswith("Evidence: slide 10") for t in texts)
+
+
+def test_data_gaps_and_licence(pack):
+    gap_rows = [
+        [c.text for c in row.cells]
+        for s in pack.slides[26].shapes
+        if s.has_table
+        for row in s.table.rows
+    ]
+    assert gap_rows[1][:3] == [
+        "Deaths in alcohol treatment",
+        "Alcohol",
+        "Suppressed (small numbers)",
+    ]
+    licence = " ".join(_texts(pack.slides[29]))
+    assert "Open Government Licence v3.0" in licence
+    assert "Counts of 1 to 7 are suppressed" in licence
+
+
+def _assert_on_slide(prs):
+    width, height = prs.slide_width, prs.slide_height
+    for number, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (number, shape.name)
+            assert shape.left + shape.width <= width, (number, shape.name)
+            assert shape.top + shape.height <= height, (number, shape.name)
+            if shape.has_text_frame:
+                for para in shape.text_frame.paragraphs:
+                    for run in para.runs:
+                        assert run.font.size is None or run.font.size >= Emu(7 * 12700), number
+
+
+def test_shapes_stay_on_the_slide_with_legible_text(pack, linked_pack):
+    _assert_on_slide(pack)
+    _assert_on_slide(linked_pack)
+
+
+@pytest.fixture
+def fast_charts(monkeypatch):
+    monkeypatch.setattr(pptx_renderer, "static_png", placeholder_png)
+
+
+def test_overlong_finding_is_shrunk_then_shortened(sample_assessment, tmp_path, fast_charts):
+    long = with_long_finding(sample_assessment, "92432", words=400)
+    prs = Presentation(str(render_pptx(long, tmp_path / "long.pptx")))
+    _assert_on_slide(prs)
+    box = next(
+        s for s in prs.slides[4].shapes if s.has_text_frame and "word0 " in s.text_frame.text
+    )
+    text = box.text_frame.text
+    assert text.endswith("\u2026") and "word399" not in text
+    sizes = {r.font.size.pt for p in box.text_frame.paragraphs for r in p.runs}
+    assert sizes == {10.0}  # the smallest size allowed for findings
+
+
+def test_failed_write_leaves_no_file(sample_assessment, tmp_path, monkeypatch, fast_charts):
+    import pptx.presentation
+
+    def half_save(self, path):
+        with open(path, "wb") as fh:
+            fh.write(b"PK half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pptx.presentation.Presentation, "save", half_save)
+    with pytest.raises(OSError, match="disk full"):
+        render_pptx(sample_assessment, tmp_path / "pack.pptx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_charts_match_figures_by_extra_or_whole_token(sample_assessment):
+    from dataclasses import replace
+
+    from dana.render._document import chart_for_figure
+
+    section = sample_assessment.all_sections()[1]  # the impact of drug use
+    deaths = section.figures[0]
+    trend = section.charts[0]
+    assert deaths.indicator_id == "92432"
+    assert chart_for_figure(section, deaths) is None  # the sample leaves charts unlinked
+    by_id = replace(section, charts=(replace(trend, id="chart-92432-trend"),))
+    assert chart_for_figure(by_id, deaths) is by_id.charts[0]
+    near_miss = replace(deaths, indicator_id="9243")
+    assert chart_for_figure(by_id, near_miss) is None
+    by_extra = replace(section, charts=(replace(trend, extra={"indicator_id": "92432"}),))
+    assert chart_for_figure(by_extra, deaths) is by_extra.charts[0]
+    # a spine chart summarises many indicators and never stands in for one
+    spine = sample_assessment.all_sections()[-1].charts[0]
+    as_spine = replace(section, charts=(replace(spine, extra={"indicator_id": "92432"}),))
+    assert chart_for_figure(as_spine, deaths) is None
