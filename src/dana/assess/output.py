@@ -72,9 +72,12 @@ def write_outputs(
                 progress(f"Rendering {fmt.upper()}")
             staged.append(Path(render(assessment, staging / f"{stem}.{fmt}")))
         target.mkdir(parents=True, exist_ok=True)
+        umask = os.umask(0)
+        os.umask(umask)
         written = []
         for path in staged:
             final = target / path.name
+            path.chmod(0o666 & ~umask)  # temporary files are private; the report is not
             os.replace(path, final)
             written.append(final)
         return written
