@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import warnings
 from datetime import timedelta
+from pathlib import Path
 
 import click
 import pandas as pd
@@ -256,6 +257,26 @@ def data_show(indicator, area_code, cache_dir) -> None:
             *[_number(row[c]) if isinstance(row[c], float) else str(row[c]) for c in columns]
         )
     console.print(shown)
+
+
+@data.command("template")
+@click.argument("destination", type=click.Path(dir_okay=False, writable=True))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def data_template(destination, force) -> None:
+    """Write the local-data template (CSV) to DESTINATION, ready to fill in.
+
+    Columns and rules: see `dana.sources.local` (police offences, H-CLIC support needs,
+    school survey results and any other local figure). Point a config's
+    `data: local_files:` at the filled-in file.
+    """
+    from importlib.resources import files
+
+    target = Path(destination)
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} already exists (use --force to overwrite)")
+    template = files("dana.data").joinpath("templates/local_indicator_template.csv")
+    target.write_bytes(template.read_bytes())
+    click.echo(f"wrote {target}: replace the EXAMPLE rows with your own figures")
 
 
 COMMANDS: list = [fetch, data]

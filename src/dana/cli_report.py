@@ -17,13 +17,18 @@ _ERRORS = (ValueError, KeyError, OSError)
 
 
 def _run(
-    config_path: Path | None, out: str | None, formats: tuple[str, ...], *, builtin: bool
+    config_path: Path | None,
+    out: str | None,
+    formats: tuple[str, ...],
+    *,
+    builtin: bool,
+    data_root: Path | None = None,
 ) -> None:
     from dana.assess import build_assessment, load_config, write_outputs
 
     console = Console(stderr=True)
     try:
-        config = load_config(config_path)
+        config = load_config(config_path, data_root=data_root)
     except _ERRORS as exc:
         raise click.ClickException(str(exc)) from None
     chosen = list(formats) or list(config.output.formats)
@@ -71,6 +76,12 @@ _FORMAT = click.option(
 )
 _OUT = click.option("--out", type=click.Path(file_okay=False), help="Output directory.")
 _EXAMPLE_NAMES = [*EXAMPLES, *EXAMPLE_ALIASES]
+_DATA_ROOT = click.option(
+    "--data-root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder that the config's data sources are relative to (data.root), "
+    "e.g. the shared real-data folder for --example coventry-real-data.",
+)
 
 
 @click.command("report")
@@ -87,23 +98,25 @@ _EXAMPLE_NAMES = [*EXAMPLES, *EXAMPLE_ALIASES]
 )
 @_OUT
 @_FORMAT
-def report(config_path, example, out, formats):
+@_DATA_ROOT
+def report(config_path, example, out, formats, data_root):
     """Build the needs assessment and write it as HTML, Word, PDF and slides."""
     if config_path and example:
         raise click.UsageError("give --config or --example, not both")
     builtin = config_path is None or bool(example)
     if example:
         config_path = example_config_path(example)
-    _run(config_path, out, formats, builtin=builtin)
+    _run(config_path, out, formats, builtin=builtin, data_root=data_root)
 
 
 @click.command("example")
 @click.argument("name", type=click.Choice(_EXAMPLE_NAMES, case_sensitive=False))
 @_OUT
 @_FORMAT
-def example(name, out, formats):
-    """Build a built-in example (cambridgeshire-peterborough, or cp)."""
-    _run(example_config_path(name), out, formats, builtin=True)
+@_DATA_ROOT
+def example(name, out, formats, data_root):
+    """Build a built-in example (cambridgeshire-peterborough / cp, coventry-real-data)."""
+    _run(example_config_path(name), out, formats, builtin=True, data_root=data_root)
 
 
 COMMANDS = [report, example]

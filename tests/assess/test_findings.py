@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from _tables import AREA, ENGLAND, NEIGHBOUR, Catalogue, fy, indicator, make_table, rows
+from _tables import AREA, ENGLAND, NEIGHBOUR, REGION, Catalogue, fy, indicator, make_table, rows
 
 from dana.assess import build_assessment
 from dana.assess.config import AssessmentConfig
-from dana.assess.findings import format_count, format_number
+from dana.assess.findings import format_count, format_number, rank_sentence, tally_sentence
 
 PERIOD = [fy(2021)]
 
@@ -29,8 +29,9 @@ def _build(ind, records, **config):
     )
 
 
-def _finding(assessment, suffix):
-    (found,) = [f for f in assessment.all_findings() if f.id.endswith(suffix)]
+def _finding(assessment, finding_id="drug_treatment.test_rate"):
+    """The one paragraph of an indicator (id ``<section>.<slug>``)."""
+    (found,) = [f for f in assessment.all_findings() if f.id == finding_id]
     return found.text
 
 
@@ -47,9 +48,9 @@ def test_interval_straddling_england_is_similar_never_higher():
     assessment = _build(ind, records)
     (figure,) = assessment.all_figures()
     assert figure.benchmark("England").comparison == "similar"
-    text = _finding(assessment, ".england")
-    assert "similar to England (457 per 100,000)" in text
-    assert "higher" not in text
+    text = _finding(assessment)
+    assert "similar to England (457)" in text
+    assert "higher" not in text and "lower" not in text and "significantly" not in text
 
 
 def test_interval_wholly_above_england_is_significantly_higher():
@@ -60,10 +61,12 @@ def test_interval_wholly_above_england_is_significantly_higher():
     records = rows(
         ind, AREA, PERIOD, value=705.0, lower=665.0, upper=747.0, count=1147, denom=162695
     ) + rows(ind, ENGLAND, PERIOD, value=457.0)
-    text = _finding(_build(ind, records), "drug_treatment.test_rate.england")
-    assert text == (
-        "Peterborough had 1,147 adults in drug treatment in 2021/22, 705 per 100,000 aged 18+ "
-        "(95% CI 665 to 747), significantly higher than England (457 per 100,000)."
+    assessment = _build(ind, records)
+    assert [f.id for f in assessment.all_findings()] == ["drug_treatment.test_rate"]
+    # one period, no comparators: no rank and no trend sentence, nothing about either
+    assert _finding(assessment) == (
+        "Peterborough had 1,147 adults in drug treatment in 2021/22, a rate of 705 per 100,000 "
+        "aged 18+ (95% CI 665 to 747): significantly higher than England (457)."
     )
 
 
@@ -74,25 +77,25 @@ def test_interval_wholly_above_england_is_significantly_higher():
             "high_is_good",
             665.0,
             747.0,
-            "significantly higher than England (457 per 100,000), which is better",
+            "significantly higher than England (457), which is better",
         ),
         (
             "low_is_good",
             665.0,
             747.0,
-            "significantly higher than England (457 per 100,000), which is worse",
+            "significantly higher than England (457), which is worse",
         ),
         (
             "low_is_good",
             300.0,
             400.0,
-            "significantly lower than England (457 per 100,000), which is better",
+            "significantly lower than England (457), which is better",
         ),
         (
             "high_is_good",
             300.0,
             400.0,
-            "significantly lower than England (457 per 100,000), which is worse",
+            "significantly lower than England (457), which is worse",
         ),
     ],
 )
@@ -103,7 +106,7 @@ def test_polarity_turns_direction_into_better_or_worse(polarity, lower, upper, e
         ind, ENGLAND, PERIOD, value=457.0
     )
     assessment = _build(ind, records)
-    assert expected in _finding(assessment, ".england")
+    assert expected in _finding(assessment)
     category = assessment.all_figures()[0].benchmark("England").comparison
     assert category == expected.rsplit(" ", 1)[-1]
 
@@ -118,19 +121,39 @@ def test_comparison_uses_the_catalogue_level_99_8():
     assessment = _build(ind, records)
     (figure,) = assessment.all_figures()
     assert (figure.lower, figure.upper, figure.confidence) == (450.0, 530.0, 0.998)
-    assert "similar to England" in _finding(assessment, ".england")
-    assert "99.8% CI 450 to 530" in _finding(assessment, ".england")
+    assert "similar to England" in _finding(assessment)
+    assert "99.8% CI 450 to 530" in _finding(assessment)
+    assert "significantly" not in _finding(assessment)
     # the config can force 95% for every indicator
     forced = _build(ind, records, confidence=0.95)
-    assert "significantly higher than England" in _finding(forced, ".england")
+    assert "significantly higher than England" in _finding(forced)
 
 
 def test_no_interval_means_not_compared():
     ind = indicator()
     records = rows(ind, AREA, PERIOD, value=705.0) + rows(ind, ENGLAND, PERIOD, value=457.0)
-    text = _finding(_build(ind, records), ".england")
-    assert "not compared with England (no confidence interval)" in text
-    assert "higher" not in text and "similar" not in text
+    text = _finding(_build(ind, records))
+    assert text == (
+        "Adults in drug treatment in Peterborough was 705 per 100,000 aged 18+ in 2021/22. "
+        "It is not compared with England (457) because it has no confidence interval."
+    )
+
+
+def test_untested_indicator_says_nothing_about_england():
+    # A population count is not benchmarked: no "not compared" clause, no trend sentence.
+    ind = indicator(
+        "ons:population",
+        short_name="Population",
+        value_type="count",
+        unit="count",
+        comparison="none",
+        section="context",
+    )
+    records = rows(ind, AREA, PERIOD, value=243231.0) + rows(ind, ENGLAND, PERIOD, value=5.7e7)
+    assessment = _build(ind, records, sections=["population"])
+    assert _finding(assessment, "context.population") == (
+        "Population in Peterborough was 243,231 in 2021/22."
+    )
 
 
 def test_unmet_need_sentence():
@@ -151,13 +174,11 @@ def test_unmet_need_sentence():
     )
     assessment = _build(ind, records)
     (finding,) = [
-        f
-        for f in assessment.all_findings()
-        if f.id == "alcohol_treatment.unmet_need_alcohol.england"
+        f for f in assessment.all_findings() if f.id == "alcohol_treatment.unmet_need_alcohol"
     ]
     assert finding.text == (
         "An estimated 80% of dependent drinkers in Peterborough were not in treatment in "
-        "2021/22 (95% CI 77% to 83%), similar to England (80%)."
+        "2021/22 (95% CI 77% to 83%): similar to England (80%)."
     )
     assert finding.kind == "unmet_need"
 
@@ -176,9 +197,71 @@ def test_neighbour_rank_and_comparison():
     )
     (figure,) = assessment.all_figures()
     assert (figure.rank, figure.rank_of) == (2, 2)
-    text = _finding(assessment, ".neighbours")
-    assert "had the highest value of 2 areas" in text
-    assert "significantly higher than Cambridgeshire (306 per 100,000)" in text
+    text = _finding(assessment)
+    # one comparator: the test against it says all a rank of 2 would, so no rank is given
+    assert "significantly higher than England (457) and Cambridgeshire (306)." in text
+    assert "ranked" not in text and "highest" not in text
+
+
+def test_benchmarks_with_different_results_are_joined_with_but():
+    # 498 (468-529), low is good: below England's 612 (better), above the region's 422
+    # (worse), and the interval contains the neighbours' mean 500 (similar).
+    ind = indicator(polarity="low_is_good")
+    other = ("E06000032", "Luton", "utla", "E12000006")
+    records = (
+        rows(ind, AREA, PERIOD, value=498.0, lower=468.0, upper=529.0)
+        + rows(ind, NEIGHBOUR, PERIOD, value=450.0, lower=430.0, upper=470.0)
+        + rows(ind, other, PERIOD, value=550.0, lower=530.0, upper=570.0)
+        + rows(ind, REGION, PERIOD, value=422.0)
+        + rows(ind, ENGLAND, PERIOD, value=612.0)
+    )
+    assessment = _build(
+        ind,
+        records,
+        comparators={"england": True, "region": True, "neighbours": ["Cambridgeshire", "Luton"]},
+    )
+    assert _finding(assessment) == (
+        "Adults in drug treatment in Peterborough was 498 per 100,000 aged 18+ in 2021/22 "
+        "(95% CI 468 to 529): significantly lower than England (612), which is better; "
+        "significantly higher than the East of England region (422), which is worse; and "
+        "similar to the average of its 2 comparator areas (500). "
+        "It ranked 2nd best of the 3 areas in its comparator group."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "others", "polarity", "expected"),
+    [
+        # 12 of 15 others lower, 3 higher, low is good: 13th best = 4th worst of 16
+        (498.0, [400.0] * 12 + [600.0] * 3, "low_is_good", "It ranked 4th worst of the 16"),
+        # the same values, high is good: 4th best
+        (498.0, [400.0] * 12 + [600.0] * 3, "high_is_good", "It ranked 4th best of the 16"),
+        # no polarity: position only
+        (498.0, [400.0] * 12 + [600.0] * 3, "no_judgement", "It had the 4th highest value"),
+        (100.0, [200.0, 300.0, 400.0], "low_is_good", "It was the best of the 4"),
+        (100.0, [200.0, 300.0, 400.0], "no_judgement", "It had the lowest value of the 4"),
+        # tied with one other for the 2nd lowest of 5 (one lower, two higher)
+        (10.0, [5.0, 10.0, 20.0, 30.0], "low_is_good", "It ranked joint 2nd best of the 5"),
+    ],
+)
+def test_rank_wording_respects_polarity_and_ties(value, others, polarity, expected):
+    assert rank_sentence(value, others, polarity).startswith(expected)
+
+
+def test_no_rank_among_fewer_than_three_areas():
+    assert rank_sentence(10.0, [5.0], "low_is_good") == ""
+
+
+def test_tally_counts_each_category():
+    assert tally_sentence({"better": 4, "similar": 7, "worse": 2}, untested=1) == (
+        "Of the 13 indicators tested against England, 4 were significantly better, 7 similar "
+        "and 2 significantly worse. 1 more is shown for context, without a significance test."
+    )
+    assert tally_sentence({"similar": 1, "lower": 1}) == (
+        "Of the 2 indicators tested against England, 1 was similar and 1 significantly lower "
+        "(this has no better or worse direction)."
+    )
+    assert tally_sentence({"similar": 2}) == "Both indicators tested against England were similar."
 
 
 FIVE = [fy(y) for y in range(2017, 2022)]
@@ -197,11 +280,20 @@ def test_rising_series_with_tight_limits_is_increasing_and_getting_worse():
         lower=[v - 5 for v in values],
         upper=[v + 5 for v in values],
     ) + rows(ind, ENGLAND, FIVE, value=150.0)
-    assessment = _build(ind, records)
+    assessment = _build(ind, records, sections=["introduction", "drugs"])
     assert assessment.all_figures()[0].trend == "Increasing and getting worse"
-    assert _finding(assessment, ".trend") == (
-        "Adults in drug treatment in Peterborough was increasing and getting worse over the "
-        "last five periods: 100 per 100,000 in 2017/18 and 180 per 100,000 in 2021/22."
+    assert _finding(assessment).endswith(
+        "It was increasing and getting worse over the last five periods "
+        "(100 in 2017/18, 180 in 2021/22)."
+    )
+    # the key findings list it as worse and getting worse: 180 (95% CI 175 to 185) is wholly
+    # above England's 150, and low is good
+    summary = {f.id: f.text for f in assessment.all_findings() if f.id.startswith("summary.")}
+    assert summary["summary.worse.test_rate"] == (
+        "Worse than England and getting worse: Adults in drug treatment was 180 per 100,000 "
+        "aged 18+ in 2021/22, significantly higher than England (150), which is worse, and was "
+        "increasing and getting worse over the last five periods (100 in 2017/18, 180 in "
+        "2021/22)."
     )
 
 
@@ -216,8 +308,12 @@ def test_flat_series_is_no_significant_change():
         lower=[v - 20 for v in values],
         upper=[v + 20 for v in values],
     ) + rows(ind, ENGLAND, FIVE, value=150.0)
-    text = _finding(_build(ind, records), ".trend")
-    assert text.startswith("There was no significant change in adults in drug treatment")
+    text = _finding(_build(ind, records))
+    assert text.endswith(
+        "There was no significant change over the last five periods (150 in 2017/18, "
+        "150 in 2021/22)."
+    )
+    assert "increasing" not in text and "decreasing" not in text
 
 
 def test_small_count_is_suppressed_and_its_rate_hidden():
@@ -230,7 +326,8 @@ def test_small_count_is_suppressed_and_its_rate_hidden():
     (figure,) = assessment.all_figures()
     assert figure.suppressed and figure.value is None and figure.count is None
     assert figure.display_value == "*"
-    assert "suppressed" in _finding(assessment, ".england")
+    text = _finding(assessment)
+    assert "suppressed" in text and "1.8" not in text and "England" not in text
     assert [g.reason for g in assessment.data_gaps] == ["suppressed"]
 
 
@@ -241,7 +338,7 @@ def test_hes2018_rounds_published_counts_to_five():
     ) + rows(ind, ENGLAND, PERIOD, value=457.0)
     assessment = _build(ind, records, suppression="hes2018")
     assert assessment.all_figures()[0].count == 1145
-    assert "had 1,145 adults" in _finding(assessment, ".england")
+    assert "had 1,145 adults" in _finding(assessment)
 
 
 @pytest.mark.parametrize(

@@ -171,3 +171,19 @@ def test_fetch_older_vintage(tmp_path, area_type):
         )
     assert result.exit_code == 0, result.output
     assert "area type 402" in result.output
+
+
+def test_data_template_writes_a_template_the_importer_reads(tmp_path):
+    from dana.sources.local import read_indicator_file
+
+    target = tmp_path / "local.csv"
+    result = _run("data", "template", str(target))
+    assert result.exit_code == 0, result.output
+    rows = read_indicator_file(target)
+    assert set(rows["indicator_id"]) == {
+        "local:police_drug_offences",
+        "local:hclic_drug_dependency_support_need",
+        "local:school_survey_drank_last_week",
+    }
+    again = _run("data", "template", str(target))
+    assert again.exit_code != 0 and "already exists" in again.output

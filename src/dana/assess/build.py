@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from dana import table as indicator_table
@@ -114,11 +115,20 @@ class TableIndicator:
 
 
 def load_table(config: AssessmentConfig) -> pd.DataFrame:
-    """The indicator table the config names: built-in data, Fingertips cache, local files.
+    """The indicator table the config names, with DANA's derived indicators added.
 
-    Later sources take precedence for the same key (indicator, area, period, sex, age,
-    category): a local file replaces a built-in row, so a team can correct the default.
+    Sources are read in order: ``data.builtin``, the Fingertips cache, ``local_files``,
+    then each ``data.sources`` entry (:func:`dana.sources.registry.read_source`). A later
+    source takes precedence for the same key (indicator, area, period, sex, age,
+    category), so a local file can correct the default; and when a source that is not
+    synthetic provides an indicator, every synthetic row of that indicator is dropped, so
+    a real area value is never benchmarked against a synthetic England or neighbours.
+    Then :func:`dana.assess.derived.add_derived` adds the indicators computed from
+    others (crude drug-death rates, adults in drug treatment). A source that cannot be
+    read is a :class:`ConfigError` naming its config key and file.
     """
+    from dana.assess.derived import add_derived
+
     frames: list[tuple[str, pd.DataFrame]] = []
     builtin = config.data.builtin
     if builtin == "default":
@@ -137,6 +147,16 @@ def load_table(config: AssessmentConfig) -> pd.DataFrame:
         from dana.sources.local import read_indicator_file
 
         frames.append((name, read_indicator_file(config.path(name))))
+    if config.data.sources:
+        from dana.sources.errors import SourceError
+        from dana.sources.registry import describe, read_source
+
+        root = config.data_root()
+        for position, spec in enumerate(config.data.sources):
+            try:
+                frames.append((describe(spec), read_source(spec, root)))
+            except (SourceError, indicator_table.IndicatorTableError) as exc:
+                raise ConfigError(f"data.sources[{position}] ({spec.get('type')}): {exc}") from exc
     if not frames:
         raise ConfigError("data: no data source is configured (builtin: none and no files)")
     key = list(indicator_table.KEY)
@@ -146,11 +166,17 @@ def load_table(config: AssessmentConfig) -> pd.DataFrame:
         if combined is None:
             combined = frame
             continue
-        replaced = combined.merge(frame[key], on=key, how="left", indicator=True)["_merge"]
-        combined = pd.concat(
-            [combined[(replaced == "left_only").to_numpy()], frame], ignore_index=True
-        )
-    return indicator_table.validate(combined, where=" + ".join(name for name, _ in frames))
+        keep = combined.merge(frame[key], on=key, how="left", indicator=True)["_merge"]
+        keep = (keep == "left_only").to_numpy().copy()
+        real = frame[~frame["source"].map(is_synthetic).astype(bool)]
+        keep &= ~(
+            combined["indicator_id"].isin(set(real["indicator_id"]))
+            & combined["source"].map(is_synthetic).astype(bool)
+        ).to_numpy()
+        combined = pd.concat([combined[keep], frame], ignore_index=True)
+    return indicator_table.validate(
+        add_derived(combined), where=" + ".join(name for name, _ in frames)
+    )
 
 
 def resolve_comparators(config: AssessmentConfig, table: pd.DataFrame) -> Comparators:
@@ -170,6 +196,9 @@ def resolve_comparators(config: AssessmentConfig, table: pd.DataFrame) -> Compar
         from dana.neighbours import nearest_neighbours
 
         features = neighbour_features(table)
+        # areas whose codes the hierarchy does not know (e.g. 2019 codes) cannot be named
+        known = [_known(areas, code) for code in features["area_code"]]
+        features = features[known].reset_index(drop=True)
         if info.code in set(features["area_code"]) and len(features) > 1:
             ranked = nearest_neighbours(info.code, features, k=min(spec.k, len(features) - 1))
             neighbours = tuple(_area(areas, code) for code in ranked["area_code"])
@@ -181,6 +210,14 @@ def resolve_comparators(config: AssessmentConfig, table: pd.DataFrame) -> Compar
     )
 
 
+def _known(areas, code: str) -> bool:
+    try:
+        areas.get(code)
+    except KeyError:
+        return False
+    return True
+
+
 def _area(areas, code: str) -> Area:
     info = areas.get(code)
     try:
@@ -190,35 +227,74 @@ def _area(areas, code: str) -> Area:
         return Area(info.code, info.name, info.area_type)
 
 
-#: Context indicators used as neighbour features when the data has them for every area.
-NEIGHBOUR_FEATURES = {"94240": "imd_score", "93553": "imd_score_2019"}
+#: IMD average score indicators, newest release first: a neighbour feature uses the first
+#: one the data has (releases are not mixed, their scores are not comparable).
+NEIGHBOUR_IMD = ("94240", "93553")
+#: Age-structure features: name -> "Age group" categories of ons:population_all_ages.
+NEIGHBOUR_AGE_GROUPS = {
+    "pct_0_17": ("0-17 yrs",),
+    "pct_18_24": ("18-24 yrs",),
+    "pct_65_plus": ("65+ yrs",),
+}
 
 
 def neighbour_features(table: pd.DataFrame) -> pd.DataFrame:
     """Features for :func:`dana.neighbours.nearest_neighbours` from the indicator table.
 
-    Deprivation (IMD score) and the adult share of the population (ONS 18+ / all ages),
-    at each one's latest period, for the upper-tier authorities that have all of them.
-    """
-    utla = table[(table["area_type"] == "utla") & (table["category_type"] == "")]
-    utla = utla[utla["sex"] == "Persons"]
+    One row per upper-tier local authority (``area_type`` "utla"), persons, each
+    indicator at its latest period:
 
-    def latest(indicator_id: str) -> pd.Series:
-        rows = utla[(utla["indicator_id"] == indicator_id) & utla["value"].notna()]
+    * ``imd_score`` - IMD average score (population-weighted mean of LSOA scores):
+      Fingertips 94240 (IMD 2025) if the data has it, else 93553 (IMD 2019; e.g. IoD
+      File 11 via the ``imd_utla`` source);
+    * ``pct_0_17``, ``pct_18_24``, ``pct_65_plus`` - share of residents in each age group,
+      ``100 x group / all ages``, from the "Age group" breakdown of
+      ``ons:population_all_ages`` (ONS mid-year estimates via the ``ons_population``
+      source);
+    * ``log_population`` - natural log of the all-ages population (size matters for
+      service models; the log stops the largest counties dominating the distance).
+
+    When the data has no age-group breakdown (e.g. the embedded default), the adult share
+    ``pct_18_plus = 100 x ons:population_18_plus / ons:population_all_ages`` is used
+    instead. A feature no area has is left out; areas lacking any remaining feature are
+    left out (they cannot be placed), and an empty frame means no neighbours.
+    """
+    utla = table[(table["area_type"] == "utla") & (table["sex"] == "Persons")]
+
+    def latest(indicator_id: str, category_type: str = "", category: str = "") -> pd.Series:
+        rows = utla[
+            (utla["indicator_id"] == indicator_id)
+            & (utla["category_type"] == category_type)
+            & (utla["category"] == category)
+            & utla["value"].notna()
+        ]
         if rows.empty:
             return pd.Series(dtype=float)
         rows = rows[rows["period_sort"] == rows["period_sort"].max()]
         return rows.groupby("area_code")["value"].first()
 
-    columns = {name: latest(i) for i, name in NEIGHBOUR_FEATURES.items()}
-    adults, everyone = latest("ons:population_18_plus"), latest("ons:population_all_ages")
-    if not adults.empty and not everyone.empty:
-        columns["pct_18_plus"] = adults / everyone * 100
+    columns: dict[str, pd.Series] = {}
+    imd = next((s for s in map(latest, NEIGHBOUR_IMD) if not s.empty), pd.Series(dtype=float))
+    columns["imd_score"] = imd
+    everyone = latest("ons:population_all_ages")
+    everyone = everyone[everyone > 0]
+    groups = {
+        name: sum(latest("ons:population_all_ages", "Age group", c) for c in categories)
+        for name, categories in NEIGHBOUR_AGE_GROUPS.items()
+    }
+    if not everyone.empty and all(not g.empty for g in groups.values()):
+        for name, group in groups.items():
+            columns[name] = group / everyone * 100
+        columns["log_population"] = np.log(everyone)
+    else:
+        adults = latest("ons:population_18_plus")
+        if not adults.empty and not everyone.empty:
+            columns["pct_18_plus"] = adults / everyone * 100
     columns = {k: v for k, v in columns.items() if not v.empty}
     if not columns:
         return pd.DataFrame({"area_code": []})
     frame = pd.DataFrame(columns).dropna()  # areas lacking a feature cannot be placed
-    return frame.reset_index(names="area_code")
+    return frame.rename_axis("area_code").reset_index()
 
 
 def _table_indicators(table: pd.DataFrame, catalogue) -> list[TableIndicator]:
@@ -275,80 +351,187 @@ def _subsection_key(indicator) -> str:
     return f"{section}.treatment"
 
 
+def _benchmark_label(bench, comparators: Comparators) -> str:
+    """How a benchmark is named in a sentence: 'England', 'the East of England region',
+    'Cambridgeshire', 'the average of its 15 comparator areas'."""
+    if bench.benchmark_code == ENGLAND_CODE:
+        return "England"
+    region = comparators.region
+    if region is not None and bench.benchmark_code == region.code:
+        return region.name if region.name == "London" else f"the {region.name} region"
+    if bench.benchmark_code == "neighbours":
+        found = re.search(r"\d+", bench.benchmark_name)
+        count = f"{found.group(0)} " if found else ""
+        return f"the average of its {count}comparator areas"
+    return bench.benchmark_name
+
+
+def _first_and_last(result: IndicatorResult) -> tuple[tuple[str, float] | None, ...]:
+    """The first and last of the (up to five) periods the recent trend looks at."""
+    shown = result.series[result.series["value"].notna()].tail(5)
+    if len(shown) < 2:
+        return None, None
+    return (
+        (str(shown["period"].iloc[0]), float(shown["value"].iloc[0])),
+        (str(shown["period"].iloc[-1]), float(shown["value"].iloc[-1])),
+    )
+
+
+def _neighbour_values(result: IndicatorResult, comparators: Comparators) -> list[float] | None:
+    """Values of the comparator areas at the reported period (the figure's rank group)."""
+    if not comparators.neighbours or result.figure.value is None:
+        return None
+    return [result.values[a.code] for a in comparators.neighbours if a.code in result.values]
+
+
+def _finding_id(result: IndicatorResult) -> str:
+    indicator = result.indicator
+    return f"{indicator.section}.{findings.slug(indicator.id, indicator.short_name)}"
+
+
 def indicator_findings(result: IndicatorResult, comparators: Comparators) -> list[Finding]:
-    """The sentences for one figure: England (headline), region, neighbours, trend."""
+    """One finding per indicator (id ``<section>.<slug>``): the figure with its tested
+    comparisons (England, region, comparator areas), its rank and its recent trend."""
     figure, indicator = result.figure, result.indicator
-    area = comparators.subject.name
-    base = f"{indicator.section}.{findings.slug(indicator.id, indicator.short_name)}"
-    short = indicator.short_name
+    tested = indicator.comparison in ("ci_95", "ci_99_8")
     england = figure.benchmark(ENGLAND_CODE)
-    text = findings.headline(
+    benchmarks = (
+        [(_benchmark_label(b, comparators), b) for b in figure.benchmarks] if tested else []
+    )
+    no_interval = (
+        tested
+        and england is not None
+        and england.comparison == "not_compared"
+        and figure.value is not None
+        and (figure.lower is None or figure.upper is None)
+    )
+    first, last = _first_and_last(result)
+    text = findings.indicator_paragraph(
         figure,
-        area,
-        short_name=short,
+        comparators.subject.name,
+        short_name=indicator.short_name,
         indicator_name=indicator.name,
         age=indicator.age,
-        england=england,
-        england_reason=result.reasons.get(ENGLAND_CODE, ""),
+        benchmarks=benchmarks,
+        untested_england=england if no_interval else None,
+        quintile=result.quintile,
+        neighbour_values=_neighbour_values(result, comparators),
+        first=first,
+        last=last,
     )
-    if result.quintile and figure.value is not None:
-        text += (
-            f" Among all upper-tier local authorities it is in the {result.quintile} "
-            "quintile (fifth)."
-        )
     kind = "unmet_need" if findings.unmet_population(indicator.name) else "comparison"
-    out = [findings.finding(f"{base}.england", text, figure.indicator_id, kind)]
-    benchmarked = indicator.comparison != "none"
-    if comparators.region is not None and indicator.comparison in ("ci_95", "ci_99_8"):
-        region = figure.benchmark(comparators.region.code)
-        if region is not None and figure.value is not None:
-            sentence = findings.benchmark_sentence(
-                figure,
-                area,
-                region,
-                short_name=short,
-                reason=result.reasons.get(region.benchmark_code, ""),
-            )
-            out.append(
-                findings.finding(f"{base}.region", sentence, figure.indicator_id, "comparison")
-            )
-    if comparators.neighbours and figure.value is not None and benchmarked:
-        codes = {"neighbours"} | {a.code for a in comparators.neighbours}
-        bench = next((b for b in figure.benchmarks if b.benchmark_code in codes), None)
-        sentence = findings.neighbours_sentence(
-            figure,
-            area,
-            bench,
-            short_name=short,
-            reason="" if bench is None else result.reasons.get(bench.benchmark_code, ""),
-        )
-        out.append(
-            findings.finding(f"{base}.neighbours", sentence, figure.indicator_id, "comparison")
-        )
-    first = last = None
-    shown = result.series[result.series["value"].notna()].tail(5)
-    if len(shown) >= 2:
-        first = (str(shown["period"].iloc[0]), float(shown["value"].iloc[0]))
-        last = (str(shown["period"].iloc[-1]), float(shown["value"].iloc[-1]))
-    sentence = findings.trend_sentence(
-        figure, area, short_name=short, first=first, last=last, note=result.trend_note
-    )
-    out.append(findings.finding(f"{base}.trend", sentence, figure.indicator_id, "trend"))
-    return out
+    return [findings.finding(_finding_id(result), text, figure.indicator_id, kind)]
 
 
-def _tally(results: list[IndicatorResult]) -> str:
-    counts = Counter()
+def _england_counts(results: list[IndicatorResult]) -> tuple[Counter, int]:
+    """Tested England comparisons by category, and how many figures are shown untested."""
+    counts, untested = Counter(), 0
     for result in results:
         england = result.figure.benchmark(ENGLAND_CODE)
         if england is not None and england.comparison != "not_compared":
             counts[england.comparison] += 1
-    if not counts:
-        return "No indicator here could be compared with England."
-    order = ["better", "similar", "worse", "higher", "lower"]
-    parts = [f"{counts[c]} {c}" for c in order if counts[c]]
-    total = sum(counts.values())
-    return f"Of {total} indicator(s) compared with England: {', '.join(parts)}."
+        elif result.figure.value is not None:
+            untested += 1
+    return counts, untested
+
+
+def _tally(results: list[IndicatorResult]) -> str:
+    return findings.tally_sentence(*_england_counts(results))
+
+
+_IMPROVING = ("Increasing and getting better", "Decreasing and getting better")
+_WORSENING = ("Increasing and getting worse", "Decreasing and getting worse")
+
+
+def _summary_section(results: list[IndicatorResult], comparators: Comparators) -> Section:
+    """'Key findings at a glance': the England tally, unmet need, and each indicator that is
+    significantly worse than England or getting worse, then those getting better.
+
+    Every item is a finding pointing at its indicators, so renderers can link it to the
+    evidence; the wording reuses the indicator paragraphs' (so it says no more than they do).
+    """
+    area = comparators.subject.name
+    items = [
+        findings.finding(
+            "summary.england",
+            findings.tally_sentence(*_england_counts(results)),
+            (),  # about every indicator: listing them all as evidence would say nothing
+            "summary",
+        )
+    ]
+    for result in results:
+        figure, indicator = result.figure, result.indicator
+        england = figure.benchmark(ENGLAND_CODE)
+        if figure.value is None or not findings.unmet_population(indicator.name):
+            continue
+        opening = findings.statement(
+            figure, area, short_name=indicator.short_name, indicator_name=indicator.name, age=""
+        )
+        clause = "" if england is None else findings.comparison_phrase(england, figure)
+        text = f"{opening}: {clause}." if clause else f"{opening}."
+        if figure.trend in _WORSENING + _IMPROVING:
+            text += " " + findings.trend_sentence(figure, *_first_and_last(result))
+        slug = findings.slug(indicator.id, indicator.short_name)
+        items.append(
+            findings.finding(f"summary.unmet_need.{slug}", text, figure.indicator_id, "unmet_need")
+        )
+    for result in results:
+        figure, indicator = result.figure, result.indicator
+        england = figure.benchmark(ENGLAND_CODE)
+        worse = england is not None and england.comparison == "worse"
+        worsening = figure.trend in _WORSENING
+        unmet = findings.unmet_population(indicator.name)  # already given above
+        if figure.value is None or unmet or not (worse or worsening):
+            continue
+        value = findings.with_unit(figure.value, figure, age=indicator.age)
+        parts = [f"{indicator.short_name} was {value} in {figure.period}"]
+        if worse:
+            parts.append(findings.comparison_phrase(england, figure))
+        if worsening:
+            first, last = _first_and_last(result)
+            trend = findings.trend_sentence(figure, first, last)
+            parts.append("and " + trend.removeprefix("It ").rstrip("."))
+        label = (
+            "Worse than England and getting worse"
+            if worse and worsening
+            else "Worse than England"
+            if worse
+            else "Getting worse"
+        )
+        slug = findings.slug(indicator.id, indicator.short_name)
+        items.append(
+            findings.finding(
+                f"summary.worse.{slug}",
+                f"{label}: {', '.join(parts)}.",
+                figure.indicator_id,
+                "summary",
+            )
+        )
+    for result in results:
+        figure, indicator = result.figure, result.indicator
+        unmet = findings.unmet_population(indicator.name)
+        if figure.value is None or unmet or figure.trend not in _IMPROVING:
+            continue
+        first, last = _first_and_last(result)
+        trend = findings.trend_sentence(figure, first, last).removeprefix("It ")
+        slug = findings.slug(indicator.id, indicator.short_name)
+        items.append(
+            findings.finding(
+                f"summary.improving.{slug}",
+                f"Getting better: {indicator.short_name} {trend}",
+                figure.indicator_id,
+                "summary",
+            )
+        )
+    return Section(
+        id="summary",
+        title="Key findings at a glance",
+        summary=(
+            f"The main points from the data for {area}. The sections that follow give each "
+            "figure in full, with its comparisons, rank and trend."
+        ),
+        findings=tuple(items),
+    )
 
 
 def _topic_section(
@@ -390,6 +573,35 @@ def _topic_section(
         findings=tuple(sentences),
         charts=tuple(drawn),
     )
+
+
+#: Topic names used in spine chart titles.
+_SPINE_TOPICS = {
+    "population": "Population and context",
+    "alcohol": "Alcohol",
+    "drugs": "Drugs",
+    "young_people": "Children and young people",
+    "wider_determinants": "Wider determinants",
+}
+
+
+def _spine_charts(key: str, groups: list[list[IndicatorResult]], comparators: Comparators) -> tuple:
+    """The topic's spine chart(s): one per topic, split (at subsection boundaries) only
+    when it would have more than ``charts.MAX_SPINE_ROWS`` rows."""
+    chunks = charts.spine_groups(groups)
+    topic = _SPINE_TOPICS.get(key, key)
+    out = []
+    for number, chunk in enumerate(chunks, 1):
+        suffix = f" (part {number} of {len(chunks)})" if len(chunks) > 1 else ""
+        chart = charts.spine_chart(
+            chunk,
+            comparators,
+            key=key if len(chunks) == 1 else f"{key}.{number}",
+            topic=topic + suffix,
+        )
+        if chart is not None:
+            out.append(chart)
+    return tuple(out)
 
 
 def _population_extras(
@@ -458,14 +670,15 @@ def _introduction(config: AssessmentConfig, comparators: Comparators, results, s
     if comparators.region:
         compared.append(f"the {comparators.region.name} region")
     if comparators.neighbours:
-        compared.append(f"{len(comparators.neighbours)} comparator area(s)")
+        count = len(comparators.neighbours)
+        compared.append(f"{count} comparator area{'' if count == 1 else 's'}")
     return (
         f"This needs assessment summarises the current data on drug and alcohol use, the "
         f"estimated need for services, and service use in {area}. It is written for people "
         "who commission and design drug and alcohol services, people who work in them, "
         "partners across the public and voluntary sectors, and the public, including people "
         "who use drugs and alcohol and their families. It brings together numeric data "
-        f"({len(results)} indicators, compared with {', '.join(compared) or 'no benchmark'}) "
+        f"({len(results)} indicators, compared with {findings.join_and(compared) or 'no benchmark'}) "
         f"and engagement with people with lived experience and professionals. {POLICY_FRAME} "
         f"Data sources: {'; '.join(sources) or 'none'}."
     )
@@ -503,39 +716,33 @@ def build_assessment(
     for result in results:
         grouped.setdefault(_subsection_key(result.indicator), []).append(result)
     sections: list[Section] = []
+    # The introduction is Assessment.introduction (every renderer prints it under its own
+    # heading); the first section is the key findings, as in the seeds' summaries.
+    introduction = ""
     if config.include("introduction"):
-        spine = charts.spine_chart(results, comparators)
-        overview = _tally(results)
         sources = sorted({r.figure.source for r in results if r.figure.source})
-        sections.append(
-            Section(
-                id="introduction",
-                title="Introduction",
-                summary=_introduction(config, comparators, results, sources),
-                findings=(Finding("introduction.overview", overview, kind="summary"),),
-                charts=(spine,) if spine is not None else (),
-            )
-        )
+        introduction = _introduction(config, comparators, results, sources)
+        sections.append(_summary_section(results, comparators))
     keys = frozenset(config.key_indicators)
     for key, (title, subsections) in _LAYOUT.items():
         if not config.include(key):
             continue
+        parts = [sub_key for sub_key, _ in subsections] or [key]
+        spines = _spine_charts(key, [grouped.get(p, []) for p in parts], comparators)
         if not subsections:
             section = _topic_section(key, title, grouped.get(key, []), comparators, keys)
+            extra_charts, tables = (), ()
             if key == "population":
                 extra_charts, tables = _population_extras(
                     grouped.get(key, []), data, comparators, config
                 )
-                section = Section(
-                    id=section.id,
-                    title=section.title,
-                    summary=section.summary,
-                    figures=section.figures,
-                    findings=section.findings,
-                    charts=tuple(extra_charts) + section.charts,
+            sections.append(
+                replace(
+                    section,
+                    charts=(*extra_charts, *section.charts, *spines),
                     tables=tuple(tables),
                 )
-            sections.append(section)
+            )
             continue
         children = tuple(
             _topic_section(sub_key, sub_title, grouped.get(sub_key, []), comparators, keys)
@@ -543,7 +750,13 @@ def build_assessment(
         )
         everything = [r for sub_key, _ in subsections for r in grouped.get(sub_key, [])]
         sections.append(
-            Section(id=key, title=title, summary=_tally(everything), subsections=children)
+            Section(
+                id=key,
+                title=title,
+                summary=_tally(everything),
+                charts=spines,
+                subsections=children,
+            )
         )
 
     extra_gaps: list[DataGap] = []
@@ -619,7 +832,7 @@ def build_assessment(
         attributions=attributions(figures, engagement_source),
         disclosure=config.suppression.describe(),
         synthetic=synthetic,
-        introduction=sections[0].summary if sections and sections[0].id == "introduction" else "",
+        introduction=introduction,
         author=config.author,
     )
 

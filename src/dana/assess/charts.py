@@ -214,17 +214,26 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
     )
 
 
-def spine_chart(results: list[IndicatorResult], comparators: Comparators) -> Chart | None:
-    """One row per comparable indicator: the area, England and the spread of all UTLAs."""
+#: Most rows a spine chart should have to stay legible on a page or slide.
+MAX_SPINE_ROWS = 14
+
+
+def spine_chart(
+    results: list[IndicatorResult],
+    comparators: Comparators,
+    *,
+    key: str = "all",
+    topic: str = "",
+) -> Chart | None:
+    """One row per indicator with an England value: the area, England and the spread of
+    all upper-tier authorities. ``key`` makes the chart id (``spine.<key>``) and ``topic``
+    names it; build one chart per topic of at most :data:`MAX_SPINE_ROWS` rows
+    (:func:`spine_groups`)."""
     rows = []
-    for result in results:
+    for result in spine_rows(results):
         figure = result.figure
         england = figure.benchmark(ENGLAND_CODE)
-        if figure.value is None or england is None or figure.value_type == "count":
-            continue
         areas = utla_rows(result, raw=True)
-        if len(areas) < 5:
-            continue
         spread = stats.quantiles("value", data=areas, probs=(0.0, 0.25, 0.75, 1.0))
         q = dict(zip(spread["probability"], spread["value"], strict=True))
         low_first = figure.polarity == "low_is_good"
@@ -248,12 +257,14 @@ def spine_chart(results: list[IndicatorResult], comparators: Comparators) -> Cha
     counts = data["comparison"].value_counts()
     tally = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
     area = comparators.subject.name
+    about = f"{topic}: " if topic else ""
     return Chart(
-        id="spine.all",
+        id=f"spine.{key}",
         kind="spine",
-        title=f"{area} compared with England and all upper-tier authorities",
+        title=f"{about}{area} compared with England and all upper-tier authorities",
         alt_text=(
-            f"Spine chart of {len(data)} indicators for {area}. Each row shows the range of "
+            f"Spine chart of {len(data)} {topic.lower() + ' ' if topic else ''}indicators for "
+            f"{area}. Each row shows the range of "
             f"upper-tier local authorities (worst to best, with the middle half shaded), "
             f"England and {area}. Compared with England: {tally}."
         ),
@@ -262,6 +273,47 @@ def spine_chart(results: list[IndicatorResult], comparators: Comparators) -> Cha
         "for indicators without a polarity, 'worst' is the lowest value.",
         source="; ".join(sorted({r.figure.source for r in results if r.figure.source})),
     )
+
+
+def spine_rows(results: list[IndicatorResult]) -> list[IndicatorResult]:
+    """The results a spine chart can draw (a value, an England value, not a count)."""
+    out = []
+    for result in results:
+        figure = result.figure
+        england = figure.benchmark(ENGLAND_CODE)
+        if figure.value is None or england is None or figure.value_type == "count":
+            continue
+        if len(utla_rows(result, raw=True)) >= 5:
+            out.append(result)
+    return out
+
+
+def spine_groups(
+    groups: list[list[IndicatorResult]], limit: int = MAX_SPINE_ROWS
+) -> list[list[IndicatorResult]]:
+    """Drawable results in consecutive charts of at most ``limit`` rows.
+
+    ``groups`` are the topic's subsections in order; a chart never splits a subsection
+    unless the subsection alone is longer than ``limit``, and neighbouring subsections
+    share a chart while they fit.
+    """
+    charts: list[list[IndicatorResult]] = []
+    current: list[IndicatorResult] = []
+    for group in groups:
+        rows = spine_rows(group)
+        while len(rows) > limit:
+            if current:
+                charts.append(current)
+                current = []
+            charts.append(rows[:limit])
+            rows = rows[limit:]
+        if current and len(current) + len(rows) > limit:
+            charts.append(current)
+            current = []
+        current += rows
+    if current:
+        charts.append(current)
+    return charts
 
 
 def pyramid_chart(

@@ -2,8 +2,11 @@
 
 The documented example is ``dana/data/default_assessment.yaml`` (used when no config is
 given); ``dana/data/examples/cambridgeshire_peterborough.yaml`` reproduces the
-Cambridgeshire & Peterborough 2021/22 treatment figures. Paths in a config are relative
-to the config file's folder.
+Cambridgeshire & Peterborough 2021/22 treatment figures;
+``dana/data/examples/coventry_real_data.yaml`` builds Coventry from real ONS, PHE and
+MHCLG files (``data: sources:``, see :class:`DataConfig` and
+:mod:`dana.sources.registry`). Paths in a config are relative to the config file's
+folder (``data.sources`` paths to ``data.root`` when it is set).
 
 :func:`load_config` validates everything that can be checked without the data: the
 area exists, sections and output formats are known, the suppression preset exists, and
@@ -80,8 +83,14 @@ KEY_INDICATORS = (
 DEFAULT_CONFIG = "default_assessment.yaml"
 EXAMPLES = {
     "cambridgeshire-peterborough": "examples/cambridgeshire_peterborough.yaml",
+    # Needs the real public data folder: --data-root or $DANA_SHARED_DATA.
+    "coventry-real-data": "examples/coventry_real_data.yaml",
 }
-EXAMPLE_ALIASES = {"cp": "cambridgeshire-peterborough", "c&p": "cambridgeshire-peterborough"}
+EXAMPLE_ALIASES = {
+    "cp": "cambridgeshire-peterborough",
+    "c&p": "cambridgeshire-peterborough",
+    "coventry": "coventry-real-data",
+}
 
 
 class ConfigError(ValueError):
@@ -107,10 +116,43 @@ class ComparatorsConfig(_Strict):
 
 
 class DataConfig(_Strict):
+    """Where the data comes from; later sources replace earlier rows with the same key.
+
+    ``builtin``, ``fingertips_cache`` and ``local_files`` are read first, then every entry of
+    ``sources`` in order: typed entries read by :func:`dana.sources.registry.read_source`
+    (``{type: ons_drug_poisoning, path: ...}``; the types and their keys are listed in
+    :data:`dana.sources.registry.SOURCE_TYPES`). When ``sources`` is given and ``builtin``
+    is not, ``builtin`` is ``none``: the list says everything (add ``{type: default}`` for
+    the embedded synthetic data). ``root`` is the folder relative ``sources`` paths start
+    from (itself relative to the config file's folder; ``~`` and ``${VARIABLE}`` expand),
+    e.g. ``root: ${DANA_SHARED_DATA}``; without it, the config file's folder.
+    """
+
     builtin: Literal["default", "cambridgeshire-peterborough", "none"] = "default"
     fingertips_cache: bool = False
     cache_dir: str | None = None
     local_files: list[str] = []
+    root: str | None = None
+    sources: list[dict] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sources_replace_builtin(cls, data):
+        if isinstance(data, dict) and data.get("sources") and "builtin" not in data:
+            return {**data, "builtin": "none"}
+        return data
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _entries_are_mappings(cls, sources):
+        if isinstance(sources, list):
+            for position, entry in enumerate(sources):
+                if not isinstance(entry, dict):
+                    raise ValueError(
+                        f"entry {position} is {entry!r}; each source is a mapping such as "
+                        "{type: ons_population, path: population20_utla20.csv}"
+                    )
+        return sources
 
 
 class SuppressionConfig(_Strict):
@@ -211,6 +253,14 @@ class AssessmentConfig(_Strict):
     def include(self, section: str) -> bool:
         return section in self.sections
 
+    def data_root(self) -> Path:
+        """The folder relative ``data.sources`` paths start from (see :class:`DataConfig`)."""
+        from dana.sources.registry import resolve_path
+
+        if self.data.root is None:
+            return Path(self.base_dir)
+        return resolve_path(self.data.root, self.base_dir)
+
 
 def _packaged(name: str) -> Path:
     return Path(str(resources.files("dana.data").joinpath(name)))
@@ -242,11 +292,14 @@ def _key(location) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def load_config(path: str | Path | None = None, **overrides) -> AssessmentConfig:
+def load_config(
+    path: str | Path | None = None, *, data_root: str | Path | None = None, **overrides
+) -> AssessmentConfig:
     """Read and validate a config file (the embedded default when ``path`` is None).
 
     ``overrides`` replace top-level keys after reading (e.g. ``output={...}`` from the
-    CLI). Raises :class:`ConfigError` naming the file and every bad key.
+    CLI); ``data_root`` replaces ``data.root`` (a CLI ``--data-root``). Raises
+    :class:`ConfigError` naming the file and every bad key.
     """
     source = Path(path) if path is not None else default_config_path()
     if not source.is_file():
@@ -258,6 +311,9 @@ def load_config(path: str | Path | None = None, **overrides) -> AssessmentConfig
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: expected a mapping of keys (area:, comparators:, ...)")
     raw = {**raw, **overrides, "base_dir": str(source.resolve().parent)}
+    if data_root is not None:
+        data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+        raw["data"] = {**data, "root": str(Path(data_root).expanduser().resolve())}
     try:
         config = AssessmentConfig.model_validate(raw)
     except ValidationError as exc:
@@ -298,6 +354,7 @@ def _check_references(config: AssessmentConfig) -> list[str]:
     for position, name in enumerate(config.data.local_files):
         if not config.path(name).is_file():
             problems.append(f"data.local_files[{position}]: file not found: {config.path(name)}")
+    problems += _check_sources(config)
     if config.recommendations and not config.path(config.recommendations).is_file():
         problems.append(f"recommendations: file not found: {config.path(config.recommendations)}")
     for key, value in (config.engagement or {}).items():
@@ -315,4 +372,31 @@ def _check_references(config: AssessmentConfig) -> list[str]:
             "min_responses",
         ):
             problems.append(f"engagement.{key}: unknown key")
+    return problems
+
+
+def _check_sources(config: AssessmentConfig) -> list[str]:
+    """Problems with ``data.root`` and each ``data.sources`` entry (type, keys, files)."""
+    from dana.sources.registry import check_spec, describe
+
+    if not config.data.sources:
+        return []
+    try:
+        root = config.data_root()
+    except ValueError as exc:
+        return [f"data.root: {exc}"]
+    if not root.is_dir():
+        return [f"data.root: folder not found: {root}"]
+    problems = []
+    builtin_types = {"default", "cambridgeshire_peterborough"}
+    for position, spec in enumerate(config.data.sources):
+        where = f"data.sources[{position}]"
+        for key, problem in check_spec(spec, root):
+            label = describe(spec) if key in ("", "type") else spec.get("type")
+            problems.append(f"{where}{'.' + key if key else ''} ({label}): {problem}")
+        if spec.get("type") in builtin_types and config.data.builtin != "none":
+            problems.append(
+                f"{where}: built-in data {spec['type']!r} is listed as a source and "
+                f"data.builtin is {config.data.builtin!r}; name the built-in data once"
+            )
     return problems

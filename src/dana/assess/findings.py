@@ -1,9 +1,8 @@
-"""Findings in words: sentences generated from figures, and only what the figures support.
+"""Findings in words: one short paragraph per indicator, saying only what the figures support.
 
-Every sentence is built from a :class:`~dana.assess.model.Figure` whose comparison
-categories were assigned by :func:`dana.stats.compare` (the Fingertips rule: the area's
-confidence interval against the benchmark's point value). The wording follows the
-category exactly:
+Every comparison is a category assigned by :func:`dana.stats.compare` (the Fingertips
+rule: the area's confidence interval against the benchmark's point value). The wording
+follows the category exactly:
 
 ========================  =====================================================
 category                  wording
@@ -12,26 +11,35 @@ category                  wording
 ``higher`` / ``lower``    "significantly higher/lower than England (457)"
 ``better`` / ``worse``    "significantly higher than England (457), which is
                           better" (direction recovered from the polarity)
-``not_compared``          "not compared with England" and the reason (no
-                          interval, no benchmark value, suppressed, not
-                          benchmarked)
+``not_compared``          nothing, except an interval-less figure of a tested
+                          indicator: "It is not compared with England (457)
+                          because it has no confidence interval."
 ========================  =====================================================
 
-A comparison at 99.8% says so ("significantly higher (99.8% confidence) than").
-Trends use the Fingertips recent-trend label over the last five periods. Numbers are
-formatted by :func:`format_number`: counts whole with thousands separators; rates of
-100 or more whole ("705 per 100,000"), smaller ones to 1 decimal place ("6.1");
-percentages whole from 10% ("80%"), to 1 decimal place below ("5.2%"); ratios to 2.
+"Significantly" is written only for one of those tested categories; a comparison at
+99.8% says so ("significantly higher (99.8% confidence) than"). Benchmarks with the same
+category share one phrase ("similar to England (5.7) and the East of England region
+(3.1)"); different ones are joined with "but". Ranks among the comparator group are
+descriptive (no test): "best"/"worst" only when the indicator has a polarity, "lowest"/
+"highest" otherwise, "joint" for ties, and none for fewer than three areas. Trends use
+the Fingertips recent-trend label over the last five periods; when it cannot be
+calculated the paragraph simply has no trend sentence.
 
-Each finding has a stable id ``<catalogue section>.<indicator slug>.<aspect>`` (aspect
-``england``, ``region``, ``neighbours``, ``trend``), e.g.
-``drug_treatment.adults_in_treatment_drug.england``, so recommendations can cite it.
+Numbers (:func:`format_number`): counts whole with thousands separators; rates of 100
+or more whole ("705 per 100,000"), smaller ones to 1 decimal place ("6.1");
+percentages whole from 10% ("80%"), to 1 decimal place below ("5.2%"); ratios to 2.
+An interval, a benchmark and a trend's end points are written to the precision of the
+headline value, so "8.6% (95% CI 6.1% to 12.0%)" and "498 (95% CI 468 to 529)".
+
+Each indicator's paragraph has the stable id ``<catalogue section>.<indicator slug>``,
+e.g. ``drug_treatment.adults_in_treatment_drug``, so recommendations can cite it.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 
 from dana.assess.model import BenchmarkResult, Figure, Finding
 
@@ -42,34 +50,60 @@ _DIRECTION = {
     ("better", "high_is_good"): "higher",
     ("worse", "high_is_good"): "lower",
 }
+_TESTED = ("similar", "higher", "lower", "better", "worse")
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 #: Short names that read as countable things: "Peterborough had 1,147 adults in ...".
 _COUNTABLE = re.compile(
     r"(?i)\b(deaths|admissions|adults|people|users|clients|offences|presentations|young people)\b"
 )
+#: Quintile labels of dana.stats.compare (quintile 1 = lowest value) in words.
+_QUINTILE_WORDS = {
+    "best": "the best fifth",
+    "better": "the second-best fifth",
+    "worse": "the second-worst fifth",
+    "worst": "the worst fifth",
+    "lowest": "the lowest fifth",
+    "low": "the second-lowest fifth",
+    "high": "the second-highest fifth",
+    "highest": "the highest fifth",
+    "middle": "the middle fifth",
+}
+#: Fewer areas than this in the comparator group (area included): no rank is given.
+MIN_RANKED_AREAS = 3
 
 
 # --- numbers ---------------------------------------------------------------------------------
 
 
-def format_number(value: float | None, unit: str = "", value_type: str = "") -> str:
-    """A number as written in a sentence (see the module docstring); "-" when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def decimals_for(value: float, unit: str = "", value_type: str = "") -> int:
+    """Decimal places :func:`format_number` uses for ``value`` (see the module docstring)."""
     if value_type == "count" or unit == "count":
-        return f"{round(value):,}"
+        return 0
     if value_type == "ratio":
-        return f"{value:,.2f}"
+        return 2
     if unit == "%":
-        return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+        return 0 if abs(value) >= 10 else 1
+    return 0 if abs(value) >= 100 else 1
+
+
+def format_number(
+    value: float | None, unit: str = "", value_type: str = "", *, decimals: int | None = None
+) -> str:
+    """A number as written in a sentence; ``decimals`` overrides the unit's rule; "-" when
+    missing."""
+    if _missing(value):
+        return "-"
+    places = decimals_for(value, unit, value_type) if decimals is None else decimals
+    return f"{value:,.{places}f}"
 
 
 def format_count(count: float | None) -> str:
     """A count with thousands separators (estimates rounded to whole people)."""
-    if count is None or (isinstance(count, float) and math.isnan(count)):
+    if _missing(count):
         return "-"
     return f"{round(count):,}"
 
@@ -85,9 +119,16 @@ def age_phrase(age: str) -> str:
     return f"aged {text}"
 
 
-def with_unit(value: float | None, figure: Figure, *, age: str = "") -> str:
+def _precision(figure: Figure) -> int | None:
+    """Decimal places of the headline value, for numbers written beside it."""
+    if _missing(figure.value):
+        return None
+    return decimals_for(figure.value, figure.unit, figure.value_type)
+
+
+def with_unit(value: float | None, figure: Figure, *, age: str = "", decimals=None) -> str:
     """'705 per 100,000 aged 18+', '80%', '27.3' (scores and counts carry no unit)."""
-    number = format_number(value, figure.unit, figure.value_type)
+    number = format_number(value, figure.unit, figure.value_type, decimals=decimals)
     if figure.unit == "%":
         return f"{number}%"
     if figure.unit.startswith("per "):
@@ -98,20 +139,39 @@ def with_unit(value: float | None, figure: Figure, *, age: str = "") -> str:
     return number
 
 
+def beside(value: float | None, figure: Figure) -> str:
+    """A number written next to the headline: its precision, and its unit only where the
+    number would be unclear without it ('81%', '171 days', but '612', not '612 per 100,000')."""
+    number = format_number(value, figure.unit, figure.value_type, decimals=_precision(figure))
+    if figure.unit == "%":
+        return f"{number}%"
+    if figure.unit and not figure.unit.startswith("per ") and figure.unit not in ("count", "score"):
+        return f"{number} {figure.unit}"
+    return number
+
+
 def interval(figure: Figure) -> str:
-    """'95% CI 664 to 747' or '' when the figure has no interval."""
-    if figure.lower is None or figure.upper is None:
+    """'95% CI 664 to 747' (at the headline value's precision) or '' without an interval."""
+    if _missing(figure.lower) or _missing(figure.upper):
         return ""
-    level = _level(figure.confidence)
-    low = format_number(figure.lower, figure.unit, figure.value_type)
-    high = format_number(figure.upper, figure.unit, figure.value_type)
+    places = _precision(figure)
+    low = format_number(figure.lower, figure.unit, figure.value_type, decimals=places)
+    high = format_number(figure.upper, figure.unit, figure.value_type, decimals=places)
     percent = "%" if figure.unit == "%" else ""
-    return f"{level} CI {low}{percent} to {high}{percent}"
+    return f"{_level(figure.confidence)} CI {low}{percent} to {high}{percent}"
 
 
 def ordinal(number: int) -> str:
     suffix = "th" if 10 <= number % 100 <= 20 else _ORDINAL_SUFFIX.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def join_and(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _level(confidence: float) -> str:
@@ -121,49 +181,103 @@ def _level(confidence: float) -> str:
 # --- comparisons -----------------------------------------------------------------------------
 
 
-def comparison_phrase(
-    benchmark: BenchmarkResult, figure: Figure, *, reason: str = "", age: str = ""
-) -> str:
-    """The comparison with one benchmark, worded strictly by its category.
-
-    ``reason`` explains a ``not_compared`` (e.g. "this indicator is not benchmarked");
-    without one, the reason is inferred from what is missing.
-    """
-    name = benchmark.benchmark_name
-    bench = benchmark.benchmark_value
-    bench_text = "" if bench is None else f" ({with_unit(bench, figure)})"
-    category = benchmark.comparison
-    if category == "similar":
-        return f"similar to {name}{bench_text}"
-    if category in ("higher", "lower"):
-        return f"significantly {category}{_qualifier(benchmark)} than {name}{bench_text}"
-    if category in ("better", "worse"):
-        direction = _DIRECTION.get((category, figure.polarity))
-        if direction is None:  # a judged category needs a polarity; say only what is known
-            return f"significantly {category}{_qualifier(benchmark)} than {name}{bench_text}"
-        return (
-            f"significantly {direction}{_qualifier(benchmark)} than {name}{bench_text}, "
-            f"which is {category}"
-        )
-    return f"not compared with {name} ({reason or _missing_reason(benchmark, figure)})"
-
-
 def _qualifier(benchmark: BenchmarkResult) -> str:
     if math.isclose(benchmark.confidence, 0.95):
         return ""
     return f" ({_level(benchmark.confidence)} confidence)"
 
 
-def _missing_reason(benchmark: BenchmarkResult, figure: Figure) -> str:
-    if figure.suppressed:
-        return "the value is suppressed"
-    if figure.value is None:
-        return "no value"
-    if benchmark.benchmark_value is None:
-        return f"no {benchmark.benchmark_name} value for this period"
-    if figure.lower is None or figure.upper is None:
-        return "no confidence interval"
-    return "not benchmarked"
+def _category_phrase(category: str, polarity: str, qualifier: str, targets: str) -> str:
+    if category == "similar":
+        return f"similar to {targets}"
+    if category in ("higher", "lower"):
+        return f"significantly {category}{qualifier} than {targets}"
+    direction = _DIRECTION.get((category, polarity))
+    if direction is None:  # a judged category needs a polarity; say only what is known
+        return f"significantly {category}{qualifier} than {targets}"
+    return f"significantly {direction}{qualifier} than {targets}, which is {category}"
+
+
+def comparison_clause(figure: Figure, benchmarks: Sequence[tuple[str, BenchmarkResult]]) -> str:
+    """The tested comparisons in one clause, each worded strictly by its category.
+
+    ``benchmarks`` are ``(name as written, result)`` in reading order (England first).
+    Untested ones (``not_compared``) are left out; '' when none was tested.
+    """
+    groups: dict[tuple[str, float], list[str]] = {}
+    for name, bench in benchmarks:
+        if bench.comparison not in _TESTED or _missing(bench.benchmark_value):
+            continue
+        key = (bench.comparison, round(bench.confidence, 4))
+        groups.setdefault(key, []).append(f"{name} ({beside(bench.benchmark_value, figure)})")
+    phrases = [
+        _category_phrase(category, figure.polarity, _qualifier_for(level), join_and(targets))
+        for (category, level), targets in groups.items()
+    ]
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    if len(phrases) == 2:
+        return f"{phrases[0]}, but {phrases[1]}"
+    return "; ".join(phrases[:-1]) + "; and " + phrases[-1]
+
+
+def _qualifier_for(level: float) -> str:
+    return "" if math.isclose(level, 0.95) else f" ({_level(level)} confidence)"
+
+
+def comparison_phrase(benchmark: BenchmarkResult, figure: Figure, *, name: str = "") -> str:
+    """One benchmark's comparison ('similar to England (457)'), or '' when untested."""
+    return comparison_clause(figure, [(name or benchmark.benchmark_name, benchmark)])
+
+
+def quintile_phrase(label: str) -> str:
+    """'better' -> 'in the second-best fifth of upper-tier local authorities'."""
+    words = _QUINTILE_WORDS.get(label)
+    return f"in {words} of upper-tier local authorities" if words else ""
+
+
+def rank_sentence(value: float, others: Sequence[float], polarity: str) -> str:
+    """The area's place among its comparator group (itself and ``others``), in words.
+
+    Descriptive only (no test): 'best'/'worst' when the polarity says which way is better,
+    else 'lowest'/'highest'; counted from whichever end is nearer; ties are 'joint'.
+    E.g. value 498 among 15 others of which 12 are lower and 3 higher, low is good:
+    13th best = 4th worst -> "It ranked 4th worst of the 16 areas in its comparator group."
+    """
+    total = 1 + len(others)
+    if total < MIN_RANKED_AREAS:
+        return ""
+    below = sum(v < value for v in others)
+    above = sum(v > value for v in others)
+    joint = "joint " if below + above < len(others) else ""
+    from_low, from_high = 1 + below, 1 + above
+    group = f"of the {total} areas in its comparator group"
+    if polarity in ("low_is_good", "high_is_good"):
+        best, worst = (from_low, from_high) if polarity == "low_is_good" else (from_high, from_low)
+        end, place = ("best", best) if best <= worst else ("worst", worst)
+        if place == 1:
+            return f"It was the {joint}{end} {group}."
+        return f"It ranked {joint}{ordinal(place)} {end} {group}."
+    end, place = ("lowest", from_low) if from_low <= from_high else ("highest", from_high)
+    where = end if place == 1 else f"{ordinal(place)} {end}"
+    return f"It had the {joint}{where} value {group}."
+
+
+def trend_sentence(
+    figure: Figure, first: tuple[str, float] | None, last: tuple[str, float] | None
+) -> str:
+    """The recent-trend label over the last five periods; '' when it cannot be calculated."""
+    label = figure.trend
+    if not label or label == "Cannot be calculated":
+        return ""
+    span = ""
+    if first and last:
+        span = (
+            f" ({beside(first[1], figure)} in {first[0]}, {beside(last[1], figure)} in {last[0]})"
+        )
+    if label == "No significant change":
+        return f"There was no significant change over the last five periods{span}."
+    return f"It was {label.lower()} over the last five periods{span}."
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -185,52 +299,47 @@ def unmet_population(indicator_name: str) -> str | None:
     return re.sub(r"\s*\(i\.e\.[^)]*\)", "", match.group(1)).strip()
 
 
-def headline(
-    figure: Figure,
-    area_name: str,
-    *,
-    short_name: str,
-    indicator_name: str,
-    age: str,
-    england: BenchmarkResult | None,
-    england_reason: str = "",
+def statement(
+    figure: Figure, area_name: str, *, short_name: str, indicator_name: str, age: str
 ) -> str:
-    """The headline sentence: the value, its interval, count, and the England comparison."""
-    if figure.suppressed or figure.value is None:
-        why = (
-            "it is based on a small number and is suppressed (disclosure control)"
-            if figure.suppressed
-            else "no value was published"
-        )
+    """The figure itself, without a full stop: value, interval, count and period.
+
+    'Peterborough had 1,147 adults in drug treatment in 2021/22, 705 per 100,000 aged 18+
+    (95% CI 665 to 747)'; suppressed or missing values say so (as a whole sentence).
+    """
+    if figure.suppressed:
         return (
-            f"{short_name} in {area_name} for {figure.period} is not shown because {why}, "
-            "so it is not compared with England."
+            f"{short_name} in {area_name} for {figure.period} is not shown: it is based on a "
+            "small number and is suppressed (disclosure control)."
         )
+    if _missing(figure.value):
+        return f"No value was published for {noun(short_name)} in {area_name} for {figure.period}."
     ci = interval(figure)
-    compared = (
-        ""
-        if england is None
-        else ", " + comparison_phrase(england, figure, reason=england_reason, age=age)
-    )
     value = with_unit(figure.value, figure, age=age)
     population = unmet_population(indicator_name)
     if population and figure.unit == "%":
         details = f" ({ci})" if ci else ""
         return (
             f"An estimated {value} of {population} in {area_name} were not in treatment in "
-            f"{figure.period}{details}{compared}."
+            f"{figure.period}{details}"
         )
     if (
         figure.count is not None
         and figure.value_type in ("crude_rate", "dsr", "isr")
         and _COUNTABLE.search(short_name)
     ):
-        kind = {"dsr": "an age-standardised rate of ", "isr": "an indirectly standardised rate of "}
+        kind = {
+            "crude_rate": "a rate of ",
+            "dsr": "an age-standardised rate of ",
+            "isr": "an indirectly standardised rate of ",
+        }
         details = f" ({ci})" if ci else ""
         return (
             f"{area_name} had {format_count(figure.count)} {noun(short_name)} in "
-            f"{figure.period}, {kind.get(figure.value_type, '')}{value}{details}{compared}."
+            f"{figure.period}, {kind[figure.value_type]}{value}{details}"
         )
+    if figure.value_type == "count" and _COUNTABLE.search(short_name):
+        return f"{area_name} had {value} {noun(short_name)} in {figure.period}"
     parts = []
     if figure.count is not None and figure.denominator is not None and figure.unit == "%":
         parts.append(f"{format_count(figure.count)} of {format_count(figure.denominator)}")
@@ -239,80 +348,94 @@ def headline(
     if ci:
         parts.append(ci)
     details = f" ({'; '.join(parts)})" if parts else ""
-    return f"{short_name} in {area_name} was {value} in {figure.period}{details}{compared}."
+    return f"{short_name} in {area_name} was {value} in {figure.period}{details}"
 
 
-def benchmark_sentence(
-    figure: Figure, area_name: str, benchmark: BenchmarkResult, *, short_name: str, reason: str = ""
-) -> str:
-    """'For adults in drug treatment, Peterborough (705 per 100,000, 2021/22) was similar to ...'."""
-    if figure.value is None:
-        return f"{short_name} in {area_name} is not compared with {benchmark.benchmark_name}."
-    value = with_unit(figure.value, figure)
-    phrase = comparison_phrase(benchmark, figure, reason=reason)
-    return f"For {noun(short_name)}, {area_name} ({value}, {figure.period}) was {phrase}."
-
-
-def neighbours_sentence(
-    figure: Figure,
-    area_name: str,
-    benchmark: BenchmarkResult | None,
-    *,
-    short_name: str,
-    reason: str = "",
-) -> str:
-    """Rank among the neighbours and the comparison with their average."""
-    parts = []
-    if figure.rank is not None and figure.rank_of is not None and figure.rank_of > 1:
-        place = (
-            "the lowest"
-            if figure.rank == 1
-            else "the highest"
-            if figure.rank == figure.rank_of
-            else f"the {ordinal(figure.rank)} lowest"
-        )
-        parts.append(
-            f"{area_name} had {place} value of {figure.rank_of} areas (itself and its "
-            f"comparators) for {noun(short_name)} in {figure.period}"
-        )
-    if benchmark is not None and figure.value is not None:
-        parts.append(f"it was {comparison_phrase(benchmark, figure, reason=reason)}")
-    if not parts:
-        return f"{short_name} in {area_name} is not compared with its neighbours."
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "."
-
-
-def trend_sentence(
+def indicator_paragraph(
     figure: Figure,
     area_name: str,
     *,
     short_name: str,
-    first: tuple[str, float] | None,
-    last: tuple[str, float] | None,
-    note: str = "",
+    indicator_name: str,
+    age: str,
+    benchmarks: Sequence[tuple[str, BenchmarkResult]] = (),
+    untested_england: BenchmarkResult | None = None,
+    quintile: str = "",
+    neighbour_values: Sequence[float] | None = None,
+    first: tuple[str, float] | None = None,
+    last: tuple[str, float] | None = None,
 ) -> str:
-    """The recent-trend label in words, with the first and last of the five points."""
-    label = figure.trend
-    if label == "Cannot be calculated":
-        why = f" ({note})" if note else ""
-        return f"A recent trend for {noun(short_name)} in {area_name} cannot be calculated{why}."
-    span = ""
-    if first and last:
-        span = (
-            f": {with_unit(first[1], figure)} in {first[0]} and "
-            f"{with_unit(last[1], figure)} in {last[0]}"
+    """One indicator's finding: the figure and its tested comparisons in one sentence, then
+    its rank in the comparator group and its recent trend, each only when it says something.
+
+    ``untested_england`` is England's result for an indicator meant to be tested whose
+    figure has no interval (said once, so the reader knows why there is no judgement).
+    """
+    opening = statement(
+        figure, area_name, short_name=short_name, indicator_name=indicator_name, age=age
+    )
+    if opening.endswith("."):  # suppressed or missing: nothing else can be said
+        return opening
+    clause = comparison_clause(figure, benchmarks)
+    if clause:
+        sentences = [f"{opening}: {clause}."]
+    elif quintile_phrase(quintile):
+        sentences = [f"{opening}, {quintile_phrase(quintile)}."]
+    else:
+        sentences = [f"{opening}."]
+    if untested_england is not None and not _missing(untested_england.benchmark_value):
+        sentences.append(
+            f"It is not compared with England ({beside(untested_england.benchmark_value, figure)})"
+            " because it has no confidence interval."
         )
-    if label == "No significant change":
-        return (
-            f"There was no significant change in {noun(short_name)} in {area_name} over "
-            f"the last five periods{span}."
-        )
-    return f"{short_name} in {area_name} was {label.lower()} over the last five periods{span}."
+    if neighbour_values is not None and figure.value_type != "count":
+        sentences.append(rank_sentence(figure.value, neighbour_values, figure.polarity))
+    sentences.append(trend_sentence(figure, first, last))
+    return " ".join(s for s in sentences if s)
 
 
-def finding(id_: str, text: str, indicator_id: str, kind: str) -> Finding:
-    return Finding(id=id_, text=text, indicator_ids=(indicator_id,), kind=kind)
+# --- summaries -------------------------------------------------------------------------------
+
+
+def tally_sentence(counts: Mapping[str, int], untested: int = 0) -> str:
+    """'Of the 13 indicators tested against England, 4 were significantly better, 7 similar
+    and 2 significantly worse.' plus how many are shown without a test."""
+    words = {
+        "better": "significantly better",
+        "similar": "similar",
+        "worse": "significantly worse",
+        "higher": "significantly higher",
+        "lower": "significantly lower",
+    }
+    parts = [(counts.get(c, 0), words[c]) for c in words if counts.get(c, 0)]
+    unjudged = counts.get("higher", 0) + counts.get("lower", 0)
+    total = sum(n for n, _ in parts)
+    if total == 0:
+        text = "No indicator here could be tested against England."
+    elif total == 1:
+        text = f"The one indicator tested against England was {parts[0][1]}."
+    elif len(parts) == 1:
+        every = "Both" if total == 2 else f"All {total}"
+        text = f"{every} indicators tested against England were {parts[0][1]}."
+    else:
+        listed = [f"{n} {w}" for n, w in parts]
+        listed[0] = listed[0].replace(" ", " was " if parts[0][0] == 1 else " were ", 1)
+        text = f"Of the {total} indicators tested against England, {join_and(listed)}."
+    if unjudged and len(parts) > 1:
+        these = "this has" if unjudged == 1 else f"these {unjudged} have"
+        text = text[:-1] + f" ({these} no better or worse direction)."
+    elif unjudged:
+        text = text[:-1] + " (no better or worse direction)."
+    if untested:
+        verb = "is" if untested == 1 else "are"
+        more = " more" if total else ""
+        text += f" {untested}{more} {verb} shown for context, without a significance test."
+    return text
+
+
+def finding(id_: str, text: str, indicator_ids: Sequence[str] | str, kind: str) -> Finding:
+    ids = (indicator_ids,) if isinstance(indicator_ids, str) else tuple(indicator_ids)
+    return Finding(id=id_, text=text, indicator_ids=ids, kind=kind)
 
 
 def slug(indicator_id: str, short_name: str) -> str:

@@ -689,7 +689,11 @@ def _simulate(
     )
     out["local:cin_parental_substance_misuse"] = _proportion_rows(world, parental, assessments)
 
-    missing = sorted(set(catalogue.ids) - set(out) - {"93553", "94240"})
+    # Measures that only come from real publications (counts for derived rates) are not
+    # simulated; the IMD rows are added below.
+    from dana.sources.registry import REAL_DATA_ONLY_IDS
+
+    missing = sorted(set(catalogue.ids) - set(out) - {"93553", "94240"} - set(REAL_DATA_ONLY_IDS))
     if missing:
         raise RuntimeError(f"synthetic generator has no model for catalogue indicator(s) {missing}")
     treated = {"ndtms:adults_in_treatment_drug": drug, "ndtms:adults_in_treatment_alcohol": alcohol}
@@ -769,6 +773,8 @@ def generate(
     )
     pieces = []
     for indicator in catalogue:
+        if indicator.id not in frames:  # a real-data-only measure (checked in _simulate)
+            continue
         result = frames[indicator.id]
         pieces.append(_finish(result, indicator, unit_info, fixed_year.get(indicator.id)))
     pieces.append(_ethnicity_rows(world, catalogue, unit_info, treated))

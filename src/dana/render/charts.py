@@ -25,6 +25,7 @@ import base64
 import io
 import json
 import textwrap
+from collections import OrderedDict
 from typing import Any
 
 import matplotlib
@@ -52,7 +53,14 @@ from dana.render._format import (  # noqa: E402
     format_number,
 )
 
-__all__ = ["ChartDataError", "caption", "chart_table", "plotly_json", "static_png"]
+__all__ = [
+    "ChartDataError",
+    "caption",
+    "chart_table",
+    "figure_size",
+    "plotly_json",
+    "static_png",
+]
 
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "trend": ("period", "period_sort", "value", "lower", "upper"),
@@ -268,6 +276,17 @@ def _marker_kwargs(comparison: str, confidence: float = 0.95) -> dict:
     return {"marker": shape, "facecolor": "white", "edgecolor": colour, "linewidths": 2}
 
 
+def _scatter_by_comparison(ax, x, y, comparisons, *, size: float, zorder: int = 3) -> None:
+    """One ``scatter`` call per comparison category (not per point: each call is a
+    separate artist, and drawing hundreds of them dominated rendering time)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    keys = np.array([c if isinstance(c, str) else "" for c in comparisons], dtype=object)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    for c in (c for c in COMPARISON_MARKERS if c in set(keys[keep])):
+        mask = keep & (keys == c)
+        ax.scatter(x[mask], y[mask], s=size, zorder=zorder, **_marker_kwargs(c))
+
+
 def _comparison_handles(categories) -> list:
     handles = []
     for c in (c for c in COMPARISON_MARKERS if c in set(categories)):
@@ -342,9 +361,7 @@ def _draw_trend(ax, chart: Chart) -> list:
         )
     )
     if "comparison" in d.columns:
-        for xi, vi, c in zip(x, value, d["comparison"], strict=True):
-            if isinstance(c, str) and not np.isnan(vi):
-                ax.scatter([xi], [vi], s=70, zorder=3, **_marker_kwargs(c))
+        _scatter_by_comparison(ax, x, value, d["comparison"], size=70)
         handles += _comparison_handles(d["comparison"].dropna())
     else:
         ax.scatter(x, value, s=36, color=SERIES_PALETTE[0], zorder=3)
@@ -372,7 +389,27 @@ def _draw_compare_bar(ax, chart: Chart) -> list:
         np.concatenate([upper, value, [_num(chart.extra.get("benchmark_value"))]])
     )
     span = finite_top if np.isfinite(finite_top) and finite_top > 0 else 1.0
-    for yi, vi, lo, hi, c in zip(y, value, lower, upper, d["comparison"], strict=True):
+    shown = ~np.isnan(value)
+    ax.barh(
+        y[shown],
+        value[shown],
+        height=0.65,
+        color=[comparison_colour(c) for c in d["comparison"][shown]],
+        edgecolor=BORDER_COLOUR,
+        linewidth=0.8,
+    )
+    with_ci = shown & ~(np.isnan(lower) | np.isnan(upper))
+    if with_ci.any():
+        ax.errorbar(
+            value[with_ci],
+            y[with_ci],
+            xerr=np.vstack([value[with_ci] - lower[with_ci], upper[with_ci] - value[with_ci]]),
+            fmt="none",
+            ecolor=_TEXT,
+            capsize=4,
+            linewidth=1.2,
+        )
+    for yi, vi, hi, c in zip(y, value, upper, d["comparison"], strict=True):
         if np.isnan(vi):
             ax.text(
                 span * 0.01,
@@ -383,11 +420,6 @@ def _draw_compare_bar(ax, chart: Chart) -> list:
                 color=_MUTED,
             )
             continue
-        ax.barh(
-            yi, vi, height=0.65, color=comparison_colour(c), edgecolor=BORDER_COLOUR, linewidth=0.8
-        )
-        if not (np.isnan(lo) or np.isnan(hi)):
-            ax.errorbar(vi, yi, xerr=[[vi - lo], [hi - vi]], color=_TEXT, capsize=4, linewidth=1.2)
         label_x = (hi if not np.isnan(hi) else vi) + span * 0.015
         ax.text(
             label_x,
@@ -429,6 +461,17 @@ def _draw_spine(ax, chart: Chart) -> list:
     s = _spine_frame(chart)
     n = len(s)
     y = np.arange(n)[::-1]
+    ok = s["drawable"].to_numpy(bool)
+    for lo_col, hi_col, colour in (
+        ("pos_worst", "pos_best", _RANGE_GREY),
+        ("pos_q25", "pos_q75", _IQR_GREY),
+    ):
+        lo = np.fmin(s[lo_col], s[hi_col]).to_numpy(float)[ok]
+        hi = np.fmax(s[lo_col], s[hi_col]).to_numpy(float)[ok]
+        ax.barh(y[ok], hi - lo, left=lo, height=0.6, color=colour, edgecolor="none")
+    _scatter_by_comparison(
+        ax, s["pos_value"].to_numpy(float)[ok], y[ok], s["comparison"][ok], size=110
+    )
     for yi, row in zip(y, s.itertuples(index=False), strict=True):
         if not row.drawable:
             ax.text(
@@ -442,13 +485,6 @@ def _draw_spine(ax, chart: Chart) -> list:
                 zorder=4,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 2},
             )
-            continue
-        lo, hi = sorted([row.pos_worst, row.pos_best])
-        ax.barh(yi, hi - lo, left=lo, height=0.6, color=_RANGE_GREY, edgecolor="none")
-        qlo, qhi = sorted([row.pos_q25, row.pos_q75])
-        ax.barh(yi, qhi - qlo, left=qlo, height=0.6, color=_IQR_GREY, edgecolor="none")
-        if not np.isnan(row.pos_value):
-            ax.scatter([row.pos_value], [yi], s=110, zorder=3, **_marker_kwargs(row.comparison))
     # Value columns to the right of the spine, so the numbers are readable without hovering.
     for x_col, header, col in ((1.14, "Area", "value"), (1.36, "England", "benchmark_value")):
         ax.text(
@@ -464,7 +500,9 @@ def _draw_spine(ax, chart: Chart) -> list:
         for yi, v in zip(y, s[col], strict=True):
             ax.text(x_col, yi, _fmt(v, chart), va="center", ha="right", fontsize=9, color=_TEXT)
     ax.axvline(0.5, color=_TEXT, linewidth=1.5, zorder=2)
-    ax.set_yticks(y, ["\n".join(textwrap.wrap(str(nm), 34)) for nm in s["name"]])
+    # Labels wrap narrower on a narrow figure, so the spine keeps at least half the width.
+    wrap = max(14, min(34, int(ax.figure.get_figwidth() * 4.2)))
+    ax.set_yticks(y, ["\n".join(textwrap.wrap(str(nm), wrap)) for nm in s["name"]])
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.6, n - 0.2)
     ax.set_xticks([0, 0.5, 1], ["Worst / lowest", "England", "Best / highest"])
@@ -496,20 +534,25 @@ def _draw_funnel(ax, chart: Chart) -> list:
     ]
     d = chart.data
     has_cmp = "comparison" in d.columns
+    # Points sharing a style are drawn by one scatter call (one artist per style).
+    groups: dict[tuple, tuple[dict, list, list]] = {}
     for row in d.itertuples(index=False):
         x, v = _num(row.denominator), _num(row.value)
         if np.isnan(x) or np.isnan(v):
             continue
-        if has_cmp and isinstance(row.comparison, str):
-            kw = _marker_kwargs(row.comparison)
-        elif bool(row.is_subject):
+        subject = bool(row.is_subject)
+        category = row.comparison if has_cmp and isinstance(row.comparison, str) else None
+        if category is not None:
+            kw = _marker_kwargs(category)
+        elif subject:
             kw = {"marker": "D", "facecolor": SERIES_PALETTE[1], "edgecolor": BORDER_COLOUR}
         else:
             kw = {"marker": "o", "facecolor": "#B1B4B6", "edgecolor": _MUTED}
-        ax.scatter(
-            [x], [v], s=110 if bool(row.is_subject) else 45, zorder=3 if row.is_subject else 2, **kw
-        )
-        if bool(row.is_subject):
+        kw = {**kw, "s": 110 if subject else 45, "zorder": 3 if subject else 2}
+        _, xs, vs = groups.setdefault((category, subject), (kw, [], []))
+        xs.append(x)
+        vs.append(v)
+        if subject:
             ax.annotate(
                 f"{row.area_name} ({_fmt(v, chart)})",
                 (x, v),
@@ -519,6 +562,8 @@ def _draw_funnel(ax, chart: Chart) -> list:
                 fontweight="bold",
                 color=_TEXT,
             )
+    for kw, xs, vs in groups.values():
+        ax.scatter(xs, vs, **kw)
     if has_cmp:
         handles += _comparison_handles(d["comparison"].dropna())
     else:
@@ -611,6 +656,29 @@ def _height_in(chart: Chart, width_in: float) -> float:
     return width_in * 0.62
 
 
+def figure_size(chart: Chart, width_in: float) -> tuple[float, float]:
+    """(width, height) in inches of the figure :func:`static_png` draws at ``width_in``,
+    without drawing it. The PNG is cropped to its contents with a small margin, so its
+    size is within a few tenths of an inch of this; use the PNG's own size to place it."""
+    _validate(chart)
+    return width_in, _height_in(chart, width_in)
+
+
+def _legend_columns(handles: list, width_in: float, fontsize: float = 9) -> int:
+    """As many legend columns (at most 4) as fit across ``width_in``, so a narrow figure
+    wraps its legend instead of collapsing the axes to make room for it."""
+    char_in = fontsize * 0.6 / 72  # a generous average glyph width for DejaVu Sans
+    entry_in = max(len(h.get_label()) for h in handles) * char_in + 0.6  # + marker, gaps
+    return max(1, min(len(handles), 4, int((width_in - 0.3) // entry_in)))
+
+
+# Drawn PNGs, most recently used last, so the DOCX, PDF and PPTX renderers of one run
+# share a drawing instead of each drawing the same chart again. The key uses id(chart);
+# the value holds the chart itself so the id cannot be reused while the entry lives.
+_PNG_CACHE: OrderedDict[tuple, tuple[Chart, bytes]] = OrderedDict()
+_PNG_CACHE_SIZE = 256
+
+
 def static_png(
     chart: Chart, *, width_in: float = 8.0, dpi: int = 150, titled: bool = True
 ) -> bytes:
@@ -618,8 +686,24 @@ def static_png(
 
     With ``titled`` the image carries its title above and the caption (unit, notes,
     source) below, so it stands alone on a slide or page; renderers that print the title
-    and caption themselves can pass ``titled=False``.
+    and caption themselves can pass ``titled=False``. Results are memoised per chart
+    object, width (to 0.01 inch), dpi and ``titled`` for the life of the process (charts
+    are frozen), so several renderers asking for the same picture draw it once.
     """
+    width_in = round(float(width_in), 2)
+    key = (id(chart), width_in, int(dpi), bool(titled))
+    hit = _PNG_CACHE.get(key)
+    if hit is not None and hit[0] is chart:
+        _PNG_CACHE.move_to_end(key)
+        return hit[1]
+    png = _draw_png(chart, width_in, int(dpi), bool(titled))
+    _PNG_CACHE[key] = (chart, png)
+    while len(_PNG_CACHE) > _PNG_CACHE_SIZE:
+        _PNG_CACHE.popitem(last=False)
+    return png
+
+
+def _draw_png(chart: Chart, width_in: float, dpi: int, titled: bool) -> bytes:
     _validate(chart)
     height = _height_in(chart, width_in)
     with plt.rc_context({"font.family": _FONT, "font.size": 10, "axes.edgecolor": _MUTED}):
@@ -643,7 +727,7 @@ def static_png(
                     handles=handles,
                     loc="upper center",
                     bbox_to_anchor=(0.5, 1.0),
-                    ncol=min(len(handles), 4),
+                    ncol=_legend_columns(handles, width_in),
                     frameon=False,
                     fontsize=9,
                 )

@@ -1,0 +1,181 @@
+"""`dana batch`: the national view, every area at once. Thin: parse, check, call
+:mod:`dana.assess.national` (and, with ``--reports html``, the single-area builder for
+each area), show progress and where the files are."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+_ERRORS = (ValueError, KeyError, OSError)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """Repeated options and comma-separated lists alike: ('a,b', 'c') -> [a, b, c]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _suppression(text: str):
+    if text.lower() == "none":
+        return None
+    return int(text) if text.isdigit() else text
+
+
+@click.command("batch")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "--area-type",
+    type=click.Choice(["utla", "ltla", "region"]),
+    default="utla",
+    show_default=True,
+    help="Which areas to summarise.",
+)
+@click.option(
+    "--indicators",
+    multiple=True,
+    help="Catalogue ids to include (repeat or comma-separate); default all.",
+)
+@click.option(
+    "--areas",
+    multiple=True,
+    help="Area codes or names to include (repeat or comma-separate); default all.",
+)
+@click.option(
+    "--reports",
+    multiple=True,
+    type=click.Choice(["html"]),
+    help="Also build each area's assessment report (static HTML, about 30 s per area).",
+)
+@click.option("--period", default="latest", show_default=True, help="'latest' or a period label.")
+@click.option(
+    "--suppression",
+    default="ndtms",
+    show_default=True,
+    help="Disclosure control: ndtms, hes2018, lape, a threshold, or none.",
+)
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A local indicator file to use instead of the embedded default data.",
+)
+def batch(out, area_type, indicators, areas, reports, period, suppression, data_file):
+    """Summarise every area on every indicator (CSV + XLSX), optionally with reports."""
+    from dana.areas import load_areas
+    from dana.assess.config import SuppressionConfig
+    from dana.assess.national import (
+        is_synthetic_summary,
+        resolve_areas,
+        select_indicators,
+        summarise_areas,
+        write_summary,
+    )
+    from dana.catalogue import load_catalogue
+
+    console = Console(stderr=True)
+    # every argument is checked before any work
+    try:
+        hierarchy = load_areas()
+        catalogue = load_catalogue()
+        area_codes = resolve_areas(_split(areas), area_type, hierarchy) if areas else None
+        indicator_ids = _split(indicators) or None
+        select_indicators(catalogue, indicator_ids)
+        rule = _suppression(suppression)
+        disclosure = (
+            SuppressionConfig(preset=None, threshold=rule)
+            if isinstance(rule, int)
+            else SuppressionConfig(preset=rule)
+        ).describe()
+    except _ERRORS as exc:
+        raise click.ClickException(str(exc)) from None
+    if reports and area_type != "utla":
+        raise click.ClickException("--reports builds upper-tier assessments: use --area-type utla")
+
+    with console.status("Loading data and summarising every area"):
+        try:
+            table = _load_table(data_file)
+            summary = summarise_areas(
+                table,
+                catalogue,
+                area_type=area_type,
+                period=period,
+                suppression=rule,
+                areas=area_codes,
+                indicators=indicator_ids,
+                hierarchy=hierarchy,
+            )
+            paths = write_summary(summary, out, disclosure=disclosure)
+        except _ERRORS as exc:
+            raise click.ClickException(f"{exc}\nNothing was written to {out}.") from None
+    n_areas, n_indicators = summary["area_code"].nunique(), summary["indicator_id"].nunique()
+    click.echo(f"{n_areas} areas x {n_indicators} indicators = {len(summary)} rows.")
+    if is_synthetic_summary(summary):
+        click.echo("Note: contains SYNTHETIC data - illustrative only, not for citation.")
+    for path in paths:
+        click.echo(f"  wrote {path}")
+    if reports:
+        codes = list(dict.fromkeys(summary["area_code"]))
+        _reports(codes, table, catalogue, Path(out) / "areas", console)
+
+
+def _load_table(data_file: Path | None):
+    if data_file is None:
+        from dana.data.default import load_default_table
+
+        return load_default_table()
+    from dana import table as indicator_table
+    from dana.sources.local import read_indicator_file
+
+    frame = indicator_table.coerce(read_indicator_file(data_file))
+    return indicator_table.validate(frame, where=str(data_file))
+
+
+def _reports(codes, table, catalogue, folder: Path, console: Console) -> None:
+    """Each area's assessment as static HTML; each file is written atomically."""
+    from dana.assess import build_assessment, load_config
+    from dana.assess.output import output_stem
+    from dana.render.html import render_html
+
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("Reports", total=len(codes))
+        for code in codes:
+            bar.update(task, description=f"Report {code}")
+            try:
+                config = load_config(None, area=code)
+                assessment = build_assessment(config, table=table, catalogue=catalogue)
+                path = render_html(
+                    assessment, folder / f"{output_stem(assessment)}.html", interactive=False
+                )
+            except _ERRORS as exc:
+                raise click.ClickException(
+                    f"report for {code} failed: {exc}\nReports already written are complete."
+                ) from None
+            bar.console.print(f"  wrote {path}")
+            bar.advance(task)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"{len(codes)} report(s) in {elapsed:.0f} s ({elapsed / max(len(codes), 1):.1f} s per area)."
+    )
+
+
+COMMANDS = [batch]

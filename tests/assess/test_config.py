@@ -1,0 +1,202 @@
+"""Config `data: sources:` entries, neighbour features and the real-data example."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dana import table
+from dana.assess.build import load_table, neighbour_features
+from dana.assess.config import (
+    ConfigError,
+    default_config_path,
+    example_config_path,
+    load_config,
+)
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "src/dana/data/examples/coventry_real_data.yaml"
+DEATHS_CSV = "code,name,2020,2019\nE92000001,ENGLAND,4312,4115\nE08000026,Coventry,33,17\n"
+
+
+def _config(tmp_path: Path, data: str) -> Path:
+    path = tmp_path / "assessment.yaml"
+    path.write_text(f"area: Coventry\ndata:\n{data}")
+    return path
+
+
+def test_existing_configs_still_load():
+    assert load_config(default_config_path()).data.builtin == "default"
+    cp = load_config(example_config_path("cp"))
+    assert cp.data.builtin == "cambridgeshire-peterborough" and cp.data.sources == []
+
+
+def test_sources_resolve_against_the_config_folder_and_replace_builtin(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "deaths.csv").write_text(DEATHS_CSV)
+    config = load_config(
+        _config(tmp_path, "  sources:\n    - {type: ons_drug_poisoning, path: data/deaths.csv}\n")
+    )
+    assert config.data.builtin == "none"  # the list says everything
+    data = load_table(config)
+    assert set(data["indicator_id"]) == {"ons:drug_poisoning_deaths_count"}
+    assert (
+        data.loc[data["period"].eq("2020") & data["area_code"].eq("E08000026"), "value"].item()
+        == 33
+    )
+
+
+def test_data_root_from_an_environment_variable_or_argument(tmp_path, monkeypatch):
+    (tmp_path / "deaths.csv").write_text(DEATHS_CSV)
+    path = _config(
+        tmp_path,
+        "  root: ${DANA_TEST_DATA}\n  sources:\n    - {type: ons_drug_poisoning, path: deaths.csv}\n",
+    )
+    monkeypatch.delenv("DANA_TEST_DATA", raising=False)
+    with pytest.raises(ConfigError, match=r"data\.root: environment variable DANA_TEST_DATA"):
+        load_config(path)
+    assert load_config(path, data_root=tmp_path).data_root() == tmp_path.resolve()
+    monkeypatch.setenv("DANA_TEST_DATA", str(tmp_path))
+    assert load_config(path).data_root() == tmp_path
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "{type: spss, path: x.sav}",
+            r"data\.sources\[1\]\.type \(spss \(x\.sav\)\): unknown source type 'spss'",
+        ),
+        (
+            "{type: ons_population, path: missing.csv}",
+            r"data\.sources\[1\]\.path \(ons_population\): file not found: .*missing\.csv",
+        ),
+        ("{type: imd_utla}", r"data\.sources\[1\]\.path \(imd_utla\): required"),
+        ("{type: default, colour: red}", r"data\.sources\[1\]\.colour \(default\): unknown key"),
+        ("just-a-string", r"data\.sources.*each source is a mapping"),
+    ],
+)
+def test_bad_entries_name_the_key_and_entry(tmp_path, entry, message):
+    (tmp_path / "deaths.csv").write_text(DEATHS_CSV)
+    path = _config(
+        tmp_path,
+        f"  sources:\n    - {{type: ons_drug_poisoning, path: deaths.csv}}\n    - {entry}\n",
+    )
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
+def test_builtin_named_twice_is_an_error(tmp_path):
+    path = _config(tmp_path, "  builtin: default\n  sources:\n    - {type: default}\n")
+    with pytest.raises(ConfigError, match=r"data\.sources\[0\]: built-in data 'default'"):
+        load_config(path)
+
+
+def test_a_file_of_the_wrong_kind_is_a_config_error_naming_key_and_file(tmp_path):
+    (tmp_path / "deaths.csv").write_text(DEATHS_CSV)
+    path = _config(tmp_path, "  sources:\n    - {type: alcohol_dependence, path: deaths.csv}\n")
+    config = load_config(path)  # the file exists; its content is checked on reading
+    with pytest.raises(
+        ConfigError, match=r"data\.sources\[0\] \(alcohol_dependence\): .*deaths\.csv"
+    ):
+        load_table(config)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["assessment.yaml", "deaths.csv"]
+
+
+def _feature_rows(records):
+    frame = pd.DataFrame(records).assign(
+        period="2020",
+        period_sort=20200000,
+        area_type="utla",
+        value_type="count",
+        multiplier=1.0,
+        source="test",
+    )
+    frame["count"] = frame["value"]
+    return table.coerce(frame)
+
+
+def test_neighbour_features_hand_computed():
+    rows = []
+    # area A: 1,000 residents: 200 aged 0-17, 100 aged 18-24, 500 aged 25-64, 200 aged 65+
+    # area B: 100 residents: 30, 10, 50, 10; area C has no IMD score (left out)
+    for code, imd, parts in (
+        ("E06000001", 30.0, (200, 100, 500, 200)),
+        ("E06000002", 10.0, (30, 10, 50, 10)),
+        ("E06000003", None, (1, 1, 1, 1)),
+    ):
+        if imd is not None:
+            rows.append({"indicator_id": "93553", "area_code": code, "value": imd})
+        rows.append(
+            {
+                "indicator_id": "ons:population_all_ages",
+                "area_code": code,
+                "value": float(sum(parts)),
+            }
+        )
+        for label, n in zip(("0-17 yrs", "18-24 yrs", "25-64 yrs", "65+ yrs"), parts, strict=True):
+            rows.append(
+                {
+                    "indicator_id": "ons:population_all_ages",
+                    "area_code": code,
+                    "category_type": "Age group",
+                    "category": label,
+                    "value": float(n),
+                }
+            )
+    features = neighbour_features(_feature_rows(rows)).set_index("area_code")
+    assert list(features.index) == ["E06000001", "E06000002"]
+    a, b = features.loc["E06000001"], features.loc["E06000002"]
+    assert (a["imd_score"], a["pct_0_17"], a["pct_18_24"], a["pct_65_plus"]) == (30, 20, 10, 20)
+    assert (b["imd_score"], b["pct_0_17"], b["pct_18_24"], b["pct_65_plus"]) == (10, 30, 10, 10)
+    assert a["log_population"] == pytest.approx(math.log(1000)) and b[
+        "log_population"
+    ] == pytest.approx(math.log(100))
+    assert "pct_18_plus" not in features
+
+
+def test_neighbour_features_fall_back_to_adult_share():
+    rows = [
+        {"indicator_id": "93553", "area_code": "E06000001", "value": 20.0},
+        {"indicator_id": "ons:population_all_ages", "area_code": "E06000001", "value": 400.0},
+        {"indicator_id": "ons:population_18_plus", "area_code": "E06000001", "value": 300.0},
+    ]
+    features = neighbour_features(_feature_rows(rows))
+    assert features.to_dict("records") == [
+        {"area_code": "E06000001", "imd_score": 20.0, "pct_18_plus": 75.0}
+    ]
+
+
+def test_coventry_real_data_example(shared_data, monkeypatch):
+    from dana.assess import build_assessment
+
+    monkeypatch.setenv("DANA_SHARED_DATA", str(shared_data))
+    assessment = build_assessment(load_config(EXAMPLE))
+    assert assessment.area.code == "E08000026"
+    figures = {}
+    stack = list(assessment.sections)
+    while stack:
+        section = stack.pop()
+        stack.extend(section.subsections)
+        figures.update({f.indicator_id: f for f in section.figures})
+    # Read by hand from the files: drug_poisoning_registrations_by_LA.csv, Coventry 2020
+    # = 33; population20_utla20.csv, Coventry total_population = 379,387; IoD2019 File 11
+    # (and utla_imd_decile.csv) Coventry IMD average score = 25.613; alcohol-dependence
+    # estimates, Coventry 2017/18 = 4,946 (95% CI 3,952-6,546).
+    expected = {
+        "ons:drug_poisoning_deaths_count": ("2020", 33, "ONS, Deaths related to drug poisoning"),
+        "ons:population_all_ages": ("2020", 379387, "ONS mid-year population estimates"),
+        "93553": ("2019", 25.613, "MHCLG, English Indices of Deprivation 2019"),
+        "phe:alcohol_dependent_adults": ("2017/18", 4946, "PHE, Estimates of alcohol dependent"),
+        # 33 / 379,387 x 100,000
+        "ons:drug_poisoning_deaths_crude_rate": ("2020", 33 / 379387 * 1e5, "ONS, Deaths related"),
+    }
+    for indicator_id, (period, value, source) in expected.items():
+        figure = figures[indicator_id]
+        assert figure.period == period, indicator_id
+        assert figure.value == pytest.approx(value), indicator_id
+        assert figure.source.startswith(source) and "synthetic" not in figure.source.lower()
+    assert assessment.synthetic  # the rest is the embedded default, and says so
+    assert len(assessment.comparators) > 2  # neighbours from real IMD and population
