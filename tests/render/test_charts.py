@@ -102,9 +102,13 @@ def test_spine_positions_by_hand(by_kind):
 
 def test_spine_marker_in_plotly_matches(by_kind):
     traces = charts.plotly_json(by_kind["spine"])["data"]
-    deaths = next(t for t in traces if t.get("y") == ["Deaths from drug misuse"])
-    assert deaths["x"][0] == pytest.approx(0.461538, abs=1e-6)
+    # Markers are one trace per comparison category; find the row within its trace.
+    markers = [t for t in traces if t.get("mode") == "markers" and t.get("y") != [None]]
+    deaths = next(t for t in markers if "Deaths from drug misuse" in t["y"])
+    i = deaths["y"].index("Deaths from drug misuse")
+    assert deaths["x"][i] == pytest.approx(0.461538, abs=1e-6)
     assert deaths["marker"]["symbol"] == "circle"  # similar
+    assert sum(len(t["y"]) for t in markers) == len(set().union(*(t["y"] for t in markers)))
 
 
 def test_funnel_draws_the_supplied_limits_unchanged(by_kind):
@@ -113,8 +117,10 @@ def test_funnel_draws_the_supplied_limits_unchanged(by_kind):
     traces = charts.plotly_json(chart)["data"]
     upper_998 = [t for t in traces if t.get("name") == "99.8% limits"][1]
     assert upper_998["y"] == pytest.approx(list(limits["upper_99_8"]))
-    points = [t for t in traces if t.get("mode", "").startswith("markers")]
-    assert {t["name"] for t in points} == set(chart.data["area_name"])
+    # One trace per marker style; every area appears exactly once across them.
+    points = [t for t in traces if t.get("mode", "").startswith("markers") and t["x"] != [None]]
+    names = [n.removeprefix("<b>").removesuffix("</b>") for t in points for n in t["text"]]
+    assert sorted(names) == sorted(chart.data["area_name"])
 
 
 def test_pyramid_shares_by_hand(by_kind):
@@ -185,3 +191,49 @@ def test_caption_has_unit_notes_and_source(by_kind):
     text = charts.caption(by_kind["funnel"])
     assert text.startswith("Unit: %.")
     assert "Source: OHID NDTMS" in text
+
+
+def test_static_png_is_drawn_once_per_chart_size_and_dpi(by_kind, monkeypatch):
+    chart = by_kind["trend"]
+    drawn = []
+    real = charts._draw_png
+    monkeypatch.setattr(charts, "_draw_png", lambda *a: drawn.append(a[1:]) or real(*a))
+    first = charts.static_png(chart, width_in=5.123, dpi=60, titled=False)
+    # same picture (width equal to 0.01 inch): served from the memo, not drawn again
+    assert charts.static_png(chart, width_in=5.12, dpi=60, titled=False) is first
+    charts.static_png(chart, width_in=5.12, dpi=61, titled=False)
+    charts.static_png(dataclasses.replace(chart), width_in=5.12, dpi=60, titled=False)
+    # a different dpi and a different (even if equal) chart object are drawn afresh
+    assert drawn == [(5.12, 60, False), (5.12, 61, False), (5.12, 60, False)]
+
+
+def test_figure_size_matches_the_drawn_png(by_kind):
+    for kind in ("trend", "compare_bar", "spine"):
+        width, height = charts.figure_size(by_kind[kind], 6.0)
+        png = charts.static_png(by_kind[kind], width_in=6.0, dpi=100, titled=False)
+        px_w, px_h = _png_size(png)
+        assert width == 6.0
+        # the PNG is the figure cropped to its contents plus a 0.15 inch margin
+        assert abs(px_w / 100 - width) < 0.6 and abs(px_h / 100 - height) < 0.6, kind
+
+
+@pytest.mark.parametrize("kind", ["trend", "compare_bar", "spine", "funnel", "pyramid"])
+def test_narrow_figures_keep_their_layout(by_kind, kind, recwarn):
+    """At 4 inches the legend wraps instead of squeezing the axes to nothing (matplotlib
+    warned "constrained_layout not applied because axes sizes collapsed to zero")."""
+    charts.static_png(by_kind[kind], width_in=4.0, dpi=30)
+    assert not [w for w in recwarn if "constrained_layout" in str(w.message)]
+
+
+def test_plotly_json_floats_are_compact_but_faithful(by_kind):
+    assert charts._compact(0.1 + 0.2) == 0.3
+    assert charts._compact(705.2000000000001) == 705.2
+    assert charts._compact(float("nan")) is None
+    spec = charts.plotly_json(by_kind["spine"])
+    text = json.dumps(spec)
+    assert "0000000000" not in text and "9999999999" not in text
+    # drawing positions keep 6 significant figures: 0.5 + (705.2-457)/(2*363.4)
+    adults = [t for t in spec["data"] if "Adults in drug treatment" in (t.get("y") or [])]
+    marker = next(t for t in adults if t.get("mode") == "markers")
+    i = marker["y"].index("Adults in drug treatment")
+    assert marker["x"][i] == pytest.approx(0.5 + 248.2 / 726.8, rel=1e-6)

@@ -101,8 +101,11 @@ def test_key_figures_table_values_comparisons_and_suppression(document):
     assert rows["Hospital admissions for drug poisoning"] == [
         "Hospital admissions for drug poisoning", "2021/22", "41.5 per 100,000",
         "36.2 to 47.4", "26.1 per 100,000", "\u25bc Worse (99.8%)",
-        "Decreasing and getting better", "OHID Fingertips API",
+        "Decreasing and getting better", "[1]",
     ]  # fmt: skip
+    # The source is written once, as a numbered note under the table, not in every row.
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Source: [1] OHID Fingertips API" in text or "[1] OHID Fingertips API;" in text
     assert rows["Deaths from drug misuse"][5] == "\u25cf Similar"
     assert rows["Adults in drug treatment"][5] == "\u25b3 Higher"
     assert (

@@ -45,19 +45,9 @@ SECTION_NAMES = (
     "data_gaps",
     "recommendations",
 )
-SectionName = Literal[
-    "introduction",
-    "population",
-    "alcohol",
-    "drugs",
-    "young_people",
-    "wider_determinants",
-    "engagement",
-    "data_gaps",
-    "recommendations",
-]
+SectionName = Literal[SECTION_NAMES]  # Literal[("a", "b")] is Literal["a", "b"]
 FORMATS = ("html", "docx", "pdf", "pptx")
-OutputFormat = Literal["html", "docx", "pdf", "pptx"]
+OutputFormat = Literal[FORMATS]
 #: Disclosure-control presets of :func:`dana.stats.suppress`.
 SUPPRESSION_PRESETS = ("ndtms", "hes2018", "lape")
 #: Built-in data sets: the synthetic default, the transcribed C&P example, or none.

@@ -221,6 +221,11 @@ class Assessment:
     introduction: str = ""
     author: str = ""  # the team or author named in the config
 
+    @property
+    def neighbours(self) -> tuple[Area, ...]:
+        """The comparator areas other than England and the region (statistical neighbours)."""
+        return tuple(a for a in self.comparators if a.area_type not in ("england", "region"))
+
     def all_sections(self):
         """Every section, depth first."""
 

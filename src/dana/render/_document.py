@@ -168,6 +168,50 @@ def key_figure_row(figure: Figure) -> KeyFigureRow:
     )
 
 
+@dataclass(frozen=True)
+class SourceNotes:
+    """A table's sources shown once, as numbered notes under it, instead of the same long
+    text in every row: ``marks[i]`` is row i's reference ("[1]", "" without a source) and
+    ``notes`` the numbered texts ("[1] ONS ..."), numbered in order of first use."""
+
+    marks: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    def footnote(self) -> str:
+        """``"Sources: [1] ...; [2] ..."`` (``"Source: [1] ..."`` for one), or ``""``."""
+        if not self.notes:
+            return ""
+        return ("Source: " if len(self.notes) == 1 else "Sources: ") + "; ".join(self.notes)
+
+
+def source_notes(figures) -> SourceNotes:
+    """Number the distinct sources of ``figures`` (after trimming) for a table's footnote."""
+    numbers: dict[str, int] = {}
+    marks = []
+    for figure in figures:
+        text = (figure.source or "").strip()
+        if not text:
+            marks.append("")
+            continue
+        number = numbers.setdefault(text, len(numbers) + 1)
+        marks.append(f"[{number}]")
+    notes = tuple(f"[{n}] {text}" for text, n in numbers.items())
+    return SourceNotes(marks=tuple(marks), notes=notes)
+
+
+def value_notes(figures) -> list[str]:
+    """Each distinct value note once: ``"Note: ..."`` when every figure in the table has
+    it, else ``"Name A; Name B: ..."`` (a note repeated on every row made tables unreadable)."""
+    by_note: dict[str, list[str]] = {}
+    for figure in figures:
+        if figure.value_note:
+            by_note.setdefault(figure.value_note.strip(), []).append(figure.name)
+    return [
+        f"Note: {note}" if len(names) == len(figures) > 1 else f"{'; '.join(names)}: {note}"
+        for note, names in by_note.items()
+    ]
+
+
 def value_sentence(figure: Figure) -> str:
     """``"705.2 per 100,000 (95% CI 664.8 to 747.3)"``; just ``"*"`` when suppressed."""
     value = format_unit(format_value(figure), figure.unit)
@@ -421,8 +465,8 @@ def comparator_sentence(assessment: Assessment) -> str:
     parts = ["England"]
     if assessment.area.region_name:
         parts.append(f"the {assessment.area.region_name} region")
-    if assessment.comparators:
-        names = ", ".join(a.name for a in assessment.comparators)
+    if assessment.neighbours:
+        names = ", ".join(a.name for a in assessment.neighbours)
         parts.append(f"its comparator areas ({names})")
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"{assessment.area.name} is compared with {listed}."

@@ -486,26 +486,25 @@ def _draw_spine(ax, chart: Chart) -> list:
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 2},
             )
     # Value columns to the right of the spine, so the numbers are readable without hovering.
-    for x_col, header, col in ((1.14, "Area", "value"), (1.36, "England", "benchmark_value")):
-        ax.text(
-            x_col,
-            n - 0.35,
-            header,
-            ha="right",
-            va="bottom",
-            fontsize=9,
-            fontweight="bold",
-            color=_TEXT,
-        )
-        for yi, v in zip(y, s[col], strict=True):
-            ax.text(x_col, yi, _fmt(v, chart), va="center", ha="right", fontsize=9, color=_TEXT)
+    # They are placed in points from the axes' right edge (not in axes fractions), so the
+    # columns never overlap however narrow the figure.
+    right_pt = 0.0
+    for header, col in (("Area", "value"), ("England", "benchmark_value")):
+        texts = [_fmt(v, chart) for v in s[col]]
+        right_pt += 10 + 5.6 * max(len(t) for t in [header, *texts])  # ~9 pt glyph width
+        place = {"xycoords": ("axes fraction", "data"), "textcoords": "offset points"}
+        ax.annotate(header, (1, n - 0.35), xytext=(right_pt, 0), ha="right", va="bottom", fontsize=9, fontweight="bold", color=_TEXT, **place)  # fmt: skip
+        for yi, text in zip(y, texts, strict=True):
+            ax.annotate(text, (1, yi), xytext=(right_pt, 0), ha="right", va="center", fontsize=9, color=_TEXT, **place)  # fmt: skip
     ax.axvline(0.5, color=_TEXT, linewidth=1.5, zorder=2)
     # Labels wrap narrower on a narrow figure, so the spine keeps at least half the width.
-    wrap = max(14, min(34, int(ax.figure.get_figwidth() * 4.2)))
+    narrow = ax.figure.get_figwidth() < 5.5
+    wrap = 22 if narrow else 34
     ax.set_yticks(y, ["\n".join(textwrap.wrap(str(nm), wrap)) for nm in s["name"]])
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.6, n - 0.2)
-    ax.set_xticks([0, 0.5, 1], ["Worst / lowest", "England", "Best / highest"])
+    ends = ("Worst", "Best") if narrow else ("Worst / lowest", "Best / highest")
+    ax.set_xticks([0, 0.5, 1], [ends[0], "England", ends[1]])
     ax.grid(visible=False)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
@@ -649,11 +648,14 @@ _DRAW = {
 
 
 def _height_in(chart: Chart, width_in: float) -> float:
-    if chart.kind in ("compare_bar", "spine"):
+    if chart.kind == "compare_bar":  # one line of label per bar
+        return 1.9 + 0.36 * len(chart.data)
+    if chart.kind == "spine":  # labels wrap to two lines
         return 1.9 + 0.5 * len(chart.data)
     if chart.kind == "pyramid":
         return max(width_in * 0.7, 1.9 + 0.28 * chart.data["age"].nunique())
-    return width_in * 0.62
+    # Not flatter than 3.2 inches: a narrow chart still needs room for its legend rows.
+    return max(width_in * 0.62, 3.2)
 
 
 def figure_size(chart: Chart, width_in: float) -> tuple[float, float]:
@@ -731,7 +733,7 @@ def _draw_png(chart: Chart, width_in: float, dpi: int, titled: bool) -> bytes:
                     frameon=False,
                     fontsize=9,
                 )
-            wrap = max(40, int(width_in * 11))
+            wrap = max(30, int(width_in * 8))  # 12 pt bold: about 8 characters an inch
             if titled:
                 fig.suptitle(
                     "\n".join(textwrap.wrap(chart.title, wrap)),
@@ -744,7 +746,7 @@ def _draw_png(chart: Chart, width_in: float, dpi: int, titled: bool) -> bytes:
                 foot = caption(chart)
                 if foot:
                     footer.annotate(
-                        "\n".join(textwrap.wrap(foot, int(wrap * 1.2))),
+                        "\n".join(textwrap.wrap(foot, int(wrap * 1.5))),
                         xy=(0, 0) if legend is not None else (0, 1),
                         xycoords=("axes fraction", legend)
                         if legend is not None
@@ -781,6 +783,16 @@ def _plotly_marker(comparison: str, size: int = 12) -> dict:
     colour = BORDER_COLOUR if comparison == "not_compared" else comparison_colour(comparison)
     line = {"color": BORDER_COLOUR, "width": 1} if filled else {"color": colour, "width": 2}
     return {"symbol": symbol, "color": colour, "size": size, "line": line}
+
+
+def _by_comparison(comparisons, values) -> dict[str, list[int]]:
+    """Row positions per comparison category (rows with a value), in category order, so
+    each category is one trace rather than one trace per point."""
+    rows: dict[str, list[int]] = {}
+    for i, (c, v) in enumerate(zip(comparisons, values, strict=True)):
+        if isinstance(c, str) and not np.isnan(_num(v)):
+            rows.setdefault(c, []).append(i)
+    return {c: rows[c] for c in COMPARISON_MARKERS if c in rows}
 
 
 def _plotly_comparison_legend(fig: go.Figure, categories) -> None:
@@ -832,18 +844,17 @@ def _plotly_trend(fig: go.Figure, chart: Chart) -> None:
         )
     )
     if "comparison" in d.columns:
-        for p, v, c in zip(periods, value, d["comparison"], strict=True):
-            if isinstance(c, str) and not np.isnan(v):
-                fig.add_trace(
-                    go.Scatter(
-                        x=[p],
-                        y=[v],
-                        mode="markers",
-                        marker=_plotly_marker(c),
-                        showlegend=False,
-                        hoverinfo="skip",
-                    )
+        for c, rows in _by_comparison(d["comparison"], value).items():
+            fig.add_trace(
+                go.Scatter(
+                    x=[periods[i] for i in rows],
+                    y=value.iloc[rows],
+                    mode="markers",
+                    marker=_plotly_marker(c),
+                    showlegend=False,
+                    hoverinfo="skip",
                 )
+            )
         _plotly_comparison_legend(fig, d["comparison"].dropna())
     fig.update_yaxes(title_text=chart.unit, rangemode="tozero")
 
@@ -958,17 +969,22 @@ def _plotly_spine(fig: go.Figure, chart: Chart) -> None:
             hoverinfo="skip",
         )
     )
-    for row in ok.itertuples(index=False):
-        if np.isnan(row.pos_value):
-            continue
+    ok = ok.reset_index(drop=True)
+    for c, rows in _by_comparison(ok["comparison"], ok["pos_value"]).items():
+        part = ok.iloc[rows]
         fig.add_trace(
             go.Scatter(
-                x=[row.pos_value],
-                y=[str(row.name)],
+                x=part["pos_value"],
+                y=[str(n) for n in part["name"]],
                 mode="markers",
-                marker=_plotly_marker(row.comparison, 16),
+                marker=_plotly_marker(c, 16),
                 showlegend=False,
-                hovertemplate=f"{row.name}: {_fmt(row.value, chart)} (England {_fmt(row.benchmark_value, chart)}; {comparison_label(row.comparison)})<extra></extra>",
+                text=[
+                    f"{r.name}: {_fmt(r.value, chart)} (England {_fmt(r.benchmark_value, chart)}; "
+                    f"{comparison_label(c)})"
+                    for r in part.itertuples(index=False)
+                ],
+                hovertemplate="%{text}<extra></extra>",
             )
         )
     for row in s[~s["drawable"]].itertuples(index=False):
@@ -1021,10 +1037,14 @@ def _plotly_funnel(fig: go.Figure, chart: Chart) -> None:
             )
     d = chart.data
     has_cmp = "comparison" in d.columns
+    # One trace per marker style (not per area): hundreds of traces made the figure slow
+    # to build here and to draw in the browser.
+    groups: dict[tuple, tuple[dict, list]] = {}
     for row in d.itertuples(index=False):
         subject = bool(row.is_subject)
-        if has_cmp and isinstance(row.comparison, str):
-            marker = _plotly_marker(row.comparison, 14 if subject else 10)
+        category = row.comparison if has_cmp and isinstance(row.comparison, str) else None
+        if category is not None:
+            marker = _plotly_marker(category, 14 if subject else 10)
         elif subject:
             marker = {
                 "symbol": "diamond",
@@ -1039,17 +1059,19 @@ def _plotly_funnel(fig: go.Figure, chart: Chart) -> None:
                 "size": 9,
                 "line": {"color": _MUTED, "width": 1},
             }
+        groups.setdefault((category, subject), (marker, []))[1].append(row)
+    for (_, subject), (marker, rows) in groups.items():
         fig.add_trace(
             go.Scatter(
-                x=[_num(row.denominator)],
-                y=[_num(row.value)],
+                x=[_num(r.denominator) for r in rows],
+                y=[_num(r.value) for r in rows],
                 mode="markers+text" if subject else "markers",
-                text=[f"<b>{row.area_name}</b>"] if subject else None,
+                text=[f"<b>{r.area_name}</b>" if subject else str(r.area_name) for r in rows],
                 textposition="top right",
                 marker=marker,
-                name=str(row.area_name),
+                name=", ".join(str(r.area_name) for r in rows) if subject else "Other areas",
                 showlegend=False,
-                hovertemplate=f"{row.area_name}: %{{y:,.1f}} (denominator %{{x:,.0f}})<extra></extra>",
+                hovertemplate="%{text}: %{y:,.1f} (denominator %{x:,.0f})<extra></extra>",
             )
         )
     if has_cmp:
@@ -1131,9 +1153,22 @@ def plotly_json(chart: Chart) -> dict:
     return _plain(json.loads(fig.to_json()))
 
 
+_JSON_DIGITS = 6  # significant figures kept in the drawing spec
+
+
+def _compact(v: float) -> float | None:
+    """A float for drawing: NaN becomes None, and binary noise (0.30000000000000004) is
+    cut to ``_JSON_DIGITS`` significant figures, far finer than a pixel or a hover label.
+    Only the drawing spec is rounded; data tables are formatted from the model's values."""
+    if np.isnan(v):
+        return None
+    return float(f"{v:.{_JSON_DIGITS}g}")
+
+
 def _plain(obj: Any) -> Any:
     """Replace plotly's base64 typed arrays (``{"dtype", "bdata"}``) with plain lists, so
-    the spec is readable, diffable and usable by any consumer; NaN becomes None."""
+    the spec is readable, diffable and usable by any consumer; NaN becomes None and floats
+    are compacted (:func:`_compact`)."""
     if isinstance(obj, dict):
         if "bdata" in obj and "dtype" in obj:
             arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
@@ -1142,14 +1177,10 @@ def _plain(obj: Any) -> Any:
                 arr = arr.reshape(
                     [int(n) for n in str(shape).split(",")] if isinstance(shape, str) else shape
                 )
-            return (
-                [_plain(v) for v in arr.tolist()]
-                if arr.ndim > 1
-                else [None if isinstance(v, float) and np.isnan(v) else v for v in arr.tolist()]
-            )
+            return _plain(arr.tolist())
         return {k: _plain(v) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_plain(v) for v in obj]
-    if isinstance(obj, float) and np.isnan(obj):
-        return None
+    if isinstance(obj, float):
+        return _compact(obj)
     return obj

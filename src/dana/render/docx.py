@@ -43,6 +43,8 @@ from dana.render._document import (
     recommendation_fields,
     section_titles,
     slide_reference,
+    source_notes,
+    value_notes,
     walk_sections,
     xml_safe,
 )
@@ -55,8 +57,8 @@ TABLE_STYLE = "Light Grid Accent 1"
 CARD_STYLE = "Light List Accent 1"
 _TEXT_WIDTH_IN = 6.69  # A4 with 2 cm margins
 _MAX_PICTURE_HEIGHT_IN = 8.0
-_CHART_DPI = 200
-_KEY_FIGURE_WIDTHS_IN = (1.3, 0.6, 0.78, 0.8, 0.7, 0.82, 0.85, 0.84)
+_CHART_DPI = 150  # same picture as the PDF (same width and dpi), so it is drawn once
+_KEY_FIGURE_WIDTHS_IN = (1.75, 0.62, 0.8, 0.82, 0.72, 0.9, 0.6, 0.48)  # Source is "[1]"
 _SYNTHETIC_RED = RGBColor(0xD4, 0x35, 0x1C)
 
 
@@ -189,9 +191,10 @@ class _DocxBuilder:
     def _key_figures(self, section: Section):
         self._caption("Table", f"Key figures: {section.title}")
         rows = [key_figure_row(f) for f in section.figures]
+        sources = source_notes(section.figures)
         table = self._table(len(rows) + 1, len(KEY_FIGURE_HEADERS))
         self._header_row(table, KEY_FIGURE_HEADERS)
-        for r, row in enumerate(rows, 1):
+        for r, (row, source_mark) in enumerate(zip(rows, sources.marks, strict=True), 1):
             cells = table.rows[r].cells
             values = (
                 row.indicator,
@@ -201,7 +204,7 @@ class _DocxBuilder:
                 row.england,
                 row.comparison,
                 row.trend,
-                row.source,
+                source_mark,
             )
             for c, value in enumerate(values):
                 _set_cell(cells[c], value, font_pt=8)
@@ -220,10 +223,9 @@ class _DocxBuilder:
             )
         if any(f.suppressed for f in section.figures):
             notes.append("* Suppressed: too few events to publish.")
-        for f in section.figures:
-            if f.value_note:
-                notes.append(f"{f.name}: {f.value_note}")
-        self._notes(" ".join(notes))
+        notes += value_notes(section.figures)
+        notes.append(sources.footnote())
+        self._notes(" ".join(n for n in notes if n))
 
     def _chart(self, chart: Chart):
         png = static_png(chart, width_in=_TEXT_WIDTH_IN, dpi=_CHART_DPI, titled=False)

@@ -38,6 +38,7 @@ from dana.assess.model import (
     Table,
 )
 from dana.render import charts as _charts
+from dana.render._document import SourceNotes, source_notes
 from dana.render._format import (
     COMPARISON_LABELS,
     common_level,
@@ -82,6 +83,7 @@ class _SectionView:
     level: int
     key_figures: list[dict] = field(default_factory=list)
     ci_header: str = "Confidence interval"
+    sources: SourceNotes | None = None
     key_figures_number: int = 0
     charts: list[dict] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
@@ -158,6 +160,9 @@ def _section_view(
 ) -> _SectionView:
     view = _SectionView(section=section, level=min(2 + depth, 4))
     view.key_figures = [_figure_row(f) for f in section.figures]
+    view.sources = source_notes(section.figures)
+    for row, mark in zip(view.key_figures, view.sources.marks, strict=True):
+        row["source_mark"] = mark
     level = common_level(section.figures)
     if level is not None:
         view.ci_header = f"{format_level(level)} confidence interval"

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -57,6 +58,8 @@ from dana.render._document import (
     recommendation_fields,
     section_titles,
     slide_reference,
+    source_notes,
+    value_notes,
     walk_sections,
 )
 from dana.render._format import comparison_colour, format_level, text_colour_on
@@ -67,15 +70,15 @@ __all__ = ["render_pdf"]
 _PAGE_W, _PAGE_H = A4
 _MARGIN = 2 * cm
 _TEXT_W = _PAGE_W - 2 * _MARGIN
-_MAX_IMAGE_H = 15 * cm
-_CHART_DPI = 170
+_MAX_IMAGE_H = 20 * cm  # a 16-area bar chart fits at full width, so its text is not shrunk
+_CHART_DPI = 150  # same picture as the DOCX (same width and dpi), so it is drawn once
 _ACCENT = colors.HexColor("#1D70B8")
 _MUTED = colors.HexColor("#505A5F")
 _RED = colors.HexColor("#D4351C")
 _GRID = colors.HexColor("#B1B4B6")
 _HEADER_FILL = colors.HexColor("#1D70B8")
 _LABEL_FILL = colors.HexColor("#F3F2F1")
-_KEY_FIGURE_WIDTHS = (3.2, 1.9, 1.9, 1.9, 1.8, 2.1, 2.1, 2.1)  # cm, sums to 17
+_KEY_FIGURE_WIDTHS = (3.8, 1.6, 2.0, 2.1, 1.8, 2.2, 1.9, 1.6)  # cm, sums to 17; Source is "[1]"
 
 
 def render_pdf(assessment: Assessment, path: str | os.PathLike) -> Path:
@@ -89,7 +92,14 @@ def render_pdf(assessment: Assessment, path: str | os.PathLike) -> Path:
 
     def write(tmp: Path):
         doc = _ReportTemplate(str(tmp), assessment)
-        doc.multiBuild(story)  # two passes: the contents needs the page numbers
+        # Binary (Flate-only) streams: reportlab's pure-Python ASCII85 encoding of every
+        # image and font on every pass was the slowest step, and made the file larger.
+        saved = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            doc.multiBuild(story)  # two passes: the contents needs the page numbers
+        finally:
+            rl_config.useA85 = saved
 
     return atomic_write(path, write)
 
@@ -306,7 +316,8 @@ class _PdfStory:
         cell, head = self.s["cell"], self.s["cell_head"]
         data = [[Paragraph(_esc(h), head) for h in KEY_FIGURE_HEADERS]]
         fills = []
-        for r, fig in enumerate(section.figures, 1):
+        sources = source_notes(section.figures)
+        for r, (fig, source_mark) in enumerate(zip(section.figures, sources.marks, strict=True), 1):
             row = key_figure_row(fig)
             fill = comparison_colour(row.comparison_key, row.comparison_confidence)
             ink = ParagraphStyle(
@@ -320,7 +331,7 @@ class _PdfStory:
                 row.england,
                 row.comparison,
                 row.trend,
-                row.source,
+                source_mark,
             )
             data.append([Paragraph(_esc(v), ink if c == 5 else cell) for c, v in enumerate(values)])
             fills.append(("BACKGROUND", (5, r), (5, r), colors.HexColor(fill)))
@@ -332,10 +343,11 @@ class _PdfStory:
             notes.append(f"CI: confidence interval ({', '.join(format_level(x) for x in levels)}).")
         if any(f.suppressed for f in section.figures):
             notes.append("* Suppressed: too few events to publish.")
-        notes += [f"{f.name}: {f.value_note}" for f in section.figures if f.value_note]
+        notes += value_notes(section.figures)
+        notes.append(sources.footnote())
         self.story.append(self._caption("Table", f"Key figures: {section.title}"))
         self.story.append(table)
-        self.story.append(Paragraph(_esc(" ".join(notes)), self.s["small"]))
+        self.story.append(Paragraph(_esc(" ".join(n for n in notes if n)), self.s["small"]))
 
     def _chart(self, chart: Chart):
         png = static_png(chart, width_in=_TEXT_W / inch, dpi=_CHART_DPI, titled=False)

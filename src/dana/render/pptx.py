@@ -61,7 +61,7 @@ from dana.render._format import (
     format_value,
     text_colour_on,
 )
-from dana.render.charts import caption, static_png
+from dana.render.charts import caption, figure_size, static_png
 
 __all__ = ["render_pptx"]
 
@@ -76,8 +76,9 @@ _ACCENT = RGBColor(0x1D, 0x70, 0xB8)
 _RED = RGBColor(0xD4, 0x35, 0x1C)
 _PALE = RGBColor(0xF3, 0xF2, 0xF1)
 _WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-_CHART_DPI = 170
-_DRAFT_DPI = 20
+_CHART_DPI = 150  # a 12 inch chart is 1,800 pixels wide: sharp on a projector
+# Narrowest width a tall chart is re-drawn at to fit a slide, so its labels keep room.
+_MIN_DRAW_WIDTH = {"spine": 6.5, "compare_bar": 5.0}
 _LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
 
 
@@ -609,9 +610,8 @@ class _PptxBuilder:
     def _picture(self, slide, chart: Chart, x: float, y: float, w: float, h: float):
         """The chart as large as fits the box, re-drawn narrower when it is tall, so its
         text is not shrunk too far; alt text goes in ``cNvPr/@descr``."""
-        # A cheap low-resolution draft gives the chart's shape at this width.
-        pw, ph = _png_size(static_png(chart, width_in=w, dpi=_DRAFT_DPI, titled=False))
-        draw_w = w if ph / pw * w <= h else max(4.0, h * pw / ph)
+        fw, fh = figure_size(chart, w)
+        draw_w = w if fh <= h else max(_MIN_DRAW_WIDTH.get(chart.kind, 4.5), h * fw / fh)
         png = static_png(chart, width_in=draw_w, dpi=_CHART_DPI, titled=False)
         pw, ph = _png_size(png)
         width = min(w, h * pw / ph)

@@ -59,16 +59,7 @@ from dana.sources.errors import SourceFileError
 #: A local indicator id ("local:police_drug_offences") or a Fingertips numeric id ("92432").
 INDICATOR_ID_PATTERN = re.compile(r"^(?:\d+|[a-z][a-z0-9_]*:[a-z0-9_.:-]+)$")
 REQUIRED = ("indicator_id", "area_code", "period")
-NUMERIC = (
-    "count",
-    "denominator",
-    "value",
-    "lower_95",
-    "upper_95",
-    "lower_99_8",
-    "upper_99_8",
-    "multiplier",
-)
+NUMERIC = table.FLOAT_COLUMNS
 DEFAULT_MULTIPLIER = {"proportion": 100.0, "crude_rate": 100000.0, "dsr": 100000.0}
 DEFAULT_UNIT = {
     "proportion": "%",

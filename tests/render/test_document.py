@@ -1,0 +1,58 @@
+"""Layout helpers shared by the document renderers."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from dana.render._document import source_notes, value_notes
+
+
+def test_sources_are_numbered_once_in_order_of_first_use():
+    figures = [
+        SimpleNamespace(source="DANA synthetic generator (seed 20230401) - not real data"),
+        SimpleNamespace(source="OHID Fingertips API"),
+        SimpleNamespace(source=" DANA synthetic generator (seed 20230401) - not real data "),
+        SimpleNamespace(source=""),
+    ]
+    notes = source_notes(figures)
+    assert notes.marks == ("[1]", "[2]", "[1]", "")
+    assert notes.footnote() == (
+        "Sources: [1] DANA synthetic generator (seed 20230401) - not real data; "
+        "[2] OHID Fingertips API"
+    )
+    one = source_notes(figures[1:2])
+    assert one.footnote() == "Source: [1] OHID Fingertips API"
+    assert source_notes([]).footnote() == ""
+
+
+def test_value_notes_are_written_once():
+    synthetic = "Synthetic data, not real"
+    figures = [
+        SimpleNamespace(name="A", value_note=synthetic),
+        SimpleNamespace(name="B", value_note=synthetic),
+    ]
+    assert value_notes(figures) == [f"Note: {synthetic}"]
+    mixed = [*figures, SimpleNamespace(name="C", value_note="Modelled estimate")]
+    assert value_notes(mixed) == [f"A; B: {synthetic}", "C: Modelled estimate"]
+    assert value_notes(mixed[:1]) == [f"A: {synthetic}"]
+    assert value_notes([SimpleNamespace(name="D", value_note="")]) == []
+
+
+def test_comparator_sentence_names_england_and_region_once_then_the_neighbours():
+    # The builder lists England and the region among Assessment.comparators as well as the
+    # statistical neighbours; the sentence must not repeat them as "comparator areas".
+    from dataclasses import replace
+
+    from sample import build_sample_assessment
+
+    from dana.assess.model import Area
+    from dana.render._document import comparator_sentence
+
+    sample = build_sample_assessment()
+    england = Area("E92000001", "England", "england")
+    region = Area("E12000006", "East of England", "region")
+    assessment = replace(sample, comparators=(england, region, *sample.comparators))
+    assert comparator_sentence(assessment) == (
+        "Peterborough is compared with England, the East of England region and its comparator "
+        "areas (Luton, Southend-on-Sea, Thurrock, Medway)."
+    )
