@@ -105,7 +105,7 @@ class Indicator(BaseModel):
     verification: str
     citation: str
 
-    @field_validator("id", "name", "short_name", "method", "definition", "citation")
+    @field_validator("id", "name", "short_name", "method", "definition", "verification", "citation")
     @classmethod
     def _not_blank(cls, text: str) -> str:
         if not text.strip():

@@ -271,11 +271,13 @@ def data_template(destination, force) -> None:
     """
     from importlib.resources import files
 
+    from dana._atomic import write_bytes_atomic
+
     target = Path(destination)
     if target.exists() and not force:
         raise click.ClickException(f"{target} already exists (use --force to overwrite)")
     template = files("dana.data").joinpath("templates/local_indicator_template.csv")
-    target.write_bytes(template.read_bytes())
+    write_bytes_atomic(target, template.read_bytes())
     click.echo(f"wrote {target}: replace the EXAMPLE rows with your own figures")
 
 

@@ -100,6 +100,26 @@ def test_gaps_cover_missing_old_and_uncomparable_indicators():
     assert [f.indicator_id for f in back.all_figures()] == ["local:old"]
 
 
+def test_neighbours_that_cannot_be_computed_are_a_gap_not_silently_absent():
+    current = indicator("local:current", short_name="Current")
+    records = rows(current, AREA, [fy(2022)], value=10.0, lower=8.0, upper=12.0) + rows(
+        current, ENGLAND, [fy(2022)], value=11.0
+    )
+    # the table has no IMD score or population, so no area can be placed among neighbours
+    asked = build_assessment(
+        AssessmentConfig(**{**CONFIG, "comparators": {"england": True, "region": False}}),
+        table=make_table(records),
+        catalogue=Catalogue([current]),
+    )
+    assert [a.code for a in asked.comparators] == ["E92000001"]
+    (gap,) = [g for g in asked.data_gaps if g.indicator_id == "neighbours"]
+    assert gap.reason == "missing_for_comparators" and "Peterborough" in gap.detail
+    not_asked = build_assessment(
+        AssessmentConfig(**CONFIG), table=make_table(records), catalogue=Catalogue([current])
+    )
+    assert "neighbours" not in {g.indicator_id for g in not_asked.data_gaps}
+
+
 def test_provenance_has_one_entry_per_figure_and_synthetic_statement():
     ind = indicator()
     records = rows(
@@ -282,7 +302,9 @@ def test_key_findings_come_first_and_match_the_comparisons():
 def test_real_data_example_needs_its_data_root_and_says_so(tmp_path, monkeypatch):
     monkeypatch.delenv("DANA_SHARED_DATA", raising=False)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["example", "coventry", "--out", str(out), "--format", "html"])
+    result = CliRunner().invoke(
+        main, ["example", "coventry", "--out", str(out), "--format", "html"]
+    )
     assert result.exit_code != 0
     assert "DANA_SHARED_DATA is not set" in result.output and "--data-root" in result.output
     assert not out.exists()
@@ -293,7 +315,16 @@ def test_real_data_example_builds_from_the_shared_folder(tmp_path, shared_data, 
     out = tmp_path / "out"
     result = CliRunner().invoke(
         main,
-        ["example", "coventry", "--data-root", str(shared_data), "--out", str(out), "--format", "html"],
+        [
+            "example",
+            "coventry",
+            "--data-root",
+            str(shared_data),
+            "--out",
+            str(out),
+            "--format",
+            "html",
+        ],
     )
     assert result.exit_code == 0, result.output
     html = (out / "dana-needs-assessment-coventry.html").read_text(encoding="utf-8")

@@ -139,6 +139,11 @@ def test_numeric_id_must_match_fingertips_id(tmp_path):
         load_catalogue(_write(tmp_path, {"fingertips_id": 92433}))
 
 
+def test_an_entry_must_say_why_it_is_or_is_not_verified(tmp_path):
+    with pytest.raises(CatalogueError, match=r"92432.*verification.*must not be blank"):
+        load_catalogue(_write(tmp_path, {"verified": False, "verification": "  "}))
+
+
 def test_user_catalogue_loads(tmp_path):
     cat = load_catalogue(_write(tmp_path, {"name": "Drug deaths (my label)"}))
     assert len(cat) == 1 and cat.get("92432").name == "Drug deaths (my label)"
@@ -168,6 +173,17 @@ def test_verified_names_match_reference_files(shared_data, catalogue):
     )
     for record in metadata:
         reference[int(record["indicatorID"])] = record["indicatorName"]
+
+    # An ID or name the reference file marks as inferred (I) is not verified.
+    with open(definitions / "fingertips_indicator_ids.csv", encoding="utf-8") as handle:
+        inferred = {
+            int(row["fingertips_id"])
+            for row in csv.DictReader(handle)
+            if row["verification"].startswith("I ") or "label I" in row["verification"]
+        }
+    assert inferred == {90808, 90244}
+    for fingertips_id in inferred:
+        assert not catalogue.get(fingertips_id).verified, fingertips_id
 
     checked = 0
     for ind in catalogue:

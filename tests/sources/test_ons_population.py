@@ -12,6 +12,7 @@ from dana.sources.errors import SourceFileError
 from dana.sources.ons_population import (
     PopulationError,
     adults,
+    all_ages,
     combine_areas,
     population_table,
     read_mye_syoa,
@@ -67,6 +68,12 @@ def test_adults_is_total_minus_children(mye):
     assert row["population"] == expected and row["age"] == "18+ yrs"
 
 
+def test_all_ages_is_the_published_total(mye):
+    # line 77, column total_population: Peterborough 202,626
+    row = all_ages(mye).query("area_code == 'E06000031'").iloc[0]
+    assert row["population"] == 202626 and row["age"] == "All ages"
+
+
 def test_esp2013_bands(mye):
     bands = to_age_bands(mye)
     peterborough = bands[bands["area_code"] == "E06000031"]
@@ -100,6 +107,8 @@ def test_nomis_not_available_markers_are_nan_and_reported(nomis):
     assert math.isnan(
         adult.query("area_code == 'E10000003' and year == 1997")["population"].iloc[0]
     )
+    everyone = all_ages(nomis).query("area_code == 'E06000031' and year == 1997")
+    assert math.isnan(everyone["population"].iloc[0])  # ages 85+ unknown in 1997
 
 
 def test_combine_areas_refuses_missing_parts(mye):

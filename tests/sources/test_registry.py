@@ -167,9 +167,12 @@ def test_drug_treatment_is_the_sum_of_the_three_drug_groups():
             ]
         )
     )
-    summed = drug_treatment_counts(frame).set_index("area_code")["value"]
+    derived = drug_treatment_counts(frame).set_index("area_code")
+    summed = derived["value"]
     assert summed["E09000003"] == 1200 + 300 + 255
     assert math.isnan(summed["E09000004"])  # two groups missing: unknown, not 5
+    assert derived.loc["E09000003", "value_note"].startswith("Sum of the NDTMS")
+    assert derived.loc["E09000004", "value_note"].startswith("Not available")  # said why
 
 
 def test_real_imd_file_maps_to_93553(shared_data):

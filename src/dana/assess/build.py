@@ -197,8 +197,9 @@ def resolve_comparators(config: AssessmentConfig, table: pd.DataFrame) -> Compar
 
         features = neighbour_features(table)
         # areas whose codes the hierarchy does not know (e.g. 2019 codes) cannot be named
-        known = [_known(areas, code) for code in features["area_code"]]
-        features = features[known].reset_index(drop=True)
+        # (a boolean array, not a list: an empty list would select no columns, not no rows)
+        known = np.array([_known(areas, code) for code in features["area_code"]], dtype=bool)
+        features = features.loc[known].reset_index(drop=True)
         if info.code in set(features["area_code"]) and len(features) > 1:
             ranked = nearest_neighbours(info.code, features, k=min(spec.k, len(features) - 1))
             neighbours = tuple(_area(areas, code) for code in ranked["area_code"])
@@ -207,6 +208,29 @@ def resolve_comparators(config: AssessmentConfig, table: pd.DataFrame) -> Compar
         england=Area(ENGLAND_CODE, "England", "england") if config.comparators.england else None,
         region=Area(region.code, region.name, "region") if config.comparators.region else None,
         neighbours=neighbours,
+    )
+
+
+def _neighbour_gap(config: AssessmentConfig, comparators: Comparators) -> tuple[DataGap, ...]:
+    """A data gap when nearest neighbours were asked for but none could be computed.
+
+    :func:`resolve_comparators` leaves them out when the assessed area lacks a feature
+    (:func:`neighbour_features`) or no other area has them all; say so rather than
+    silently compare with fewer benchmarks.
+    """
+    spec = config.comparators.neighbours
+    if spec is None or isinstance(spec, list) or comparators.neighbours:
+        return ()
+    return (
+        DataGap(
+            "neighbours",
+            "Comparator areas (nearest statistical neighbours)",
+            "context",
+            "missing_for_comparators",
+            f"no comparator areas could be computed for {comparators.subject.name}: the data "
+            "lacks the IMD score or population features for it or for other upper-tier "
+            "authorities; list comparator areas in comparators.neighbours instead",
+        ),
     )
 
 
@@ -759,7 +783,7 @@ def build_assessment(
             )
         )
 
-    extra_gaps: list[DataGap] = []
+    extra_gaps: list[DataGap] = list(_neighbour_gap(config, comparators))
     engagement_source = []
     if config.include("engagement"):
         step("Adding engagement evidence")

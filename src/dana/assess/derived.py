@@ -21,10 +21,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dana import stats
 from dana import table as indicator_table
+from dana.assess.provenance import is_synthetic
 
 DRUG_DEATHS_COUNT = "ons:drug_poisoning_deaths_count"
 DRUG_DEATHS_CRUDE_RATE = "ons:drug_poisoning_deaths_crude_rate"
@@ -36,22 +38,27 @@ DRUG_TREATMENT_GROUPS = (
 )
 DRUG_TREATMENT_COUNT = "ndtms:number_in_treatment_drug"
 _MATCH = ["area_code", "period", "sex"]
+_SUM_NOTE = "Sum of the NDTMS opiate, non-opiate only and non-opiate and alcohol groups"
+_INCOMPLETE_NOTE = (
+    "Not available: one or more of the NDTMS opiate, non-opiate only and non-opiate and "
+    "alcohol groups is missing or unknown, so their sum is unknown"
+)
 
 
-def _headline(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    rows = frame[
+def _real_headline(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """Rows of one indicator with no breakdown, from sources that are not synthetic."""
+    return frame[
         (frame["indicator_id"] == indicator_id)
         & (frame["category_type"] == "")
-        & ~frame["source"].str.lower().str.contains("synthetic")
+        & ~frame["source"].map(is_synthetic).astype(bool)
     ]
-    return rows
 
 
 def drug_death_crude_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Crude drug-poisoning death rates per 100,000 (see the module docstring); may be empty."""
-    deaths = _headline(frame, DRUG_DEATHS_COUNT)
+    deaths = _real_headline(frame, DRUG_DEATHS_COUNT)
     deaths = deaths[deaths["age"] == "All ages"]
-    population = _headline(frame, POPULATION_ALL_AGES)
+    population = _real_headline(frame, POPULATION_ALL_AGES)
     population = population[(population["age"] == "All ages") & population["value"].gt(0)]
     pairs = deaths.merge(
         population[[*_MATCH, "value", "source"]].rename(
@@ -108,6 +115,7 @@ def drug_treatment_counts(frame: pd.DataFrame) -> pd.DataFrame:
     # a group that is missing or unknown makes the total unknown, not an undercount
     complete = (grouped["count"].count() == len(DRUG_TREATMENT_GROUPS)).to_numpy()
     summed.loc[~complete, "count"] = float("nan")
+    summed["value_note"] = np.where(complete, _SUM_NOTE, _INCOMPLETE_NOTE)
     summed["source"] = grouped["source"].first()
     summed["retrieved"] = grouped["retrieved"].first()
     summed = summed.reset_index()
@@ -115,7 +123,6 @@ def drug_treatment_counts(frame: pd.DataFrame) -> pd.DataFrame:
         indicator_id=DRUG_TREATMENT_COUNT,
         indicator_name="Adults in treatment for drugs (opiate, non-opiate, non-opiate and alcohol)",
         value=summed["count"],
-        value_note="Sum of the NDTMS opiate, non-opiate only and non-opiate and alcohol groups",
         value_type="count",
         multiplier=1.0,
         unit="count",

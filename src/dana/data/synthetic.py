@@ -80,8 +80,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +87,7 @@ import numpy as np
 import pandas as pd
 
 from dana import stats, table
+from dana._atomic import write_bytes_atomic
 from dana.areas import AreaHierarchy, load_areas
 from dana.catalogue import Catalogue, Indicator, load_catalogue
 from dana.stats.standards import ESP2013
@@ -910,21 +909,6 @@ def _gzip_csv_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(payload)
-        os.chmod(temporary, 0o644)  # mkstemp creates 0600; package data must be readable
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def serialise(indicators: pd.DataFrame, population: pd.DataFrame) -> dict[str, bytes]:
     """The packaged files' exact bytes, by file name."""
     return {
@@ -938,7 +922,7 @@ def write_default_data(directory: str | Path | None = None, seed: int = SEED) ->
     target = Path(directory) if directory is not None else Path(__file__).resolve().parent
     written = []
     for name, payload in serialise(*generate(seed)).items():
-        _atomic_write(target / name, payload)
+        write_bytes_atomic(target / name, payload)
         written.append(target / name)
     return written
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from dana import table as indicator_table
+from dana._atomic import write_bytes_atomic
 from dana.sources import fingertips
 from dana.sources.errors import SourceError
 
@@ -72,19 +72,6 @@ class CachedResponse:
         return f"{self.retrieved.isoformat(timespec='seconds')} ({_age_text(self.age)})"
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 class ResponseCache:
     """Raw API responses on disk, keyed by request URL."""
 
@@ -123,8 +110,8 @@ class ResponseCache:
             "size": len(body),
             "sha256": hashlib.sha256(body).hexdigest(),
         }
-        _atomic_write(body_path, body)
-        _atomic_write(meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+        write_bytes_atomic(body_path, body)
+        write_bytes_atomic(meta_path, json.dumps(meta, indent=1).encode("utf-8"))
         return self._entry(meta, body)
 
     @staticmethod

@@ -228,23 +228,22 @@ def combine_areas(
                 f"cannot make {code} {name} for {year} {sex}: part area(s) "
                 f"{sorted(set(parts) - present)} missing"
             )
-        summed = (
-            subset.groupby(["year", "sex", "age"], as_index=False)["population"]
-            .sum(min_count=1)
-            .assign(area_code=code, area_name=name)
-        )
-        summed.loc[_has_nan(subset.groupby(["year", "sex", "age"])["population"]), "population"] = (
-            np.nan
-        )
-        frames.append(summed)
+        summed = _sum_population(subset, ["year", "sex", "age"])
+        frames.append(summed.assign(area_code=code, area_name=name))
     out = _finish(pd.concat(frames, ignore_index=True))
     out.attrs.update(pop.attrs)
     return out
 
 
-def _has_nan(grouped) -> np.ndarray:
-    """Per group (in group order): does any member have a NaN population?"""
-    return (grouped.count() < grouped.size()).to_numpy()
+def _sum_population(pop: pd.DataFrame, keys: list[str], *, sort: bool = True) -> pd.DataFrame:
+    """``population`` summed per ``keys`` (a flat frame); NaN where any member is NaN.
+
+    A sum over unknown cells is unknown: never a silent undercount.
+    """
+    grouped = pop.groupby(keys, sort=sort)["population"]
+    out = grouped.sum(min_count=1).to_frame()
+    out.loc[(grouped.count() < grouped.size()).to_numpy(), "population"] = np.nan
+    return out.reset_index()
 
 
 def _band_table(bands) -> list[tuple[str, int, int | None]]:
@@ -281,11 +280,7 @@ def to_age_bands(pop: pd.DataFrame, bands="esp2013") -> pd.DataFrame:
     if outside:
         raise PopulationError(f"ages {outside} fall in none of the bands {[t[0] for t in table]}")
     banded = pop.assign(age=pop["age"].map(label_of))
-    keys = ["area_code", "area_name", "year", "sex", "age"]
-    grouped = banded.groupby(keys, sort=False)["population"]
-    out = grouped.sum(min_count=1).to_frame()
-    out.loc[_has_nan(grouped), "population"] = np.nan
-    out = out.reset_index()
+    out = _sum_population(banded, ["area_code", "area_name", "year", "sex", "age"], sort=False)
     order = {label: i for i, (label, _, _) in enumerate(table)}
     out = out.sort_values(
         ["area_code", "year", "sex", "age"], key=lambda s: s.map(order) if s.name == "age" else s
@@ -300,13 +295,19 @@ def adults(pop: pd.DataFrame, min_age: int = 18) -> pd.DataFrame:
 
     NaN in any included single year makes the total NaN (never a silent undercount).
     """
-    subset = pop[pop["age"] >= min_age]
-    keys = ["area_code", "area_name", "year", "sex"]
-    grouped = subset.groupby(keys, sort=True)["population"]
-    out = grouped.sum(min_count=1).to_frame()
-    out.loc[_has_nan(grouped), "population"] = np.nan
-    out = out.reset_index()
+    out = _sum_population(pop[pop["age"] >= min_age], ["area_code", "area_name", "year", "sex"])
     out.insert(4, "age", f"{min_age}+ yrs")
+    out.attrs.update(pop.attrs)
+    return out
+
+
+def all_ages(pop: pd.DataFrame) -> pd.DataFrame:
+    """Population of all ages per area, year and sex (age label "All ages").
+
+    NaN in any single year of age makes the total NaN (never a silent undercount).
+    """
+    out = _sum_population(pop, ["area_code", "area_name", "year", "sex"])
+    out.insert(4, "age", "All ages")
     out.attrs.update(pop.attrs)
     return out
 

@@ -273,12 +273,9 @@ def population_rows(pop: pd.DataFrame) -> pd.DataFrame:
     (category_type "Age band (ESP2013)"), and ``ons:population_18_plus`` (age "18+ yrs").
     A sum over any unknown single year of age is unknown (NaN), never an undercount.
     """
-    from dana.sources.ons_population import adults, to_age_bands
+    from dana.sources.ons_population import adults, all_ages, to_age_bands
 
-    keys = ["area_code", "area_name", "year", "sex"]
-    everyone = _sum_ages(pop, keys).assign(
-        indicator_id=POPULATION_ALL_AGES, age="All ages", category_type="", category=""
-    )
+    everyone = all_ages(pop).assign(indicator_id=POPULATION_ALL_AGES, category_type="", category="")
     groups = to_age_bands(pop, [(label, lo, hi) for label, lo, hi in AGE_GROUPS]).assign(
         indicator_id=POPULATION_ALL_AGES, category_type=AGE_GROUP_TYPE
     )
@@ -321,13 +318,6 @@ def population_rows(pop: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return table.validate(table.coerce(out), where="population rows")
-
-
-def _sum_ages(pop: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    grouped = pop.groupby(keys, sort=True)["population"]
-    out = grouped.sum(min_count=1).to_frame()
-    out.loc[(grouped.count() < grouped.size()).to_numpy(), "population"] = np.nan
-    return out.reset_index()
 
 
 def _keep_catalogue_measures(rows: pd.DataFrame) -> pd.DataFrame:
