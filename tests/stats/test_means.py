@@ -94,3 +94,24 @@ def test_quintile_groups_number_from_the_lowest_value():
     assert quantiles(values, assign=5)["quantile"].tolist() == [4, 1, 5, 2, 3, 1, 5, 2, 4, 3]
     flipped = quantiles([-v for v in values], assign=5)["quantile"].tolist()
     assert flipped == [2, 5, 1, 4, 3, 5, 1, 4, 2, 3]
+
+
+def test_rank_is_competition_ranking_within_groups_with_missing_values_unranked():
+    import numpy as np
+
+    from dana.stats import rank
+
+    # Six areas with rates 30, 10, 20, 20, 50, 40 (and one missing): by hand, sorted
+    # 10 < 20 = 20 < 30 < 40 < 50, so ranks are 4, 1, 2, 2, 6, 5 (the tie shares 2 and
+    # rank 3 is skipped); the missing value gets no rank and is not counted.
+    out = rank([30, 10, 20, 20, 50, np.nan, 40])
+    assert out["rank"].tolist()[:5] == [4, 1, 2, 2, 6]
+    assert out["rank"].isna().tolist() == [False] * 5 + [True, False]
+    assert out["rank"].iloc[6] == 5
+    assert (out["rank_of"] == 6).all()
+
+    frame = pd.DataFrame({"indicator": ["a", "a", "a", "b", "b"], "v": [3, 1, 3, 5, np.nan]})
+    grouped = rank("v", data=frame, by="indicator")
+    assert grouped["indicator"].tolist() == ["a", "a", "a", "b", "b"]
+    assert grouped["rank"].tolist()[:4] == [2, 1, 2, 1]
+    assert grouped["rank_of"].tolist() == [3, 3, 3, 1, 1]

@@ -314,10 +314,9 @@ def _add_rank(result: IndicatorResult, comparators: Comparators) -> None:
         return
     codes = [comparators.subject.code] + [a.code for a in comparators.neighbours]
     values = [_value_at(result, code) for code in codes]
-    present = [v for v in values if v is not None]
-    mine = result.figure.value
-    rank = 1 + sum(v < mine for v in present)  # ties share the better (lower) rank
-    result.figure = _replace(result.figure, rank=rank, rank_of=len(present))
+    ranked = stats.rank([np.nan if v is None else v for v in values])
+    mine = ranked.iloc[0]  # the subject area comes first; ties share the lower rank
+    result.figure = _replace(result.figure, rank=int(mine["rank"]), rank_of=int(mine["rank_of"]))
 
 
 def utla_rows(result: IndicatorResult, *, raw: bool = False) -> pd.DataFrame:

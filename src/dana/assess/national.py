@@ -447,10 +447,9 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     """Rank (1 = lowest value, ties share the lower rank) and quintile among all areas."""
     out = frame.copy()
     ranked = out["value"].notna()
-    out["rank"] = out.loc[ranked].groupby("indicator_id")["value"].rank(method="min")
-    out["rank"] = out["rank"].astype("Int64")
-    out["rank_of"] = out["indicator_id"].map(out.loc[ranked, "indicator_id"].value_counts())
-    out["rank_of"] = out["rank_of"].fillna(0).astype("int64")
+    ranks = stats.rank("value", data=out[["indicator_id", "value"]], by="indicator_id")
+    out["rank"] = ranks["rank"].array
+    out["rank_of"] = ranks["rank_of"].to_numpy()
     out["quintile"] = pd.array([pd.NA] * len(out), dtype="Int64")
     if ranked.any():
         part = out.loc[ranked, ["indicator_id", "value"]]

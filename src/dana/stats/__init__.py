@@ -17,7 +17,7 @@ from dana.stats.compare import compare
 from dana.stats.dsr import dsr
 from dana.stats.funnels import funnel_limits
 from dana.stats.isr import isr, smr
-from dana.stats.means import mean, quantiles
+from dana.stats.means import mean, quantiles, rank
 from dana.stats.proportions import proportion
 from dana.stats.rates import rate
 from dana.stats.standards import ESP2013, AgeBand, esp2013
@@ -37,6 +37,7 @@ __all__ = [
     "mean",
     "proportion",
     "quantiles",
+    "rank",
     "rate",
     "smr",
     "suppress",

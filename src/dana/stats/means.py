@@ -120,3 +120,28 @@ def _assign_quantile_groups(x, data, by, assign) -> pd.DataFrame:
     res = resolve(data, by, pool_ungrouped=True, x=x)
     quantile = quantile_groups(res["x"], res.groups.codes, int(assign))
     return carry_columns(data, pd.DataFrame({"value": res["x"], "quantile": quantile}))
+
+
+def rank(x, *, data=None, by=None) -> pd.DataFrame:
+    """Rank of each value within its group: 1 = lowest, ties share the lower rank.
+
+    The "competition" (minimum) ranking used for league positions such as "7th lowest of
+    16": a value's rank is 1 + the number of values in its group strictly below it, so
+    tied values share a rank and the next rank is skipped. Missing values are allowed:
+    they get no rank and are not counted in ``rank_of``. Whether a low rank is good is
+    the caller's reading (the indicator's polarity), not this function's.
+
+    Returns one row per input row (data columns carried through) with ``value`` (x),
+    ``rank`` (nullable integer) and ``rank_of`` (how many values in the group were ranked).
+    """
+    res = resolve(data, by, pool_ungrouped=True, allow_missing=True, x=x)
+    values = pd.Series(res["x"])
+    codes = res.groups.codes
+    ranks = values.groupby(codes).rank(method="min").astype("Int64")
+    counts = np.bincount(codes, weights=values.notna().to_numpy(), minlength=res.groups.count)
+    return carry_columns(
+        data,
+        pd.DataFrame(
+            {"value": res["x"], "rank": ranks.array, "rank_of": counts[codes].astype(np.int64)}
+        ),
+    )
