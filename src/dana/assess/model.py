@@ -28,9 +28,7 @@ from typing import Literal
 
 import pandas as pd
 
-Comparison = Literal[
-    "better", "similar", "worse", "higher", "lower", "not_compared"
-]
+Comparison = Literal["better", "similar", "worse", "higher", "lower", "not_compared"]
 ChartKind = Literal["trend", "compare_bar", "spine", "funnel", "pyramid"]
 Timescale = Literal["short", "medium", "long"]
 Population = Literal["cyp", "adult", "both"]
@@ -188,7 +186,9 @@ class DataGap:
     indicator_id: str
     name: str
     section: str
-    reason: Literal["no_data", "suppressed", "out_of_date", "missing_for_comparators", "not_supplied"]
+    reason: Literal[
+        "no_data", "suppressed", "out_of_date", "missing_for_comparators", "not_supplied"
+    ]
     detail: str
 
 
