@@ -333,3 +333,15 @@ def test_real_data_example_builds_from_the_shared_folder(tmp_path, shared_data, 
     assert "Coventry had 33 drug poisoning deaths (number) in 2020." in html
     # ... and the crude rate 33 / 379,387 (ONS mid-2020) x 100,000 = 8.7 per 100,000.
     assert "a rate of 8.7 per 100,000 (95% CI 6.0 to 12.2)" in html
+
+
+def test_real_data_only_indicators_are_gaps_that_say_which_source_supplies_them():
+    from dana.sources.registry import REAL_DATA_ONLY_IDS
+
+    gaps = {g.indicator_id: g for g in build_assessment(load_config()).data_gaps}
+    for indicator_id in REAL_DATA_ONLY_IDS:
+        assert gaps[indicator_id].reason == "not_supplied"
+    assert gaps["ons:drug_poisoning_deaths_count"].detail.endswith(
+        "(it comes only from published files: list them under `data: sources:`, "
+        "type ons_drug_poisoning)"
+    )

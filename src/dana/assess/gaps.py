@@ -19,6 +19,7 @@ from collections import Counter
 
 from dana.assess.figures import ENGLAND_CODE, Comparators, IndicatorResult
 from dana.assess.model import DataGap
+from dana.sources.registry import SOURCE_TYPES_FOR
 
 
 def _start_year(period_sort: int) -> int:
@@ -43,13 +44,20 @@ def find_gaps(
     gaps: list[DataGap] = []
     for indicator, detail in missing:
         local = indicator.id.startswith("local:")
+        if local:
+            detail += " (a local data source the team supplies)"
+        elif indicator.id in SOURCE_TYPES_FOR:
+            detail += (
+                " (it comes only from published files: list them under `data: sources:`,"
+                f" type {SOURCE_TYPES_FOR[indicator.id]})"
+            )
         gaps.append(
             DataGap(
                 indicator.id,
                 indicator.name,
                 indicator.section,
-                "not_supplied" if local else "no_data",
-                detail + (" (a local data source the team supplies)" if local else ""),
+                "not_supplied" if local or indicator.id in SOURCE_TYPES_FOR else "no_data",
+                detail,
             )
         )
     if not results:

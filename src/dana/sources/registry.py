@@ -143,6 +143,15 @@ REAL_DATA_ONLY_IDS = (
     "ndtms:number_in_treatment_alcohol",
     "ndtms:number_in_treatment_drug",
 )
+#: The `data: sources:` type(s) that provide each real-data-only indicator.
+SOURCE_TYPES_FOR = {
+    "ons:drug_poisoning_deaths_count": "ons_drug_poisoning",
+    "ons:drug_poisoning_deaths_crude_rate": "ons_drug_poisoning and ons_population",
+    "phe:alcohol_dependent_adults": "alcohol_dependence",
+    "ndtms:number_in_treatment": "viewit",
+    "ndtms:number_in_treatment_alcohol": "viewit",
+    "ndtms:number_in_treatment_drug": "viewit",
+}
 #: Importer ids kept because a derived indicator is built from them.
 DERIVATION_INPUTS = (
     "ndtms:in_treatment:opiate",
