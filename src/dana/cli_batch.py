@@ -18,7 +18,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-_ERRORS = (ValueError, KeyError, OSError)
+from dana.sources.errors import SourceError
+
+_ERRORS = (ValueError, KeyError, OSError, SourceError)
+_PRESETS = ("ndtms", "hes2018", "lape")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -27,9 +30,18 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 def _suppression(text: str):
-    if text.lower() == "none":
+    """--suppression: a preset name, a non-negative threshold, or "none"."""
+    cleaned = text.strip().lower()
+    if cleaned == "none":
         return None
-    return int(text) if text.isdigit() else text
+    if cleaned.isdigit():
+        return int(cleaned)
+    if cleaned in _PRESETS:
+        return cleaned
+    raise click.BadParameter(
+        f"{text!r} is not {', '.join(_PRESETS)}, a threshold (0 or more) or none",
+        param_hint="'--suppression'",
+    )
 
 
 @click.command("batch")

@@ -70,10 +70,19 @@ def _age(result: ft.FetchResult) -> str:
     help="Default: $DANA_CACHE_DIR or ~/.cache/dana.",
 )
 @click.option(
-    "--max-age", type=float, default=None, help="Re-download cached data older than this many days."
+    "--max-age",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Re-download cached data older than this many days.",
 )
 @click.option("--refresh", is_flag=True, help="Download again even when cached.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per request.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds per request.",
+)
 @click.option(
     "--retries",
     type=click.IntRange(0, 10),
@@ -106,14 +115,18 @@ def fetch(
         )
     cache = ResponseCache(cache_dir)
     max_age_delta = timedelta(days=max_age) if max_age is not None else None
-    client = ft.FingertipsClient(
-        base_url,
-        cache=cache,
-        max_age=max_age_delta,
-        refresh=refresh,
-        timeout=timeout,
-        retries=retries,
-    )
+    try:
+        client = ft.FingertipsClient(
+            base_url,
+            cache=cache,
+            max_age=max_age_delta,
+            refresh=refresh,
+            timeout=timeout,
+            retries=retries,
+        )
+        client.requests_for_indicator_data(ids)  # bad IDs fail here, before any download
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     with warnings.catch_warnings(record=True) as caught, client:
         warnings.simplefilter("always")
         try:

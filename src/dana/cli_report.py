@@ -10,10 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from dana.assess.config import EXAMPLE_ALIASES, EXAMPLES, FORMATS, example_config_path
+from dana.sources.errors import SourceError
 
 #: Steps reported by build_assessment (for the bar's total) plus one per format.
 _BUILD_STEPS = 8
-_ERRORS = (ValueError, KeyError, OSError)
+#: user errors (bad config, bad data file, unreadable cache): one line, no traceback
+_ERRORS = (ValueError, KeyError, OSError, SourceError)
 
 
 def _run(

@@ -288,3 +288,32 @@ def test_cli_leaves_nothing_half_written(tiny_cli, tmp_path, monkeypatch):
     assert result.exit_code != 0
     assert "disk full" in result.output and "Nothing was written" in result.output
     assert list(out.iterdir()) == []  # no CSV, no workbook, no staging folder
+
+
+@pytest.mark.parametrize("value", ["bogus", "-5", "2.5"])
+def test_cli_bad_suppression_is_one_line_usage_error(tiny_cli, tmp_path, value):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(tiny_cli, ["batch", "--out", str(out), "--suppression", value])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--suppression': '{value}' is not ndtms" in result.output
+    assert "validation error" not in result.output  # not pydantic's multi-line report
+    assert not out.exists()
+
+
+def test_cli_source_error_from_data_is_a_message_not_a_traceback(tiny_cli, tmp_path, monkeypatch):
+    from dana import cli_batch
+    from dana.sources.errors import SourceAPIError
+
+    def unreadable(_path):
+        raise SourceAPIError("cached data for indicator(s) ['92432'] has no metadata")
+
+    monkeypatch.setattr(cli_batch, "_load_table", unreadable)
+    result = CliRunner().invoke(tiny_cli, ["batch", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "has no metadata" in result.output and "Nothing was written" in result.output
+
+
+def test_cli_suppression_values_accepted():
+    from dana.cli_batch import _suppression
+
+    assert [_suppression(v) for v in ("none", "NDTMS", "lape", "7")] == [None, "ndtms", "lape", 7]

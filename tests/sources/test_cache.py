@@ -133,3 +133,21 @@ def test_module_level_cached_table(tmp_path):
 
 def test_empty_cache_gives_empty_table(tmp_path):
     assert ResponseCache(tmp_path / "nothing").cached_table().empty
+
+
+def test_revised_figures_between_downloads_are_reported_and_newest_kept(tmp_path):
+    cache = ResponseCache(tmp_path)
+    _fill(cache, datetime(2025, 6, 1, tzinfo=UTC), url=DATA_URL + "&profile_id=87")
+    newer = (RECORDINGS / "data_92432_502.csv").read_bytes().replace(b"5.149201347", b"5.2")
+    cache.put(
+        DATA_URL,
+        newer,
+        retrieved=datetime(2026, 2, 1, tzinfo=UTC),
+        kind="indicator_data",
+        info={"indicator_ids": "92432", "child_area_type_id": "502"},
+    )
+    with pytest.warns(cache_module.RevisedDataWarning, match=r"1 row\(s\) differ.*E92000001"):
+        table = cache.cached_table(catalogue=None)
+    assert len(table) == 10  # one row per key: the revision replaced, not added
+    england = table[(table["area_code"] == "E92000001") & (table["period"] == "2020 - 22")]
+    assert list(england["value"]) == [5.2]

@@ -187,3 +187,21 @@ def test_data_template_writes_a_template_the_importer_reads(tmp_path):
     }
     again = _run("data", "template", str(target))
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--indicator", "abc"], "'abc' is not a Fingertips indicator ID"),
+        (["--indicator", "92432", "--base-url", "ftp://x/"], "must start with https://"),
+        (["--indicator", "92432", "--max-age", "-3"], "Invalid value for '--max-age'"),
+        (["--indicator", "92432", "--timeout", "0"], "Invalid value for '--timeout'"),
+    ],
+)
+def test_fetch_bad_option_values_fail_before_any_download(tmp_path, args, message):
+    # port 9 (discard) is never contacted: each error comes before the first request
+    base = ["--base-url", "http://127.0.0.1:9/api/"] if "--base-url" not in args else []
+    result = _run("fetch", "--area", "E06000031", "--cache-dir", str(tmp_path), *base, *args)
+    assert result.exit_code == 2  # a usage error, not a crash (which exits 1 with a traceback)
+    assert isinstance(result.exception, SystemExit)
+    assert message in result.output

@@ -387,3 +387,63 @@ def test_offline_fallback_uses_cache_and_says_how_old(server, tmp_path):
         again = client.fetch(request)
     assert again.from_cache and again.body == first.body
     assert "using the cached copy from" in again.note
+
+
+def test_conversion_keeps_every_published_column_and_category_rows():
+    """Hand-written export rows: a headline row with 99.8% limits and a value note, a
+    deprivation-decile breakdown row ("Category Type"), and a value in exponent form."""
+    header = ",".join(ft.DATA_COLUMNS)
+    common = "92432,Deaths from drug misuse,,,E92000001,England,England,Persons,All ages"
+    headline = (
+        f"{common},,,2020 - 22,5.149201347,5.079411623,5.219771154,5.031302226,5.268616732,"
+        "8581,166600121,Some note,,,,20200000,,,3y"
+    )
+    decile = (
+        f'{common},"County & UA deprivation deciles in England (IMD2019, 4/21 geography)",'
+        '"Most deprived decile (IMD2019)",2020 - 22,1.2E-05,,,,,3,250000,,,,,20200000,,,3y'
+    )
+    data = ft.parse_data_csv(f"{header}\n{headline}\n{decile}\n".encode(), url="u")
+    description = ft.IndicatorDescription(
+        "92432", "Deaths from drug misuse", "low_is_good", "dsr", 1e5, "per 100,000", "catalogue"
+    )
+    out = ft.to_indicator_table(data, {"92432": description}, retrieved="2026-01-01")
+    assert len(out) == 2  # the breakdown row is kept beside the headline row
+    head, dec = out.iloc[0], out.iloc[1]
+    assert (head["category_type"], head["category"]) == ("", "")
+    assert (head["lower_99_8"], head["upper_99_8"]) == (5.031302226, 5.268616732)
+    assert (head["count"], head["denominator"]) == (8581.0, 166600121.0)
+    assert head["value_note"] == "Some note" and head["period_sort"] == 20200000
+    assert dec["category_type"].startswith("County & UA deprivation deciles")
+    assert dec["category"] == "Most deprived decile (IMD2019)"
+    assert dec["value"] == 0.000012  # "1.2E-05"
+    assert math.isnan(dec["lower_95"]) and dec["count"] == 3.0
+
+
+@pytest.mark.parametrize("text", ["inf", "nan", "1_000"])
+def test_non_finite_or_odd_numbers_are_refused(text):
+    header = ",".join(ft.DATA_COLUMNS)
+    row = f"92432,X,,,E92000001,England,England,Persons,All ages,,,2020,{text},,,,,3,4,,,,,20200000,,,1y"
+    data = ft.parse_data_csv(f"{header}\n{row}\n".encode(), url="u")
+    description = ft.IndicatorDescription("92432", "X", "low_is_good", "dsr", 1e5, "per 100,000")
+    with pytest.raises(ft.FingertipsBadResponse, match=f"row 2, column 'Value': '{text}'"):
+        ft.to_indicator_table(data, {"92432": description}, retrieved="2026-01-01")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "allowed"),
+    [
+        ("https://fingertips.phe.org.uk/api/", True),
+        (" https://fingertips.phe.org.uk/api/ ", True),
+        ("http://127.0.0.1:8000/api/", True),
+        ("http://localhost:8000/api/", True),
+        ("http://fingertips.phe.org.uk/api/", False),  # plain HTTP to the real service
+        ("ftp://fingertips.phe.org.uk/api/", False),
+    ],
+)
+def test_plain_http_only_to_this_machine(base_url, allowed):
+    if allowed:
+        client = ft.FingertipsClient(base_url, catalogue=None)
+        assert client.base_url == base_url.strip()
+    else:
+        with pytest.raises(ValueError, match="must start with https://"):
+            ft.FingertipsClient(base_url, catalogue=None)

@@ -89,3 +89,15 @@ def test_unknown_file11_column_named(tmp_path):
         SourceFileError, match=r"row 1, column 'IMD - Mystery'.*unrecognised column"
     ):
         read_imd_utla(path)
+
+
+def test_unknown_lad_domain_names_its_row(tmp_path):
+    lines = (BAD / "imd_lad_blank_score.csv").read_text().splitlines()
+    header, first = lines[0], lines[1]
+    domain_at = header.split(",").index("index_domain")
+    cells = first.split(",")
+    cells[domain_at] = "Made-up domain"
+    path = tmp_path / "lad.csv"
+    path.write_text("\n".join([header, first, ",".join(cells)]) + "\n")
+    with pytest.raises(SourceFileError, match=r"row 3, column 'index_domain'.*'Made-up domain'"):
+        read_imd_lad(path)

@@ -102,3 +102,20 @@ def test_denominator_without_value_type_is_an_error(tmp_path):
     )
     with pytest.raises(SourceFileError, match=r"row 2, column 'value_type'.*required"):
         read_indicator_file(path)
+
+
+def test_suppressed_count_is_kept_with_a_note_and_extra_cell_is_named(tmp_path):
+    header = "indicator_id,area_code,period,count,denominator,value_type\n"
+    path = tmp_path / "local.csv"
+    path.write_text(
+        header + "local:x,E06000031,2021/22,*,100,proportion\n"
+        'local:x,E06000031,2020/21,"1,234","10,000",proportion\n'
+    )
+    out = read_indicator_file(path).set_index("period")
+    assert math.isnan(out.loc["2021/22", "count"]) and math.isnan(out.loc["2021/22", "value"])
+    assert "(*)" in out.loc["2021/22", "value_note"]
+    assert out.loc["2020/21", "value"] == pytest.approx(12.34)  # 1,234 / 10,000 * 100
+    extra = tmp_path / "extra.csv"
+    extra.write_text(header + "local:x,E06000031,2021/22,10,100,proportion,oops\n")
+    with pytest.raises(SourceFileError, match=r"row 2: row has 7 cells but the header names 6"):
+        read_indicator_file(extra)

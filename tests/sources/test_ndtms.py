@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,24 @@ def test_unknown_column_and_non_numeric_named():
         match=r"row 3, column 'newpresentation_newtx'.*non-numeric value 'about 200'",
     ):
         read_viewit_export(BAD / "viewit_non_numeric.csv")
+
+
+def test_suppression_markers_become_nan_with_a_note(tmp_path):
+    path = tmp_path / "viewit.csv"
+    path.write_text(
+        "ReportingPeriod,Area,sex,age_group,drug_group,intreatment_allintx,newpresentation_newtx\n"
+        "2021/22,England,Total,Total,Total,1100,*\n"
+        "2021/22,England,F,Total,Total,..,NULL\n"
+    )
+    out = read_viewit_export(path)
+    assert len(out) == 4  # 2 rows x 2 measures: nothing dropped
+    by = out.set_index(["indicator_id", "sex"])
+    new_persons = by.loc[("ndtms:new_presentations", "Persons")]
+    assert math.isnan(new_persons["count"]) and "(*)" in new_persons["value_note"]
+    assert "(..)" in by.loc[("ndtms:in_treatment", "Female"), "value_note"]
+    assert by.loc[("ndtms:new_presentations", "Female"), "value_note"] == NULL_NOTE
+    kept = by.loc[("ndtms:in_treatment", "Persons")]
+    assert kept["count"] == 1100 and kept["value_note"] == ROUNDED_NOTE
+    notes = out.attrs["import_summary"].notes
+    assert any("1 NULL cell(s)" in n for n in notes)
+    assert any("2 suppressed or not-available cell(s)" in n for n in notes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,33 @@ def test_cp1252_file_is_decoded(tmp_path):
     out = read_drug_poisoning_by_la(path)
     assert out["area_name"].iloc[0] == "King\u2019s Lynn and West Norfolk"
     assert out["retrieved"].iloc[0] == "2021-10-19"
+
+
+@pytest.mark.parametrize("marker", ["*", "..", ":", "[x]"])
+def test_suppression_marker_becomes_no_count_with_a_note(tmp_path, marker):
+    path = tmp_path / "marked.csv"
+    path.write_text(f"code,name,2020,2019\nE92000001,ENGLAND,4312,4115\nE06000031,P,{marker},18\n")
+    out = read_drug_poisoning_by_la(path)
+    assert len(out) == 4  # the marked cell is a row, not dropped
+    marked = out[(out["area_code"] == "E06000031") & (out["period"] == "2020")].iloc[0]
+    assert math.isnan(marked["count"]) and math.isnan(marked["value"])
+    assert f"({marker})" in marked["value_note"]
+    other = out[(out["area_code"] == "E06000031") & (out["period"] == "2019")].iloc[0]
+    assert other["count"] == 18 and other["value_note"] == ""
+    assert any("1 cell(s) marked" in n for n in out.attrs["import_summary"].notes)
+
+
+def test_extra_cell_totals_row_and_blank_line_are_named(tmp_path):
+    extra = tmp_path / "extra.csv"
+    extra.write_text("code,name,2020\nE92000001,ENGLAND,4,312\n")  # unquoted "4,312"
+    with pytest.raises(SourceFileError, match=r"row 2: row has 4 cells but the header names 3"):
+        read_drug_poisoning_by_la(extra)
+    totals = tmp_path / "totals.csv"
+    totals.write_text("code,name,2020\nE92000001,ENGLAND,4312\n,Total,4312\n")
+    with pytest.raises(SourceFileError, match=r"row 3, column 'code'.*totals or notes row"):
+        read_drug_poisoning_by_la(totals)
+    blank = tmp_path / "blank.csv"
+    blank.write_text('code,name,2020\nE92000001,ENGLAND,"4,312"\n\nE06000031,P,20\n')
+    out = read_drug_poisoning_by_la(blank)
+    assert list(out["count"]) == [20.0, 4312.0]  # "4,312" read; rows sorted by area code
+    assert "1 empty row(s) ignored (row 3)" in out.attrs["import_summary"].notes

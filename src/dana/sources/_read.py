@@ -8,7 +8,9 @@ Numbers are parsed with :func:`parse_numbers`, which names the first bad cell.
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
+import io
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -102,29 +104,52 @@ def _number_rows(frame: pd.DataFrame, header_row: int) -> pd.DataFrame:
 def read_csv(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
     """Read a CSV as text cells; index = spreadsheet row number (header = row 1).
 
-    Column names are stripped of surrounding spaces. A row with more cells than the
-    header is an error naming it. Blank lines are kept as empty rows (so row numbers stay
-    true); use :func:`drop_blank_rows` to set them aside with a note.
+    Column names are stripped of surrounding spaces; empty trailing header cells (Excel's
+    extra commas) are ignored. A row with a non-empty cell beyond the last named column is
+    an error naming it (pandas would silently turn the first column into the index and
+    shift every cell). A short row is padded with empty cells. Blank lines are kept as
+    empty rows (so row numbers stay true); use :func:`drop_blank_rows` to set them aside
+    with a note.
     """
     path = Path(path)
     encoding = encoding or detect_encoding(path)
     try:
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            encoding=encoding,
-            skip_blank_lines=False,
-        )
-    except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+), saw (\d+)", str(exc))
-        row = int(match.group(1)) if match else None
-        raise SourceFileError(path, f"malformed CSV: {exc}", row=row) from None
-    except pd.errors.EmptyDataError:
-        raise SourceFileError(path, "file has no header row") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.fillna("")
-    return _number_rows(frame, 1)
+        records = list(csv.reader(io.StringIO(path.read_bytes().decode(encoding), newline="")))
+    except csv.Error as exc:
+        raise SourceFileError(path, f"malformed CSV: {exc}") from None
+    if not records or not any(c.strip() for c in records[0]):
+        raise SourceFileError(path, "file has no header row", row=1)
+    return _text_frame(path, records[0], records[1:], header_row=1)
+
+
+def _text_frame(path, header_row_cells: list[str], body: list[list[str]], *, header_row: int):
+    """Text cells under ``header_row_cells``, rows numbered from ``header_row + 1``.
+
+    Shared by :func:`read_csv` and :func:`read_xlsx`: trailing unnamed columns are ignored
+    when empty and an error when not; duplicate column names are an error.
+    """
+    header = [c.strip() for c in header_row_cells]
+    width = len(header)
+    while width and header[width - 1] == "":
+        width -= 1
+    for number, row in enumerate(body, start=header_row + 1):
+        if any(c.strip() for c in row[width:]):
+            raise SourceFileError(
+                path,
+                f"row has {len(row)} cells but the header names {width} columns"
+                " (a cell beyond the last named column: a stray comma or an unquoted"
+                ' thousands separator such as 1,234? quote it as "1,234")',
+                row=number,
+            )
+    frame = pd.DataFrame(
+        [row[:width] + [""] * (width - len(row)) for row in body],
+        columns=header[:width],
+        dtype=str,
+    )
+    if frame.columns.duplicated().any():
+        dup = list(frame.columns[frame.columns.duplicated()])
+        raise SourceFileError(path, f"duplicate column name(s) {dup}", row=header_row)
+    return _number_rows(frame, header_row)
 
 
 def _cell_text(value) -> str:
@@ -163,23 +188,9 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None, header_row: int = 1
         book.close()
     if len(rows) < header_row:
         raise SourceFileError(path, f"worksheet {ws.title!r} has no header row {header_row}")
-    header = [c.strip() for c in rows[header_row - 1]]
-    body = rows[header_row:]
-    width = len(header)
-    while width and header[width - 1] == "":
-        width -= 1
-    for number, row in enumerate(body, start=header_row + 1):
-        if any(c.strip() for c in row[width:]):
-            raise SourceFileError(path, "cell to the right of the last named column", row=number)
-    frame = pd.DataFrame(
-        [r[:width] + [""] * (width - len(r)) for r in body], columns=header[:width]
-    )
-    if frame.columns.duplicated().any():
-        dup = list(frame.columns[frame.columns.duplicated()])
-        raise SourceFileError(path, f"duplicate column name(s) {dup}", row=header_row)
-    frame = frame.astype(str)
+    frame = _text_frame(path, rows[header_row - 1], rows[header_row:], header_row=header_row)
     frame.attrs["sheet"] = ws.title
-    return _number_rows(frame, header_row)
+    return frame
 
 
 def read_table(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
@@ -212,6 +223,29 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], path) -> None:
             f"missing required column(s) {missing}; the header has {list(frame.columns)}",
             row=1,
         )
+
+
+#: Symbols that official publications print in place of a number, and the value note each
+#: becomes: NDTMS and ONS "*" (suppressed small number), ONS ".." and ":" (not available),
+#: and the ONS/GSS bracketed shorthand (GSS guidance "Symbols in tables", 2021).
+SUPPRESSION_MARKERS: dict[str, str] = {
+    "*": "Suppressed in the source (*): small number withheld to protect confidentiality",
+    "..": "Not available in the source (..)",
+    ":": "Not available in the source (:)",
+    "[c]": "Suppressed in the source ([c]): confidential",
+    "[x]": "Not available in the source ([x])",
+    "[z]": "Not applicable in the source ([z])",
+}
+
+
+def marker_notes(frame: pd.DataFrame, column: str, markers: Mapping[str, str]) -> pd.Series:
+    """The value note of each cell of ``column`` that is one of ``markers`` ("" elsewhere).
+
+    Use with :func:`parse_numbers` (which turns the same cells into NaN) so a suppressed
+    cell becomes a row with no value and a note saying why, never an error or a zero.
+    """
+    text = frame[column].astype(str).str.strip()
+    return text.map(lambda cell: markers.get(cell, "")).astype(str)
 
 
 def parse_numbers(
@@ -255,9 +289,11 @@ def check_area_codes(frame: pd.DataFrame, column: str, path) -> None:
     bad = ~codes.str.match(GSS_PATTERN)
     if bad.any():
         row = bad.idxmax()
+        hint = " (a totals or notes row? remove it)" if codes[row] == "" else ""
         raise SourceFileError(
             path,
-            f"{codes[row]!r} is not a GSS area code (a letter E/W/S/N/K and 8 digits, e.g. E06000031)",
+            f"{codes[row]!r} is not a GSS area code (a letter E/W/S/N/K and 8 digits,"
+            f" e.g. E06000031){hint}",
             row=int(row),
             column=column,
         )

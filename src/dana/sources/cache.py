@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -186,7 +187,8 @@ class ResponseCache:
         Filters to ``area_codes`` / ``indicator_ids`` when given. Polarity, value type and
         unit come from the catalogue, else from cached metadata responses. A row cached by
         several requests (England appears in every response) is kept once, from the most
-        recent download.
+        recent download; where an older download holds different figures for the same row
+        (a revision), :class:`RevisedDataWarning` says how many rows and shows one.
         """
         ids = {str(i).strip() for i in indicator_ids} if indicator_ids is not None else None
         codes = {c.strip().upper() for c in area_codes} if area_codes is not None else None
@@ -228,6 +230,7 @@ class ResponseCache:
                 )
             )
         combined = pd.concat(frames, ignore_index=True)  # newest download first
+        _warn_revisions(combined, self.directory)
         combined = combined.drop_duplicates(subset=list(indicator_table.KEY), keep="first")
         combined = combined.sort_values(["indicator_id", "area_code", "period_sort", "sex", "age"])
         return indicator_table.validate(
@@ -254,6 +257,32 @@ class ResponseCache:
                 if entry is not None:
                     described[indicator_id] = entry
         return described
+
+
+class RevisedDataWarning(UserWarning):
+    """Cached downloads disagree on a row's figures; the newest download's row was kept."""
+
+
+#: The published figures of a row: two cached copies differing here are a revision.
+_FIGURES = ("value", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "count", "denominator")
+
+
+def _warn_revisions(combined: pd.DataFrame, directory) -> None:
+    """Warn when copies of one key (newest first in ``combined``) carry different figures."""
+    key = list(indicator_table.KEY)
+    versions = combined.drop_duplicates(subset=[*key, *_FIGURES, "value_note"])
+    revised = versions[versions.duplicated(subset=key, keep=False)]
+    if revised.empty:
+        return
+    first = revised.iloc[0]
+    warnings.warn(
+        f"{directory}: {revised[key].drop_duplicates().shape[0]} row(s) differ between cached"
+        f" downloads (e.g. indicator {first['indicator_id']}, {first['area_code']},"
+        f" {first['period']}: value {first['value']!r} in the newest download); the newest"
+        " download was kept. Run `dana fetch --refresh` to download everything again.",
+        RevisedDataWarning,
+        stacklevel=3,
+    )
 
 
 def cached_table(

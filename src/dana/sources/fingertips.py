@@ -430,7 +430,9 @@ def _parse_json(body: bytes, url: str) -> list[dict]:
             url=url,
         ) from None
     if not isinstance(parsed, list):
-        raise FingertipsBadResponse(f"{url}: expected a JSON list, got {type(parsed).__name__}")
+        raise FingertipsBadResponse(
+            f"{url}: expected a JSON list, got {type(parsed).__name__}", url=url
+        )
     return parsed
 
 
@@ -658,11 +660,14 @@ def _numbers(frame: pd.DataFrame, column: str, where: str) -> list[float]:
             out.append(math.nan)
             continue
         try:
-            out.append(float(text))
+            number = float(text)  # accepts the API's exponent form, e.g. "1.2E-05"
         except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or "_" in text:  # float() also takes "inf", "1_0"
             raise FingertipsBadResponse(
                 f"{where}, row {line_no}, column {column!r}: {text!r} is not a number"
-            ) from None
+            )
+        out.append(number)
     return out
 
 
@@ -742,6 +747,17 @@ def explain_empty_result(indicator_ids: Sequence[str], area_type_id: int, url: s
 # --------------------------------------------------------------------------------------
 
 
+def _allowed_base_url(base_url: str, *, transport_given: bool) -> bool:
+    """HTTPS anywhere; plain HTTP only to a loopback server (a local replay of recorded
+    responses) or through an injected transport (which never touches the network)."""
+    if base_url.startswith("https://"):
+        return True
+    if not base_url.startswith("http://"):
+        return False
+    host = httpx.URL(base_url).host
+    return transport_given or host in ("localhost", "::1") or host.startswith("127.")
+
+
 @dataclass
 class _RetryPolicy:
     retries: int = 3
@@ -782,9 +798,13 @@ class FingertipsClient:
         refresh: bool = False,
         catalogue=USE_DEFAULT_CATALOGUE,
     ):
-        if not base_url.startswith(("https://", "http://")):
-            raise ValueError(f"base URL {base_url!r} must start with https:// (or http:// locally)")
-        self.base_url = base_url.strip().rstrip("/") + "/"
+        base_url = base_url.strip()
+        if not _allowed_base_url(base_url, transport_given=transport is not None):
+            raise ValueError(
+                f"base URL {base_url!r} must start with https:// (plain http:// only for a"
+                " server on this machine: 127.0.0.1, localhost or [::1])"
+            )
+        self.base_url = base_url.rstrip("/") + "/"
         self.cache = cache
         self.max_age = max_age
         self.refresh = refresh

@@ -224,11 +224,12 @@ def read_imd_lad(path: str | Path, *, retrieved: str | None = None) -> pd.DataFr
     raw[code_col] = raw[code_col].str.strip()
     _read.check_area_codes(raw, code_col, path)
     years = _read.parse_numbers(raw, year_col, path, blank_ok=False).astype(int)
-    domains = {label: _domain(label, path) for label in raw["index_domain"].unique()}
-    for label in raw["index_domain"].unique():
-        _domain(
+    domains = {  # an unknown domain names its first row
+        label: _domain(
             label, path, row=int(raw.index[raw["index_domain"].eq(label)][0]), column="index_domain"
         )
+        for label in raw["index_domain"].unique()
+    }
     keyed = raw.assign(_year=years, _domain=raw["index_domain"].map(lambda d: domains[d][0]))
     _read.check_unique(keyed, [code_col, "_year", "_domain"], path, what="area, year and domain")
 

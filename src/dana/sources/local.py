@@ -13,7 +13,9 @@ indicator_id   required "local:<name>" (lower case, digits, _ . -), or a Fingert
 area_code      required GSS code, e.g. E06000031
 period         required "2020", "2021/22" or "2017 - 19" (period_sort is derived)
 value or count required at least one per row (a count alone is used as the value for
-                        value_type "count")
+                        value_type "count"), or a suppression marker ("*", "..", ":",
+                        "[c]", "[x]") in a number column: the row is kept with no value
+                        and a value note saying it was suppressed
 indicator_name optional ""
 area_name      optional ""
 area_type      optional from the code prefix (E06/E08/E09/E10 utla, E07 ltla, E12 region)
@@ -39,7 +41,7 @@ those are available; until then the value stays NaN with a value note saying so.
 
 Errors name the file, the row as seen in a spreadsheet (header = row 1) and the column:
 missing required column, unknown column, bad indicator_id, non-GSS area code,
-unrecognised period or sex, non-numeric cell, negative count or denominator, count
+unrecognised period or sex, non-numeric cell (other than a suppression marker), negative count or denominator, count
 above denominator for a proportion, a row with neither value nor count, and duplicate
 rows (same indicator, area, period, sex, age and category).
 """
@@ -121,7 +123,14 @@ def read_indicator_file(path: str | Path, *, sheet: str | None = None) -> pd.Dat
     _read.check_area_codes(text, "area_code", path)
     period_sort = _read.period_sort_keys(text, "period", path)
 
-    numbers = {c: _read.parse_numbers(text, c, path) for c in NUMERIC if c in text.columns}
+    markers = _read.SUPPRESSION_MARKERS
+    present = [c for c in NUMERIC if c in text.columns]
+    numbers = {c: _read.parse_numbers(text, c, path, markers=markers) for c in present}
+    # the first marker in a row (e.g. a "*" count) explains why the row has no value
+    marker_note = pd.Series("", index=text.index, dtype=str)
+    for column in present:
+        note = _read.marker_notes(text, column, markers)
+        marker_note = marker_note.mask(marker_note.eq(""), note)
     frame = pd.DataFrame(index=text.index)
     for column in _ALLOWED - set(NUMERIC):
         if column in text.columns:
@@ -178,9 +187,9 @@ def read_indicator_file(path: str | Path, *, sheet: str | None = None) -> pd.Dat
     _fail_row(path, over, "count", "count is above the denominator for a proportion")
     _fail_row(
         path,
-        frame["value"].isna() & frame["count"].isna(),
+        frame["value"].isna() & frame["count"].isna() & marker_note.eq(""),
         "value",
-        "row has neither a value nor a count",
+        "row has neither a value nor a count (nor a suppression marker such as *)",
     )
     _read.check_unique(
         frame.assign(**{k: frame.get(k, "") for k in ("category_type", "category")}),
@@ -200,6 +209,13 @@ def read_indicator_file(path: str | Path, *, sheet: str | None = None) -> pd.Dat
     )
     if "value_note" not in frame.columns:
         frame["value_note"] = ""
+    marked = marker_note.ne("")
+    frame["value_note"] = frame["value_note"].mask(frame["value_note"].eq(""), marker_note)
+    if marked.any():
+        summary.note(
+            f"{int(marked.sum())} row(s) with a suppression or not-available marker"
+            f" ({', '.join(markers)}) kept with no value and a value note"
+        )
 
     count_only = frame["value"].isna() & frame["count"].notna()
     plain = count_only & value_type.eq("count")

@@ -23,7 +23,8 @@ successful_completions_not_representing = numerator; DEFINITIONS.md §3.3).
 
 ViewIt LA figures are **rounded to the nearest 5** (ndtms.net; every cell of the real
 export is a multiple of 5): rows from the LA layout carry that in ``value_note``. The
-England export is not rounded. "NULL" cells (measure not collected in that year) become
+England export is not rounded. "NULL" cells (measure not collected in that year) and
+suppression markers ("*", ".." ...: :data:`dana.sources._read.SUPPRESSION_MARKERS`) become
 NaN with a value note. ViewIt names areas by DAT name or code; a lookup table (such as
 ``geography_match.csv``: ``dat, dat_nm, area_code, gss_name``) maps them to GSS codes.
 
@@ -330,22 +331,27 @@ def read_viewit_export(
         what="area, period, sex, age and drug group",
     )
 
+    markers = {NULL_MARKER: NULL_NOTE, **_read.SUPPRESSION_MARKERS}
     values = pd.DataFrame(
-        {
-            c: _read.parse_numbers(raw, c, path, blank_ok=False, markers=[NULL_MARKER])
-            for c in measures
-        },
+        {c: _read.parse_numbers(raw, c, path, blank_ok=False, markers=markers) for c in measures},
         index=raw.index,
     )
+    notes = pd.DataFrame({c: _read.marker_notes(raw, c, markers) for c in measures})
     for c in measures:
         if (values[c] < 0).any():
             raise SourceFileError(
                 path, "negative count", row=int((values[c] < 0).idxmax()), column=c
             )
-    nulls = int(sum(raw[c].str.strip().eq(NULL_MARKER).sum() for c in measures))
+    nulls = int(notes.eq(NULL_NOTE).to_numpy().sum())
     if nulls:
         summary.note(
             f"{nulls} NULL cell(s) (not collected in that period) kept as rows with NaN value"
+        )
+    suppressed = int(notes.ne("").to_numpy().sum()) - nulls
+    if suppressed:
+        summary.note(
+            f"{suppressed} suppressed or not-available cell(s) ({', '.join(_read.SUPPRESSION_MARKERS)})"
+            " kept as rows with NaN value and a value note"
         )
 
     long = pd.concat([dims, values], axis=1).melt(
@@ -355,6 +361,7 @@ def read_viewit_export(
         meta, orient="index", columns=["measure", "category_type", "category"]
     )
     long = long.join(kinds, on="field")
+    cell_note = notes.melt(value_name="note")["note"].to_numpy()  # same order as ``long``
     suffix = np.where(long["group"].eq(""), "", ":" + long["group"])
     group_label = np.where(long["group"].eq(""), "", " (" + long["group_name"] + ")")
     rounded_note = ROUNDED_NOTE if la_layout else ""
@@ -374,7 +381,7 @@ def read_viewit_export(
             "category": long["category"],
             "count": long["count"],
             "value": long["count"],
-            "value_note": np.where(long["count"].isna(), NULL_NOTE, rounded_note),
+            "value_note": np.where(cell_note != "", cell_note, rounded_note),
             "polarity": "no_judgement",
             "value_type": "count",
             "multiplier": 1.0,

@@ -48,8 +48,10 @@ def read_drug_poisoning_by_la(
     = deaths, sex "Persons", age "All ages", ``period`` the year ("2020", period_sort
     20200000). ``area_type`` comes from the code prefix (:func:`dana.sources._read.area_type`).
     With ``england_only`` the non-English rows (K04, W92, W06) are left out and listed
-    in ``frame.attrs["import_summary"]``. Every non-numeric cell is an error naming its
-    row and column.
+    in ``frame.attrs["import_summary"]``. A suppression or not-available marker ("*",
+    "..", ":", "[x]", "[c]": :data:`dana.sources._read.SUPPRESSION_MARKERS`) gives a row
+    with no count and a value note saying so; any other non-numeric or empty cell is an
+    error naming its row and column.
     """
     path = Path(path)
     raw = _read.read_csv(path)
@@ -78,7 +80,18 @@ def read_drug_poisoning_by_la(
             )
         raw = raw.loc[~outside]
 
-    counts = {year: _read.parse_numbers(raw, year, path, blank_ok=False) for year in years}
+    markers = _read.SUPPRESSION_MARKERS
+    counts = {
+        year: _read.parse_numbers(raw, year, path, blank_ok=False, markers=markers)
+        for year in years
+    }
+    notes = pd.DataFrame({year: _read.marker_notes(raw, year, markers) for year in years})
+    marked = int(notes.ne("").to_numpy().sum())
+    if marked:
+        summary.note(
+            f"{marked} cell(s) marked suppressed or not available ({', '.join(markers)})"
+            " kept as rows with no count and a value note"
+        )
     negative = [(y, s.idxmin()) for y, s in counts.items() if (s < 0).any()]
     if negative:
         year, row = negative[0]
@@ -87,6 +100,7 @@ def read_drug_poisoning_by_la(
     wide["area_code"] = raw["code"]
     wide["area_name"] = raw["name"].str.strip()
     long = wide.melt(id_vars=["area_code", "area_name"], var_name="period", value_name="count")
+    long["value_note"] = notes.melt(value_name="note")["note"].to_numpy()  # same order
 
     rows = long.assign(
         indicator_id=INDICATOR_ID,
