@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests with a fixed seed so a run is repeatable; locally each run
+# explores new examples. No deadline: the machine is shared and timing is not a property.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

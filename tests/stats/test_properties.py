@@ -4,13 +4,19 @@ move monotonically with the count."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dana.stats import dsr, proportion, rate, smr
 from dana.stats._common import limit_columns
 
 levels = st.floats(min_value=0.5, max_value=0.9999)
+
+
+def _distinct_or_same(a: float, b: float) -> None:
+    """Two different levels the column names cannot tell apart (0.5 and 0.5 + 1e-16) are a
+    documented error (test_frame.py), not these properties' concern."""
+    assume(a == b or limit_columns(a) != limit_columns(b))
 fast = settings(max_examples=60, deadline=None)
 
 
@@ -24,6 +30,7 @@ def count_and_denominator(draw):
 @fast
 @given(count_and_denominator(), levels, levels)
 def test_wilson_contains_value_and_widens(xn, a, b):
+    _distinct_or_same(a, b)
     x, n = xn
     low, high = sorted((a, b))
     out = proportion(x, n, confidence=(low, high), multiplier=1)
@@ -45,6 +52,7 @@ def test_wilson_monotone_in_count(n, level):
 @fast
 @given(st.integers(min_value=0, max_value=10**6), levels, levels)
 def test_poisson_contains_value_and_widens(o, a, b):
+    _distinct_or_same(a, b)
     low, high = sorted((a, b))
     out = rate(o, 1, multiplier=1, confidence=(low, high))
     row = out.iloc[0]
