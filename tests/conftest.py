@@ -6,9 +6,8 @@ fixture, which skips with a clear reason when that folder is absent (CI always h
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
