@@ -456,6 +456,8 @@ def _pyramid_chart() -> Chart:
             "comparator_share": england_share * 2,
         }
     )
+    # The builder supplies each cell's share of the area's residents (renderers never divide).
+    data["share"] = data["population"] / data["population"].sum() * 100
     return Chart(
         id="chart-population-pyramid",
         kind="pyramid",

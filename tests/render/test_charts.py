@@ -123,17 +123,18 @@ def test_funnel_draws_the_supplied_limits_unchanged(by_kind):
     assert sorted(names) == sorted(chart.data["area_name"])
 
 
-def test_pyramid_shares_by_hand(by_kind):
-    """Male 10, 30 and female 20, 40 (total 100) are 10%, 30%, 20%, 40%; comparator
-    shares given as fractions (sum 1) are shown as percentages."""
+def test_pyramid_draws_the_model_shares_unchanged(by_kind):
+    """The bars are the model's ``share`` and the outline its ``comparator_share``, both
+    percentages: the renderer divides nothing (male 10% and 30%, female 20% and 40%)."""
     chart = dataclasses.replace(
         by_kind["pyramid"],
         data=pd.DataFrame(
             {
                 "age": ["0-39", "40+", "0-39", "40+"],
                 "sex": ["Male", "Male", "Female", "Female"],
-                "population": [10, 30, 20, 40],
-                "comparator_share": [0.2, 0.3, 0.2, 0.3],
+                "population": [1000, 3000, 2000, 4000],
+                "share": [10.0, 30.0, 20.0, 40.0],
+                "comparator_share": [20.0, 30.0, 20.0, 30.0],
             }
         ),
     )
@@ -145,7 +146,17 @@ def test_pyramid_shares_by_hand(by_kind):
     bars = charts.plotly_json(chart)["data"][:2]
     assert bars[0]["x"] == pytest.approx([-10.0, -30.0])  # males drawn left of zero
     assert bars[1]["x"] == pytest.approx([20.0, 40.0])
+    table = charts.chart_table(chart)
+    assert list(table["Share of residents (%)"]) == ["10.0", "30.0", "20.0", "40.0"]
+    assert list(table["England share (%)"]) == ["20.0", "30.0", "20.0", "30.0"]
     assert charts.static_png(chart, width_in=4, dpi=60)[:8] == PNG_MAGIC
+
+
+def test_pyramid_with_repeated_cells_is_an_error(by_kind):
+    data = by_kind["pyramid"].data
+    chart = dataclasses.replace(by_kind["pyramid"], data=pd.concat([data, data.iloc[:1]]))
+    with pytest.raises(charts.ChartDataError, match="more than one row for age"):
+        charts.plotly_json(chart)
 
 
 def test_pyramid_without_comparator_plots_people(by_kind):
@@ -237,3 +248,80 @@ def test_plotly_json_floats_are_compact_but_faithful(by_kind):
     marker = next(t for t in adults if t.get("mode") == "markers")
     i = marker["y"].index("Adults in drug treatment")
     assert marker["x"][i] == pytest.approx(0.5 + 248.2 / 726.8, rel=1e-6)
+
+
+# --- disclosure control and scales ----------------------------------------------------------
+
+
+def _with_suppressed_row(chart, row: int):
+    """The chart with one row withheld as the builder marks it: value and limits blank,
+    ``suppressed`` true."""
+    data = chart.data.copy()
+    data["suppressed"] = False
+    for column in ("value", "lower", "upper"):
+        if column in data.columns:
+            data.loc[row, column] = float("nan")
+    data.loc[row, "suppressed"] = True
+    return dataclasses.replace(chart, data=data)
+
+
+@pytest.mark.parametrize("kind", ["trend", "compare_bar", "funnel"])
+def test_suppressed_rows_are_starred_in_the_data_table(by_kind, kind):
+    chart = _with_suppressed_row(by_kind[kind], 1)
+    table = charts.chart_table(chart)
+    row = (
+        table.iloc[1]
+        if kind != "trend"
+        else table[table["Period"] == chart.data["period"][1]].iloc[0]
+    )
+    assert row["Value"] == "*"
+    if kind != "funnel":
+        assert row["Lower CI"] == row["Upper CI"] == "*"
+    if "Compared with benchmark" in table.columns:
+        assert row["Compared with benchmark"] == ""  # no judgement of a withheld value
+    # only withheld rows (this one, and any the sample already withholds) show "*"
+    assert sum(v == "*" for v in table["Value"]) == int(chart.data["value"].isna().sum())
+
+
+def test_suppressed_trend_period_is_drawn_as_a_star_not_a_point(by_kind):
+    chart = _with_suppressed_row(by_kind["trend"], 1)
+    spec = charts.plotly_json(chart)
+    period = str(charts._trend_frame(chart)["period"][1])
+    stars = [a for a in spec["layout"].get("annotations", []) if a["text"] == "*"]
+    assert [a["x"] for a in stars] == [period]
+    line = next(t for t in spec["data"] if t.get("mode") == "lines+markers")
+    assert line["y"][list(line["x"]).index(period)] is None  # a gap, not a number
+    assert charts.static_png(chart, width_in=4, dpi=60)[:8] == PNG_MAGIC
+
+
+def test_suppressed_value_cannot_leak_through_the_chart(by_kind):
+    """A builder that forgot to blank the value: the data table still shows only "*"."""
+    chart = _with_suppressed_row(by_kind["compare_bar"], 0)
+    leaky = chart.data.copy()
+    leaky.loc[0, ["value", "lower", "upper"]] = [987.654, 986.0, 989.0]
+    table = charts.chart_table(dataclasses.replace(chart, data=leaky))
+    assert list(table.iloc[0][["Value", "Lower CI", "Upper CI"]]) == ["*", "*", "*"]
+    assert not any("987" in str(v) for v in table.to_numpy().ravel())
+
+
+def test_funnel_log_axis_keeps_the_model_limits(by_kind):
+    chart = by_kind["funnel"]
+    log = dataclasses.replace(chart, extra={**chart.extra, "x_scale": "log"})
+    spec = charts.plotly_json(log)
+    assert spec["layout"]["xaxis"]["type"] == "log"
+    assert "logarithmic" in spec["layout"]["xaxis"]["title"]["text"]
+    limits = chart.extra["limits"].sort_values("x")
+    upper = next(
+        t for t in spec["data"] if t.get("name") == "99.8% limits" and t["showlegend"] is False
+    )
+    assert upper["y"] == pytest.approx(list(limits["upper_99_8"]), rel=1e-5)
+    linear = charts.plotly_json(chart)
+    assert linear["layout"]["xaxis"].get("type") != "log"
+    assert charts.static_png(log, width_in=5, dpi=60)[:8] == PNG_MAGIC
+
+
+def test_trend_hover_names_the_models_confidence_level(by_kind):
+    chart = by_kind["trend"]
+    level = dataclasses.replace(chart, extra={**chart.extra, "level": 0.998})
+    line = next(t for t in charts.plotly_json(level)["data"] if t.get("mode") == "lines+markers")
+    assert "99.8% CI" in line["hovertemplate"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from dana.render._document import source_notes, value_notes
 
 
@@ -56,3 +58,28 @@ def test_comparator_sentence_names_england_and_region_once_then_the_neighbours()
         "Peterborough is compared with England, the East of England region and its comparator "
         "areas (Luton, Southend-on-Sea, Thurrock, Medway)."
     )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["GAP: No local data.", "gap - No local data.", "  GAP:No local data.", "No local data."],
+)
+def test_gap_statement_is_labelled_once(sample_assessment, typed):
+    from dataclasses import replace
+
+    from dana.render._document import card_fields, gap_statement_text
+
+    rec = replace(sample_assessment.recommendations[0], gap_statement=typed)
+    assert gap_statement_text(rec) == "No local data."
+    assert dict(card_fields(rec, {}))["GAP"] == "No local data."
+
+
+def test_gap_section_is_a_title_never_an_identifier(sample_assessment):
+    from dana.assess.model import DataGap
+    from dana.render._document import gap_section, section_titles
+
+    titles = section_titles(sample_assessment)
+    known = DataGap("x", "X", sample_assessment.sections[0].id, "no_data", "")
+    catalogue_key = DataGap("x", "X", "drug_harms", "no_data", "")
+    assert gap_section(known, titles) == sample_assessment.sections[0].title
+    assert gap_section(catalogue_key, titles) == "Drug harms"

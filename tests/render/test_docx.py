@@ -181,7 +181,7 @@ def test_recommendation_cards(document):
     assert first["Outcome framework area"] == (
         "TREATMENT (Increasing engagement in treatment); RECOVERY (Improving recovery outcomes)"
     )
-    assert first["GAP"] == "GAP: No local data on reasons for early exit."
+    assert first["GAP"] == "No local data on reasons for early exit."  # the label says GAP once
     assert first["Evidence"] == "See slide 10 of the slide pack."
     assert dict((r[0], r[1]) for r in _table_rows(cards[2]))["Area"] == "C&YP"
     (listing,) = _find_table(document, "Number")
@@ -236,3 +236,40 @@ def test_control_characters_in_free_text_do_not_break_the_file(
     path = render_docx(odd, tmp_path / "odd.docx")
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
     assert "Tab\tand bell and form feed here." in texts
+
+
+NASTY = 'A & B <w:t>\x0b</w:t> ]]> \x07 "quoted"'
+
+
+def _nasty_names(assessment):
+    """Every figure, gap and recommendation title carries markup and control characters."""
+    from variants import _map_sections
+
+    def fix(section):
+        figures = tuple(replace(f, name=f"{f.name} {NASTY}", trend=NASTY) for f in section.figures)
+        return replace(section, title=f"{section.title} {NASTY}", figures=figures)
+
+    return replace(
+        assessment,
+        sections=_map_sections(assessment.sections, fix),
+        data_gaps=tuple(replace(g, detail=NASTY) for g in assessment.data_gaps),
+        recommendations=tuple(
+            replace(r, title=NASTY, gap_statement=NASTY) for r in assessment.recommendations
+        ),
+    )
+
+
+def test_markup_and_control_characters_in_table_cells_are_kept_as_text(
+    sample_assessment, tmp_path, fast_charts
+):
+    """Table cells (key figures, gaps, recommendation cards) used to pass raw text to
+    python-docx, which refuses control characters: the whole report failed."""
+    path = render_docx(_nasty_names(sample_assessment), tmp_path / "nasty.docx")
+    clean = 'A & B <w:t></w:t> ]]>  "quoted"'
+    document = docx.Document(str(path))
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert any(c.endswith(clean) for c in cells)  # an indicator name, literally
+    assert clean in cells  # trend, gap detail, GAP statement
+    with zipfile.ZipFile(path) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    assert "&lt;w:t&gt;" in body and "\x0b" not in body and "\x07" not in body

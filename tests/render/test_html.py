@@ -211,3 +211,32 @@ def test_failed_render_leaves_the_previous_file_untouched(sample_assessment, tmp
         render_html(broken, target)
     assert target.read_text() == "previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_script_end_tag_in_chart_text_cannot_close_the_json_block(sample_assessment, tmp_path):
+    """Chart titles and alt text travel inside <script type="application/json">: a
+    "</script>" in them must not end the block early and run what follows."""
+    from variants import _map_sections
+
+    evil = "</script><script>alert(2)</script> & <!--"
+
+    def fix(section):
+        charts = tuple(
+            dataclasses.replace(c, title=c.title + evil, alt_text=c.alt_text + evil)
+            for c in section.charts
+        )
+        return dataclasses.replace(section, charts=charts)
+
+    odd = dataclasses.replace(
+        sample_assessment, sections=_map_sections(sample_assessment.sections, fix)
+    )
+    text = render_html(odd, tmp_path / "evil.html").read_text(encoding="utf-8")
+    doc = lxml.html.document_fromstring(text)
+    assert "alert(2)" not in "".join(doc.xpath("//script[not(@type)]/text()"))
+    assert len(doc.xpath("//script[not(@type)]")) == 3
+    blobs = doc.xpath("//script[@type='application/json']/text()")
+    assert blobs and all("</script" not in b.lower() and "<!--" not in b for b in blobs)
+    import json
+
+    spec = json.loads(blobs[0])
+    assert spec["layout"]["meta"]["alt_text"].endswith(evil)  # the text survives intact

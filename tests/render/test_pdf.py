@@ -123,7 +123,8 @@ def test_charts_are_images_with_written_descriptions(reader, page_texts, sample_
 
 def test_recommendations_gaps_and_licence(page_texts):
     text = " ".join(" ".join(page_texts).split())
-    assert "GAP GAP: No local data on reasons for early exit." in text
+    assert "GAP No local data on reasons for early exit." in text  # label, then the text
+    assert "GAP GAP" not in text
     assert "Timescale Short term (under 6 months)" in text
     assert "Evidence See slide 10 of the slide pack." in text
     assert "No school survey for Peterborough since 2019." in text
@@ -145,3 +146,30 @@ def test_failed_write_leaves_no_file(sample_assessment, tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         render_pdf(sample_assessment, tmp_path / "assessment.pdf")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reportlab_markup_in_free_text_is_printed_literally(
+    sample_assessment, tmp_path, monkeypatch
+):
+    """Paragraph mini-markup and entities in titles, findings and cards are text, not tags
+    (an unescaped "<font" or "&nbsp" would restyle the page or stop the build)."""
+    from dataclasses import replace
+
+    from variants import _map_sections
+
+    monkeypatch.setattr(pdf_renderer, "static_png", placeholder_png)
+    nasty = '<font size="40">big</font> <para> &nbsp; a < b & c > d'
+
+    def fix(section):
+        return replace(section, title=f"{section.title} {nasty}", summary=nasty)
+
+    odd = replace(
+        sample_assessment,
+        sections=_map_sections(sample_assessment.sections, fix),
+        recommendations=tuple(replace(r, title=nasty) for r in sample_assessment.recommendations),
+    )
+    path = render_pdf(odd, tmp_path / "nasty.pdf")
+    reader = pypdf.PdfReader(str(path))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert nasty in text
+    assert any(title.endswith(nasty) for _, title, _ in _outline(reader))

@@ -156,7 +156,9 @@ def test_linked_charts_replace_compare_tables(linked_pack, sample_assessment):
 def test_recommendation_card(pack):
     texts = _texts(pack.slides[23])
     assert "Early unplanned exits (21.4%) are worse than England (15.6%)." in " ".join(texts)
-    assert any("GAP: No local data on reasons for early exit." in t for t in texts)
+    card = "\n".join(texts)
+    assert "GAP\nNo local data on reasons for early exit." in card  # the label says GAP once
+    assert "GAP: " not in card
     assert "ADULT \u2713" in texts and "C&YP" in texts
     assert "TREATMENT \u2713" in texts and "RECOVERY \u2713" in texts and "HARM" in texts
     assert "Short term (under 6 months)" in texts

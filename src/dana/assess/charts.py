@@ -19,6 +19,9 @@ from dana.assess.model import Chart
 
 #: Funnel plots need enough areas to be meaningful.
 MIN_FUNNEL_AREAS = 10
+#: Funnel plots use a logarithmic denominator axis when the largest denominator is more
+#: than this many times the smallest: on a linear axis most areas bunch at the left.
+FUNNEL_LOG_SPAN = 100
 _FUNNEL_STATISTIC = {"proportion": "proportion", "crude_rate": "rate"}
 
 
@@ -30,9 +33,14 @@ def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | No
     """Values and limits over time for the area, with England's value at each period."""
     figure, series = result.figure, result.series
     low, high = limit_columns(result.level)
-    shown = series[series["value"].notna()]
-    if len(shown) < 2:
+    withheld = series["suppressed"].astype(bool) | (
+        series["value"].isna()
+        & series["value_note"].astype(str).str.contains("suppress", case=False)
+    )
+    shown = series[series["value"].notna() | withheld]
+    if int(shown["value"].notna().sum()) < 2:
         return None
+    withheld = withheld[shown.index].to_numpy(dtype=bool)
     england = result.rows[result.rows["area_code"] == ENGLAND_CODE].set_index("period_sort")[
         "value"
     ]
@@ -44,9 +52,11 @@ def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | No
             "lower": _values(shown, low).to_numpy(),
             "upper": _values(shown, high).to_numpy(),
             "benchmark_value": shown["period_sort"].map(england).astype(float).to_numpy(),
+            "suppressed": withheld,
         }
     )
-    first, last = data.iloc[0], data.iloc[-1]
+    drawn = data[~data["suppressed"]]
+    first, last = drawn.iloc[0], drawn.iloc[-1]
     area = comparators.subject.name
     change = (
         "rose"
@@ -62,6 +72,9 @@ def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | No
     )
     if not np.isnan(last["benchmark_value"]):
         alt += f"; England was {with_unit(last['benchmark_value'], figure)} in {last['period']}"
+    if withheld.any():
+        hidden = ", ".join(data.loc[data["suppressed"], "period"])
+        alt += f". Suppressed (small numbers, shown as *): {hidden}"
     alt += f". Recent trend: {figure.trend}."
     return Chart(
         id=f"trend.{figure.indicator_id}",
@@ -74,7 +87,11 @@ def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | No
             ".0%", "%"
         ),
         source=figure.source,
-        extra={"indicator_id": figure.indicator_id, "level": result.level},
+        extra={
+            "indicator_id": figure.indicator_id,
+            "level": result.level,
+            "benchmark_name": "England",
+        },
     )
 
 
@@ -92,6 +109,7 @@ def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Char
     at = result.rows[
         result.rows["area_code"].isin(codes) & (result.rows["period_sort"] == result.period_sort)
     ]
+    withheld_rows = at[at["value"].isna() & at["suppressed"].astype(bool)]
     at = at[at["value"].notna()]
     if len(at) < 2 or comparators.subject.code not in set(at["area_code"]):
         return None
@@ -112,13 +130,27 @@ def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Char
                 "upper": _values(at, high).to_numpy(),
                 "comparison": judged["comparison"].astype(str).to_numpy(),
                 "is_subject": (at["area_code"] == comparators.subject.code).to_numpy(),
+                "suppressed": False,
             }
         )
         .sort_values("value", ascending=False, kind="mergesort")
         .reset_index(drop=True)
     )
     top, bottom = data.iloc[0], data.iloc[-1]
-    counts = data["comparison"].value_counts()
+    if len(withheld_rows):  # listed last, shown as "*" and not compared
+        hidden = pd.DataFrame(
+            {
+                "area_name": [names[c] for c in withheld_rows["area_code"]],
+                "value": np.nan,
+                "lower": np.nan,
+                "upper": np.nan,
+                "comparison": "not_compared",
+                "is_subject": False,
+                "suppressed": True,
+            }
+        )
+        data = pd.concat([data, hidden], ignore_index=True)
+    counts = data.loc[~data["suppressed"], "comparison"].value_counts()
     tally = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
     alt = (
         f"Bar chart of {result.indicator.short_name.lower()} in {figure.period} for "
@@ -127,6 +159,8 @@ def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Char
         f"{with_unit(top['value'], figure)} ({top['area_name']}); England "
         f"{with_unit(england.benchmark_value, figure)}. Compared with England: {tally}."
     )
+    if len(withheld_rows):
+        alt += f" Suppressed (small numbers, shown as *): {', '.join(hidden['area_name'])}."
     return Chart(
         id=f"compare.{figure.indicator_id}",
         kind="compare_bar",
@@ -172,15 +206,24 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
     shown = result.rows[result.rows["period_sort"] == result.period_sort].set_index("area_code")[
         "value"
     ]
+    values = raw["area_code"].map(shown).astype(float).to_numpy()
+    # A value blanked by disclosure control is drawn nowhere; its position against the
+    # limits (computed from the unrounded value) would hint at it, so it is not kept.
+    withheld = np.isnan(values)
     data = pd.DataFrame(
         {
             "area_name": raw["area_name"].astype(str).to_numpy(),
             "denominator": raw["denominator"].astype(float).to_numpy(),
-            "value": raw["area_code"].map(shown).astype(float).to_numpy(),
+            "value": values,
             "is_subject": (raw["area_code"] == comparators.subject.code).to_numpy(),
-            "significance": classified["significance"].astype(str).to_numpy(),
+            "significance": np.where(
+                withheld, "", classified["significance"].astype(str).to_numpy()
+            ),
+            "suppressed": withheld,
         }
     )
+    denominators = data["denominator"]
+    log_x = float(denominators.max()) > FUNNEL_LOG_SPAN * float(denominators.min())
     limits = curves.rename(columns={"denominator": "x"})
     limits["centre"] = limits["value"]
     limits = limits[["x", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "centre"]]
@@ -208,9 +251,20 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
         alt_text=alt,
         data=data,
         unit=figure.unit,
-        notes="Control limits at 95% and 99.8% (Spiegelhalter 2005).",
+        notes="Control limits at 95% and 99.8% (Spiegelhalter 2005)."
+        + (
+            " The denominator axis is logarithmic (denominators span more than two orders "
+            "of magnitude), so the limits curve differently from a linear funnel."
+            if log_x
+            else ""
+        ),
         source=figure.source,
-        extra={"limits": limits.reset_index(drop=True), "indicator_id": figure.indicator_id},
+        extra={
+            "limits": limits.reset_index(drop=True),
+            "indicator_id": figure.indicator_id,
+            "centre_name": "England" if target is not None else "All areas pooled",
+            "x_scale": "log" if log_x else "linear",
+        },
     )
 
 
@@ -233,7 +287,9 @@ def spine_chart(
     for result in spine_rows(results):
         figure = result.figure
         england = figure.benchmark(ENGLAND_CODE)
-        areas = utla_rows(result, raw=True)
+        # The published (disclosure-controlled) values: the worst and best ARE single
+        # areas' values, so a value suppressed for small numbers must not appear as one.
+        areas = utla_rows(result)
         spread = stats.quantiles("value", data=areas, probs=(0.0, 0.25, 0.75, 1.0))
         q = dict(zip(spread["probability"], spread["value"], strict=True))
         low_first = figure.polarity == "low_is_good"
@@ -283,7 +339,7 @@ def spine_rows(results: list[IndicatorResult]) -> list[IndicatorResult]:
         england = figure.benchmark(ENGLAND_CODE)
         if figure.value is None or england is None or figure.value_type == "count":
             continue
-        if len(utla_rows(result, raw=True)) >= 5:
+        if len(utla_rows(result)) >= 5:
             out.append(result)
     return out
 
@@ -319,19 +375,24 @@ def spine_groups(
 def pyramid_chart(
     population: pd.DataFrame, area_name: str, period: str = "", england=None
 ) -> Chart | None:
-    """Population by age band and sex, with England's share of each band when given."""
+    """Population by age band and sex; with England given, each cell's share of the area's
+    total population and England's share of its own total (both percentages, 0-100), so
+    the two outlines can be compared on one axis."""
     required = {"age", "sex", "population"}
     if population is None or population.empty or not required <= set(population.columns):
         return None
     data = population[["age", "sex", "population"]].copy()
     data["population"] = data["population"].astype(float)
     total = data["population"].sum()
+    extra = {}
     if england is not None and required <= set(england.columns):
         share = england.groupby(["age", "sex"], sort=False)["population"].sum()
         share = share / share.sum() * 100
+        data["share"] = data["population"] / total * 100
         data["comparator_share"] = [
             float(share.get((a, s), np.nan)) for a, s in zip(data["age"], data["sex"], strict=True)
         ]
+        extra["comparator_name"] = "England"
     by_age = data.groupby("age", sort=False)["population"].sum()
     largest = by_age.idxmax()
     alt = (
@@ -347,6 +408,10 @@ def pyramid_chart(
         title=f"Population of {area_name} by age and sex" + (f", {period}" if period else ""),
         alt_text=alt,
         data=data.reset_index(drop=True),
-        unit="people",
+        unit="% of residents" if "share" in data else "people",
+        notes="Bars: each age band's share of all residents; outline: England's share."
+        if "share" in data
+        else "",
         source="ONS mid-year population estimates",
+        extra=extra,
     )

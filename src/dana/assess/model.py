@@ -120,17 +120,24 @@ class Chart:
 
     ``data`` is a tidy frame whose columns depend on ``kind``:
 
-    - trend: period, period_sort, value, lower, upper, [benchmark_value], [comparison]
-    - compare_bar: area_name, value, lower, upper, comparison, is_subject
+    - trend: period, period_sort, value, lower, upper, [benchmark_value], [comparison],
+      [suppressed]
+    - compare_bar: area_name, value, lower, upper, comparison, is_subject, [suppressed]
     - spine: indicator_id, name, value, benchmark_value, worst, q25, q75, best, comparison
-    - funnel: area_name, denominator, value, is_subject, [comparison], plus funnel limit
-      columns (x, lower_95, upper_95, lower_99_8, upper_99_8, centre) in ``extra['limits']``
-    - pyramid: age, sex, population, and optional comparator_share (the comparator's
-      share of its own total population in that age/sex cell, as a fraction 0-1)
+    - funnel: area_name, denominator, value, is_subject, [comparison], [suppressed], plus
+      funnel limit columns (x, lower_95, upper_95, lower_99_8, upper_99_8, centre) in
+      ``extra['limits']``
+    - pyramid: age, sex, population, and optionally share (the cell's percentage of the
+      area's total population, 0-100) with comparator_share (the comparator's cell as a
+      percentage of its own total, 0-100); renderers draw shares when both are present
+
+    ``suppressed`` (bool) marks a row whose value was withheld by disclosure control: its
+    value is missing and every renderer shows ``*`` for it.
 
     Optional ``extra`` keys read by renderers: benchmark_name, benchmark_value (trend,
-    compare_bar), limits (funnel, required), centre_name and x_label (funnel),
-    comparator_name (pyramid), indicator_id (links a chart to its figure).
+    compare_bar), limits (funnel, required), centre_name, x_label and x_scale ("linear"
+    or "log") (funnel), comparator_name (pyramid), level (the confidence level of a
+    trend's or bar's limits), indicator_id (links a chart to its figure).
     """
 
     id: str

@@ -126,6 +126,19 @@ class KeyFigureRow:
     trend: str
     source: str
 
+    def cells(self, source_mark: str) -> tuple[str, ...]:
+        """The row's cells under :data:`KEY_FIGURE_HEADERS` (the source as its note mark)."""
+        return (
+            self.indicator,
+            self.period,
+            self.value,
+            self.interval,
+            self.england,
+            self.comparison,
+            self.trend,
+            source_mark,
+        )
+
 
 KEY_FIGURE_HEADERS = (
     "Indicator",
@@ -212,6 +225,55 @@ def value_notes(figures) -> list[str]:
     ]
 
 
+def key_figure_notes(figures, sources: SourceNotes) -> str:
+    """The footnote under a key-figures table: CI levels, the suppression mark, value
+    notes and the numbered sources."""
+    notes = []
+    levels = sorted({f.confidence for f in figures if f.lower is not None})
+    if levels:
+        notes.append(
+            f"CI: confidence interval ({', '.join(format_level(x) for x in levels)}). "
+            "Comparisons with England are judged on the confidence interval."
+        )
+    if any(f.suppressed for f in figures):
+        notes.append(f"{SUPPRESSED} Suppressed: too few events to publish.")
+    notes += value_notes(figures)
+    notes.append(sources.footnote())
+    return " ".join(n for n in notes if n)
+
+
+def table_footnote(table) -> str:
+    """A display table's notes and source, as printed under it."""
+    source = f"Source: {table.source}" if table.source else ""
+    return " ".join(x for x in (table.notes, source) if x)
+
+
+def provenance_cells(entry) -> tuple[str, ...]:
+    """One provenance row: indicator (id), period, source, retrieved, method, CI, licence."""
+    return (
+        f"{entry.name} ({entry.indicator_id})",
+        entry.period,
+        entry.source,
+        entry.retrieved,
+        entry.method,
+        format_level(entry.confidence),
+        entry.licence,
+    )
+
+
+PROVENANCE_HEADERS = ("Indicator", "Period", "Source", "Retrieved", "Method", "CI", "Licence")
+
+
+def fit_picture(pixels: tuple[int, int], max_width: float, max_height: float):
+    """(width, height) filling ``max_width`` with the picture's aspect ratio kept,
+    narrower when that would be taller than ``max_height`` (any length unit)."""
+    px_w, px_h = pixels
+    width, height = max_width, max_width * px_h / px_w
+    if height > max_height:
+        height, width = max_height, max_height * px_w / px_h
+    return width, height
+
+
 def value_sentence(figure: Figure) -> str:
     """``"705.2 per 100,000 (95% CI 664.8 to 747.3)"``; just ``"*"`` when suppressed."""
     value = format_unit(format_value(figure), figure.unit)
@@ -276,6 +338,12 @@ def figure_charts(section: Section) -> dict[str, Chart]:
     return out
 
 
+def charts_in_reading_order(section: Section) -> list[Chart]:
+    """The section's charts as the reports print them: single-indicator charts first,
+    in figure order, then the section-wide ones (spine, pyramid, unmatched)."""
+    return list(figure_charts(section).values()) + section_charts(section)
+
+
 def section_charts(section: Section) -> list[Chart]:
     """Charts of ``section`` not shown alongside a single figure (spine, pyramid, unmatched)."""
     used = {id(c) for c in figure_charts(section).values()}
@@ -317,10 +385,16 @@ def recommendation_fields(rec: Recommendation) -> list[tuple[str, str]]:
         ("Outcome framework area", outcome_badges(rec)),
     ]
     if rec.gap_statement:
-        fields.append(("GAP", rec.gap_statement))
+        fields.append(("GAP", gap_statement_text(rec)))
     if rec.theme:
         fields.append(("Theme", rec.theme))
     return fields
+
+
+def gap_statement_text(rec: Recommendation) -> str:
+    """The GAP statement without a leading "GAP:" (authors often type it, Medway-style);
+    every card already labels the field "GAP", so the word is not printed twice."""
+    return re.sub(r"^\s*GAP\s*[:\-\u2013]\s*", "", rec.gap_statement, flags=re.IGNORECASE)
 
 
 def population_badges(rec: Recommendation) -> str:
@@ -337,6 +411,14 @@ def outcome_badges(rec: Recommendation) -> str:
 
 def gap_reason(gap: DataGap) -> str:
     return GAP_REASON_NAMES.get(gap.reason, gap.reason)
+
+
+def gap_section(gap: DataGap, titles: dict[str, str]) -> str:
+    """The title of the gap's section; a key the report has no section for (the
+    catalogue's ``drug_harms``) is shown as words ("Drug harms"), never as an identifier."""
+    if gap.section in titles:
+        return titles[gap.section]
+    return gap.section.replace("_", " ").strip().capitalize()
 
 
 # --- the slide pack plan -------------------------------------------------------------------
@@ -445,6 +527,15 @@ def slide_reference(finding: Finding, evidence: dict[str, int]) -> str:
         return ""
     label = "slide" if len(numbers) == 1 else "slides"
     return f"{label} {', '.join(str(n) for n in numbers)}"
+
+
+def card_fields(rec: Recommendation, evidence: dict[str, int]) -> list[tuple[str, str]]:
+    """:func:`recommendation_fields` plus, when the pack shows it, where the evidence is."""
+    fields = recommendation_fields(rec)
+    slides = recommendation_evidence(rec, evidence)
+    if slides:
+        fields.append(("Evidence", f"See {slides} of the slide pack."))
+    return fields
 
 
 def recommendation_evidence(rec: Recommendation, evidence: dict[str, int]) -> str:

@@ -15,8 +15,13 @@ Chart ``extra`` keys read here (all optional):
 
 - ``benchmark_name`` (trend, compare_bar), ``benchmark_value`` (compare_bar)
 - ``limits`` (funnel, required), ``centre_name``, ``x_label`` (funnel)
-- ``comparator_name`` (pyramid); ``comparator_share`` is a percentage (0-100) of the
-  comparator's population, or a fraction (0-1) when the column sums to about 1.
+- ``x_scale`` (funnel): ``"log"`` draws the denominator axis logarithmically
+- ``comparator_name`` (pyramid); the pyramid draws the model's ``share`` and
+  ``comparator_share`` percentages when both are given, otherwise people
+- ``level`` (trend): the confidence level of the limits, for the hover text
+
+Rows with ``suppressed`` true are withheld by disclosure control: they are drawn as "*"
+and shown as "*" in the data table, never as a number.
 """
 
 from __future__ import annotations
@@ -160,8 +165,8 @@ def _spine_frame(chart: Chart) -> pd.DataFrame:
 def _pyramid_frame(chart: Chart) -> tuple[pd.DataFrame, bool]:
     """One row per age band (data order) with male/female values and comparator shares.
 
-    Values are shares of the total population (%) when a comparator share is given, so
-    the two can be overlaid; otherwise people.
+    Values are the model's ``share`` percentages when it gives both ``share`` and
+    ``comparator_share`` (so the two can be overlaid); otherwise people. Reshaping only.
     """
     d = chart.data
     ages = list(dict.fromkeys(d["age"]))
@@ -170,23 +175,31 @@ def _pyramid_frame(chart: Chart) -> tuple[pd.DataFrame, bool]:
         raise ChartDataError(
             f"chart {chart.id!r} (pyramid): sex must include 'Male' and 'Female', got {sorted(sexes)}"
         )
-    wide = d.pivot_table(index="age", columns="sex", values="population", aggfunc="sum").reindex(
-        ages
+    has_share = (
+        "share" in d.columns
+        and "comparator_share" in d.columns
+        and d["comparator_share"].notna().any()
     )
-    has_share = "comparator_share" in d.columns and d["comparator_share"].notna().any()
+
+    repeated = d[d.duplicated(["age", "sex"], keep=False)]
+    if len(repeated):
+        first = repeated.iloc[0]
+        raise ChartDataError(
+            f"chart {chart.id!r} (pyramid): more than one row for age {first['age']!r}, "
+            f"sex {first['sex']!r}; the model must give one row per age band and sex"
+        )
+
+    def wide(column: str) -> pd.DataFrame:
+        return d.pivot(index="age", columns="sex", values=column).reindex(ages)
+
+    bars = wide("share" if has_share else "population")
     out = pd.DataFrame(
-        {"age": ages, "male": wide["Male"].to_numpy(), "female": wide["Female"].to_numpy()}
+        {"age": ages, "male": bars["Male"].to_numpy(), "female": bars["Female"].to_numpy()}
     )
     if has_share:
-        total = out["male"].sum() + out["female"].sum()
-        out["male"] = out["male"] / total * 100
-        out["female"] = out["female"] / total * 100
-        share = d.pivot_table(
-            index="age", columns="sex", values="comparator_share", aggfunc="sum"
-        ).reindex(ages)
-        scale = 100.0 if share[["Male", "Female"]].to_numpy().sum() <= 1.5 else 1.0
-        out["cmp_male"] = share["Male"].to_numpy() * scale
-        out["cmp_female"] = share["Female"].to_numpy() * scale
+        outline = wide("comparator_share")
+        out["cmp_male"] = outline["Male"].to_numpy()
+        out["cmp_female"] = outline["Female"].to_numpy()
     return out, has_share
 
 
@@ -206,28 +219,39 @@ def chart_table(chart: Chart) -> pd.DataFrame:
     """The data behind a chart as a display-ready table of strings (for screen readers,
     the HTML ``<details>`` and the appendices of the other renderers)."""
     _validate(chart)
-    d = chart.data
-    f = lambda col: [_fmt(v, chart) for v in d[col]]  # noqa: E731
-    cmp = lambda col: [comparison_text(c) if isinstance(c, str) else "" for c in d[col]]  # noqa: E731
+    d = _trend_frame(chart) if chart.kind == "trend" else chart.data.reset_index(drop=True)
+    withheld = _withheld(d, chart.kind)
+
+    def f(col: str) -> list[str]:
+        return [_fmt(v, chart) for v in d[col]]
+
+    def shown(col: str) -> list[str]:
+        """A value column: ``*`` where disclosure control withheld the value."""
+        return [SUPPRESSED if w else t for w, t in zip(withheld, f(col), strict=True)]
+
+    def cmp(col: str) -> list[str]:
+        return [
+            "" if w or not isinstance(c, str) else comparison_text(c)
+            for w, c in zip(withheld, d[col], strict=True)
+        ]
+
     if chart.kind == "trend":
-        d = _trend_frame(chart)
         out = {
             "Period": list(d["period"]),
-            "Value": f("value"),
-            "Lower CI": f("lower"),
-            "Upper CI": f("upper"),
+            "Value": shown("value"),
+            "Lower CI": shown("lower"),
+            "Upper CI": shown("upper"),
         }
         if "benchmark_value" in d.columns:
             out[chart.extra.get("benchmark_name", "Benchmark")] = f("benchmark_value")
         if "comparison" in d.columns:
             out["Compared with benchmark"] = cmp("comparison")
     elif chart.kind == "compare_bar":
-        values = [SUPPRESSED if pd.isna(v) else _fmt(v, chart) for v in d["value"]]
         out = {
             "Area": list(d["area_name"]),
-            "Value": values,
-            "Lower CI": f("lower"),
-            "Upper CI": f("upper"),
+            "Value": shown("value"),
+            "Lower CI": shown("lower"),
+            "Upper CI": shown("upper"),
             "Compared with benchmark": cmp("comparison"),
         }
     elif chart.kind == "spine":
@@ -245,7 +269,7 @@ def chart_table(chart: Chart) -> pd.DataFrame:
         out = {
             "Area": list(d["area_name"]),
             "Denominator": [format_number(_num(v), "count") for v in d["denominator"]],
-            "Value": f("value"),
+            "Value": shown("value"),
         }
         if "comparison" in d.columns:
             out["Compared with benchmark"] = cmp("comparison")
@@ -255,12 +279,29 @@ def chart_table(chart: Chart) -> pd.DataFrame:
             "Sex": list(d["sex"]),
             "Population": [format_number(_num(v), "count") for v in d["population"]],
         }
+        if "share" in d.columns:
+            out["Share of residents (%)"] = [
+                format_number(_num(v), "", decimals=1) for v in d["share"]
+            ]
         if "comparator_share" in d.columns:
             name = chart.extra.get("comparator_name", "Comparator")
-            out[f"{name} share"] = [
+            out[f"{name} share (%)"] = [
                 format_number(_num(v), "", decimals=1) for v in d["comparator_share"]
             ]
     return pd.DataFrame(out)
+
+
+def _withheld(d: pd.DataFrame, kind: str) -> np.ndarray:
+    """Rows whose value disclosure control withheld (``suppressed`` true). A compare_bar
+    row with no value is also withheld: the model lists comparators without one only
+    when their value is suppressed."""
+    if "suppressed" in d.columns:
+        flags = d["suppressed"].fillna(False).astype(bool).to_numpy()
+    else:
+        flags = np.zeros(len(d), dtype=bool)
+    if kind == "compare_bar":
+        flags = flags | d["value"].isna().to_numpy()
+    return flags
 
 
 # --- matplotlib ---------------------------------------------------------------------------
@@ -365,6 +406,8 @@ def _draw_trend(ax, chart: Chart) -> list:
         handles += _comparison_handles(d["comparison"].dropna())
     else:
         ax.scatter(x, value, s=36, color=SERIES_PALETTE[0], zorder=3)
+    for i in np.flatnonzero(_withheld(d, "trend")):
+        ax.annotate(SUPPRESSED, (x[i], 0), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=14, color=_TEXT)  # fmt: skip
     ax.set_xticks(x, list(d["period"]))
     if max((len(str(p)) for p in d["period"]), default=0) * len(d) > 60:
         plt.setp(ax.get_xticklabels(), rotation=35, ha="right")
@@ -570,15 +613,31 @@ def _draw_funnel(ax, chart: Chart) -> list:
             Line2D([], [], marker="D", linestyle="none", markerfacecolor=SERIES_PALETTE[1], markeredgecolor=BORDER_COLOUR, label="Subject area"),
             Line2D([], [], marker="o", linestyle="none", markerfacecolor="#B1B4B6", markeredgecolor=_MUTED, label="Other areas"),
         ]  # fmt: skip
-    ax.set_xlabel(chart.extra.get("x_label", "Denominator"), color=_TEXT)
+    ax.set_xlabel(_funnel_x_label(chart), color=_TEXT)
     ax.set_ylabel(chart.unit, color=_TEXT)
+    right = max(lx.max(), np.nanmax(d["denominator"].map(_num).to_numpy(float)))
+    if _log_x(chart):
+        left = min(lx.min(), np.nanmin(d["denominator"].map(_num).to_numpy(float)))
+        ax.set_xscale("log")
+        ax.set_xlim(left / 1.15, right * 1.15)
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    else:
+        ax.set_xlim(0, right * 1.03)
     _thousands(ax.xaxis)
-    ax.set_xlim(0, max(lx.max(), np.nanmax(d["denominator"].map(_num).to_numpy(float))) * 1.03)
     ymax = np.nanmax(
         np.concatenate([limits["upper_99_8"].to_numpy(float), d["value"].map(_num).to_numpy(float)])
     )
     ax.set_ylim(0, ymax * 1.08)
     return handles
+
+
+def _log_x(chart: Chart) -> bool:
+    return chart.extra.get("x_scale") == "log"
+
+
+def _funnel_x_label(chart: Chart) -> str:
+    label = chart.extra.get("x_label", "Denominator")
+    return f"{label} (logarithmic scale)" if _log_x(chart) else label
 
 
 def _draw_pyramid(ax, chart: Chart) -> list:
@@ -839,7 +898,9 @@ def _plotly_trend(fig: go.Figure, chart: Chart) -> None:
                 "color": _MUTED,
             },
             customdata=np.column_stack([d["lower"].map(_num), d["upper"].map(_num)]),
-            hovertemplate="%{x}: %{y:,.1f} (95% CI %{customdata[0]:,.1f} to %{customdata[1]:,.1f})<extra></extra>",
+            hovertemplate="%{x}: %{y:,.1f} ("
+            + _level_text(chart)
+            + "CI %{customdata[0]:,.1f} to %{customdata[1]:,.1f})<extra></extra>",
             name="Area value (with confidence interval)",
         )
     )
@@ -856,7 +917,18 @@ def _plotly_trend(fig: go.Figure, chart: Chart) -> None:
                 )
             )
         _plotly_comparison_legend(fig, d["comparison"].dropna())
+    for i in np.flatnonzero(_withheld(d, "trend")):
+        fig.add_annotation(
+            x=periods[i], y=0, yanchor="bottom", text=SUPPRESSED, showarrow=False,
+            hovertext="Suppressed (small numbers)", font={"color": _TEXT, "size": 16},
+        )  # fmt: skip
     fig.update_yaxes(title_text=chart.unit, rangemode="tozero")
+
+
+def _level_text(chart: Chart) -> str:
+    """``"95% "`` from the chart's ``level``, or nothing when the model gives none."""
+    level = chart.extra.get("level")
+    return f"{float(level) * 100:g}% " if level else ""
 
 
 def _plotly_compare_bar(fig: go.Figure, chart: Chart) -> None:
@@ -1076,7 +1148,10 @@ def _plotly_funnel(fig: go.Figure, chart: Chart) -> None:
         )
     if has_cmp:
         _plotly_comparison_legend(fig, d["comparison"].dropna())
-    fig.update_xaxes(title_text=chart.extra.get("x_label", "Denominator"), rangemode="tozero")
+    if _log_x(chart):
+        fig.update_xaxes(title_text=_funnel_x_label(chart), type="log")
+    else:
+        fig.update_xaxes(title_text=_funnel_x_label(chart), rangemode="tozero")
     fig.update_yaxes(title_text=chart.unit, rangemode="tozero")
 
 

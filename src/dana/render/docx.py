@@ -24,31 +24,35 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Inches, Pt, RGBColor
+from docx.shared import Cm, Inches, Pt, RGBColor
 
 from dana.assess.model import Assessment, Chart, Section, Table
 from dana.render._document import (
     KEY_FIGURE_HEADERS,
+    PROVENANCE_HEADERS,
     SYNTHETIC_NOTICE,
     atomic_write,
+    card_fields,
     cell_text,
+    charts_in_reading_order,
     comparator_sentence,
     evidence_slides,
-    figure_charts,
+    fit_picture,
     gap_reason,
+    gap_section,
+    key_figure_notes,
     key_figure_row,
     output_path,
     paragraphs,
-    recommendation_evidence,
-    recommendation_fields,
+    provenance_cells,
     section_titles,
     slide_reference,
     source_notes,
-    value_notes,
+    table_footnote,
     walk_sections,
     xml_safe,
 )
-from dana.render._format import comparison_colour, format_level, text_colour_on
+from dana.render._format import comparison_colour, text_colour_on
 from dana.render.charts import caption, static_png
 
 __all__ = ["render_docx"]
@@ -58,7 +62,8 @@ CARD_STYLE = "Light List Accent 1"
 _TEXT_WIDTH_IN = 6.69  # A4 with 2 cm margins
 _MAX_PICTURE_HEIGHT_IN = 8.0
 _CHART_DPI = 150  # same picture as the PDF (same width and dpi), so it is drawn once
-_KEY_FIGURE_WIDTHS_IN = (1.75, 0.62, 0.8, 0.82, 0.72, 0.9, 0.6, 0.48)  # Source is "[1]"
+# Wide enough that no word breaks mid-word at 8 pt ("calculated", "significant", "Source").
+_KEY_FIGURE_WIDTHS_IN = (1.4, 0.6, 0.78, 0.82, 0.74, 0.9, 0.82, 0.63)
 _SYNTHETIC_RED = RGBColor(0xD4, 0x35, 0x1C)
 
 
@@ -179,11 +184,7 @@ class _DocxBuilder:
             self.doc.add_paragraph(xml_safe(finding.text) + (f" ({ref})" if ref else ""))
         if section.figures:
             self._key_figures(section)
-        charts = figure_charts(section)
-        shown = {id(c) for c in charts.values()}
-        # Single-indicator charts first, in figure order, then the section-wide ones.
-        ordered = list(charts.values()) + [c for c in section.charts if id(c) not in shown]
-        for chart in ordered:
+        for chart in charts_in_reading_order(section):
             self._chart(chart)
         for table in section.tables:
             self._display_table(table)
@@ -196,16 +197,7 @@ class _DocxBuilder:
         self._header_row(table, KEY_FIGURE_HEADERS)
         for r, (row, source_mark) in enumerate(zip(rows, sources.marks, strict=True), 1):
             cells = table.rows[r].cells
-            values = (
-                row.indicator,
-                row.period,
-                row.value,
-                row.interval,
-                row.england,
-                row.comparison,
-                row.trend,
-                source_mark,
-            )
+            values = row.cells(source_mark)
             for c, value in enumerate(values):
                 _set_cell(cells[c], value, font_pt=8)
             fill = comparison_colour(row.comparison_key, row.comparison_confidence)
@@ -213,27 +205,17 @@ class _DocxBuilder:
             for run in cells[5].paragraphs[0].runs:
                 run.font.color.rgb = RGBColor.from_string(text_colour_on(fill).lstrip("#"))
         _set_widths(table, _KEY_FIGURE_WIDTHS_IN)
-        notes = []
-        levels = {f.confidence for f in section.figures if f.lower is not None}
-        if levels:
-            notes.append(
-                "CI: confidence interval ("
-                + ", ".join(format_level(x) for x in sorted(levels))
-                + "). Comparisons with England are judged on the confidence interval."
-            )
-        if any(f.suppressed for f in section.figures):
-            notes.append("* Suppressed: too few events to publish.")
-        notes += value_notes(section.figures)
-        notes.append(sources.footnote())
-        self._notes(" ".join(n for n in notes if n))
+        self._notes(key_figure_notes(section.figures, sources))
 
     def _chart(self, chart: Chart):
         png = static_png(chart, width_in=_TEXT_WIDTH_IN, dpi=_CHART_DPI, titled=False)
-        width, height = _picture_size(png, _TEXT_WIDTH_IN, _MAX_PICTURE_HEIGHT_IN)
+        width, height = fit_picture(_png_pixels(png), _TEXT_WIDTH_IN, _MAX_PICTURE_HEIGHT_IN)
         para = self.doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.paragraph_format.keep_with_next = True
-        shape = para.add_run().add_picture(io.BytesIO(png), width=width, height=height)
+        shape = para.add_run().add_picture(
+            io.BytesIO(png), width=Inches(width), height=Inches(height)
+        )
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", xml_safe(chart.alt_text))
         doc_pr.set("title", xml_safe(chart.title))
@@ -251,7 +233,7 @@ class _DocxBuilder:
             for c, value in enumerate(row):
                 _set_cell(docx_table.rows[r].cells[c], cell_text(value), font_pt=font)
         _set_widths(docx_table, [_TEXT_WIDTH_IN / len(columns)] * len(columns))
-        self._notes(" ".join(x for x in (table.notes, _source(table.source)) if x))
+        self._notes(table_footnote(table))
 
     # --- recommendations, gaps, appendix ------------------------------------------------------
 
@@ -269,16 +251,13 @@ class _DocxBuilder:
         _set_widths(table, (0.9, _TEXT_WIDTH_IN - 0.9))
         for rec in recs:
             self.doc.add_heading(f"Recommendation {rec.number}: {xml_safe(rec.title)}", level=2)
-            fields = recommendation_fields(rec)
-            evidence = recommendation_evidence(rec, self.evidence)
-            if evidence:
-                fields.append(("Evidence", f"See {evidence} of the slide pack."))
+            fields = card_fields(rec, self.evidence)
             card = self._table(len(fields), 2, style=CARD_STYLE, header=False)
             for r, (label, value) in enumerate(fields):
                 _set_cell(card.rows[r].cells[0], label, font_pt=10, bold=True)
-                text = f"GAP: {value}" if label == "GAP" else value
-                _set_cell(card.rows[r].cells[1], xml_safe(text), font_pt=10)
+                _set_cell(card.rows[r].cells[1], value, font_pt=10)
             _set_widths(card, (1.7, _TEXT_WIDTH_IN - 1.7))
+            _keep_together(card)
             self.doc.add_paragraph()
 
     def _data_gaps(self):
@@ -296,7 +275,7 @@ class _DocxBuilder:
         for r, gap in enumerate(gaps, 1):
             values = (
                 gap.name,
-                self.titles.get(gap.section, gap.section),
+                gap_section(gap, self.titles),
                 gap_reason(gap),
                 gap.detail,
             )
@@ -310,20 +289,10 @@ class _DocxBuilder:
         if entries:
             self.doc.add_heading("Provenance of each figure", level=2)
             self._caption("Table", "Sources, retrieval dates and methods")
-            headers = ("Indicator", "Period", "Source", "Retrieved", "Method", "CI", "Licence")
-            table = self._table(len(entries) + 1, len(headers))
-            self._header_row(table, headers, font_pt=8)
+            table = self._table(len(entries) + 1, len(PROVENANCE_HEADERS))
+            self._header_row(table, PROVENANCE_HEADERS, font_pt=8)
             for r, e in enumerate(entries, 1):
-                values = (
-                    f"{e.name} ({e.indicator_id})",
-                    e.period,
-                    e.source,
-                    e.retrieved,
-                    e.method,
-                    format_level(e.confidence),
-                    e.licence,
-                )
-                for c, value in enumerate(values):
+                for c, value in enumerate(provenance_cells(e)):
                     _set_cell(table.rows[r].cells[c], xml_safe(value), font_pt=8)
             _set_widths(table, (1.45, 0.7, 1.1, 0.8, 1.37, 0.5, 0.77))
         self.doc.add_heading("Disclosure control", level=2)
@@ -343,7 +312,8 @@ class _DocxBuilder:
     def _caption(self, label: str, title: str):
         """``Figure 3: title`` with a SEQ field, in Word's Caption style."""
         para = self.doc.add_paragraph(style="Caption")
-        para.paragraph_format.keep_with_next = label == "Table"
+        # A table's caption stays with the table; a figure's with the notes under it.
+        para.paragraph_format.keep_with_next = True
         para.add_run(f"{label} ")
         self.caption_numbers[label] = self.caption_numbers.get(label, 0) + 1
         _add_field(para, f"SEQ {label} \\* ARABIC", str(self.caption_numbers[label]))
@@ -418,16 +388,21 @@ def _request_field_update(settings):
     settings.append(update)
 
 
-def _source(source: str) -> str:
-    return f"Source: {source}" if source else ""
-
-
 def _set_cell(cell, text: str, *, font_pt: float, bold: bool = False):
     cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
+    run = cell.paragraphs[0].add_run(xml_safe(text))
     run.font.size = Pt(font_pt)
     if bold:
         run.bold = True
+
+
+def _keep_together(table):
+    """Keep a short table (a recommendation card) on one page: every row's paragraphs
+    keep with the next row, as Word's own "keep with next" on table rows works."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.keep_with_next = True
 
 
 def _set_widths(table, widths_in):
@@ -447,21 +422,20 @@ def _set_widths(table, widths_in):
 
 
 def _shade(paragraph, fill_hex: str):
-    p_pr = paragraph._p.get_or_add_pPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill_hex)
-    p_pr.append(shd)
+    _append_shading(paragraph._p.get_or_add_pPr(), fill_hex)
 
 
 def _shade_cell(cell, fill_hex: str):
-    tc_pr = cell._tc.get_or_add_tcPr()
+    _append_shading(cell._tc.get_or_add_tcPr(), fill_hex)
+
+
+def _append_shading(properties, fill_hex: str):
+    """A plain ``w:shd`` fill on a paragraph's or cell's properties."""
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill_hex)
-    tc_pr.append(shd)
+    properties.append(shd)
 
 
 def _add_field(paragraph, instruction: str, placeholder: str):
@@ -485,15 +459,8 @@ def _add_field(paragraph, instruction: str, placeholder: str):
     fld("end")
 
 
-def _picture_size(png: bytes, max_width_in: float, max_height_in: float) -> tuple[Emu, Emu]:
-    """Width and height that keep the PNG's aspect ratio inside the box."""
+def _png_pixels(png: bytes) -> tuple[int, int]:
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as img:
-        px_w, px_h = img.size
-    width = max_width_in
-    height = width * px_h / px_w
-    if height > max_height_in:
-        height = max_height_in
-        width = height * px_w / px_h
-    return Inches(width), Inches(height)
+        return img.size

@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,16 @@ from dana.assess.model import (
     Table,
 )
 from dana.render import charts as _charts
-from dana.render._document import SourceNotes, source_notes
+from dana.render._document import (
+    POPULATION_NAMES,
+    SourceNotes,
+    atomic_write,
+    gap_reason,
+    gap_section,
+    gap_statement_text,
+    section_titles,
+    source_notes,
+)
 from dana.render._format import (
     COMPARISON_LABELS,
     common_level,
@@ -59,14 +67,6 @@ __all__ = ["render_html"]
 _TEMPLATES = Path(__file__).parent / "templates"
 
 POPULATION_LABELS = {"cyp": "C&YP", "adult": "Adult"}
-POPULATION_NAMES = {"cyp": "Children and young people", "adult": "Adults"}
-GAP_REASONS = {
-    "no_data": "No data",
-    "suppressed": "Suppressed",
-    "out_of_date": "Out of date",
-    "missing_for_comparators": "Missing for comparators",
-    "not_supplied": "Not supplied",
-}
 
 
 @dataclass
@@ -208,8 +208,10 @@ def _context(assessment: Assessment, interactive: bool) -> dict:
         "timescale_names": TIMESCALE_NAMES,
         "population_labels": POPULATION_LABELS,
         "population_names": POPULATION_NAMES,
-        "gap_reasons": GAP_REASONS,
-        "section_titles": {s.id: s.title for s in assessment.all_sections()},
+        "gap_reason": gap_reason,
+        "gap_section": gap_section,
+        "gap_statement_text": gap_statement_text,
+        "section_titles": section_titles(assessment),
         "format_level": format_level,
     }
 
@@ -227,12 +229,4 @@ def render_html(
     out = Path(path)
     html = _environment().get_template("report.html.j2").render(**_context(assessment, interactive))
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(html)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return atomic_write(out, lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))

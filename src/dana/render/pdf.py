@@ -44,25 +44,29 @@ from dana.assess.model import Assessment, Chart, Section
 from dana.assess.model import Table as DisplayTable
 from dana.render._document import (
     KEY_FIGURE_HEADERS,
+    PROVENANCE_HEADERS,
     SYNTHETIC_NOTICE,
     atomic_write,
+    card_fields,
     cell_text,
+    charts_in_reading_order,
     comparator_sentence,
     evidence_slides,
-    figure_charts,
+    fit_picture,
     gap_reason,
+    gap_section,
+    key_figure_notes,
     key_figure_row,
     output_path,
     paragraphs,
-    recommendation_evidence,
-    recommendation_fields,
+    provenance_cells,
     section_titles,
     slide_reference,
     source_notes,
-    value_notes,
+    table_footnote,
     walk_sections,
 )
-from dana.render._format import comparison_colour, format_level, text_colour_on
+from dana.render._format import comparison_colour, text_colour_on
 from dana.render.charts import caption, static_png
 
 __all__ = ["render_pdf"]
@@ -305,9 +309,7 @@ class _PdfStory:
             self._para(finding.text + (f" ({ref})" if ref else ""))
         if section.figures:
             self._key_figures(section)
-        charts = figure_charts(section)
-        shown = {id(c) for c in charts.values()}
-        for chart in list(charts.values()) + [c for c in section.charts if id(c) not in shown]:
+        for chart in charts_in_reading_order(section):
             self._chart(chart)
         for table in section.tables:
             self._display_table(table)
@@ -323,31 +325,15 @@ class _PdfStory:
             ink = ParagraphStyle(
                 f"cmp{r}", parent=cell, textColor=colors.HexColor(text_colour_on(fill))
             )
-            values = (
-                row.indicator,
-                row.period,
-                row.value,
-                row.interval,
-                row.england,
-                row.comparison,
-                row.trend,
-                source_mark,
-            )
+            values = row.cells(source_mark)
             data.append([Paragraph(_esc(v), ink if c == 5 else cell) for c, v in enumerate(values)])
             fills.append(("BACKGROUND", (5, r), (5, r), colors.HexColor(fill)))
         table = Table(data, colWidths=[w * cm for w in _KEY_FIGURE_WIDTHS], repeatRows=1)
         table.setStyle(TableStyle(_grid_style() + fills))
-        notes = []
-        levels = sorted({f.confidence for f in section.figures if f.lower is not None})
-        if levels:
-            notes.append(f"CI: confidence interval ({', '.join(format_level(x) for x in levels)}).")
-        if any(f.suppressed for f in section.figures):
-            notes.append("* Suppressed: too few events to publish.")
-        notes += value_notes(section.figures)
-        notes.append(sources.footnote())
         self.story.append(self._caption("Table", f"Key figures: {section.title}"))
         self.story.append(table)
-        self.story.append(Paragraph(_esc(" ".join(n for n in notes if n)), self.s["small"]))
+        notes = key_figure_notes(section.figures, sources)
+        self.story.append(Paragraph(_esc(notes), self.s["small"]))
 
     def _chart(self, chart: Chart):
         png = static_png(chart, width_in=_TEXT_W / inch, dpi=_CHART_DPI, titled=False)
@@ -374,10 +360,7 @@ class _PdfStory:
         flow.setStyle(TableStyle(_grid_style()))
         self.story.append(self._caption("Table", table.title))
         self.story.append(flow)
-        foot = " ".join(
-            x for x in (table.notes, f"Source: {table.source}" if table.source else "") if x
-        )
-        self.story.append(Paragraph(_esc(foot), self.s["small"]))
+        self.story.append(Paragraph(_esc(table_footnote(table)), self.s["small"]))
 
     def _recommendations(self):
         recs = self.a.recommendations
@@ -395,14 +378,11 @@ class _PdfStory:
         self.story += [self._caption("Table", "List of recommendations"), table, Spacer(1, 8)]
         for rec in recs:
             self._heading(f"Recommendation {rec.number}: {rec.title}", 1)
-            fields = recommendation_fields(rec)
-            evidence = recommendation_evidence(rec, self.evidence)
-            if evidence:
-                fields.append(("Evidence", f"See {evidence} of the slide pack."))
+            fields = card_fields(rec, self.evidence)
             rows = [
                 [
                     Paragraph(_esc(label), self.s["card_label"]),
-                    Paragraph(_esc(f"GAP: {value}" if label == "GAP" else value), cell),
+                    Paragraph(_esc(value), cell),
                 ]
                 for label, value in fields
             ]
@@ -430,7 +410,7 @@ class _PdfStory:
         cell, head = self.s["cell"], self.s["cell_head"]
         data = [[Paragraph(h, head) for h in ("Indicator", "Section", "Reason", "Detail")]]
         for g in gaps:
-            values = (g.name, self.titles.get(g.section, g.section), gap_reason(g), g.detail)
+            values = (g.name, gap_section(g, self.titles), gap_reason(g), g.detail)
             data.append([Paragraph(_esc(v), cell) for v in values])
         table = Table(data, colWidths=[w * cm for w in (4.5, 3.2, 3.0, 6.3)], repeatRows=1)
         table.setStyle(TableStyle(_grid_style()))
@@ -441,19 +421,9 @@ class _PdfStory:
         if self.a.provenance:
             self._heading("Provenance of each figure", 1)
             cell, head = self.s["cell"], self.s["cell_head"]
-            headers = ("Indicator", "Period", "Source", "Retrieved", "Method", "CI", "Licence")
-            data = [[Paragraph(h, head) for h in headers]]
+            data = [[Paragraph(h, head) for h in PROVENANCE_HEADERS]]
             for e in self.a.provenance:
-                values = (
-                    f"{e.name} ({e.indicator_id})",
-                    e.period,
-                    e.source,
-                    e.retrieved,
-                    e.method,
-                    format_level(e.confidence),
-                    e.licence,
-                )
-                data.append([Paragraph(_esc(v), cell) for v in values])
+                data.append([Paragraph(_esc(v), cell) for v in provenance_cells(e)])
             table = Table(
                 data, colWidths=[w * cm for w in (3.6, 1.7, 2.9, 1.8, 3.5, 1.2, 2.3)], repeatRows=1
             )
@@ -485,12 +455,7 @@ def _image(png: bytes, max_w: float, max_h: float) -> Image:
     from PIL import Image as PILImage
 
     with PILImage.open(io.BytesIO(png)) as img:
-        px_w, px_h = img.size
-    width = max_w
-    height = width * px_h / px_w
-    if height > max_h:
-        height = max_h
-        width = height * px_w / px_h
+        width, height = fit_picture(img.size, max_w, max_h)
     flow = Image(io.BytesIO(png), width=width, height=height)
     flow.hAlign = "CENTER"
     return flow

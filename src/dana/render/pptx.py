@@ -40,6 +40,8 @@ from dana.render._document import (
     evidence_slides,
     findings_for_figure,
     gap_reason,
+    gap_section,
+    gap_statement_text,
     key_figure_row,
     output_path,
     paragraphs,
@@ -47,6 +49,7 @@ from dana.render._document import (
     recommendation_evidence,
     section_titles,
     slide_plan,
+    table_footnote,
     unlinked_findings,
     xml_safe,
 )
@@ -331,10 +334,7 @@ class _PptxBuilder:
             _CONTENT_WIDTH,
             font_pt=14 if len(headers) <= 6 else 11,
         )
-        footer = " ".join(
-            x for x in (table.notes, f"Source: {table.source}" if table.source else "") if x
-        )
-        self._footer(slide, footer)
+        self._footer(slide, table_footnote(table))
 
     def _slide_rec_list(self, spec: Slide, number: int):
         title = "Recommendations" + (f" ({spec.part} of {spec.parts})" if spec.parts > 1 else "")
@@ -394,7 +394,7 @@ class _PptxBuilder:
             ("Description", rec.description),
         ]
         if rec.gap_statement:
-            card.append(("GAP", rec.gap_statement))
+            card.append(("GAP", gap_statement_text(rec)))
         self._labelled_box(slide, card, rx, 1.5, rw, 5.1)
         evidence = recommendation_evidence(rec, self.evidence)
         footer = [f"Theme: {rec.theme}"] if rec.theme else []
@@ -412,10 +412,7 @@ class _PptxBuilder:
             f" ({spec.part} of {spec.parts})" if spec.parts > 1 else ""
         )
         slide = self._content_slide(title, number)
-        rows = [
-            [g.name, self.titles.get(g.section, g.section), gap_reason(g), g.detail]
-            for g in spec.items
-        ]
+        rows = [[g.name, gap_section(g, self.titles), gap_reason(g), g.detail] for g in spec.items]
         self._table(
             slide,
             ["Indicator", "Section", "Reason", "Detail"],
@@ -671,7 +668,7 @@ class _PptxBuilder:
         for label, value in items:
             for text_, bold, colour in (
                 (label, True, _ACCENT),
-                (f"GAP: {value}" if label == "GAP" else value, False, _DARK),
+                (value, False, _DARK),
             ):
                 para = tf.paragraphs[0] if first else tf.add_paragraph()
                 first = False
