@@ -75,6 +75,11 @@ def test_embedded_example_reads_and_builds():
     ids = [f.id for f in section.findings]
     assert "engagement.participants" in ids and "engagement.journey.peterborough" in ids
     assert "There were 529 contributions" in section.findings[0].text
+    # Sources name the files, never the author's folders.
+    assert section.tables[0].source == (
+        "Engagement evidence collected by the assessment team "
+        "(participants.csv; journey.csv; themes.yaml)"
+    )
 
 
 def test_satisfied_above_responses_names_file_row_and_column(tmp_path):

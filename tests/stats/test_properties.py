@@ -17,6 +17,8 @@ def _distinct_or_same(a: float, b: float) -> None:
     """Two different levels the column names cannot tell apart (0.5 and 0.5 + 1e-16) are a
     documented error (test_frame.py), not these properties' concern."""
     assume(a == b or limit_columns(a) != limit_columns(b))
+
+
 fast = settings(max_examples=60, deadline=None)
 
 

@@ -166,13 +166,17 @@ def read_engagement(spec: dict | None, base_dir: str | Path = ".") -> Engagement
     participants = resolve("participants")
     journey = resolve("journey")
     themes = resolve("themes")
-    sources = [str(p) for p in (participants, journey, themes) if p is not None]
+    # File names, not absolute paths: a report must not show the author's folders.
+    sources = [p.name for p in (participants, journey, themes) if p is not None]
     return EngagementInputs(
         participants=read_participants(participants) if participants else None,
         journey=read_journey(journey) if journey else None,
         themes=read_themes(themes) if themes else (),
         caveats=str(spec.get("caveats", "") or ""),
         known_names=tuple(spec.get("known_names", []) or []),
-        source=str(spec.get("source", "") or "; ".join(sources)),
+        source=str(
+            spec.get("source", "")
+            or f"Engagement evidence collected by the assessment team ({'; '.join(sources)})"
+        ),
         synthetic=bool(spec.get("synthetic", False)),
     )
