@@ -328,6 +328,8 @@ def test_small_count_is_suppressed_and_its_rate_hidden():
     assert figure.display_value == "*"
     text = _finding(assessment)
     assert "suppressed" in text and "1.8" not in text and "England" not in text
+    assert text.startswith("The figure for ") and " is not shown: it is based on a small" in text
+    assert not any(ch.isdigit() for ch in text.replace("2021/22", ""))  # no count, no rate
     assert [g.reason for g in assessment.data_gaps] == ["suppressed"]
 
 

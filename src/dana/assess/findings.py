@@ -309,8 +309,8 @@ def statement(
     """
     if figure.suppressed:
         return (
-            f"{short_name} in {area_name} for {figure.period} is not shown: it is based on a "
-            "small number and is suppressed (disclosure control)."
+            f"The figure for {noun(short_name)} in {area_name} for {figure.period} is not "
+            "shown: it is based on a small number and is suppressed (disclosure control)."
         )
     if _missing(figure.value):
         return f"No value was published for {noun(short_name)} in {area_name} for {figure.period}."
