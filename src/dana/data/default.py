@@ -172,3 +172,29 @@ def load_cp_example() -> pd.DataFrame:
             frame.loc[derived, column] = limits[column].to_numpy()
         frame.loc[derived, "value_note"] = _DERIVED_NOTE
     return table.validate(frame, where=f"dana/data/{CP_SEED_FILE}")
+
+
+PUBLISHED_FIGURES_FILE = "seed_published_figures.csv"
+
+
+def load_published_figures() -> pd.DataFrame:
+    """Figures transcribed from the seed needs assessments with the inputs they were printed with.
+
+    One row per published result (rate, percentage, unmet need, percentage change,
+    benefit-cost ratio...): ``figure_id``, the seed document and locator, the quoted
+    sentence, inputs ``x`` / ``n`` / ``multiplier``, ``published`` and ``rounding_dp``,
+    and ``status`` (whether the report's own arithmetic reproduces). The header of
+    ``dana/data/seed_published_figures.csv`` defines every column and cites each document.
+    A pure read of the packaged file: a fresh DataFrame, no computation.
+    """
+    text_columns = (
+        "figure_id", "seed", "document", "locator", "area", "period", "calculation",
+        "x_label", "n_label", "published_as_printed", "status", "note", "quote",
+    )  # fmt: skip
+    return _read_packaged_csv(
+        PUBLISHED_FIGURES_FILE,
+        comment="#",
+        dtype={c: str for c in text_columns},
+        keep_default_na=False,
+        na_values={c: [""] for c in ("x", "n", "multiplier", "input_dp", "recomputed")},
+    )

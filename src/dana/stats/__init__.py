@@ -10,9 +10,13 @@ The 2013 European Standard Population (19 Fingertips bands) is available as
 ``dana.stats.ESP2013`` (a tuple of age bands) and ``dana.stats.esp2013(min_age, max_age)``
 (weights as a Series, e.g. for ``dsr(standard=...)``); the module is
 ``dana.stats.standards``.
+
+``dana.stats.percent_change(previous, current)`` is an exception to the DataFrame
+convention: a plain percentage change (float or array), no limits.
 """
 
 from dana.stats._common import StatsInputError
+from dana.stats.change import percent_change
 from dana.stats.compare import compare
 from dana.stats.dsr import dsr
 from dana.stats.funnels import funnel_limits
@@ -35,6 +39,7 @@ __all__ = [
     "funnel_limits",
     "isr",
     "mean",
+    "percent_change",
     "proportion",
     "quantiles",
     "rank",
