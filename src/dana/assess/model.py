@@ -7,7 +7,7 @@ category, trend label and sentence a reader sees is already here, as data.
 Structure::
 
     Assessment
-      area, comparators, period, title, generated
+      area, comparators, period, title, author, generated, introduction, synthetic
       sections: [Section]            # mirrors the seeds' chapters, may nest
           figures:  [Figure]         # one indicator for the area, with its judgement
           findings: [Finding]        # editable sentences, each pointing at figures

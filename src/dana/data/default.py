@@ -2,8 +2,9 @@
 
 * :func:`load_default_table` - the synthetic indicator table written by
   :mod:`dana.data.synthetic` (England, 9 regions, 153 upper-tier LAs, every catalogue
-  indicator, 12 periods; **not real data**, labelled so in ``source`` and
-  ``value_note``), with the real transcribed Cambridgeshire & Peterborough 2021/22
+  indicator except those only real publications supply
+  (:data:`dana.sources.registry.REAL_DATA_ONLY_IDS`), up to 12 periods each; **not real
+  data**, labelled so in ``source`` and ``value_note``), with the real transcribed Cambridgeshire & Peterborough 2021/22
   figures overlaid (``overlays=True``) where they share a row key. The generator uses
   the same figures as anchors (:func:`dana.data.synthetic.default_anchors`): each
   anchored synthetic series already passes through the real value, so the overlay
@@ -14,6 +15,8 @@
 * :func:`load_population` - synthetic residents by ESP2013 5-year band and sex, for the
   population pyramid of any area in the table.
 * :func:`load_cp_example` - the transcribed figures alone, as an indicator table.
+* :func:`load_published_figures` - figures transcribed from the seed needs assessments
+  with the inputs they were printed with (for checking DANA's statistics against them).
 
 Overlaid and transcribed rows keep the published (rounded) value. Where the report gives
 a count and a rate, the population is backed out (count / rate x 100,000) and 95% /

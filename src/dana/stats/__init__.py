@@ -1,10 +1,15 @@
 """Public-health statistics, following the OHID Fingertips conventions.
 
 One family of methods per module; formulas, references and edge rules are in each
-function's docstring. Every method accepts scalars, numpy arrays or a DataFrame
-(optionally grouped) and returns a tidy pandas DataFrame with a ``value`` column and,
-for each confidence level asked for, ``lower_<level>`` / ``upper_<level>`` columns
-(``lower_95``, ``upper_99_8``...). No function here does I/O.
+function's docstring. The estimators (``proportion``, ``rate``, ``dsr``, ``isr``,
+``smr``, ``mean``, ``unmet_need``) accept scalars or numpy arrays, and most also a
+DataFrame (optionally grouped with ``by=``); they return a tidy pandas DataFrame with a
+``value`` column and, for each confidence level asked for, ``lower_<level>`` /
+``upper_<level>`` columns (``lower_95``, ``upper_99_8``...). The judgements return
+their own columns: ``compare`` (``comparison``), ``trend`` (``trend``), ``rank``
+(``rank``, ``rank_of``), ``quantiles``, ``funnel_limits`` (limits and each point's position);
+``suppress`` takes a DataFrame and returns it with the suppressed counts marked.
+No function here does I/O.
 
 The 2013 European Standard Population (19 Fingertips bands) is available as
 ``dana.stats.ESP2013`` (a tuple of age bands) and ``dana.stats.esp2013(min_age, max_age)``
