@@ -200,3 +200,17 @@ def test_coventry_real_data_example(shared_data, monkeypatch):
         assert figure.source.startswith(source) and "synthetic" not in figure.source.lower()
     assert assessment.synthetic  # the rest is the embedded default, and says so
     assert len(assessment.comparators) > 2  # neighbours from real IMD and population
+
+
+def test_a_copy_of_the_default_config_still_finds_the_shipped_examples(tmp_path):
+    # `dana:` paths name files shipped in the package, so the documented "copy the
+    # default config" step works from any folder.
+    from dana.assess.config import default_config_path, load_config
+
+    copy = tmp_path / "my_assessment.yaml"
+    copy.write_text(default_config_path().read_text(encoding="utf-8"), encoding="utf-8")
+    config = load_config(copy)
+    recommendations = config.path(config.recommendations)
+    assert recommendations.is_file() and recommendations.name == "default_recommendations.yaml"
+    assert config.path("dana:engagement/journey.csv").is_file()
+    assert config.path("local.csv") == tmp_path / "local.csv"

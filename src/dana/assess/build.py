@@ -792,6 +792,9 @@ def build_assessment(
 
         spec = dict(config.engagement or {})
         min_responses = int(spec.pop("min_responses", 5))
+        for key in ("participants", "journey", "themes"):
+            if spec.get(key):
+                spec[key] = str(config.path(str(spec[key])))
         inputs = read_engagement(spec, config.base_dir)
         if inputs.is_empty:
             extra_gaps.append(

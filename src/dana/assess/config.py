@@ -83,6 +83,10 @@ EXAMPLE_ALIASES = {
 }
 
 
+#: Prefix of a config path that names a file shipped with DANA ("dana:engagement/journey.csv").
+PACKAGED_PREFIX = "dana:"
+
+
 class ConfigError(ValueError):
     """The config is invalid; the message names the file and the key."""
 
@@ -236,7 +240,13 @@ class AssessmentConfig(_Strict):
         return [s for s in SECTION_NAMES if s in sections]
 
     def path(self, relative: str) -> Path:
-        """A path named in the config, resolved against the config file's folder."""
+        """A path named in the config, resolved against the config file's folder.
+
+        ``dana:<path>`` names a file shipped in the package's data folder (the embedded
+        examples), so a copy of the default config still finds them.
+        """
+        if str(relative).startswith(PACKAGED_PREFIX):
+            return _packaged(str(relative)[len(PACKAGED_PREFIX) :])
         candidate = Path(relative).expanduser()
         return candidate if candidate.is_absolute() else Path(self.base_dir) / candidate
 
