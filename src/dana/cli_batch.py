@@ -67,7 +67,7 @@ def _suppression(text: str):
     "--reports",
     multiple=True,
     type=click.Choice(["html"]),
-    help="Also build each area's assessment report (static HTML, about 30 s per area).",
+    help="Also build each area's assessment report (static HTML, about 20-30 s per area).",
 )
 @click.option("--period", default="latest", show_default=True, help="'latest' or a period label.")
 @click.option(
