@@ -28,7 +28,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from scipy import stats as sp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from dana._atomic import write_bytes_atomic  # noqa: E402
 from dana.stats import dsr, proportion, rate  # noqa: E402
 from dana.stats.standards import ESP2013  # noqa: E402
 
@@ -295,15 +295,7 @@ def write_performance_doc(body: str) -> Path:
         "- The machine is shared (2 cores used by several processes at once), so absolute "
         "times vary between runs by tens of percent; the ratios are the stable figure.\n"
     ) + kept
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".PERFORMANCE.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, text.encode("utf-8"))
     return path
 
 

@@ -1,29 +1,83 @@
-"""Whole-or-nothing file writes: a reader never sees a half-written file."""
+"""Whole-or-nothing file writes: a reader never sees a half-written file or a half set.
+
+- :func:`write_atomic` / :func:`write_bytes_atomic`: one file, written beside its target
+  and renamed into place (``os.replace`` is atomic on one file system).
+- :func:`publish_together`: several files made in a staging folder and moved into the
+  output folder only when every one of them succeeded (``dana report``, ``dana batch``).
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
+def _public_mode() -> int:
+    """The mode a normally created file would get (``mkstemp`` makes private 0600 files)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(temporary)`` on a file beside ``path``, then rename it to ``path``.
 
     The folder is created if needed. On any failure the temporary file is removed and
-    ``path`` is left as it was. The file gets the usual 0644 permissions (``mkstemp``
-    creates 0600, which would hide packaged data and templates from other users).
+    ``path`` is left as it was.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix or ".tmp"
+    )
+    os.close(handle)
+    temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as out:
+        write(temporary)
+        os.chmod(temporary, _public_mode())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (flushed to disk before the rename)."""
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+
+    return write_atomic(path, write)
+
+
+def publish_together(
+    out_dir: str | os.PathLike, make: Callable[[Path], list[Path]], *, prefix: str = ".dana-"
+) -> list[Path]:
+    """Make files with ``make(staging_folder)``, then move them all into ``out_dir``.
+
+    ``make`` returns the paths it wrote inside the staging folder. Nothing reaches
+    ``out_dir`` unless ``make`` returns normally; the staging folder is always removed.
+    """
+    target = Path(out_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    try:
+        staged = [Path(p) for p in make(staging)]
+        target.mkdir(parents=True, exist_ok=True)
+        mode = _public_mode()
+        written = []
+        for path in staged:
+            path.chmod(mode)  # staged files may be private temporaries
+            final = target / path.name
+            os.replace(path, final)
+            written.append(final)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -9,11 +9,10 @@ left exactly as it was.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from dana._atomic import publish_together
 from dana.assess.config import FORMATS
 from dana.assess.model import Assessment
 
@@ -61,25 +60,14 @@ def write_outputs(
     renderers = [(fmt, _renderer(fmt)) for fmt in formats]  # unknown formats fail first
     if not renderers:
         raise ValueError("no output formats given")
-    target = Path(out_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".dana-render-", dir=target.parent))
     stem = output_stem(assessment)
-    try:
+
+    def render_all(staging: Path) -> list[Path]:
         staged = []
         for fmt, render in renderers:
             if progress:
                 progress(f"Rendering {fmt.upper()}")
             staged.append(Path(render(assessment, staging / f"{stem}.{fmt}")))
-        target.mkdir(parents=True, exist_ok=True)
-        umask = os.umask(0)
-        os.umask(umask)
-        written = []
-        for path in staged:
-            final = target / path.name
-            path.chmod(0o666 & ~umask)  # temporary files are private; the report is not
-            os.replace(path, final)
-            written.append(final)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        return staged
+
+    return publish_together(out_dir, render_all, prefix=".dana-render-")

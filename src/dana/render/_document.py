@@ -9,14 +9,13 @@ Coventry-style recommendation card. It also owns the atomic file write every ren
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dana._atomic import write_atomic
 from dana.assess.model import (
     OUTCOME_AREA_NAMES,
     TIMESCALE_NAMES,
@@ -86,20 +85,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     The rename (``os.replace``) is atomic on one file system, so a renderer that fails
     half way never leaves a half-written document at ``path``; the temporary is removed.
     """
-    target = output_path(path)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    return target
+    return write_atomic(output_path(path), write)
 
 
 def paragraphs(text: str) -> list[str]:
