@@ -200,8 +200,10 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
     period, period_sort, value_type, multiplier, source) must be present.
     """
     out = frame.copy()
-    required = [c for c in COLUMNS if c not in DEFAULTS and c not in FLOAT_COLUMNS]
-    required = [c for c in required if c != "multiplier"] + ["multiplier"]
+    # Numbers may be missing (NaN) except the multiplier, which gives a value its meaning.
+    required = [
+        c for c in COLUMNS if c not in DEFAULTS and (c not in FLOAT_COLUMNS or c == "multiplier")
+    ]
     missing = [c for c in required if c not in out.columns]
     if missing:
         raise IndicatorTableError(f"indicator table is missing required column(s): {missing}")
@@ -230,18 +232,25 @@ def validate(frame: pd.DataFrame, *, where: str = "indicator table") -> pd.DataF
         return SCHEMA.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        lines = []
-        for _, case in cases.head(20).iterrows():
-            row = case.get("index")
-            lines.append(
-                f"  row {row}: column {case.get('column')!r} failed {case.get('check')!r}"
-                f" (value {case.get('failure_case')!r})"
-            )
-        more = "" if len(cases) <= 20 else f"\n  ... and {len(cases) - 20} more"
+        # A whole-row check (count above denominator, limits the wrong way round, a
+        # duplicate key) is listed by pandera once per column: report it once per row.
+        row_wide = cases["schema_context"] == "DataFrameSchema"
+        lines = [
+            f"  row {case.index}: column {case.column!r} failed {case.check!r}"
+            f" (value {case.failure_case!r})"
+            for case in cases[~row_wide].itertuples()
+        ]
+        wide = cases[row_wide].drop_duplicates(["index", "check"])
+        key = ", ".join(KEY)
+        lines += [
+            f"  row {case.index}: "
+            + (f"duplicate key ({key})" if "uniqueness" in str(case.check) else str(case.check))
+            for case in wide.itertuples()
+        ]
+        shown = "\n".join(lines[:20])
+        more = "" if len(lines) <= 20 else f"\n  ... and {len(lines) - 20} more"
         raise IndicatorTableError(
-            f"{where}: {len(cases)} problem(s) with the indicator table:\n"
-            + "\n".join(lines)
-            + more
+            f"{where}: {len(lines)} problem(s) with the indicator table:\n" + shown + more
         ) from None
 
 

@@ -11,7 +11,14 @@ from click.testing import CliRunner
 from dana.assess import ConfigError, build_assessment, load_config, write_outputs
 from dana.assess import output as output_module
 from dana.assess.config import AssessmentConfig, example_config_path
-from dana.assess.provenance import OGL_ATTRIBUTION, SYNTHETIC_ATTRIBUTION
+from dana.assess.model import Figure
+from dana.assess.provenance import (
+    LOCAL_ATTRIBUTION,
+    OGL_ATTRIBUTION,
+    SYNTHETIC_ATTRIBUTION,
+    attributions,
+    provenance_entries,
+)
 from dana.assess.recommendations import RecommendationError
 from dana.cli import main
 
@@ -133,6 +140,52 @@ def test_provenance_has_one_entry_per_figure_and_synthetic_statement():
     assert entry.retrieved == "2024-01-01" and entry.method == ind.method
     assert assessment.synthetic
     assert assessment.attributions == (OGL_ATTRIBUTION, SYNTHETIC_ATTRIBUTION)
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "source", "licence", "statements"),
+    [
+        (
+            "local:waits",
+            "Local data: waits.csv",
+            "Local data",
+            (OGL_ATTRIBUTION, LOCAL_ATTRIBUTION),
+        ),
+        # "Local" in a published profile's name is not local data: OGL, no local statement
+        (
+            "91380",
+            "Local Alcohol Profiles for England (Fingertips)",
+            "Open Government",
+            (OGL_ATTRIBUTION,),
+        ),
+        (
+            "local:waits",
+            "DANA synthetic generator",
+            "Synthetic",
+            (OGL_ATTRIBUTION, SYNTHETIC_ATTRIBUTION),
+        ),
+    ],
+)
+def test_licence_and_attributions_agree_on_what_is_local(indicator_id, source, licence, statements):
+    figure = Figure(
+        indicator_id,
+        "Waits",
+        "drug_treatment",
+        "2022/23",
+        1.0,
+        None,
+        None,
+        0.95,
+        None,
+        None,
+        "count",
+        "count",
+        "no_judgement",
+        source=source,
+    )
+    (entry,) = provenance_entries([figure])
+    assert entry.licence.startswith(licence)
+    assert attributions([figure]) == statements
 
 
 # --- config errors: clear, naming the key, and nothing written -----------------------------

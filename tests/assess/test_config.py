@@ -214,3 +214,19 @@ def test_a_copy_of_the_default_config_still_finds_the_shipped_examples(tmp_path)
     assert recommendations.is_file() and recommendations.name == "default_recommendations.yaml"
     assert config.path("dana:engagement/journey.csv").is_file()
     assert config.path("local.csv") == tmp_path / "local.csv"
+
+
+def test_disclosure_statement_says_whether_secondary_suppression_applies():
+    from dana.assess.config import SuppressionConfig
+
+    ndtms = SuppressionConfig(preset="ndtms")
+    assert ndtms.describe() == (
+        "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule). "
+        "Secondary suppression hides a further count wherever a hidden one could be worked "
+        "out from a total."
+    )
+    # The single-area report shows each figure alone, so it must not claim secondary
+    # suppression it does not apply.
+    assert "no secondary suppression is needed" in ndtms.describe(secondary=False)
+    hes = SuppressionConfig(preset="hes2018").describe(secondary=False)
+    assert "rounded to the nearest 5" in hes and "secondary" not in hes

@@ -343,6 +343,19 @@ def test_hes2018_rounds_published_counts_to_five():
     assert "had 1,145 adults" in _finding(assessment)
 
 
+@pytest.mark.parametrize(("count", "shown"), [(7, None), (0, 0), (8, 10), (1147, 1145)])
+def test_custom_threshold_hides_one_to_threshold_not_zero_and_rounds_the_rest(count, shown):
+    # threshold 7, round_to 5: 1..7 hidden, 0 published (as config.describe says),
+    # 8 -> 10 and 1,147 -> 1,145 (nearest multiple of 5)
+    ind = indicator()
+    records = rows(
+        ind, AREA, PERIOD, value=count / 1000, lower=0.0, upper=2.0, count=count, denom=162695
+    ) + rows(ind, ENGLAND, PERIOD, value=457.0)
+    assessment = _build(ind, records, suppression={"threshold": 7, "round_to": 5})
+    (figure,) = assessment.all_figures()
+    assert figure.count == shown and figure.suppressed == (shown is None)
+
+
 @pytest.mark.parametrize(
     ("value", "unit", "value_type", "expected"),
     [

@@ -48,7 +48,7 @@ def test_cambridgeshire_districts_and_parents(areas):
     assert areas.region_of("E07000011").code == "E12000006"
     assert areas.region_of("E06000031").name == "East of England"
     assert areas.parent("E92000001") is None
-    with pytest.raises(AreaError):
+    with pytest.raises(AreaError, match="E92000001 is England, which has no region"):
         areas.region_of("E92000001")
 
 

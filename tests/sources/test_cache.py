@@ -71,7 +71,7 @@ def test_failed_write_leaves_no_entry_and_no_temp_file(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module.os, "replace", fail_on_metadata)
     with pytest.raises(OSError, match="disk full"):
         cache.put("http://x/a", b"new body that never commits")
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         cache.put("http://x/b", b"never committed")
     monkeypatch.setattr(cache_module.os, "replace", real_replace)
     # the body was replaced but its metadata was not: the torn entry reads as absent

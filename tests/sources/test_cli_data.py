@@ -19,17 +19,8 @@ def _run(*args):
 def test_fetch_fills_cache_then_works_offline(shared_data, tmp_path):
     cache_dir = str(tmp_path)
     with ReplayServer(shared_data) as server:
-        base_url = server.base_url
-        first = _run(
-            "fetch",
-            "--area",
-            "E06000001",
-            *INDICATORS,
-            "--base-url",
-            base_url,
-            "--cache-dir",
-            cache_dir,
-        )
+        fetch = ("fetch", "--area", "E06000001", *INDICATORS, "--base-url", server.base_url)
+        first = _run(*fetch, "--cache-dir", cache_dir)
         served = list(server.requests)
     assert first.exit_code == 0, first.output
     assert "Hartlepool (E06000001), Fingertips area type 502" in first.output
@@ -42,16 +33,7 @@ def test_fetch_fills_cache_then_works_offline(shared_data, tmp_path):
     assert kinds == ["areas", "indicator_data", "indicator_metadata"]
 
     # the server is stopped: the same command answers from the cache
-    second = _run(
-        "fetch",
-        "--area",
-        "E06000001",
-        *INDICATORS,
-        "--base-url",
-        base_url,
-        "--cache-dir",
-        cache_dir,
-    )
+    second = _run(*fetch, "--cache-dir", cache_dir)
     assert second.exit_code == 0, second.output
     assert "from cache, retrieved" in second.output and "(0 days old)" in second.output
 
@@ -65,19 +47,15 @@ def test_fetch_fills_cache_then_works_offline(shared_data, tmp_path):
         assert published in shown.output
 
 
-def test_fetch_by_base_url_with_authored_recordings(tmp_path):
+def _fetch_replayed(tmp_path, *args, failures=0):
+    """Run `dana fetch` against the authored recordings; `failures` 500s come first."""
     with ReplayServer() as server:
-        result = _run(
-            "fetch",
-            "--area",
-            "E06000031",
-            "--indicator",
-            "92432",
-            "--base-url",
-            server.base_url,
-            "--cache-dir",
-            str(tmp_path),
-        )
+        server.fail_next(failures)
+        return _run("fetch", *args, "--base-url", server.base_url, "--cache-dir", str(tmp_path))
+
+
+def test_fetch_by_base_url_with_authored_recordings(tmp_path):
+    result = _fetch_replayed(tmp_path, "--area", "E06000031", "--indicator", "92432")
     assert result.exit_code == 0, result.output
     table = ResponseCache(tmp_path).cached_table(
         area_codes=["E06000031", "E12000006", "E92000001"], catalogue=None
@@ -85,56 +63,23 @@ def test_fetch_by_base_url_with_authored_recordings(tmp_path):
     assert set(table["area_type"]) == {"utla", "region", "england"}
 
 
-def test_fetch_bad_area_code(tmp_path):
-    with ReplayServer() as server:
-        result = _run(
-            "fetch",
-            "--area",
-            "E06999999",
-            "--indicator",
-            "92432",
-            "--base-url",
-            server.base_url,
-            "--cache-dir",
-            str(tmp_path),
-        )
+@pytest.mark.parametrize(
+    ("area", "indicator", "message"),
+    [
+        ("E06999999", "92432", "E06999999 is not an area of Fingertips area type(s) 502"),
+        ("E06000031", "12345678", "no indicator with ID 12345678"),
+    ],
+)
+def test_fetch_unknown_area_or_indicator_is_named(tmp_path, area, indicator, message):
+    result = _fetch_replayed(tmp_path, "--area", area, "--indicator", indicator)
     assert result.exit_code == 1
-    assert "E06999999 is not an area of Fingertips area type(s) 502" in result.output
-
-
-def test_fetch_bad_indicator(tmp_path):
-    with ReplayServer() as server:
-        result = _run(
-            "fetch",
-            "--area",
-            "E06000031",
-            "--indicator",
-            "12345678",
-            "--base-url",
-            server.base_url,
-            "--cache-dir",
-            str(tmp_path),
-        )
-    assert result.exit_code == 1
-    assert "no indicator with ID 12345678" in result.output
+    assert message in result.output
 
 
 def test_fetch_persistent_500_fails_clearly_without_caching_data(tmp_path):
-    with ReplayServer() as server:
-        server.fail_next(10)
-        result = _run(
-            "fetch",
-            "--area",
-            "E06000031",
-            "--indicator",
-            "92432",
-            "--retries",
-            "0",
-            "--base-url",
-            server.base_url,
-            "--cache-dir",
-            str(tmp_path),
-        )
+    result = _fetch_replayed(
+        tmp_path, "--area", "E06000031", "--indicator", "92432", "--retries", "0", failures=10
+    )
     assert result.exit_code == 1
     assert "HTTP 500 after 1 attempt(s)" in result.output
     assert ResponseCache(tmp_path).entries() == []
@@ -153,22 +98,10 @@ def test_data_show_nothing_cached(tmp_path):
     assert "Nothing cached" in _run("data", "list", "--cache-dir", str(tmp_path)).output
 
 
-@pytest.mark.parametrize("area_type", ["utla_2021"])
-def test_fetch_older_vintage(tmp_path, area_type):
-    with ReplayServer() as server:
-        result = _run(
-            "fetch",
-            "--area",
-            "E06000031",
-            "--indicator",
-            "91123",
-            "--area-type",
-            area_type,
-            "--base-url",
-            server.base_url,
-            "--cache-dir",
-            str(tmp_path),
-        )
+def test_fetch_older_vintage(tmp_path):
+    result = _fetch_replayed(
+        tmp_path, "--area", "E06000031", "--indicator", "91123", "--area-type", "utla_2021"
+    )
     assert result.exit_code == 0, result.output
     assert "area type 402" in result.output
 

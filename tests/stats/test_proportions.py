@@ -57,8 +57,12 @@ def test_grouped_sums_then_wilson():
     out = proportion("x", "n", data=data, by="area")
     assert out["area"].tolist() == ["A", "B"]
     assert out["count"].tolist() == [65, 1]
-    single = proportion(65, 100)
-    assert out.loc[0, "lower_95"] == pytest.approx(single.loc[0, "lower_95"], rel=1e-12)
+    # Wilson on the summed counts, by hand (z = 1.959964):
+    # A 65/100: (130 + z^2 -/+ z sqrt(z^2 + 4 * 65 * 0.35)) / (2 (100 + z^2)) = 55.2544, 73.6358%
+    # B 1/4:    (2 + z^2 -/+ z sqrt(z^2 + 4 * 1 * 0.75)) / (2 (4 + z^2)) = 4.5587, 69.9358%
+    assert out["value"].tolist() == [65, 25]
+    assert out["lower_95"].tolist() == pytest.approx([55.254443, 4.558726], abs=1e-6)
+    assert out["upper_95"].tolist() == pytest.approx([73.635752, 69.935816], abs=1e-6)
 
 
 @pytest.mark.parametrize(

@@ -857,7 +857,7 @@ def build_assessment(
         data_gaps=gaps,
         provenance=provenance_entries(figures),
         attributions=attributions(figures, engagement_source),
-        disclosure=config.suppression.describe(),
+        disclosure=config.suppression.describe(secondary=False),
         synthetic=synthetic,
         introduction=introduction,
         author=config.author,

@@ -29,6 +29,12 @@ def _values(frame: pd.DataFrame, column: str = "value") -> pd.Series:
     return frame[column].astype(float)
 
 
+def _tally(comparisons: pd.Series) -> str:
+    """'3 similar, 1 worse, 1 not compared': how many areas or rows fell in each category."""
+    counts = comparisons.value_counts()
+    return ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
+
+
 def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | None:
     """Values and limits over time for the area, with England's value at each period."""
     figure, series = result.figure, result.series
@@ -150,8 +156,7 @@ def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Char
             }
         )
         data = pd.concat([data, hidden], ignore_index=True)
-    counts = data.loc[~data["suppressed"], "comparison"].value_counts()
-    tally = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
+    tally = _tally(data.loc[~data["suppressed"], "comparison"])
     alt = (
         f"Bar chart of {result.indicator.short_name.lower()} in {figure.period} for "
         f"{comparators.subject.name} and {len(data) - 1} comparator area(s). Values range from "
@@ -310,8 +315,7 @@ def spine_chart(
     if not rows:
         return None
     data = pd.DataFrame(rows)
-    counts = data["comparison"].value_counts()
-    tally = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
+    tally = _tally(data["comparison"])
     area = comparators.subject.name
     about = f"{topic}: " if topic else ""
     return Chart(

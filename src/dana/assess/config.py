@@ -162,27 +162,70 @@ class SuppressionConfig(_Strict):
             raise ValueError("give a preset or a threshold, not both")
         return self
 
-    def describe(self) -> str:
-        """The rule in words, for the report's disclosure statement."""
-        if self.threshold is not None:
-            rounding = (
-                f"; other counts rounded to the nearest {self.round_to}" if self.round_to else ""
-            )
-            return (
-                f"Counts of {self.threshold} or fewer (other than 0) are suppressed and shown "
-                f"as *, with secondary suppression{rounding}."
-            )
+    def suppress_arguments(self) -> dict | None:
+        """Keyword arguments of :func:`dana.stats.suppress` for this rule (None: no control).
+
+        A custom threshold hides 1..threshold (not 0) with secondary suppression, as
+        :meth:`describe` says.
+        """
+        if self.preset is not None:
+            return {"rule": self.preset}
+        if self.threshold is None:
+            return None
         return {
-            "ndtms": "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule), "
-            "with secondary suppression where a hidden count could be worked out.",
-            "hes2018": "Counts of 1 to 7 are suppressed and shown as *, and other counts are "
-            "rounded to the nearest 5 (NHS Digital HES rule, September 2018); rates and "
-            "intervals are calculated on unrounded counts.",
-            "lape": "Counts of 5 or fewer (other than 0) are suppressed and shown as *, with "
-            "secondary suppression; other counts are rounded to the nearest 5 (Local Alcohol "
-            "Profiles for England rule).",
-            None: "No disclosure control was applied to counts.",
-        }[self.preset]
+            "rule": None,
+            "max_suppressed": self.threshold,
+            "round_to": self.round_to,
+            "suppress_zero": False,
+            "secondary": True,
+        }
+
+    def describe(self, *, secondary: bool = True) -> str:
+        """The rule in words, for the report's disclosure statement.
+
+        ``secondary=False`` for the single-area report, which shows each figure on its own
+        (no parts beside their total), so no secondary suppression is applied there.
+        """
+        if self.preset is None and self.threshold is None:
+            return "No disclosure control was applied to counts."
+        if self.threshold is not None:
+            rule = (
+                f"Counts of {self.threshold} or fewer (other than 0) are suppressed and shown as *"
+            )
+            rounding = (
+                f"other counts are rounded to the nearest {self.round_to}" if self.round_to else ""
+            )
+        else:
+            rule, rounding = {
+                "ndtms": (
+                    "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule)",
+                    "",
+                ),
+                "hes2018": (
+                    "Counts of 1 to 7 are suppressed and shown as * (NHS Digital HES rule, "
+                    "September 2018)",
+                    "other counts are rounded to the nearest 5; rates and intervals are "
+                    "calculated on unrounded counts",
+                ),
+                "lape": (
+                    "Counts of 5 or fewer (other than 0) are suppressed and shown as * (Local "
+                    "Alcohol Profiles for England rule)",
+                    "other counts are rounded to the nearest 5",
+                ),
+            }[self.preset]
+        parts = [rule]
+        if rounding:
+            parts.append(rounding)
+        text = "; ".join(parts) + "."
+        uses_secondary = self.threshold is not None or self.preset in ("ndtms", "lape")
+        if uses_secondary and secondary:
+            text += " Secondary suppression hides a further count wherever a hidden one could be worked out from a total."
+        elif uses_secondary:
+            text += (
+                " Each figure is shown on its own, with no total it could be subtracted from, "
+                "so no secondary suppression is needed."
+            )
+        return text
 
 
 class OutputConfig(_Strict):

@@ -110,22 +110,13 @@ def disclose(rows: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
     """Apply the configured disclosure control to counts; blank values built on hidden ones."""
     out = rows.copy()
     out["suppressed"] = False
-    rule = config.suppression
+    arguments = config.suppression.suppress_arguments()
     has_count = out["count"].notna().to_numpy()
-    if (rule.preset is None and rule.threshold is None) or not has_count.any():
+    if arguments is None or not has_count.any():
         return out
     part = pd.DataFrame({"count": out.loc[has_count, "count"].to_numpy()})
-    part["_row"] = np.arange(len(part))
-    if rule.preset is not None:
-        kwargs = {"rule": rule.preset, "secondary": False}
-    else:
-        kwargs = {
-            "rule": None,
-            "max_suppressed": rule.threshold,
-            "round_to": rule.round_to,
-            "secondary": False,
-        }
-    published = stats.suppress(part, "count", by="_row", **kwargs)
+    # each headline figure stands alone (see the module docstring): no secondary suppression
+    published = stats.suppress(part, "count", **(arguments | {"secondary": False}))
     index = out.index[has_count]
     out.loc[index, "count"] = published["count"].to_numpy()
     hidden = index[published["suppressed"].to_numpy(dtype=bool)]
@@ -228,23 +219,19 @@ def _result(indicator, rows, raw, chosen_sort, comparators, config) -> Indicator
     )
 
 
-def _value_at(result: IndicatorResult, code: str) -> float | None:
-    return result.values.get(code)
-
-
 def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -> None:
     """Benchmarks (England, region, neighbours' mean) and rank, via dana.stats."""
     requests = []  # (result, code, name, benchmark value)
     for result in results:
         if comparators.england is not None:
-            requests.append((result, ENGLAND_CODE, "England", _value_at(result, ENGLAND_CODE)))
+            requests.append((result, ENGLAND_CODE, "England", result.values.get(ENGLAND_CODE)))
         if comparators.region is not None:
             region = comparators.region
-            requests.append((result, region.code, region.name, _value_at(result, region.code)))
+            requests.append((result, region.code, region.name, result.values.get(region.code)))
         if comparators.neighbours:
             values = [
                 v
-                for v in (_value_at(result, a.code) for a in comparators.neighbours)
+                for v in (result.values.get(a.code) for a in comparators.neighbours)
                 if v is not None
             ]
             if len(comparators.neighbours) == 1:
@@ -296,7 +283,7 @@ def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -
         )
     for result in results:
         benchmarks = tuple(by_result.get(id(result), ()))
-        result.figure = _replace(result.figure, benchmarks=benchmarks)
+        result.figure = replace(result.figure, benchmarks=benchmarks)
         if result.indicator.comparison == "quintiles":
             result.quintile = _quintile(result, comparators)
 
@@ -305,18 +292,14 @@ def _nan(value) -> float:
     return np.nan if value is None else float(value)
 
 
-def _replace(figure: Figure, **changes) -> Figure:
-    return replace(figure, **changes)
-
-
 def _add_rank(result: IndicatorResult, comparators: Comparators) -> None:
     if result.figure.value is None:
         return
     codes = [comparators.subject.code] + [a.code for a in comparators.neighbours]
-    values = [_value_at(result, code) for code in codes]
+    values = [result.values.get(code) for code in codes]
     ranked = stats.rank([np.nan if v is None else v for v in values])
     mine = ranked.iloc[0]  # the subject area comes first; ties share the lower rank
-    result.figure = _replace(result.figure, rank=int(mine["rank"]), rank_of=int(mine["rank_of"]))
+    result.figure = replace(result.figure, rank=int(mine["rank"]), rank_of=int(mine["rank_of"]))
 
 
 def utla_rows(result: IndicatorResult, *, raw: bool = False) -> pd.DataFrame:
@@ -361,4 +344,4 @@ def _add_trend(result: IndicatorResult) -> None:
         return
     label = str(marked["trend"].iloc[0])
     result.trend_note = str(marked["note"].iloc[0]) if "note" in marked else ""
-    result.figure = _replace(result.figure, trend=label)
+    result.figure = replace(result.figure, trend=label)

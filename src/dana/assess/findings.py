@@ -142,12 +142,10 @@ def with_unit(value: float | None, figure: Figure, *, age: str = "", decimals=No
 def beside(value: float | None, figure: Figure) -> str:
     """A number written next to the headline: its precision, and its unit only where the
     number would be unclear without it ('81%', '171 days', but '612', not '612 per 100,000')."""
-    number = format_number(value, figure.unit, figure.value_type, decimals=_precision(figure))
-    if figure.unit == "%":
-        return f"{number}%"
-    if figure.unit and not figure.unit.startswith("per ") and figure.unit not in ("count", "score"):
-        return f"{number} {figure.unit}"
-    return number
+    places = _precision(figure)
+    if figure.unit.startswith("per "):
+        return format_number(value, figure.unit, figure.value_type, decimals=places)
+    return with_unit(value, figure, decimals=places)
 
 
 def interval(figure: Figure) -> str:
@@ -181,10 +179,8 @@ def _level(confidence: float) -> str:
 # --- comparisons -----------------------------------------------------------------------------
 
 
-def _qualifier(benchmark: BenchmarkResult) -> str:
-    if math.isclose(benchmark.confidence, 0.95):
-        return ""
-    return f" ({_level(benchmark.confidence)} confidence)"
+def _qualifier(level: float) -> str:
+    return "" if math.isclose(level, 0.95) else f" ({_level(level)} confidence)"
 
 
 def _category_phrase(category: str, polarity: str, qualifier: str, targets: str) -> str:
@@ -211,7 +207,7 @@ def comparison_clause(figure: Figure, benchmarks: Sequence[tuple[str, BenchmarkR
         key = (bench.comparison, round(bench.confidence, 4))
         groups.setdefault(key, []).append(f"{name} ({beside(bench.benchmark_value, figure)})")
     phrases = [
-        _category_phrase(category, figure.polarity, _qualifier_for(level), join_and(targets))
+        _category_phrase(category, figure.polarity, _qualifier(level), join_and(targets))
         for (category, level), targets in groups.items()
     ]
     if len(phrases) <= 1:
@@ -219,10 +215,6 @@ def comparison_clause(figure: Figure, benchmarks: Sequence[tuple[str, BenchmarkR
     if len(phrases) == 2:
         return f"{phrases[0]}, but {phrases[1]}"
     return "; ".join(phrases[:-1]) + "; and " + phrases[-1]
-
-
-def _qualifier_for(level: float) -> str:
-    return "" if math.isclose(level, 0.95) else f" ({_level(level)} confidence)"
 
 
 def comparison_phrase(benchmark: BenchmarkResult, figure: Figure, *, name: str = "") -> str:

@@ -384,16 +384,11 @@ def _disclose(frame: pd.DataFrame, rule: SuppressionConfig | None) -> pd.DataFra
     out = frame.copy()
     out["suppressed"] = False
     counted = out["count"].notna().to_numpy()
-    if rule is None or (rule.preset is None and rule.threshold is None) or not counted.any():
+    arguments = None if rule is None else rule.suppress_arguments()
+    if arguments is None or not counted.any():
         return out
     part = out.loc[counted, ["indicator_id", "region_code", "count"]].reset_index(drop=True)
-    if rule.preset is not None:
-        kwargs = {"rule": rule.preset}
-    else:
-        # a custom threshold is described as having secondary suppression (config.describe)
-        kwargs = {"rule": None, "max_suppressed": rule.threshold, "round_to": rule.round_to}
-        kwargs |= {"suppress_zero": False, "secondary": True}
-    published = stats.suppress(part, "count", by=["indicator_id", "region_code"], **kwargs)
+    published = stats.suppress(part, "count", by=["indicator_id", "region_code"], **arguments)
     index = out.index[counted]
     out.loc[index, "count"] = published["count"].to_numpy()
     hidden = index[published["suppressed"].to_numpy(dtype=bool)]
@@ -678,29 +673,16 @@ def write_summary(summary: pd.DataFrame, out_dir, *, disclosure: str = "") -> li
     OGL attribution and, when the data is synthetic, a warning) and one sheet per
     assessment section with a frozen header row.
     """
-    import os
-    import shutil
-    import tempfile
-    from pathlib import Path
+    from dana._atomic import publish_together
 
-    target = Path(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".dana-batch-", dir=target))
-    try:
-        staged = [
+    return publish_together(
+        out_dir,
+        lambda staging: [
             _write_csv(summary, staging / SUMMARY_CSV),
             _write_xlsx(summary, staging / SUMMARY_XLSX, disclosure=disclosure),
-        ]
-        umask = os.umask(0)
-        os.umask(umask)
-        written = []
-        for path in staged:
-            path.chmod(0o666 & ~umask)
-            os.replace(path, target / path.name)
-            written.append(target / path.name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        ],
+        prefix=".dana-batch-",
+    )
 
 
 def _write_csv(summary: pd.DataFrame, path):

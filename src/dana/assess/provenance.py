@@ -22,13 +22,18 @@ def is_synthetic(source: str) -> bool:
 
 
 def is_local(figure: Figure) -> bool:
-    return figure.indicator_id.startswith("local:") or "local" in figure.source.lower()
+    """Supplied by the assessment team: a ``local:`` indicator or a local source, but not
+    synthetic and not a Fingertips one (e.g. "Local Alcohol Profiles ... (Fingertips)")."""
+    source = figure.source.lower()
+    if is_synthetic(source) or "fingertips" in source:
+        return False
+    return figure.indicator_id.startswith("local:") or "local" in source
 
 
 def _licence(figure: Figure) -> str:
     if is_synthetic(figure.source):
         return "Synthetic data (DANA generator), not for citation"
-    if is_local(figure) and "fingertips" not in figure.source.lower():
+    if is_local(figure):
         return "Local data (supplied by the assessment team)"
     return "Open Government Licence v3.0"
 
@@ -56,6 +61,6 @@ def attributions(figures: list[Figure], extra_sources: list[str] = ()) -> tuple[
     out = [OGL_ATTRIBUTION]
     if any(is_synthetic(s) for s in sources):
         out.append(SYNTHETIC_ATTRIBUTION)
-    if any(is_local(f) and not is_synthetic(f.source) for f in figures):
+    if any(is_local(f) for f in figures):
         out.append(LOCAL_ATTRIBUTION)
     return tuple(out)
