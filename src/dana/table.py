@@ -43,18 +43,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-AREA_TYPES = ("england", "region", "utla", "ltla", "other")
-POLARITIES = ("low_is_good", "high_is_good", "no_judgement")
-VALUE_TYPES = (
-    "proportion",
-    "crude_rate",
-    "dsr",
-    "isr",
-    "ratio",
-    "count",
-    "mean",
-    "score",
-)
+from dana.vocabulary import AREA_TYPES, POLARITIES, VALUE_TYPES
 
 STRING_COLUMNS = (
     "indicator_id",

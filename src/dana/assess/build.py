@@ -44,6 +44,7 @@ from dana.assess.figures import (
 from dana.assess.gaps import find_gaps
 from dana.assess.model import Area, Assessment, DataGap, Finding, Section, Table
 from dana.assess.provenance import attributions, is_synthetic, provenance_entries
+from dana.vocabulary import IMPROVING_TRENDS, WORSENING_TRENDS
 
 Progress = Callable[[str], None]
 
@@ -463,8 +464,8 @@ def _tally(results: list[IndicatorResult]) -> str:
     return findings.tally_sentence(*_england_counts(results))
 
 
-_IMPROVING = ("Increasing and getting better", "Decreasing and getting better")
-_WORSENING = ("Increasing and getting worse", "Decreasing and getting worse")
+_IMPROVING = IMPROVING_TRENDS
+_WORSENING = WORSENING_TRENDS
 
 
 def _summary_section(results: list[IndicatorResult], comparators: Comparators) -> Section:

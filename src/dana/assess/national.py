@@ -47,15 +47,15 @@ from dana.assess.figures import (
     level_for,
     period_sort_for,
 )
+from dana.vocabulary import NOT_COMPARED
+from dana.vocabulary import TREND_NOT_CALCULATED as NO_TREND
 
 #: Area types a national summary can be made for.
 AREA_TYPES = ("utla", "ltla", "region")
 #: Value types the funnel plot supports, and the funnel statistic used for each.
 _FUNNEL_STATISTIC = {"proportion": "proportion", "crude_rate": "rate", "dsr": "rate"}
-NOT_COMPARED = "not_compared"
 _LIMITS = ("lower_95", "upper_95", "lower_99_8", "upper_99_8")
 _MEASURES = ("count", "denominator", "value", *_LIMITS)
-NO_TREND = "Cannot be calculated"
 TREND_POINTS = 5
 
 #: Output columns, in order.

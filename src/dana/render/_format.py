@@ -4,11 +4,7 @@ Formatting only: nothing here computes a statistic. Values, limits and compariso
 categories come from the assessment model; these helpers turn them into text and colour
 the same way in every output.
 
-Colours follow Fingertips (FingertipsNext ``BenchmarkLabelConfig.ts``, see PRACTICE.md
-§4.2): GOV.UK green/yellow/red for better/similar/worse, and blue for the polarity-free
-higher/lower so that "different" is not read as "good or bad". Because colour alone is
-not accessible (WCAG 2.2, 1.4.1 Use of Color), every category also has a text label and
-a shape symbol.
+The comparison labels, shapes and colours are defined once in :mod:`dana.vocabulary`.
 """
 
 from __future__ import annotations
@@ -17,60 +13,15 @@ import math
 from collections.abc import Iterable
 
 from dana.assess.model import BenchmarkResult, Figure
+from dana.vocabulary import (
+    COMPARISON_COLOURS,
+    COMPARISON_COLOURS_998,
+    COMPARISON_LABELS,
+    COMPARISON_SYMBOLS,
+)
 
 SUPPRESSED = "*"
 MISSING = "-"
-
-COMPARISON_LABELS: dict[str, str] = {
-    "better": "Better",
-    "similar": "Similar",
-    "worse": "Worse",
-    "higher": "Higher",
-    "lower": "Lower",
-    "not_compared": "Not compared",
-}
-
-# Shapes carry the category without colour: filled for a judgement (better/worse),
-# hollow for a polarity-free difference (higher/lower), circles for no difference.
-COMPARISON_SYMBOLS: dict[str, str] = {
-    "better": "\u25b2",  # ▲
-    "similar": "\u25cf",  # ●
-    "worse": "\u25bc",  # ▼
-    "higher": "\u25b3",  # △
-    "lower": "\u25bd",  # ▽
-    "not_compared": "\u25cb",  # ○
-}
-
-# The matching matplotlib/plotly marker shapes and whether the marker is filled.
-COMPARISON_MARKERS: dict[str, tuple[str, bool]] = {
-    "better": ("^", True),
-    "similar": ("o", True),
-    "worse": ("v", True),
-    "higher": ("^", False),
-    "lower": ("v", False),
-    "not_compared": ("o", False),
-}
-
-# Fingertips 95% palette (PRACTICE.md §4.2). "Not compared" is white with a black border.
-COMPARISON_COLOURS: dict[str, str] = {
-    "better": "#00703C",
-    "similar": "#FFDD00",
-    "worse": "#D4351C",
-    "lower": "#5694CA",
-    "higher": "#003078",
-    "not_compared": "#FFFFFF",
-}
-
-# Fingertips 99.8% palette; similar and not compared are unchanged.
-COMPARISON_COLOURS_998: dict[str, str] = {
-    **COMPARISON_COLOURS,
-    "better": "#85994B",
-    "worse": "#831504",
-    "lower": "#AFCFE5",
-    "higher": "#1D70B8",
-}
-
-BORDER_COLOUR = "#0B0C0C"  # GOV.UK text black, used to outline every category swatch
 
 # Okabe & Ito (2008) colour-blind-safe palette, ordered so the first series are the most
 # distinct; yellow is last because it has poor contrast on white.

@@ -47,8 +47,6 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from dana.assess.model import Chart  # noqa: E402
 from dana.render._format import (  # noqa: E402
-    BORDER_COLOUR,
-    COMPARISON_MARKERS,
     SERIES_PALETTE,
     SUPPRESSED,
     comparison_colour,
@@ -57,6 +55,7 @@ from dana.render._format import (  # noqa: E402
     comparison_text,
     format_number,
 )
+from dana.vocabulary import BORDER_COLOUR, COMPARISON_MARKERS  # noqa: E402
 
 __all__ = [
     "ChartDataError",

@@ -48,7 +48,6 @@ from dana.render._document import (
     source_notes,
 )
 from dana.render._format import (
-    COMPARISON_LABELS,
     common_level,
     comparison_colour,
     comparison_label,
@@ -61,6 +60,7 @@ from dana.render._format import (
     format_value,
     text_colour_on,
 )
+from dana.vocabulary import COMPARISON_LABELS
 
 __all__ = ["render_html"]
 

@@ -22,9 +22,6 @@ from scipy import stats as _sp
 #: Below this count crude rates and ratios use exact chi-square limits (Fingertips rule).
 EXACT_BELOW = 10
 
-#: Polarity vocabulary shared with the indicator table (:data:`dana.table.POLARITIES`).
-POLARITIES = ("low_is_good", "high_is_good", "no_judgement")
-
 
 class StatsInputError(ValueError):
     """Bad input to a statistics method; the message names the offending group."""

@@ -18,31 +18,15 @@ import numpy as np
 import pandas as pd
 
 from dana.stats._common import (
-    POLARITIES,
     StatsInputError,
     confidence_levels,
     limit_columns,
     quantile_groups,
 )
 from dana.stats._frame import carry_columns, check, frame_of, raw_column, resolve
+from dana.vocabulary import DIFFERENCE_OUTCOME, NOT_COMPARED, POLARITIES, QUINTILE_LABELS
 
 METHODS = ("confidence_interval", "quintiles")
-NOT_COMPARED = "not_compared"
-
-_CI_LABELS = {
-    # (polarity, direction): label; direction -1 = lower than benchmark, +1 = higher
-    ("low_is_good", -1): "better",
-    ("low_is_good", 1): "worse",
-    ("high_is_good", -1): "worse",
-    ("high_is_good", 1): "better",
-    ("no_judgement", -1): "lower",
-    ("no_judgement", 1): "higher",
-}
-_QUINTILE_LABELS = {
-    "no_judgement": ("lowest", "low", "middle", "high", "highest"),
-    "low_is_good": ("best", "better", "middle", "worse", "worst"),
-    "high_is_good": ("worst", "worse", "middle", "better", "best"),
-}
 _MIN_FOR_QUINTILES = 5
 
 
@@ -151,7 +135,7 @@ def compare(
         check(res, lo > hi, "compare: lower limit is greater than upper limit")
         direction = np.where(hi < bench, -1, np.where(lo > bench, 1, 0))
         labels = np.full(size, "similar", dtype=object)
-        for (pol, sign), label in _CI_LABELS.items():
+        for (pol, sign), label in DIFFERENCE_OUTCOME.items():
             labels[(polarities == pol) & (direction == sign)] = label
         missing = np.isnan(res["value"]) | np.isnan(lo) | np.isnan(hi) | np.isnan(bench)
         labels[missing] = NOT_COMPARED
@@ -197,7 +181,7 @@ def _quintile_labels(res, polarities: np.ndarray) -> np.ndarray:
     quintile = quantile_groups(values[rows], codes[rows], 5)
     enough = np.bincount(codes[rows], minlength=res.groups.count)[codes[rows]] >= _MIN_FOR_QUINTILES
     labels = np.full(len(values), NOT_COMPARED, dtype=object)
-    for pol, names in _QUINTILE_LABELS.items():
+    for pol, names in QUINTILE_LABELS.items():
         chosen = enough & (polarities[rows] == pol)
         labels[rows[chosen]] = np.asarray(names, dtype=object)[quintile[chosen] - 1]
     return labels

@@ -20,22 +20,20 @@ import pandas as pd
 from scipy import stats as _sp
 
 from dana.stats._common import (
-    POLARITIES,
     StatsInputError,
     confidence_levels,
     limit_columns,
     z_value,
 )
 from dana.stats._frame import check, frame_of, output, raw_column, resolve
+from dana.vocabulary import DECREASING, GETTING_BETTER, GETTING_WORSE, INCREASING, POLARITIES
+from dana.vocabulary import NO_SIGNIFICANT_CHANGE as NO_CHANGE
+from dana.vocabulary import TREND_NOT_CALCULATED as CANNOT
 
 #: Points used: the most recent five.
 TREND_POINTS = 5
 #: Chi-square with 1 df at 99.8%: 9.5495 (= 3.090232^2).
 TREND_THRESHOLD = float(_sp.chi2.ppf(0.998, 1))
-
-INCREASING, DECREASING = "Increasing", "Decreasing"
-NO_CHANGE = "No significant change"
-CANNOT = "Cannot be calculated"
 
 
 def trend(
@@ -241,9 +239,7 @@ def trend(
     label = np.where(direction > 0, INCREASING, DECREASING).astype(object)
     worse = ((pol == "low_is_good") & (direction > 0)) | ((pol == "high_is_good") & (direction < 0))
     judged = pol != "no_judgement"
-    label = np.where(
-        judged, label + np.where(worse, " and getting worse", " and getting better"), label
-    )
+    label = np.where(judged, label + np.where(worse, GETTING_WORSE, GETTING_BETTER), label)
     label = np.where(significant, label, NO_CHANGE)
     label = np.where(cannot, CANNOT, label)
 
