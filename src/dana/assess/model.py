@@ -233,15 +233,20 @@ class Assessment:
         """The comparator areas other than England and the region (statistical neighbours)."""
         return tuple(a for a in self.comparators if a.area_type not in ("england", "region"))
 
+    def walk_sections(self):
+        """Every section depth first, as ``(section, depth, trail)``: depth 0 for a chapter,
+        and the trail of its ancestors' titles. The one section walker every layer uses."""
+
+        def walk(sections, depth, trail):
+            for s in sections:
+                yield s, depth, trail
+                yield from walk(s.subsections, depth + 1, (*trail, s.title))
+
+        yield from walk(self.sections, 0, ())
+
     def all_sections(self):
         """Every section, depth first."""
-
-        def walk(sections):
-            for s in sections:
-                yield s
-                yield from walk(s.subsections)
-
-        return list(walk(self.sections))
+        return [section for section, _, _ in self.walk_sections()]
 
     def all_figures(self):
         return [f for s in self.all_sections() for f in s.figures]
