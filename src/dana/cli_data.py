@@ -12,25 +12,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from dana.catalogue import load_catalogue
 from dana.sources import fingertips as ft
 from dana.sources.cache import ResponseCache
 from dana.sources.errors import SourceError
 
 
 def _catalogue_indicator_ids() -> list[str]:
-    """Fingertips IDs of every catalogue entry (``dana.catalogue``), if it exists."""
-    catalogue = ft.load_default_catalogue()
-    if catalogue is None:
-        raise click.UsageError(
-            "--all-catalogue needs the indicator catalogue (dana.catalogue), which is not"
-            " installed: name indicators with --indicator"
-        )
-    ids = [str(i) for i in catalogue.fingertips_ids()]
+    """Fingertips IDs of every catalogue entry."""
+    ids = [str(i) for i in load_catalogue().fingertips_ids()]
     if not ids:
         raise click.UsageError("the catalogue lists no Fingertips indicator IDs")
     return ids
@@ -79,9 +73,9 @@ def _age(result: ft.FetchResult) -> str:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
+    default=ft.DEFAULT_TIMEOUT,
     show_default=True,
-    help="Seconds per request.",
+    help="Seconds per request (large exports take the real service a while).",
 )
 @click.option(
     "--retries",
@@ -131,8 +125,6 @@ def fetch(
         warnings.simplefilter("always")
         try:
             area = client.find_area(area_code, (area_type,) if area_type else ("utla", "ltla"))
-            requests = client.requests_for_indicator_data(ids, area.area_type_id, "region")
-            results = []
             progress = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
@@ -140,51 +132,55 @@ def fetch(
                 console=Console(stderr=True),
             )
             with progress:
-                task = progress.add_task(f"Fingertips: {area.name}", total=len(requests) + 1)
-                descriptions = client.describe_indicators(ids)
-                progress.advance(task)
-                for request in requests:
-                    results.append(client.fetch(request))
-                    progress.advance(task)
-            tables = [client.table_from(result, descriptions) for result in results]
+                task = progress.add_task(f"Fingertips: {area.name}", total=len(ids))
+                download = ft.download_for_area(
+                    client, ids, area, on_indicator=lambda _: progress.advance(task)
+                )
         except (SourceError, ValueError) as exc:
             _warn(console, caught)
             raise click.ClickException(str(exc)) from None
     _warn(console, caught)
-    data = pd.concat(tables, ignore_index=True)
+    _print_download(console, download, cache)
+
+
+def _print_download(console: Console, download: ft.AreaDownload, cache: ResponseCache) -> None:
+    area = download.area
     console.print(
         f"{area.name} ({area.code}), Fingertips area type {area.area_type_id}; cache {cache.directory}"
     )
-    for result in results:
+    for result in download.results:
         if result.note:
             console.print(f"[yellow]Offline:[/yellow] {result.note}")
-    _print_fetch_summary(console, ids, data, area, descriptions)
-    for result in results:
+    _print_fetch_summary(console, download)
+    for result in download.results:
         console.print(f"  {result.request.url}: {_age(result)}")
-    found = set(data["indicator_id"])
-    without_area = sorted(found - set(data.loc[data["area_code"] == area.code, "indicator_id"]))
-    if without_area:
+    if download.without_area:
         console.print(
             f"[yellow]Warning:[/yellow] no rows for {area.name} ({area.code}) in indicator(s)"
-            f" {', '.join(without_area)}: only comparators were published"
+            f" {', '.join(download.without_area)}: only comparators were published"
         )
-    missing = [i for i in ids if i not in found]
-    if missing:
-        message = ft.explain_empty_result(missing, area.area_type_id, requests[0].url)
-        if len(missing) == len(ids):
-            raise click.ClickException(message)
-        console.print(f"[yellow]Warning:[/yellow] {message}")
+    for indicator_id, reason in download.skipped.items():
+        console.print(f"[yellow]Skipped[/yellow] indicator {indicator_id}: {reason}")
+    if download.empty:
+        console.print(f"[yellow]Warning:[/yellow] {download.empty_message()}")
+    if download.table.empty:
+        raise click.ClickException(
+            f"nothing was downloaded for {area.name} ({area.code}): every indicator was"
+            " skipped or has no rows (reasons above)"
+        )
 
 
-def _print_fetch_summary(console, ids, data: pd.DataFrame, area: ft.Area, descriptions) -> None:
+def _print_fetch_summary(console: Console, download: ft.AreaDownload) -> None:
+    data, code = download.table, download.area.code
     summary = Table(title="Fetched")
-    for column in ("indicator", "name", "rows", f"rows for {area.code}", "latest period"):
+    for column in ("indicator", "name", "rows", f"rows for {code}", "latest period"):
         summary.add_column(column)
-    for indicator_id in ids:
+    for indicator_id in download.requested:
         rows = data[data["indicator_id"] == indicator_id]
-        local = rows[rows["area_code"] == area.code]
+        local = rows[rows["area_code"] == code]
         latest = local.sort_values("period_sort")["period"].iloc[-1] if len(local) else "-"
-        name = descriptions[indicator_id].name if indicator_id in descriptions else ""
+        described = download.descriptions.get(indicator_id)
+        name = described.name if described else "(skipped)"
         summary.add_row(indicator_id, name, str(len(rows)), str(len(local)), latest)
     console.print(summary)
 
