@@ -35,11 +35,19 @@ def _warn(console: Console, caught: list[warnings.WarningMessage]) -> None:
         console.print(f"[yellow]Warning:[/yellow] {item.message}")
 
 
-def _age(result: ft.FetchResult) -> str:
-    days = result.age / timedelta(days=1)
-    if not result.from_cache:
-        return "downloaded now"
-    return f"from cache, retrieved {result.retrieved_date} ({days:.0f} days old)"
+def _ages(results) -> str:
+    """How many responses were downloaded now and how old the cached ones are."""
+    fresh = [r for r in results if not r.from_cache]
+    cached = sorted((r for r in results if r.from_cache), key=lambda r: r.retrieved)
+    parts = [f"{len(fresh)} response(s) downloaded now"] if fresh else []
+    if cached:
+        oldest = cached[0]
+        days = oldest.age / timedelta(days=1)
+        parts.append(
+            f"{len(cached)} from cache, retrieved {oldest.retrieved_date} ({days:.0f} days old)"
+            + (" at the oldest" if len(cached) > 1 else "")
+        )
+    return "; ".join(parts) or "nothing downloaded"
 
 
 @click.command("fetch")
@@ -152,8 +160,7 @@ def _print_download(console: Console, download: ft.AreaDownload, cache: Response
         if result.note:
             console.print(f"[yellow]Offline:[/yellow] {result.note}")
     _print_fetch_summary(console, download)
-    for result in download.results:
-        console.print(f"  {result.request.url}: {_age(result)}")
+    console.print(_ages(download.results))
     if download.without_area:
         console.print(
             f"[yellow]Warning:[/yellow] no rows for {area.name} ({area.code}) in indicator(s)"

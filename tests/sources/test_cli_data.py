@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 from replay_server import ReplayServer
 
+from dana.catalogue import load_catalogue
 from dana.cli import main
 from dana.sources.cache import ResponseCache
 
@@ -154,3 +155,33 @@ def test_fetch_bad_option_values_fail_before_any_download(tmp_path, args, messag
     assert result.exit_code == 2  # a usage error, not a crash (which exits 1 with a traceback)
     assert isinstance(result.exception, SystemExit)
     assert message in result.output
+
+
+@pytest.mark.shared
+def test_fetch_whole_catalogue_for_peterborough_in_the_real_service_shapes(shared_data, tmp_path):
+    """Component area types, "Compared to percentiles", out-of-memory 500s above 10 IDs:
+    `dana fetch --all-catalogue` completes; a withdrawn ID (90000) and an unknown value
+    type (99001) are reported and skipped, not fatal."""
+    catalogue_ids = {str(i) for i in load_catalogue().fingertips_ids()}
+    assert len(catalogue_ids) == 21  # Fingertips IDs in dana/data/catalogue.yaml
+    with ReplayServer(shared_data, catalogue_data=True) as server:
+        result = _run(
+            "fetch", "--area", "E06000031", "--all-catalogue", "--indicator", "90000",
+            "--indicator", "99001", "--base-url", server.base_url, "--cache-dir", str(tmp_path),
+        )  # fmt: skip
+        served = list(server.requests)
+    assert result.exit_code == 0, result.output
+    assert "Peterborough (E06000031), Fingertips area type 502" in result.output
+    assert "Skipped indicator 90000: Fingertips has no indicator with ID 90000" in result.output
+    assert "Skipped indicator 99001: indicator 99001: unrecognised Fingertips value type" in (
+        " ".join(result.output.split())
+    )
+    data_requests = [p for p in served if "all_data" in p]
+    assert len(data_requests) == 21  # one per catalogue indicator; none for the skipped two
+    assert all("child_area_type_id=502" in p for p in data_requests)
+    table = ResponseCache(tmp_path).cached_table()
+    assert set(table["indicator_id"]) == catalogue_ids
+    # the real exports of 93532 / 93517 are subsets without Peterborough; every other
+    # catalogue indicator has Peterborough rows
+    peterborough = set(table.loc[table["area_code"] == "E06000031", "indicator_id"])
+    assert peterborough == catalogue_ids - {"93532", "93517"}

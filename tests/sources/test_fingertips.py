@@ -99,8 +99,8 @@ def test_bad_indicator_id_text_is_refused():
         ft.FingertipsClient(catalogue=None).request_for_indicator_data(["92432; DROP"])
 
 
-def _self_signed_https_server(tmp_path):
-    """An HTTPS server on 127.0.0.1 whose certificate no trust store knows."""
+def test_tls_certificates_are_verified(tmp_path):
+    """A server on 127.0.0.1 whose self-signed certificate no trust store knows is refused."""
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed: cannot make a self-signed certificate")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
@@ -109,25 +109,15 @@ def _self_signed_https_server(tmp_path):
          "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True,
     )  # fmt: skip
-    server = ReplayServer()
-    server.start()
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server._httpd.socket = context.wrap_socket(server._httpd.socket, server_side=True)
-    return server
-
-
-def test_tls_certificates_are_verified(tmp_path):
-    server = _self_signed_https_server(tmp_path)
-    try:
-        url = server.base_url.replace("http://", "https://")
-        with (
-            _client(url, retries=0, timeout=5) as client,
-            pytest.raises(ft.FingertipsConnectionError, match="CERTIFICATE_VERIFY_FAILED"),
-        ):
-            client.profiles()
-    finally:
-        server.stop()
+    with (
+        ReplayServer(tls=context) as server,
+        _client(server.base_url, retries=0, timeout=5) as client,
+        pytest.raises(ft.FingertipsConnectionError, match="CERTIFICATE_VERIFY_FAILED"),
+    ):
+        assert server.base_url.startswith("https://127.0.0.1:")
+        client.profiles()
 
 
 # ---- conversion of the real export --------------------------------------------------------
@@ -391,6 +381,39 @@ def test_some_indicators_missing_warns_and_keeps_the_rest(server):
         table = client.indicator_data([92432, 91123])
     assert set(table["indicator_id"]) == {"92432"}
     assert any(issubclass(w.category, ft.MissingIndicatorWarning) for w in caught)
+
+
+def test_large_batches_get_the_out_of_memory_500_and_single_requests_do_not(server):
+    ids = [92432, *range(90001, 90011)]  # 11 IDs: above the replayed server's limit
+    with (
+        _client(server.base_url, ids_per_request=11, retries=0) as batched,
+        pytest.raises(ft.FingertipsHTTPError, match="OutOfMemoryException") as caught,
+    ):
+        batched.fetch(batched.requests_for_indicator_data(ids)[0])
+    assert caught.value.status == 500
+    with _client(server.base_url, retries=0) as client:
+        bodies = [client.fetch(r).body for r in client.requests_for_indicator_data(ids)]
+    assert len(bodies) == 11 and bodies[0].count(b"\n") == 11  # 92432: header + 10 rows
+
+
+def test_area_lookup_uses_the_requested_type_not_the_component_type(server):
+    """The real service lists Peterborough under 502 with AreaTypeId 16 (unitary) and
+    Cambridgeshire with 9 (county); data must still be requested with 502."""
+    with _client(server.base_url) as client:
+        peterborough = client.find_area("E06000031")
+        cambridgeshire = client.find_area("E10000003", ("utla_2021",))
+    assert (peterborough.area_type_id, peterborough.area_type) == (502, "utla")
+    assert cambridgeshire.area_type_id == 402
+    request = client.requests_for_indicator_data([92432], peterborough.area_type_id)[0]
+    assert "child_area_type_id=502" in request.url
+
+
+def test_compared_to_percentiles_header_is_accepted():
+    header = list(ft.DATA_COLUMNS)
+    header[22] = "Compared to percentiles"
+    row = "92432,X,,,E92000001,England,England,Persons,All ages,,,2020,1.5,1,2,,,3,4,,,,,20200000,,,1y"
+    data = ft.parse_data_csv(f"{','.join(header)}\n{row}\n".encode(), url="u")
+    assert list(data.columns) == list(ft.DATA_COLUMNS) and data.iloc[0]["Value"] == "1.5"
 
 
 def test_bad_area_code_gives_clear_message(server):
