@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dana import table
 from dana.sources.errors import SourceFileError
 
 log = logging.getLogger("dana.sources")
@@ -168,7 +169,7 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None, header_row: int = 1
     ``sheet`` defaults to the first worksheet; ``header_row`` is the Excel row holding
     the column names.
     """
-    import openpyxl
+    import openpyxl  # deferred: only XLSX files need it, and it is slow to import
 
     path = Path(path)
     _check_file(path)
@@ -415,7 +416,5 @@ def label_map(
 
 def finish_table(rows: pd.DataFrame, path, summary: ImportSummary) -> pd.DataFrame:
     """Coerce ``rows`` to the indicator-table contract, validate naming the file, attach the summary."""
-    from dana import table
-
     out = table.validate(table.coerce(rows), where=str(path))
     return attach_summary(out, summary)
