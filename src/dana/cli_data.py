@@ -1,7 +1,7 @@
-"""`dana fetch` and `dana data list/show` (owned by the data layer).
+"""`dana fetch`, `dana indicators` and `dana data list/show/template` (the data layer's commands).
 
-Thin: argument parsing and printing; the work is in :mod:`dana.sources.fingertips` and
-:mod:`dana.sources.cache`.
+Thin: argument parsing and printing; the work is in :mod:`dana.sources.fingertips`,
+:mod:`dana.sources.cache` and :mod:`dana.data.inventory`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
+import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from dana.catalogue import load_catalogue
+from dana.data.inventory import list_indicators
 from dana.sources import fingertips as ft
 from dana.sources.cache import ResponseCache
 from dana.sources.errors import SourceError
@@ -197,13 +199,67 @@ def data() -> None:
     """What is in the local data cache."""
 
 
+def _cached_table(cache: ResponseCache, console: Console) -> pd.DataFrame | None:
+    """The cache's indicator table, or None (with the reason printed) if it cannot be read."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            table = cache.cached_table()
+        except SourceError as exc:
+            console.print(f"[yellow]Warning:[/yellow] the cache is left out: {exc}")
+            table = None
+    _warn(console, caught)
+    return table
+
+
+def _print_indicators(console: Console, listing: pd.DataFrame, title: str) -> None:
+    shown = Table(title=title)
+    for column in ("ID", "name", "section", "polarity", "value type", "periods offline",
+                   "areas", "comes from"):  # fmt: skip
+        shown.add_column(column, overflow="fold")
+    for row in listing.itertuples(index=False):
+        span = f"{row.first_period} to {row.latest_period}" if row.periods > 1 else row.first_period
+        periods = f"{row.periods}: {span}" if row.periods else "none"
+        shown.add_row(
+            row.indicator_id, row.name, row.section, row.polarity, row.value_type, periods,
+            str(row.areas), row.comes_from,
+        )  # fmt: skip
+    console.print(shown)
+
+
+@click.command("indicators")
+@click.option("--search", default=None, help="Only indicators whose id, name or section has WORD.")
+@click.option(
+    "--format", "output", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="csv and json print every column, for other tools.",
+)  # fmt: skip
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None)
+def indicators(search, output, cache_dir) -> None:
+    """Every indicator DANA knows, what is available offline, and where it comes from."""
+    console = Console(width=200, stderr=output != "table")
+    cached = _cached_table(ResponseCache(cache_dir), console)
+    listing = list_indicators(search=search, cached=cached)
+    if output == "csv":
+        click.echo(listing.to_csv(index=False, lineterminator="\n"), nl=False)
+    elif output == "json":
+        click.echo(listing.to_json(orient="records", indent=1))
+    elif listing.empty:
+        click.echo(f"No indicator matches {search!r}: try a shorter word.")
+    else:
+        _print_indicators(console, listing, f"{len(listing)} indicator(s) DANA knows")
+
+
 @data.command("list")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None)
 def data_list(cache_dir) -> None:
-    """List cached downloads and how old they are."""
-    console = Console(width=160)
+    """List the indicators embedded in DANA, then the cached downloads and their age."""
+    console = Console(width=200)
     cache = ResponseCache(cache_dir)
+    embedded = list_indicators()
+    _print_indicators(console, embedded[embedded["periods"] > 0], "Embedded (works offline)")
     entries = cache.entries()
+    for problem in cache.damaged():
+        console.print(f"[yellow]Damaged cache entry ignored:[/yellow] {problem}")
     if not entries:
         console.print(
             f"Nothing cached in {cache.directory}: run `dana fetch --area CODE --indicator ID`."
@@ -235,10 +291,13 @@ def data_show(indicator, area_code, cache_dir) -> None:
     """Print the cached rows of one indicator."""
     console = Console(width=200)
     cache = ResponseCache(cache_dir)
-    try:
-        rows = cache.cached_table([area_code] if area_code else None, [indicator])
-    except SourceError as exc:
-        raise click.ClickException(str(exc)) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            rows = cache.cached_table([area_code] if area_code else None, [indicator])
+        except SourceError as exc:
+            raise click.ClickException(str(exc)) from None
+    _warn(console, caught)
     if rows.empty:
         where = f" for area {area_code}" if area_code else ""
         raise click.ClickException(
@@ -297,4 +356,4 @@ def data_template(destination, force) -> None:
     click.echo(f"wrote {target}: replace the EXAMPLE rows with your own figures")
 
 
-COMMANDS: list = [fetch, data]
+COMMANDS: list = [fetch, indicators, data]
