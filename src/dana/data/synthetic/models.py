@@ -169,24 +169,21 @@ def _population_18_plus(sim):
     return count_rows(sim.world, sim.pop18)
 
 
-@model("ndtms:adults_in_treatment_drug")
-def _in_treatment_drug(sim):
-    return rate_rows(sim.world, sim.treatment["drug"], sim.pop18, 1e5)
+#: Adults in treatment per 100,000 aged 18+, by NDTMS substance group.
+IN_TREATMENT = {
+    "ndtms:adults_in_treatment_drug": "drug",
+    "ndtms:adults_in_treatment_opiate": "opiate",
+    "ndtms:adults_in_treatment_non_opiate": "non_opiate",
+    "ndtms:adults_in_treatment_alcohol": "alcohol",
+}
 
 
-@model("ndtms:adults_in_treatment_opiate")
-def _in_treatment_opiate(sim):
-    return rate_rows(sim.world, sim.treatment["opiate"], sim.pop18, 1e5)
+def _in_treatment_model(indicator_id: str, group: str) -> None:
+    model(indicator_id)(lambda sim: rate_rows(sim.world, sim.treatment[group], sim.pop18, 1e5))
 
 
-@model("ndtms:adults_in_treatment_non_opiate")
-def _in_treatment_non_opiate(sim):
-    return rate_rows(sim.world, sim.treatment["non_opiate"], sim.pop18, 1e5)
-
-
-@model("ndtms:adults_in_treatment_alcohol")
-def _in_treatment_alcohol(sim):
-    return rate_rows(sim.world, sim.treatment["alcohol"], sim.pop18, 1e5)
+for _indicator_id, _group in IN_TREATMENT.items():
+    _in_treatment_model(_indicator_id, _group)
 
 
 def _new_drug(sim):
@@ -258,8 +255,8 @@ def _completion_model(indicator_id: str) -> None:
     )
 
 
-for _completion_id in COMPLETIONS:
-    _completion_model(_completion_id)
+for _indicator_id in COMPLETIONS:
+    _completion_model(_indicator_id)
 
 
 # Re-presentations among successful completions (GUESS: about 12% drugs, 10% alcohol).

@@ -130,21 +130,11 @@ def build_world(areas: AreaHierarchy, seed: int) -> World:
         0.85,
     )
     weight = totals[:, YEARS.index(2021)]
-    rr_drug = normalised(
-        np.exp(
-            0.35 * deprivation
-            + np.array([_REGION_DRUG.get(r, 0.0) for r in region])
-            + rng.normal(0, 0.15, n)
-        ),
-        weight,
-    )
+    region_drug = np.array([_REGION_DRUG.get(r, 0.0) for r in region])
+    region_alcohol = np.array([_REGION_ALCOHOL.get(r, 0.0) for r in region])
+    rr_drug = normalised(np.exp(0.35 * deprivation + region_drug + rng.normal(0, 0.15, n)), weight)
     rr_alcohol = normalised(
-        np.exp(
-            0.25 * deprivation
-            + np.array([_REGION_ALCOHOL.get(r, 0.0) for r in region])
-            + rng.normal(0, 0.12, n)
-        ),
-        weight,
+        np.exp(0.25 * deprivation + region_alcohol + rng.normal(0, 0.12, n)), weight
     )
     rr_treatment = normalised(np.exp(0.2 * deprivation + rng.normal(0, 0.2, n)), weight)
 
