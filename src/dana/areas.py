@@ -68,6 +68,52 @@ FINGERTIPS_AREA_TYPES: dict[int, str] = {
 _VINTAGES = ((0, 102, 101), (2019, 202, 201), (2020, 302, 301), (2021, 402, 401), (2023, 502, 501))
 
 
+def _friendly_names() -> dict[str, int]:
+    names = {"england": 15, "region": 6}
+    for first_year, county_id, district_id in _VINTAGES:
+        suffix = "" if county_id == 502 else ("_pre2019" if first_year == 0 else f"_{first_year}")
+        names[f"utla{suffix}"] = county_id
+        names[f"ltla{suffix}"] = district_id
+    return names
+
+
+#: Friendly area-type names -> Fingertips AreaTypeId: "utla" / "ltla" are the current
+#: vintage (502 / 501), "utla_2021" the vintage in force from April 2021 (402), ...,
+#: "utla_pre2019" (102); "region" 6, "england" 15.
+FINGERTIPS_AREA_TYPE_IDS: dict[str, int] = _friendly_names()
+
+
+def resolve_fingertips_area_type(area_type: str | int) -> int:
+    """A friendly name ("utla", "ltla_2021", "region", ...) or an AreaTypeId (502, "502")
+    as the Fingertips AreaTypeId; ``ValueError`` naming the known names otherwise."""
+    if isinstance(area_type, int):
+        return area_type
+    text = str(area_type).strip().lower()
+    if text.isdigit():
+        return int(text)
+    if text not in FINGERTIPS_AREA_TYPE_IDS:
+        raise ValueError(
+            f"unknown area type {area_type!r}: use one of {sorted(FINGERTIPS_AREA_TYPE_IDS)}"
+            " or a Fingertips AreaTypeId"
+        )
+    return FINGERTIPS_AREA_TYPE_IDS[text]
+
+
+def level_of_fingertips_area_type(area_type_id: int) -> str:
+    """The indicator table's area_type for a Fingertips AreaTypeId (502 -> "utla")."""
+    for _, county_id, district_id in _VINTAGES:
+        if area_type_id == county_id:
+            return "utla"
+        if area_type_id == district_id:
+            return "ltla"
+    return {15: "england", 6: "region"}.get(area_type_id, "other")
+
+
+def fingertips_area_type_label(area_type_id: int) -> str:
+    """e.g. 402 -> "Counties & UAs (4/21-3/23)"; an unknown id -> "area type N"."""
+    return FINGERTIPS_AREA_TYPES.get(area_type_id, f"area type {area_type_id}")
+
+
 class AreaError(KeyError):
     """An area code or name is unknown; the message suggests close matches."""
 

@@ -104,6 +104,10 @@ class Indicator(BaseModel):
     verified: bool
     verification: str
     citation: str
+    #: True for measures only real files supply (the synthetic generator has no model).
+    real_data_only: bool = False
+    #: The ``data: sources:`` type(s) that provide a real-data-only measure.
+    provided_by: str = ""
 
     @field_validator("id", "name", "short_name", "method", "definition", "verification", "citation")
     @classmethod
@@ -130,6 +134,11 @@ class Indicator(BaseModel):
         elif ":" not in self.id:
             raise ValueError(
                 f"id {self.id!r} must be a Fingertips ID or a prefixed id such as 'ndtms:...'"
+            )
+        if self.real_data_only != bool(self.provided_by.strip()):
+            raise ValueError(
+                "real_data_only: true needs provided_by (the data: sources: type that"
+                " supplies it), and provided_by only goes with real_data_only: true"
             )
         return self
 
@@ -187,6 +196,14 @@ class Catalogue:
             for i in self._indicators
             if i.fingertips_id is not None and (i.verified or not verified_only)
         ]
+
+    def real_data_only_ids(self) -> list[str]:
+        """Ids of measures only real files supply (the synthetic generator skips them)."""
+        return [i.id for i in self._indicators if i.real_data_only]
+
+    def provided_by(self) -> dict[str, str]:
+        """Real-data-only id -> the ``data: sources:`` type(s) that supply it."""
+        return {i.id: i.provided_by for i in self._indicators if i.real_data_only}
 
     def metadata_frame(self) -> pd.DataFrame:
         """One row per entry, columns as in the YAML (``fingertips_id`` as nullable Int64)."""

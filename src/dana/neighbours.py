@@ -42,15 +42,6 @@ import pandas as pd
 
 from dana.areas import AreaHierarchy, load_areas
 
-SUGGESTED_FEATURES = (
-    "imd_score",
-    "pct_65_plus",
-    "pct_18_24",
-    "pct_non_white_british",
-    "density",
-    "pct_urban",
-)
-
 
 class NeighbourError(ValueError):
     """Bad input to a neighbour calculation; the message names the area or column."""
