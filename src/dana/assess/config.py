@@ -32,6 +32,10 @@ from pydantic import (
 )
 
 from dana.areas import load_areas
+from dana.assess.recommendations import load_recommendations
+from dana.sources.cache import CACHE_ENV, default_cache_dir
+from dana.sources.registry import check_spec, describe, resolve_path
+from dana.stats.suppress import RULES as SUPPRESSION_RULES
 
 #: Sections of an assessment, in the order the seeds present them.
 SECTION_NAMES = (
@@ -48,10 +52,8 @@ SECTION_NAMES = (
 SectionName = Literal[SECTION_NAMES]  # Literal[("a", "b")] is Literal["a", "b"]
 FORMATS = ("html", "docx", "pdf", "pptx")
 OutputFormat = Literal[FORMATS]
-#: Disclosure-control presets of :func:`dana.stats.suppress`.
-SUPPRESSION_PRESETS = ("ndtms", "hes2018", "lape")
-#: Built-in data sets: the synthetic default, the transcribed C&P example, or none.
-BUILTIN_DATA = ("default", "cambridgeshire-peterborough", "none")
+#: Disclosure-control presets: the rules of :func:`dana.stats.suppress` (ndtms, hes2018, lape).
+SuppressionPreset = Literal[tuple(SUPPRESSION_RULES)]
 
 #: Headline measures charted by default: deaths, admissions, treatment, unmet need,
 #: outcomes and young people's admissions (the figures the seeds chart).
@@ -152,7 +154,7 @@ class DataConfig(_Strict):
 class SuppressionConfig(_Strict):
     """A preset name, or a custom threshold (counts up to ``threshold`` are hidden)."""
 
-    preset: Literal["ndtms", "hes2018", "lape"] | None = "ndtms"
+    preset: SuppressionPreset | None = "ndtms"
     threshold: int | None = Field(None, ge=0)
     round_to: int | None = Field(None, ge=1)
 
@@ -161,6 +163,11 @@ class SuppressionConfig(_Strict):
         if self.preset is not None and self.threshold is not None:
             raise ValueError("give a preset or a threshold, not both")
         return self
+
+    @staticmethod
+    def presets() -> tuple[str, ...]:
+        """The preset names, from :data:`dana.stats.suppress.RULES`."""
+        return tuple(SUPPRESSION_RULES)
 
     def suppress_arguments(self) -> dict | None:
         """Keyword arguments of :func:`dana.stats.suppress` for this rule (None: no control).
@@ -228,6 +235,26 @@ class SuppressionConfig(_Strict):
         return text
 
 
+class EngagementConfig(_Strict):
+    """The engagement evidence files (see :func:`dana.sources.engagement.read_engagement`)."""
+
+    participants: str | None = None  # group, method, participants (CSV)
+    journey: str | None = None  # area, stage, satisfied, responses (CSV)
+    themes: str | None = None  # themes with summaries and quotes (YAML)
+    caveats: str = ""
+    #: names to remove from free text wherever they appear (staff, service users)
+    known_names: list[str] = []
+    source: str = ""
+    synthetic: bool = False
+    #: journey stages with fewer responses than this are shown as * (at least 1)
+    min_responses: int = Field(5, ge=1)
+
+    def files(self) -> dict[str, str]:
+        """The file keys that are set: ``{"journey": "journey.csv", ...}``."""
+        named = {"participants": self.participants, "journey": self.journey}
+        return {k: v for k, v in {**named, "themes": self.themes}.items() if v}
+
+
 class OutputConfig(_Strict):
     formats: list[OutputFormat] = list(FORMATS)
     directory: str = "out"
@@ -250,8 +277,8 @@ class AssessmentConfig(_Strict):
     comparators: ComparatorsConfig = ComparatorsConfig()
     data: DataConfig = DataConfig()
     sections: list[SectionName] = list(SECTION_NAMES)
-    #: Engagement evidence files (see :func:`dana.sources.engagement.read_engagement`).
-    engagement: dict | None = None
+    #: Engagement evidence files (see :class:`EngagementConfig`).
+    engagement: EngagementConfig | None = None
     recommendations: str | None = None
     suppression: SuppressionConfig = SuppressionConfig()
     #: ``catalogue`` (each indicator's own level) or a level for every comparison.
@@ -296,10 +323,15 @@ class AssessmentConfig(_Strict):
     def include(self, section: str) -> bool:
         return section in self.sections
 
+    def fingertips_cache_dir(self) -> Path:
+        """Where ``data.fingertips_cache`` reads: ``data.cache_dir`` (relative to the config
+        file's folder), else ``$DANA_CACHE_DIR`` or ``~/.cache/dana``."""
+        if self.data.cache_dir is None:
+            return default_cache_dir()
+        return self.path(self.data.cache_dir)
+
     def data_root(self) -> Path:
         """The folder relative ``data.sources`` paths start from (see :class:`DataConfig`)."""
-        from dana.sources.registry import resolve_path
-
         if self.data.root is None:
             return Path(self.base_dir)
         return resolve_path(self.data.root, self.base_dir)
@@ -328,7 +360,7 @@ def _key(location) -> str:
     for part in location:
         if isinstance(part, int):
             parts[-1:] = [f"{parts[-1]}[{part}]"] if parts else [f"[{part}]"]
-        elif part in ("list[str]", "NeighboursConfig", "int", "str"):
+        elif part in ("list[str]", "NeighboursConfig", "int", "str", "EngagementConfig"):
             continue  # pydantic's union-branch labels are not keys
         else:
             parts.append(str(part))
@@ -398,30 +430,46 @@ def _check_references(config: AssessmentConfig) -> list[str]:
         if not config.path(name).is_file():
             problems.append(f"data.local_files[{position}]: file not found: {config.path(name)}")
     problems += _check_sources(config)
-    if config.recommendations and not config.path(config.recommendations).is_file():
-        problems.append(f"recommendations: file not found: {config.path(config.recommendations)}")
-    for key, value in (config.engagement or {}).items():
-        if key in ("participants", "journey", "themes") and value:
-            if not config.path(str(value)).is_file():
-                problems.append(f"engagement.{key}: file not found: {config.path(str(value))}")
-        elif key not in (
-            "participants",
-            "journey",
-            "themes",
-            "caveats",
-            "known_names",
-            "source",
-            "synthetic",
-            "min_responses",
-        ):
-            problems.append(f"engagement.{key}: unknown key")
+    problems += _check_register(config)
+    for key, name in (config.engagement.files() if config.engagement else {}).items():
+        if not config.path(name).is_file():
+            problems.append(f"engagement.{key}: file not found: {config.path(name)}")
+    problems += _check_cache(config)
     return problems
+
+
+def _check_register(config: AssessmentConfig) -> list[str]:
+    """Problems with the recommendations register's own fields (its links to findings
+    are checked when the assessment is built)."""
+    if not config.recommendations:
+        return []
+    path = config.path(config.recommendations)
+    if not path.is_file():
+        return [f"recommendations: file not found: {path}"]
+    try:
+        load_recommendations(path)  # fields only: no links to check yet
+    except ValueError as exc:
+        return [f"recommendations: {exc}"]
+    return []
+
+
+def _check_cache(config: AssessmentConfig) -> list[str]:
+    """``data.fingertips_cache`` needs a cache folder that exists."""
+    if not config.data.fingertips_cache:
+        return []
+    folder = config.fingertips_cache_dir()
+    if folder.is_dir():
+        return []
+    if config.data.cache_dir is not None:
+        return [f"data.cache_dir: folder not found: {folder} (data.fingertips_cache is true)"]
+    return [
+        f"data.fingertips_cache: no Fingertips cache at {folder} (${CACHE_ENV} or "
+        "~/.cache/dana): run `dana fetch` first, or set data.cache_dir"
+    ]
 
 
 def _check_sources(config: AssessmentConfig) -> list[str]:
     """Problems with ``data.root`` and each ``data.sources`` entry (type, keys, files)."""
-    from dana.sources.registry import check_spec, describe
-
     if not config.data.sources:
         return []
     try:
