@@ -46,17 +46,18 @@ def _run(
     except _ERRORS as exc:
         raise click.ClickException(str(exc)) from None
     chosen = list(formats) or list(config.output.formats)
+    config_file = config_path or default_config_path()
     if out:
         out_dir, out_key = Path(out), "--out"
     elif builtin:  # a packaged config writes into the current folder, never into the package
-        out_dir, out_key = Path(config.output.directory), "output.directory"
+        out_dir, out_key = Path(config.output.directory), f"{config_file}: output.directory"
     else:
-        out_dir, out_key = config.path(config.output.directory), "output.directory"
+        out_dir = config.path(config.output.directory)
+        out_key = f"{config_file}: output.directory"
     try:  # a file in the way fails now, not after the whole build and render
         check_folder(out_dir)
     except NotADirectoryError as exc:
         raise click.ClickException(f"{out_key}: {exc}") from None
-    config_file = config_path or default_config_path()
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -16,6 +16,7 @@ every renderer shows.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -169,16 +170,23 @@ def build_assessment(
 
 
 def _check_key_indicators(config: AssessmentConfig, indicators) -> None:
-    """Every ``key_indicators`` id must be an indicator of the catalogue or the data."""
-    known = {i.id for i in indicators}
-    unknown = [
-        f"key_indicators[{position}]: {indicator_id!r} is not an indicator in the catalogue "
-        "or the data"
-        for position, indicator_id in enumerate(config.key_indicators)
-        if indicator_id not in known
-    ]
-    if unknown:
-        raise ConfigError("; ".join(unknown) + " (see `dana data list` for the ids)")
+    """Every ``key_indicators`` id a config names must be an indicator of the catalogue or
+    the data (DANA's own default list is the seeds' headline measures)."""
+    if "key_indicators" not in config.model_fields_set:
+        return
+    known = [i.id for i in indicators]
+    problems = []
+    for position, indicator_id in enumerate(config.key_indicators):
+        if indicator_id in known:
+            continue
+        close = difflib.get_close_matches(indicator_id, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        problems.append(
+            f"key_indicators[{position}]: {indicator_id!r} is not an indicator in the "
+            f"catalogue or the data{hint}"
+        )
+    if problems:
+        raise ConfigError("; ".join(problems))
 
 
 def _pyramid(config: AssessmentConfig, comparators: Comparators) -> tuple[Chart, ...]:

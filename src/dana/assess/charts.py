@@ -50,9 +50,7 @@ def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | No
     if int(shown["value"].notna().sum()) < 2:
         return None
     withheld = withheld[shown.index].to_numpy(dtype=bool)
-    england = result.rows[result.rows["area_code"] == ENGLAND].set_index("period_sort")[
-        "value"
-    ]
+    england = result.rows[result.rows["area_code"] == ENGLAND].set_index("period_sort")["value"]
     data = pd.DataFrame(
         {
             "period": shown["period"].astype(str).to_numpy(),

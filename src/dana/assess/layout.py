@@ -224,7 +224,9 @@ def topic_section(
             drawn.append(funnel)
             break
     summary = (
-        tally(results) if results else "No indicators were available for this topic; see the data gaps."
+        tally(results)
+        if results
+        else "No indicators were available for this topic; see the data gaps."
     )
     return Section(
         id=key,

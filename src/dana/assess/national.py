@@ -492,5 +492,3 @@ def _funnel(frame: pd.DataFrame) -> pd.DataFrame:
     out["funnel"] = pd.array(outlier, dtype="str")
     out["funnel_significance"] = pd.array(significance, dtype="str")
     return out
-
-

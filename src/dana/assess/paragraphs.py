@@ -65,9 +65,7 @@ def indicator_findings(result: IndicatorResult, comparators: Comparators) -> lis
     figure, indicator = result.figure, result.indicator
     tested = indicator.comparison in TESTED_METHODS
     england = figure.benchmark(ENGLAND)
-    benchmarks = (
-        [(benchmark_label(b, comparators), b) for b in figure.benchmarks] if tested else []
-    )
+    benchmarks = [(benchmark_label(b, comparators), b) for b in figure.benchmarks] if tested else []
     no_interval = (
         tested
         and england is not None
