@@ -22,10 +22,10 @@ from rich.progress import (
 from dana import table as indicator_table
 from dana._atomic import check_folder
 from dana.areas import load_areas
-from dana.assess.build import build_assessment
-from dana.assess.config import SuppressionConfig, load_config
+from dana.assess import build_assessment, load_config, summarise_areas
+from dana.assess.config import SuppressionConfig
 from dana.assess.disclosure import suppression_rule
-from dana.assess.national import resolve_areas, select_indicators, summarise_areas
+from dana.assess.national import resolve_areas, select_indicators
 from dana.catalogue import load_catalogue
 from dana.data.default import load_default_table
 from dana.sources.errors import SourceError

@@ -11,15 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from dana._atomic import check_folder
-from dana.assess.build import build_assessment
+from dana.assess import ConfigError, build_assessment, load_config
 from dana.assess.config import (
     EXAMPLE_ALIASES,
     EXAMPLES,
     FORMATS,
-    ConfigError,
     default_config_path,
     example_config_path,
-    load_config,
 )
 from dana.sources.errors import SourceError
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from _tables import Catalogue, fy, indicator, make_table
+from _tables import Catalogue, fy, indicator, make_table, rows
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -36,38 +36,20 @@ POPULATION = 100_000.0
 
 def _rate_rows(ind, area, counts):
     """Rows of a crude rate per 100,000 with Byar limits from dana.stats.rate."""
-    code, name, area_type, parent = area
-    limits = stats.rate(np.asarray(counts, float), np.full(len(counts), POPULATION))
-    limits_998 = stats.rate(
-        np.asarray(counts, float), np.full(len(counts), POPULATION), confidence=0.998
+    counts = np.asarray(counts, float)
+    limits = stats.rate(counts, np.full(len(counts), POPULATION), confidence=(0.95, 0.998))
+    return rows(
+        ind,
+        area,
+        PERIODS,
+        count=list(counts),
+        denom=POPULATION,
+        value=list(counts / POPULATION * 100_000),
+        lower=list(limits["lower_95"]),
+        upper=list(limits["upper_95"]),
+        lower_99_8=list(limits["lower_99_8"]),
+        upper_99_8=list(limits["upper_99_8"]),
     )
-    return [
-        {
-            "indicator_id": ind.id,
-            "indicator_name": ind.name,
-            "area_code": code,
-            "area_name": name,
-            "area_type": area_type,
-            "parent_code": parent,
-            "period": label,
-            "period_sort": year * 10000,
-            "age": ind.age,
-            "count": float(count),
-            "denominator": POPULATION,
-            "value": float(count) / POPULATION * 100_000,
-            "lower_95": limits["lower_95"].iloc[i],
-            "upper_95": limits["upper_95"].iloc[i],
-            "lower_99_8": limits_998["lower_99_8"].iloc[i],
-            "upper_99_8": limits_998["upper_99_8"].iloc[i],
-            "polarity": ind.polarity,
-            "value_type": ind.value_type,
-            "multiplier": ind.multiplier,
-            "unit": ind.unit,
-            "source": "Hand-built test table",
-            "retrieved": "2024-01-01",
-        }
-        for i, ((label, year), count) in enumerate(zip(PERIODS, counts, strict=True))
-    ]
 
 
 def _tiny(latest_counts, *, polarity="low_is_good"):
@@ -170,35 +152,6 @@ def test_funnel_status_against_england():
     assert _mine(summary, "E06000032")["funnel"] == "none"
 
 
-def _typed_rows(ind, area, value, lower_95, upper_95, lower_99_8, upper_99_8):
-    """One 2021/22 row with limits typed in by hand (no library call makes them)."""
-    code, name, area_type, parent = area
-    return {
-        "indicator_id": ind.id,
-        "indicator_name": ind.name,
-        "area_code": code,
-        "area_name": name,
-        "area_type": area_type,
-        "parent_code": parent,
-        "period": "2021/22",
-        "period_sort": 20210000,
-        "age": ind.age,
-        "count": None,
-        "denominator": None,
-        "value": value,
-        "lower_95": lower_95,
-        "upper_95": upper_95,
-        "lower_99_8": lower_99_8,
-        "upper_99_8": upper_99_8,
-        "polarity": ind.polarity,
-        "value_type": ind.value_type,
-        "multiplier": ind.multiplier,
-        "unit": ind.unit,
-        "source": "Hand-built test table",
-        "retrieved": "2024-01-01",
-    }
-
-
 def test_comparisons_by_hand_at_each_indicator_level():
     # Peterborough 50 (95% CI 40.0 to 60.0; 99.8% CI 35.0 to 68.0); England 38, region 70.
     # Fingertips rule: a significant difference only when the interval excludes the
@@ -215,9 +168,18 @@ def test_comparisons_by_hand_at_each_indicator_level():
     records = []
     for ind in (at_95, at_998, unjudged, no_upper):
         upper_95 = None if ind is no_upper else 60.0
-        records.append(_typed_rows(ind, peterborough, 50.0, 40.0, upper_95, 35.0, 68.0))
-        records.append(_typed_rows(ind, ENGLAND, 38.0, None, None, None, None))
-        records.append(_typed_rows(ind, REGION, 70.0, None, None, None, None))
+        records += rows(
+            ind,
+            peterborough,
+            [fy(2021)],
+            value=50.0,
+            lower=40.0,
+            upper=upper_95,
+            lower_99_8=35.0,
+            upper_99_8=68.0,
+        )
+        records += rows(ind, ENGLAND, [fy(2021)], value=38.0)
+        records += rows(ind, REGION, [fy(2021)], value=70.0)
     summary = _rows(
         make_table(records),
         Catalogue([at_95, at_998, unjudged, no_upper]),
