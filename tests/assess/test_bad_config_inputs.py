@@ -51,27 +51,35 @@ def no_build(monkeypatch):
     monkeypatch.setattr(cli_report, "build_assessment", build)
 
 
-def test_engagement_known_names_not_a_list(tmp_path, no_build):
-    code, output, config = _report(tmp_path, "area: Peterborough\nengagement: {known_names: 5}\n")
+@pytest.mark.parametrize(
+    ("engagement", "message"),
+    [
+        pytest.param(
+            "{known_names: 5}",
+            "engagement.known_names: Input should be a valid list",
+            id="known_names-not-a-list",
+        ),
+        pytest.param(
+            "{min_responses: null}",
+            "engagement.min_responses: Input should be a valid integer",
+            id="min_responses-null",
+        ),
+        pytest.param(  # 0 would publish a percentage of a single response
+            "{min_responses: 0}",
+            "engagement.min_responses: Input should be greater than or equal to 1",
+            id="min_responses-zero",
+        ),
+        pytest.param(
+            "5",
+            "engagement: expected a mapping of keys (key: value), got 5",
+            id="engagement-not-a-mapping",
+        ),
+    ],
+)
+def test_bad_engagement_settings(tmp_path, no_build, engagement, message):
+    code, output, config = _report(tmp_path, f"area: Peterborough\nengagement: {engagement}\n")
     assert code == 1
-    assert f"Error: {config}: engagement.known_names: Input should be a valid list" in output
-
-
-def test_engagement_min_responses_null(tmp_path, no_build):
-    code, output, config = _report(
-        tmp_path, "area: Peterborough\nengagement: {min_responses: null}\n"
-    )
-    assert code == 1
-    assert f"Error: {config}: engagement.min_responses: Input should be a valid integer" in output
-
-
-def test_engagement_min_responses_zero_would_turn_disclosure_control_off(tmp_path, no_build):
-    code, output, config = _report(tmp_path, "area: Peterborough\nengagement: {min_responses: 0}\n")
-    assert code == 1
-    assert (
-        f"Error: {config}: engagement.min_responses: Input should be greater than or equal to 1"
-        in output
-    )
+    assert f"Error: {config}: {message}\n" in output
 
 
 def test_register_with_findings_not_a_list(tmp_path, no_build):

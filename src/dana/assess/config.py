@@ -399,6 +399,8 @@ def load_config(
                 message = "unknown key"
             elif err["type"] == "literal_error":
                 message = f"{err['msg']} (got {err['input']!r})"
+            elif err["type"] == "model_type":  # pydantic names its class: say what is meant
+                message = f"expected a mapping of keys (key: value), got {err['input']!r}"
             problems.append(f"{_key(err['loc'])}: {message}")
         raise ConfigError(f"{source}: " + "; ".join(dict.fromkeys(problems))) from None
     problems = _check_references(config)
