@@ -2,7 +2,8 @@
 
 sources -> indicator table -> stats -> assess (the model) -> render -> dana.report and
 the CLI. Checked from the source text (``ast``), so an import hidden inside a function
-counts as much as one at the top.
+counts as much as one at the top; only imports under ``if TYPE_CHECKING:`` (never run)
+are left out.
 """
 
 from __future__ import annotations
@@ -49,9 +50,21 @@ def _resolve(name: str) -> str | None:
     return name or None
 
 
+def _type_only(tree: ast.Module) -> set[int]:
+    """Nodes under ``if TYPE_CHECKING:``: never run, so they import nothing."""
+    return {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and ast.unparse(block.test).endswith("TYPE_CHECKING")
+        for statement in block.body
+        for node in ast.walk(statement)
+    }
+
+
 def _imports(module: str) -> list[tuple[str, ast.AST, bool]]:
-    """(imported dana module, node, inside a function?) for every import in the module."""
+    """(imported dana module, node, inside a function?) for every import the module runs."""
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    type_only = _type_only(tree)
     nested = {
         id(node)
         for function in ast.walk(tree)
@@ -60,6 +73,8 @@ def _imports(module: str) -> list[tuple[str, ast.AST, bool]]:
     }
     found = []
     for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
