@@ -9,15 +9,17 @@ import pandas as pd
 import pytest
 
 from dana import table
-from dana.assess.build import load_table, neighbour_features
+from dana.assess import disclosure_statement
+from dana.assess.comparators import neighbour_features
 from dana.assess.config import (
     ConfigError,
+    SuppressionConfig,
     default_config_path,
     example_config_path,
     load_config,
 )
+from dana.assess.load import load_table
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "src/dana/data/examples/coventry_real_data.yaml"
 DEATHS_CSV = "code,name,2020,2019\nE92000001,ENGLAND,4312,4115\nE08000026,Coventry,33,17\n"
 
 
@@ -169,18 +171,11 @@ def test_neighbour_features_fall_back_to_adult_share():
     ]
 
 
-def test_coventry_real_data_example(shared_data, monkeypatch):
-    from dana.assess import build_assessment
-
-    monkeypatch.setenv("DANA_SHARED_DATA", str(shared_data))
-    assessment = build_assessment(load_config(EXAMPLE))
+@pytest.mark.shared
+def test_coventry_real_data_example(coventry_assessment):
+    assessment = coventry_assessment
     assert assessment.area.code == "E08000026"
-    figures = {}
-    stack = list(assessment.sections)
-    while stack:
-        section = stack.pop()
-        stack.extend(section.subsections)
-        figures.update({f.indicator_id: f for f in section.figures})
+    figures = {f.indicator_id: f for f in assessment.all_figures()}
     # Read by hand from the files: drug_poisoning_registrations_by_LA.csv, Coventry 2020
     # = 33; population20_utla20.csv, Coventry total_population = 379,387; IoD2019 File 11
     # (and utla_imd_decile.csv) Coventry IMD average score = 25.613; alcohol-dependence
@@ -205,8 +200,6 @@ def test_coventry_real_data_example(shared_data, monkeypatch):
 def test_a_copy_of_the_default_config_still_finds_the_shipped_examples(tmp_path):
     # `dana:` paths name files shipped in the package, so the documented "copy the
     # default config" step works from any folder.
-    from dana.assess.config import default_config_path, load_config
-
     copy = tmp_path / "my_assessment.yaml"
     copy.write_text(default_config_path().read_text(encoding="utf-8"), encoding="utf-8")
     config = load_config(copy)
@@ -217,16 +210,17 @@ def test_a_copy_of_the_default_config_still_finds_the_shipped_examples(tmp_path)
 
 
 def test_disclosure_statement_says_whether_secondary_suppression_applies():
-    from dana.assess.config import SuppressionConfig
-
     ndtms = SuppressionConfig(preset="ndtms")
-    assert ndtms.describe() == (
+    assert disclosure_statement(ndtms, secondary=True) == (
         "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule). "
         "Secondary suppression hides a further count wherever a hidden one could be worked "
         "out from a total."
     )
     # The single-area report shows each figure alone, so it must not claim secondary
     # suppression it does not apply.
-    assert "no secondary suppression is needed" in ndtms.describe(secondary=False)
-    hes = SuppressionConfig(preset="hes2018").describe(secondary=False)
+    assert "no secondary suppression is needed" in disclosure_statement(ndtms, secondary=False)
+    hes = disclosure_statement(SuppressionConfig(preset="hes2018"), secondary=False)
     assert "rounded to the nearest 5" in hes and "secondary" not in hes
+    assert disclosure_statement(None, secondary=True) == (
+        "No disclosure control was applied to counts."
+    )

@@ -19,16 +19,24 @@ Structure::
       provenance: [ProvenanceEntry]  # one per figure shown
       attributions: [str]            # licence statements (OGL v3.0 etc.)
       disclosure: str                # the suppression rule applied, in words
+
+    NationalSummary                  # every area x every indicator (dana batch)
+      rows: DataFrame, area_type, period, disclosure, licence, synthetic_warning
+
+Importing this module loads no pandas, scipy or renderer: frames are only held here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+from dana.vocabulary import COMPARISONS, TREND_NOT_CALCULATED
 
-Comparison = Literal["better", "similar", "worse", "higher", "lower", "not_compared"]
+if TYPE_CHECKING:  # the model holds frames but never needs pandas to be imported
+    import pandas as pd
+
+Comparison = Literal[COMPARISONS]  # Literal[("a", "b")] is Literal["a", "b"]
 ChartKind = Literal["trend", "compare_bar", "spine", "funnel", "pyramid"]
 Timescale = Literal["short", "medium", "long"]
 Population = Literal["cyp", "adult", "both"]
@@ -87,7 +95,7 @@ class Figure:
     value_type: str
     polarity: str
     benchmarks: tuple[BenchmarkResult, ...] = ()
-    trend: str = "Cannot be calculated"  # Fingertips recent-trend label
+    trend: str = TREND_NOT_CALCULATED  # Fingertips recent-trend label (dana.vocabulary)
     rank: int | None = None  # 1 = lowest value among area + neighbours
     rank_of: int | None = None
     suppressed: bool = False
@@ -95,7 +103,8 @@ class Figure:
     source: str = ""
     retrieved: str = ""
     method: str = ""  # e.g. "Directly standardised rate, Dobson limits (ESP2013)"
-    display_value: str = ""  # formatted value, e.g. "705.2" or "*" when suppressed
+    #: the value as every output writes it (dana.formatting), e.g. "705"; "*" when suppressed
+    display_value: str = ""
 
     def benchmark(self, code_or_name: str) -> BenchmarkResult | None:
         for b in self.benchmarks:
@@ -253,3 +262,27 @@ class Assessment:
 
     def all_findings(self):
         return [f for s in self.all_sections() for f in s.findings]
+
+
+@dataclass(frozen=True)
+class NationalSummary:
+    """Every area of a type judged on every indicator: what ``dana batch`` publishes.
+
+    Built by :func:`dana.assess.summarise_areas`; written (CSV and XLSX) by
+    :mod:`dana.render.national`. ``rows`` has one row per area x indicator with the
+    columns of :data:`dana.assess.national.COLUMNS`, already disclosure-controlled;
+    ``disclosure`` states the rule that was applied to them; ``synthetic_warning`` is
+    the synthetic-data statement when any row is synthetic, else "".
+    """
+
+    rows: pd.DataFrame
+    area_type: str
+    period: str  # "latest" or the label asked for
+    disclosure: str
+    licence: str  # the licence statement (OGL v3.0)
+    synthetic_warning: str = ""
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any row comes from DANA's synthetic generator."""
+        return bool(self.synthetic_warning)
