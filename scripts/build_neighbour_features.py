@@ -173,7 +173,9 @@ def _rurality(shared: Path, pop: pd.DataFrame) -> pd.Series:
     score = ruc.str[:2].map(RURALITY)
     # a 2021 district inside a 2023 unitary takes the unitary's class
     people = pop.groupby(["area_code", "utla"])["population"].sum().reset_index()
-    people["lad24"] = np.where(people["area_code"].isin(score.index), people["area_code"], people["utla"])
+    people["lad24"] = np.where(
+        people["area_code"].isin(score.index), people["area_code"], people["utla"]
+    )
     missing = sorted(set(people["lad24"]) - set(score.index))
     if missing:
         raise ValueError(f"{FILES['ruc_2021']}: no RUC2021 class for district(s) {missing}")

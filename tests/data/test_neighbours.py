@@ -155,9 +155,7 @@ def test_london_boroughs_still_find_london_neighbours():
 
 
 def test_describe_comparators_names_those_without_data():
-    text = describe_comparators(
-        ["E06000031", "E06000017"], supplied=True, have_data=["E06000031"]
-    )
+    text = describe_comparators(["E06000031", "E06000017"], supplied=True, have_data=["E06000031"])
     assert text == "2 comparator areas supplied by the user; 1 has no value: Rutland (E06000017)"
     assert describe_comparators(["E06000031"], supplied=False).startswith(
         "1 nearest statistical neighbour (DANA open method"

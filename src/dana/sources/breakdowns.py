@@ -57,13 +57,37 @@ BREAKDOWNS: dict[str, Breakdown] = {
     b.category_type: b
     for b in (
         _b("Sex", COMPLETE, "Male", "Female"),
-        _b("Age band", COMPLETE, "18-29 yrs", "30-49 yrs", "50+ yrs",
-           note="NDTMS adult age bands; young people: Under 14, 14-15, 16-17"),  # fmt: skip
-        _b("Ethnic group", DISJOINT, "White", "Mixed", "Asian", "Black", "Other", NOT_STATED,
-           note="NDTMS broad groups = the five Census 2021 high-level groups"),  # fmt: skip
+        _b(
+            "Age band",
+            COMPLETE,
+            "18-29 yrs",
+            "30-49 yrs",
+            "50+ yrs",
+            note="NDTMS adult age bands; young people: Under 14, 14-15, 16-17",
+        ),  # fmt: skip
+        _b(
+            "Ethnic group",
+            DISJOINT,
+            "White",
+            "Mixed",
+            "Asian",
+            "Black",
+            "Other",
+            NOT_STATED,
+            note="NDTMS broad groups = the five Census 2021 high-level groups",
+        ),  # fmt: skip
         _b("Census 2021 ethnic group", COMPLETE, note="the 19 TS021 categories"),
         _b("Census 2011 ethnic group", COMPLETE, note="the 18 KS201EW categories"),
-        _b("Disability", COMPLETE, "Any disability", "No disability", NOT_STATED),
+        _b(
+            "Disability",
+            OVERLAPPING,
+            "Any disability",
+            "No disability",
+            "Not stated",
+            "Missing",
+            note="ViewIt's 'not stated' and 'missing' overlap: the four add up to as much"
+            " as 20 over new presentations in the Barnet export",
+        ),  # fmt: skip
         _b("Disability type", OVERLAPPING),
         _b("Employment status", COMPLETE),
         _b("Housing need", COMPLETE),
@@ -139,9 +163,7 @@ def breakdown_problems(frame: pd.DataFrame, *, rounded_to: float = 0.0) -> list[
         whole = rows["_total"].max()
         if np.isnan(whole):
             continue
-        label = (
-            f"{key[0]} for {key[1]}, {key[2]}, {key[3]}, {key[4]}: {key[5]!r} breakdown"
-        )
+        label = f"{key[0]} for {key[1]}, {key[2]}, {key[3]}, {key[4]}: {key[5]!r} breakdown"
         kind = kind_of(key[5])
         largest = rows["count"].idxmax()
         if rows.at[largest, "count"] > whole + tolerance(1, rounded_to):

@@ -91,7 +91,9 @@ SOURCE = {
 PUBLISHED = {2021: "2022-11-29", 2011: "2013-01-30"}
 DETAILED_TYPE = {2021: "Census 2021 ethnic group", 2011: "Census 2011 ethnic group"}
 BROAD_TYPE = "Ethnic group"
-_LABEL_2021 = re.compile(r"^(?P<prefix>[^:]+):\s*(?P<category>.+?)\s*\((?P<measure>number|percent)\)$")
+_LABEL_2021 = re.compile(
+    r"^(?P<prefix>[^:]+):\s*(?P<category>.+?)\s*\((?P<measure>number|percent)\)$"
+)
 #: 2011 Nomis column -> (high-level group, category); subtotals have category "".
 _COLUMN_2011 = re.compile(r"^Ethnic Group: (?P<label>.+); measures: Value$")
 _GROUP_2011 = {"White": "White", "Mixed": "Mixed", "Asian": "Asian", "Black": "Black",
@@ -375,7 +377,8 @@ def share_not_white_british(frame: pd.DataFrame) -> pd.Series:
     census = frame[frame["indicator_id"] == INDICATOR[2021]]
     total = census[census["category_type"] == ""].set_index("area_code")["count"]
     white_british = census[
-        (census["category_type"] == DETAILED_TYPE[2021]) & (census["category"] == WHITE_BRITISH_2021)
+        (census["category_type"] == DETAILED_TYPE[2021])
+        & (census["category"] == WHITE_BRITISH_2021)
     ].set_index("area_code")["count"]
     return (100 * (total - white_british.reindex(total.index)) / total).rename(
         "pct_not_white_british"
