@@ -300,9 +300,9 @@ def test_rounded_breakdown_within_rounding_is_accepted_beyond_it_refused(tmp_pat
 
 def _census_2021(path: Path, percents: list[float]) -> None:
     """A Census 2021 long file for one area, counts 100 per group, given percentages."""
-    from dana.sources.census_ethnicity import CATEGORIES_2021, _PREFIX_2021
+    from dana.sources.census_ethnicity import CATEGORIES_2021, HIGH_LEVEL_PREFIX_2021
 
-    prefix = {group: label for label, group in _PREFIX_2021.items()}
+    prefix = {group: label for label, group in HIGH_LEVEL_PREFIX_2021.items()}
     lines = ['"ltla21_code","ltla21_name","ethnic_group","value"']
     labels = [f"{prefix[g]}: {c}" for g, cats in CATEGORIES_2021.items() for c in cats]
     lines += [f'"E06000031","Peterborough","{label} (number)",100' for label in labels]

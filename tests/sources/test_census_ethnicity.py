@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dana import table
-from dana.sources.breakdowns import breakdown_problems
+from dana.breakdowns import breakdown_problems
 from dana.sources.census_ethnicity import read_census_ethnic_group, share_not_white_british
 
 C2021 = "ons-census2021-ethnic-group-ltla21/ethnicity21_ltla21.csv"

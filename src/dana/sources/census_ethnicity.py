@@ -22,7 +22,7 @@ Rows produced (indicator ``ons:census2021_usual_residents`` or
 * category type ``Ethnic group``: the five high-level groups White, Mixed, Asian, Black,
   Other, the groups NDTMS reports (2021: summed from the detailed counts);
 * breakdown rows carry ``denominator`` = the headline total (the breakdown convention,
-  :mod:`dana.sources.breakdowns`).
+  :mod:`dana.breakdowns`).
 
 Areas: each lower-tier authority as published, then every current upper-tier authority
 and region of England and England itself summed from the English rows (a county from its
@@ -48,12 +48,12 @@ import pandas as pd
 
 from dana.areas import AreaError, load_areas
 from dana.sources import _read
-from dana.sources.breakdowns import share_problems
+from dana.breakdowns import share_problems
 from dana.sources.errors import SourceFileError
 
 BROAD_GROUPS = ("White", "Mixed", "Asian", "Black", "Other")
 #: High-level group by the prefix of the 2021 label ("Asian, Asian British or Asian Welsh").
-_PREFIX_2021 = {
+HIGH_LEVEL_PREFIX_2021 = {
     "Asian, Asian British or Asian Welsh": "Asian",
     "Black, Black British, Black Welsh, Caribbean or African": "Black",
     "Mixed or Multiple ethnic groups": "Mixed",
@@ -132,7 +132,7 @@ def _long_2021(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     _read.check_area_codes(raw, "ltla21_code", path)
     parsed = raw["ethnic_group"].str.strip().str.replace(r"\s+", " ", regex=True)
     parts = parsed.str.extract(_LABEL_2021)
-    group = parts["prefix"].map(_PREFIX_2021)
+    group = parts["prefix"].map(HIGH_LEVEL_PREFIX_2021)
     known = pd.Series(
         [
             isinstance(g, str) and c in CATEGORIES_2021[g]

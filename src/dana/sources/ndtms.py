@@ -108,7 +108,7 @@ _FIELDS = {
     "scnr_scrn_allintx": ("successful_completions_not_representing", "", ""),
 }
 
-#: Field families: prefix -> category type (:data:`dana.sources.breakdowns.BREAKDOWNS`).
+#: Field families: prefix -> category type (:data:`dana.breakdowns.BREAKDOWNS`).
 #: Labels in _LABELS (ViewIt wording, ../data/definitions/ndtms_viewit_categories.csv) or
 #: else the field token humanised.
 _FAMILIES = {

@@ -1,4 +1,4 @@
-"""ViewIt rows completed to DANA's breakdown convention (:mod:`dana.sources.breakdowns`).
+"""ViewIt rows completed to DANA's breakdown convention (:mod:`dana.breakdowns`).
 
 After :func:`dana.sources.ndtms.read_viewit_export` has melted an export to rows,
 :func:`complete_breakdowns`:
@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dana.sources.breakdowns import HEADLINE, breakdown_problems
+from dana.breakdowns import HEADLINE, breakdown_problems
 from dana.sources.errors import SourceFileError
 
 #: Measures whose headline ViewIt does not publish -> the category type DANA sums.

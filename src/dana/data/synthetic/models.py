@@ -188,13 +188,19 @@ for _indicator_id, _group in IN_TREATMENT.items():
 
 def _new_drug(sim):
     t = sim.treatment
+    # never more new presentations than people in treatment (tiny areas could draw more)
     return sim.shared(
-        "new_drug", lambda: sim.rng.poisson(0.22 * t["opiate"] + 0.62 * t["non_opiate"]) * 1.0
+        "new_drug",
+        lambda: np.minimum(sim.rng.poisson(0.22 * t["opiate"] + 0.62 * t["non_opiate"]), t["drug"])
+        * 1.0,
     )
 
 
 def _new_alcohol(sim):
-    return sim.shared("new_alcohol", lambda: sim.rng.poisson(0.66 * sim.treatment["alcohol"]) * 1.0)
+    alcohol = sim.treatment["alcohol"]
+    return sim.shared(
+        "new_alcohol", lambda: np.minimum(sim.rng.poisson(0.66 * alcohol), alcohol) * 1.0
+    )
 
 
 def _wait_p(sim):
@@ -234,24 +240,46 @@ def _opiate_6_years(sim):
 #: Successful completion (PHOF C19a/b/c): treatment group, England proportion start, end.
 COMPLETIONS = {"90244": ("opiate", 0.064, 0.05), "90245": ("non_opiate", 0.34, 0.31),
                "92447": ("alcohol", 0.38, 0.35)}  # fmt: skip
+#: Share of successful completions re-presenting within 6 months (GUESS: 12% drugs, 10% alcohol).
+REPRESENTATION = {"90244": 0.12, "90245": 0.12, "92447": 0.10}
 
 
 def _completed(sim, indicator_id: str) -> np.ndarray:
-    """Successful completions of one group (drawn once; re-presentations reuse them)."""
+    """All successful completions of one group in the year (drawn once; shared).
+
+    Drawn so that the C19 proportion (completions *not* re-presenting) follows the
+    target: p(complete) = target / (1 - re-presentation share).
+    """
     group, start, end = COMPLETIONS[indicator_id]
 
     def draw():
         rr = sim.world.rr_treatment[:, None] ** 0.5
-        p = np.clip(level(start, end)[None, :] / rr * sim.noise(0.12), 0, 0.95)
+        target = level(start, end)[None, :] / (1 - REPRESENTATION[indicator_id])
+        p = np.clip(target / rr * sim.noise(0.12), 0, 0.95)
         return sim.rng.binomial(sim.treatment[group].astype(int), p).astype(float)
 
     return sim.shared(f"completed:{indicator_id}", draw)
 
 
+def _represented(sim, indicator_id: str) -> np.ndarray:
+    """Completions of one group re-presenting within 6 months (drawn once; shared)."""
+    return sim.shared(
+        f"represented:{indicator_id}",
+        lambda: sim.rng.binomial(
+            _completed(sim, indicator_id).astype(int), REPRESENTATION[indicator_id]
+        ).astype(float),
+    )
+
+
 def _completion_model(indicator_id: str) -> None:
+    """PHOF C19: completions not re-presenting within 6 months / all in treatment."""
     group = COMPLETIONS[indicator_id][0]
     model(indicator_id)(
-        lambda sim: proportion_rows(sim.world, _completed(sim, indicator_id), sim.treatment[group])
+        lambda sim: proportion_rows(
+            sim.world,
+            _completed(sim, indicator_id) - _represented(sim, indicator_id),
+            sim.treatment[group],
+        )
     )
 
 
@@ -259,17 +287,17 @@ for _indicator_id in COMPLETIONS:
     _completion_model(_indicator_id)
 
 
-# Re-presentations among successful completions (GUESS: about 12% drugs, 10% alcohol).
 @model("ndtms:representations_drug")
 def _representations_drug(sim):
     completed = _completed(sim, "90244") + _completed(sim, "90245")
-    return proportion_rows(sim.world, sim.rng.binomial(completed.astype(int), 0.12), completed)
+    return proportion_rows(
+        sim.world, _represented(sim, "90244") + _represented(sim, "90245"), completed
+    )
 
 
 @model("ndtms:representations_alcohol")
 def _representations_alcohol(sim):
-    completed = _completed(sim, "92447")
-    return proportion_rows(sim.world, sim.rng.binomial(completed.astype(int), 0.10), completed)
+    return proportion_rows(sim.world, _represented(sim, "92447"), _completed(sim, "92447"))
 
 
 @model("92544")
