@@ -47,8 +47,8 @@ import numpy as np
 import pandas as pd
 
 from dana.areas import AreaError, load_areas
-from dana.sources import _read
 from dana.breakdowns import share_problems
+from dana.sources import _read
 from dana.sources.errors import SourceFileError
 
 BROAD_GROUPS = ("White", "Mixed", "Asian", "Black", "Other")

@@ -93,8 +93,10 @@ def census_rows(counts: np.ndarray, codes: list[str], names: list[str], types: l
     total = counts.sum(axis=1)
     groups = ("White", "Mixed", "Asian", "Black", "Other")
     broad = np.column_stack(
-        [counts[:, [i for i, (g, _) in enumerate(categories) if g == group]].sum(axis=1)
-         for group in groups]  # fmt: skip
+        [
+            counts[:, [i for i, (g, _) in enumerate(categories) if g == group]].sum(axis=1)
+            for group in groups
+        ]  # fmt: skip
     )
     pieces = [pd.DataFrame({"category_type": "", "category": "", "count": total,
                             "denominator": np.nan, "_area": range(len(codes))})]  # fmt: skip
@@ -103,11 +105,15 @@ def census_rows(counts: np.ndarray, codes: list[str], names: list[str], types: l
         ("Ethnic group", list(groups), broad),
     ):
         pieces.append(
-            pd.DataFrame({
-                "category_type": kind, "category": np.tile(labels, len(codes)),
-                "count": values.ravel(), "denominator": np.repeat(total, len(labels)),
-                "_area": np.repeat(np.arange(len(codes)), len(labels)),
-            })  # fmt: skip
+            pd.DataFrame(
+                {
+                    "category_type": kind,
+                    "category": np.tile(labels, len(codes)),
+                    "count": values.ravel(),
+                    "denominator": np.repeat(total, len(labels)),
+                    "_area": np.repeat(np.arange(len(codes)), len(labels)),
+                }
+            )  # fmt: skip
         )
     frame = pd.concat(pieces, ignore_index=True)
     area = frame.pop("_area")
@@ -151,10 +157,10 @@ def draw_district_census(rng, county_counts: np.ndarray, sizes: np.ndarray) -> n
 
 
 def district_imd(rng, county_score: float, weights: np.ndarray) -> np.ndarray:
-    """District scores around the county's whose weighted mean is the county score."""
-    spread = rng.normal(0, 4.0, len(weights))
-    spread -= (spread * weights).sum() / weights.sum()
-    return np.clip(county_score + spread, 2.0, 60.0)
+    """District scores around the county's whose weighted mean is the county score
+    (a multiplicative spread, so every score stays positive)."""
+    factor = np.exp(rng.normal(0, 0.25, len(weights)))
+    return county_score * factor / ((factor * weights).sum() / weights.sum())
 
 
 def project(world: World) -> np.ndarray:
@@ -163,7 +169,10 @@ def project(world: World) -> np.ndarray:
     before = world.population[:, YEARS.index(BASE_YEAR) - 1].sum(axis=(1, 2))
     growth = base.sum(axis=(1, 2)) / before - 1
     extra = np.array(
-        [_OLDER_EXTRA if b.lower >= 65 else _YOUNGER_EXTRA if b.lower < 15 else 0.0 for b in ESP2013]
+        [
+            _OLDER_EXTRA if b.lower >= 65 else _YOUNGER_EXTRA if b.lower < 15 else 0.0
+            for b in ESP2013
+        ]
     )
     steps = np.array(PROJECTION_YEARS) - BASE_YEAR
     factor = (1 + growth[:, None, None] + extra[None, None, :]) ** steps[None, :, None]

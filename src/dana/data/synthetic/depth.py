@@ -54,8 +54,13 @@ def depth_tables(
             totals = series[(measure, group)][:, year_index]
             pieces.append(
                 profiles.rows(
-                    world, unit_info, profiles.indicator_id(measure, group),
-                    profiles.indicator_name(measure, group), "18+ yrs", labels, totals,
+                    world,
+                    unit_info,
+                    profiles.indicator_id(measure, group),
+                    profiles.indicator_name(measure, group),
+                    "18+ yrs",
+                    labels,
+                    totals,
                     latest[(measure, group)],
                 )  # fmt: skip
             )
@@ -63,15 +68,26 @@ def depth_tables(
         total = waits["Wait for first intervention"][1].sum(axis=1)
         pieces.append(
             profiles.rows(
-                world, unit_info, profiles.indicator_id("first_interventions", group),
-                profiles.indicator_name("first_interventions", group), "18+ yrs",
-                labels[-1:], total[:, None], waits,
+                world,
+                unit_info,
+                profiles.indicator_id("first_interventions", group),
+                profiles.indicator_name("first_interventions", group),
+                "18+ yrs",
+                labels[-1:],
+                total[:, None],
+                waits,
             )  # fmt: skip
         )
     young = _utla_counts(frames["ndtms:young_people_in_treatment"], n)
     pieces.append(
         profiles.rows(
-            world, unit_info, YP_ID, YP_NAME, "<18 yrs", labels, young,
+            world,
+            unit_info,
+            YP_ID,
+            YP_NAME,
+            "<18 yrs",
+            labels,
+            young,
             profiles.young_people_profile(sim, young[:, -1]),
         )  # fmt: skip
     )
@@ -79,8 +95,11 @@ def depth_tables(
     up = world.up(census)
     pieces.append(
         context.census_rows(
-            up, list(unit_info["area_code"]), list(unit_info["area_name"]),
-            list(unit_info["area_type"]), list(unit_info["parent_code"]),
+            up,
+            list(unit_info["area_code"]),
+            list(unit_info["area_name"]),
+            list(unit_info["area_type"]),
+            list(unit_info["parent_code"]),
         )  # fmt: skip
     )
     pieces.append(_district_rows(sim, frames, census, areas))
@@ -115,9 +134,9 @@ def _district_rows(sim, frames, census: np.ndarray, areas: AreaHierarchy) -> pd.
                     "count": split[:, position], "value": split[:, position],
                     "category_type": "", "category": "", "denominator": np.nan,
                 }))  # fmt: skip
-        population_2021 = context.split_to_districts(
-            np.array([census[row].sum()]), shares[county]
-        )[:, 0]
+        population_2021 = context.split_to_districts(np.array([census[row].sum()]), shares[county])[
+            :, 0
+        ]
         detail = context.draw_district_census(sim.rng, census[row], population_2021)
         pieces.append(
             context.census_rows(detail, codes, names, ["ltla"] * len(codes), [county] * len(codes))

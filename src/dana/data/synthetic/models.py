@@ -52,6 +52,7 @@ import pandas as pd
 from dana.data.synthetic.anchors import Anchoring, anchor_factors, rate_target
 from dana.data.synthetic.rows import (
     count_rows,
+    dsr_counts,
     dsr_rows,
     imd_rows,
     proportion_rows,
@@ -191,8 +192,10 @@ def _new_drug(sim):
     # never more new presentations than people in treatment (tiny areas could draw more)
     return sim.shared(
         "new_drug",
-        lambda: np.minimum(sim.rng.poisson(0.22 * t["opiate"] + 0.62 * t["non_opiate"]), t["drug"])
-        * 1.0,
+        lambda: (
+            np.minimum(sim.rng.poisson(0.22 * t["opiate"] + 0.62 * t["non_opiate"]), t["drug"])
+            * 1.0
+        ),
     )
 
 
@@ -368,8 +371,31 @@ def _dsr_model(indicator_id, start, end, profile, risk, pooled, window=(None, No
 
 
 P = PROFILES
-_dsr_model("92432", 3.9, 5.9, P["drug"], "drug", pooled=True)
-_dsr_model("ons:drug_poisoning_deaths", 6.0, 9.0, P["drug"], "drug", pooled=True)
+
+
+def _drug_poisoning_counts(sim) -> np.ndarray:
+    """Deaths related to drug poisoning by (UTLA, year, band), drawn once."""
+    return sim.shared(
+        "drug_poisoning_counts",
+        lambda: dsr_counts(sim.world, level(6.0, 9.0), P["drug"], sim.world.rr_drug),
+    )
+
+
+@model("92432")
+def _drug_misuse_deaths(sim):
+    """Drug-misuse deaths are a subset of drug-poisoning deaths: a binomial share of them
+    (about 65%, so England goes 3.9 -> 5.9 as the poisoning rate goes 6.0 -> 9.0)."""
+    poisoning = _drug_poisoning_counts(sim)
+    share = (level(3.9, 5.9) / level(6.0, 9.0))[None, :, None] * np.ones(poisoning.shape)
+    misuse = sim.rng.binomial(poisoning.astype(np.int64), share).astype(float)
+    return dsr_rows(sim.world, None, P["drug"], None, True, counts=misuse)
+
+
+@model("ons:drug_poisoning_deaths")
+def _drug_poisoning_deaths(sim):
+    return dsr_rows(sim.world, None, P["drug"], None, True, counts=_drug_poisoning_counts(sim))
+
+
 _dsr_model("hes:admissions_drug_poisoning", 31, 25, P["young"] + P["drug"], "drug", pooled=False)
 _dsr_model("91380", 10.5, 15.0, P["alcohol"], "alcohol", pooled=True)
 _dsr_model("93763", 33, 40, P["alcohol"], "alcohol", pooled=False, window=(2016, None))

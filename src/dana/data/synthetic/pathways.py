@@ -106,7 +106,11 @@ def new_presentations(sim: Simulation) -> dict[str, np.ndarray]:
     def make():
         t = in_treatment(sim)
         drug_groups = GROUPS[:3]
-        weights = [0.22 * t["opiate"], 0.62 * t["non_opiate_only"], 0.62 * t["non_opiate_and_alcohol"]]
+        weights = [
+            0.22 * t["opiate"],
+            0.62 * t["non_opiate_only"],
+            0.62 * t["non_opiate_and_alcohol"],
+        ]
         parts = _split_capped(sim, _new_drug(sim), weights, [t[g] for g in drug_groups])
         groups = dict(zip(drug_groups, parts, strict=True))
         groups["alcohol_only"] = _new_alcohol(sim)
@@ -217,7 +221,9 @@ def opiate_and_crack_users(sim: Simulation) -> dict[str, np.ndarray]:
         ocu_treated = np.round(0.93 * t["opiate"] + 0.12 * t["non_opiate"])
         ocu = np.maximum(_ocu(sim), ocu_treated * 1.05)
         opiate_treated = np.round(0.93 * t["opiate"])
-        crack_treated = np.minimum(np.round(0.5 * t["opiate"] + 0.12 * t["non_opiate"]), ocu_treated)
+        crack_treated = np.minimum(
+            np.round(0.5 * t["opiate"] + 0.12 * t["non_opiate"]), ocu_treated
+        )
         return {
             "opiate_prevalence": np.minimum(np.maximum(0.87 * ocu, 1.05 * opiate_treated), ocu),
             "opiate_treated": opiate_treated,

@@ -145,8 +145,10 @@ def _multinomial(rng, total: np.ndarray, shares) -> np.ndarray:
 def _sub_draw(rng, pool: np.ndarray, size: np.ndarray) -> np.ndarray:
     """``size`` people drawn without replacement from categories ``pool`` (n, k)."""
     return np.stack(
-        [rng.multivariate_hypergeometric(p.astype(np.int64), int(s)) for p, s in
-         zip(pool, size, strict=True)]  # fmt: skip
+        [
+            rng.multivariate_hypergeometric(p.astype(np.int64), int(s))
+            for p, s in zip(pool, size, strict=True)
+        ]  # fmt: skip
     ).astype(float)
 
 
@@ -225,7 +227,10 @@ def latest_profiles(sim, ethnic_counts: dict[str, np.ndarray], frames_latest) ->
 
         reasons = leaving[group]
         out[("exits", group)] = {
-            "Exit reason": (EXIT_REASONS, np.column_stack([reasons[r][:, year] for r in EXIT_REASONS]))
+            "Exit reason": (
+                EXIT_REASONS,
+                np.column_stack([reasons[r][:, year] for r in EXIT_REASONS]),
+            )
         }
         waited = waits_drug[:, index] if index < 3 else over_3["alcohol_only"]
         longer = rng.binomial(waited.astype(np.int64), 0.3).astype(float)
@@ -277,20 +282,33 @@ def rows(world, unit_info: pd.DataFrame, ident: str, name: str, age: str,
     up_totals = world.up(totals)
     units = len(world.units)
     frames = [
-        pd.DataFrame({"unit": np.arange(units), "period": labels[i][0], "period_sort": labels[i][1],
-                      "category_type": "", "category": "", "count": up_totals[:, i],
-                      "denominator": np.nan})  # fmt: skip
+        pd.DataFrame(
+            {
+                "unit": np.arange(units),
+                "period": labels[i][0],
+                "period_sort": labels[i][1],
+                "category_type": "",
+                "category": "",
+                "count": up_totals[:, i],
+                "denominator": np.nan,
+            }
+        )  # fmt: skip
         for i in range(len(labels))
     ]
     for kind, (categories, counts) in (breakdowns or {}).items():
         up = world.up(counts)
         frames.append(
-            pd.DataFrame({
-                "unit": np.repeat(np.arange(units), len(categories)),
-                "period": labels[-1][0], "period_sort": labels[-1][1],
-                "category_type": kind, "category": np.tile(categories, units),
-                "count": up.ravel(), "denominator": np.repeat(up_totals[:, -1], len(categories)),
-            })  # fmt: skip
+            pd.DataFrame(
+                {
+                    "unit": np.repeat(np.arange(units), len(categories)),
+                    "period": labels[-1][0],
+                    "period_sort": labels[-1][1],
+                    "category_type": kind,
+                    "category": np.tile(categories, units),
+                    "count": up.ravel(),
+                    "denominator": np.repeat(up_totals[:, -1], len(categories)),
+                }
+            )  # fmt: skip
         )
     frame = pd.concat(frames, ignore_index=True).merge(unit_info, on="unit").drop(columns="unit")
     return frame.assign(indicator_id=ident, indicator_name=name, age=age, value=frame["count"])
