@@ -157,43 +157,50 @@ def breakdown_problems(frame: pd.DataFrame, *, rounded_to: float = 0.0) -> list[
             how="left",
         )
         total[missing] = looked_up["_total"].to_numpy()
-    parts = parts.assign(_total=total)
+    parts = parts.assign(_total=total, _row=parts.index)
+    grouped = parts.groupby(GROUP, sort=False)
+    agg = grouped.agg(
+        added=("count", "sum"),
+        largest=("count", "max"),
+        parts=("count", "size"),
+        whole=("_total", "max"),
+        last=("_row", "last"),
+    )
+    agg["largest_row"] = grouped["count"].idxmax()
+    kind = np.asarray(agg.index.get_level_values("category_type").map(kind_of))
+    slack = rounded_to / 2 * (agg["parts"] + 1) + 1e-6
+    checked = agg["whole"].notna()
+    too_big = checked & (agg["largest"] > agg["whole"] + tolerance(1, rounded_to))
+    too_many = checked & ~too_big & (kind != OVERLAPPING) & (agg["added"] > agg["whole"] + slack)
+    too_few = checked & ~too_big & (kind == COMPLETE) & (agg["added"] < agg["whole"] - slack)
     problems: list[Problem] = []
-    for key, rows in parts.groupby(GROUP, sort=False):
-        whole = rows["_total"].max()
-        if np.isnan(whole):
-            continue
+    for key, row in agg[too_big | too_many | too_few].iterrows():
         label = f"{key[0]} for {key[1]}, {key[2]}, {key[3]}, {key[4]}: {key[5]!r} breakdown"
-        kind = kind_of(key[5])
-        largest = rows["count"].idxmax()
-        if rows.at[largest, "count"] > whole + tolerance(1, rounded_to):
+        whole, added, n = row["whole"], row["added"], int(row["parts"])
+        if too_big[key]:
+            largest = row["largest_row"]
             problems.append(
                 Problem(
                     largest,
-                    f"{label}: category {rows.at[largest, 'category']!r} counts"
-                    f" {rows.at[largest, 'count']:g}, more than the total {whole:g}",
+                    f"{label}: category {parts.at[largest, 'category']!r} counts"
+                    f" {parts.at[largest, 'count']:g}, more than the total {whole:g}",
                 )
             )
-            continue
-        if kind == OVERLAPPING:
-            continue
-        added = rows["count"].sum()
-        slack = tolerance(len(rows), rounded_to)
-        if added > whole + slack:
+        elif too_many[key]:
             problems.append(
                 Problem(
-                    rows.index[-1],
-                    f"{label}: its {len(rows)} categories add up to {added:g}, more than"
-                    f" the total {whole:g}" + _rounding(rounded_to, slack),
+                    row["last"],
+                    f"{label}: its {n} categories add up to {added:g}, more than the total"
+                    f" {whole:g}" + _rounding(rounded_to, slack[key]),
                 )
             )
-        elif kind == COMPLETE and added < whole - slack:
+        else:
             problems.append(
                 Problem(
-                    rows.index[-1],
-                    f"{label}: its {len(rows)} categories add up to {added:g}, short of"
-                    f" the total {whole:g} (every person should be in one category)"
-                    + _rounding(rounded_to, slack),
+                    row["last"],
+                    f"{label}: its {n} categories add up to {added:g}, short of the total"
+                    f" {whole:g} (every person should be in one category)"
+                    + _rounding(rounded_to, slack[key]),
                 )
             )
     return problems

@@ -148,13 +148,7 @@ class Indicator(BaseModel):
 SUBSTANCE_GROUPS = ("all", "opiate", "non_opiate_only", "non_opiate_and_alcohol", "alcohol_only")
 
 
-class BreakdownIndicator(BaseModel):
-    """A count broken down into categories (the breakdown convention), for one group.
-
-    Built from a ``breakdown_indicators`` entry of the catalogue, one per substance group:
-    ``id`` is ``<entry id>`` for "all" and ``<entry id>:<group>`` otherwise.
-    """
-
+class _BreakdownFields(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
@@ -162,7 +156,6 @@ class BreakdownIndicator(BaseModel):
     section: Section
     age: str
     period_type: PeriodType
-    substance_group: str = "all"
     category_types: tuple[str, ...] = ()
     definition: str
     citation: str
@@ -178,19 +171,20 @@ class BreakdownIndicator(BaseModel):
         return types
 
 
-class _BreakdownEntry(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class BreakdownIndicator(_BreakdownFields):
+    """A count broken down into categories (the breakdown convention), for one group.
 
-    id: str
-    name: str
-    section: Section
-    age: str
-    period_type: PeriodType
+    Built from a ``breakdown_indicators`` entry of the catalogue, one per substance group:
+    ``id`` is ``<entry id>`` for "all" and ``<entry id>:<group>`` otherwise.
+    """
+
+    substance_group: str = "all"
+
+
+class _BreakdownEntry(_BreakdownFields):
+    """A ``breakdown_indicators`` entry: one or more substance groups."""
+
     substance_groups: tuple[str, ...] = ("all",)
-    category_types: tuple[str, ...] = ()
-    definition: str
-    citation: str
-    real_data_only: bool = False
 
     @field_validator("substance_groups")
     @classmethod

@@ -75,3 +75,20 @@ def test_2011_nomis_layout_and_former_districts(shared_data):
     bcp = _cell(frame, "E06000058", "", "")["count"]
     parts = [_cell(frame, c, "", "")["count"] for c in ("E06000028", "E06000029", "E07000048")]
     assert bcp == sum(parts)
+
+
+def test_2011_subtotal_not_the_sum_of_its_categories_is_named(shared_data, tmp_path):
+    from dana.sources.errors import SourceFileError
+
+    lines = (shared_data / C2011).read_text(encoding="utf-8").splitlines()
+    # line 2 (Darlington): Asian subtotal 2,205 = 726 + 145 + 523 + 349 + 462; make it 2,305
+    assert ",2205," in lines[1]
+    lines[1] = lines[1].replace(",2205,", ",2305,")
+    bad = tmp_path / "la-ethnic-groups.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SourceFileError) as caught:
+        read_census_ethnic_group(bad)
+    assert str(caught.value) == (
+        f"{bad}, row 2, column 'Ethnic Group: Asian; measures: Value': the Asian categories"
+        " add up to 2205, not the Asian subtotal 2305"
+    )

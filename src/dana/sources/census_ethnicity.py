@@ -256,36 +256,17 @@ def _long_2011(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     numbers = {c: _read.parse_numbers(raw, c, path, blank_ok=False) for c in
                [total_col, *subtotal_cols.values(), *detail_cols]}  # fmt: skip
     for column, values in numbers.items():
-        bad = (values < 0) | (values != np.round(values))
-        if bad.any():
-            raise SourceFileError(
-                path, f"count {values[bad].iloc[0]:g} is not a whole number of people",
-                row=int(bad.idxmax()), column=column,
-            )  # fmt: skip
+        _whole_counts(pd.DataFrame({column: values, "row": raw.index}), path, column)
     for group, column in subtotal_cols.items():
         members = [c for c, (g, _) in detail_cols.items() if g == group]
-        added = sum(numbers[c] for c in members)
-        off = added != numbers[column]
-        if off.any():
-            row = int(off.idxmax())
-            raise SourceFileError(
-                path,
-                f"the {group} categories add up to {added[row]:g}, not the {group} subtotal"
-                f" {numbers[column][row]:g}",
-                row=row,
-                column=column,
-            )
-    subtotal_sum = sum(numbers[c] for c in subtotal_cols.values())
-    over = subtotal_sum != numbers[total_col]
-    if over.any():
-        row = int(over.idxmax())
-        raise SourceFileError(
-            path,
-            f"the five high-level groups add up to {subtotal_sum[row]:g}, not the total"
-            f" {numbers[total_col][row]:g}",
-            row=row,
-            column=total_col,
-        )
+        _parts_make_whole(
+            sum(numbers[c] for c in members), numbers[column], path, column,
+            f"the {group} categories", f"the {group} subtotal",
+        )  # fmt: skip
+    _parts_make_whole(
+        sum(numbers[c] for c in subtotal_cols.values()), numbers[total_col], path, total_col,
+        "the five high-level groups", "the total",
+    )  # fmt: skip
     pieces = [
         pd.DataFrame(
             {
@@ -300,6 +281,18 @@ def _long_2011(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
         for column, (group, category) in detail_cols.items()
     ]
     return pd.concat(pieces, ignore_index=True)
+
+
+def _parts_make_whole(added, whole, path: Path, column: str, parts: str, total: str) -> None:
+    off = added != whole
+    if off.any():
+        row = int(off.idxmax())
+        raise SourceFileError(
+            path,
+            f"{parts} add up to {added[row]:g}, not {total} {whole[row]:g}",
+            row=row,
+            column=column,
+        )
 
 
 def _with_upper_tiers(long: pd.DataFrame, path: Path, summary) -> pd.DataFrame:

@@ -36,7 +36,8 @@ SUM_NOTE = "Sum of the {n} published {what} categories (DANA)"
 
 
 def _measure(indicator_id: pd.Series) -> pd.Series:
-    return indicator_id.str.split(":").str[1]
+    """``in_treatment`` of ``ndtms:in_treatment:opiate`` (split once per distinct id)."""
+    return indicator_id.map({i: i.split(":")[1] for i in indicator_id.unique()})
 
 
 def _summed_headlines(rows: pd.DataFrame) -> pd.DataFrame:
