@@ -64,6 +64,33 @@ FINGERTIPS_AREA_TYPES: dict[int, str] = {
     501: "Districts & UAs (from 4/23)",
 }
 
+#: Former districts of a county that was split: the successor unitary each district went
+#: to, as the statutory instruments name them (see area_changes.csv `legislation`).
+DISTRICT_SUCCESSORS: dict[str, str] = {
+    # The Bournemouth, Dorset and Poole (Structural Changes) Order 2018
+    "E07000048": "E06000058",  # Christchurch -> Bournemouth, Christchurch and Poole
+    "E07000049": "E06000059",  # East Dorset -> Dorset
+    "E07000050": "E06000059",  # North Dorset
+    "E07000051": "E06000059",  # Purbeck
+    "E07000052": "E06000059",  # West Dorset
+    "E07000053": "E06000059",  # Weymouth and Portland
+    # The Northamptonshire (Structural Changes) Order 2020
+    "E07000150": "E06000061",  # Corby -> North Northamptonshire
+    "E07000152": "E06000061",  # East Northamptonshire
+    "E07000153": "E06000061",  # Kettering
+    "E07000156": "E06000061",  # Wellingborough
+    "E07000151": "E06000062",  # Daventry -> West Northamptonshire
+    "E07000154": "E06000062",  # Northampton
+    "E07000155": "E06000062",  # South Northamptonshire
+    # The Cumbria (Structural Changes) Order 2022
+    "E07000026": "E06000063",  # Allerdale -> Cumberland
+    "E07000028": "E06000063",  # Carlisle
+    "E07000029": "E06000063",  # Copeland
+    "E07000027": "E06000064",  # Barrow-in-Furness -> Westmorland and Furness
+    "E07000030": "E06000064",  # Eden
+    "E07000031": "E06000064",  # South Lakeland
+}
+
 # (first April the vintage is in force, counties & UAs id, districts & UAs id)
 _VINTAGES = ((0, 102, 101), (2019, 202, 201), (2020, 302, 301), (2021, 402, 401), (2023, 502, 501))
 
@@ -307,6 +334,27 @@ class AreaHierarchy:
         if not result:
             raise AreaError(f"{old_code} ({area.name}) ended without a recorded successor")
         return result
+
+    def current_utla_for(self, code: str) -> str:
+        """The current upper-tier authority containing a district or upper-tier area.
+
+        For summing lower-tier tables (Census, IoD File 10, RUC) to today's upper tier: a
+        unitary, metropolitan district or London borough is its own upper tier (through
+        any recode); a district goes to its county's current code, or, where the county
+        was split, to the unitary the order assigned it (:data:`DISTRICT_SUCCESSORS`).
+        Raises :class:`AreaError` for an unknown code.
+        """
+        area = self.get(code)
+        if area.area_type == "ltla":
+            if code in DISTRICT_SUCCESSORS:
+                return DISTRICT_SUCCESSORS[code]
+            area = self.get(area.parent_code)
+        if area.area_type != "utla":
+            raise AreaError(f"{code} ({area.name}) is a {area.area_type}, not a local authority")
+        successors = self.current_codes_for(area.code)
+        if len(successors) != 1:  # a split county whose district is missing from the table
+            raise AreaError(f"{code} ({area.name}) went to several areas: {successors}")
+        return successors[0]
 
     def historic_codes_for(self, new_code: str) -> list[str]:
         """Former codes whose series are predecessor series of ``new_code`` (oldest last).

@@ -35,6 +35,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from dana.breakdowns import BREAKDOWNS
+
 #: Assessment sections, in the order the seeds present them.
 SECTIONS = (
     "context",
@@ -143,10 +145,86 @@ class Indicator(BaseModel):
         return self
 
 
-class Catalogue:
-    """An ordered, validated collection of :class:`Indicator` entries."""
+SUBSTANCE_GROUPS = ("all", "opiate", "non_opiate_only", "non_opiate_and_alcohol", "alcohol_only")
 
-    def __init__(self, indicators: list[Indicator], *, source: str = "catalogue") -> None:
+
+class _BreakdownFields(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    section: Section
+    age: str
+    period_type: PeriodType
+    category_types: tuple[str, ...] = ()
+    definition: str
+    citation: str
+    #: True where only real files supply it (the default data has no such rows).
+    real_data_only: bool = False
+
+    @field_validator("category_types")
+    @classmethod
+    def _known_types(cls, types: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [t for t in types if t not in BREAKDOWNS]
+        if unknown:
+            raise ValueError(f"unknown category type(s) {unknown}; known: {sorted(BREAKDOWNS)}")
+        return types
+
+
+class BreakdownIndicator(_BreakdownFields):
+    """A count broken down into categories (the breakdown convention), for one group.
+
+    Built from a ``breakdown_indicators`` entry of the catalogue, one per substance group:
+    ``id`` is ``<entry id>`` for "all" and ``<entry id>:<group>`` otherwise.
+    """
+
+    substance_group: str = "all"
+
+
+class _BreakdownEntry(_BreakdownFields):
+    """A ``breakdown_indicators`` entry: one or more substance groups."""
+
+    substance_groups: tuple[str, ...] = ("all",)
+
+    @field_validator("substance_groups")
+    @classmethod
+    def _groups(cls, groups: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [g for g in groups if g not in SUBSTANCE_GROUPS]
+        if unknown:
+            raise ValueError(f"unknown substance group(s) {unknown}; known: {SUBSTANCE_GROUPS}")
+        return groups
+
+    def expand(self) -> list[BreakdownIndicator]:
+        names = {"all": "", "opiate": " (Opiate)", "non_opiate_only": " (Non-opiate only)",
+                 "non_opiate_and_alcohol": " (Non-opiate and alcohol)",
+                 "alcohol_only": " (Alcohol only)"}  # fmt: skip
+        fields = self.model_dump(exclude={"substance_groups", "id", "name"})
+        return [
+            BreakdownIndicator(
+                id=self.id if group == "all" else f"{self.id}:{group}",
+                name=self.name + names[group],
+                substance_group=group,
+                **fields,
+            )
+            for group in self.substance_groups
+        ]
+
+
+class Catalogue:
+    """An ordered, validated collection of :class:`Indicator` entries.
+
+    ``breakdowns`` holds the breakdown indicators (:class:`BreakdownIndicator`): counts
+    with categories that the profile and pathway sections read; they are not iterated
+    with the headline indicators.
+    """
+
+    def __init__(
+        self,
+        indicators: list[Indicator],
+        *,
+        source: str = "catalogue",
+        breakdowns: list[BreakdownIndicator] | None = None,
+    ) -> None:
         seen: dict[str, int] = {}
         for position, indicator in enumerate(indicators):
             if indicator.id in seen:
@@ -158,6 +236,17 @@ class Catalogue:
         self._indicators = tuple(indicators)
         self._by_id = {i.id: i for i in indicators}
         self.source = source
+        self.breakdowns: tuple[BreakdownIndicator, ...] = tuple(breakdowns or ())
+        clash = sorted({b.id for b in self.breakdowns} & set(self._by_id))
+        if clash or len({b.id for b in self.breakdowns}) != len(self.breakdowns):
+            raise CatalogueError(f"{source}: breakdown indicator ids repeat or clash: {clash}")
+
+    def breakdown(self, indicator_id: str) -> BreakdownIndicator:
+        """The breakdown indicator with this id (e.g. ``ndtms:in_treatment:opiate``)."""
+        for entry in self.breakdowns:
+            if entry.id == indicator_id:
+                return entry
+        raise KeyError(f"{indicator_id!r} is not a breakdown indicator of {self.source}")
 
     def __len__(self) -> int:
         return len(self._indicators)
@@ -252,4 +341,17 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                 for err in exc.errors()
             )
             raise CatalogueError(f"{source}: {label}: {problems}") from None
-    return Catalogue(indicators, source=source)
+    breakdowns: list[BreakdownIndicator] = []
+    for position, entry in enumerate(document.get("breakdown_indicators") or [], start=1):
+        label = f"breakdown_indicators entry {position}"
+        if isinstance(entry, dict) and "id" in entry:
+            label += f" (id {entry['id']!r})"
+        try:
+            breakdowns.extend(_BreakdownEntry.model_validate(entry).expand())
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}"
+                for err in exc.errors()
+            )
+            raise CatalogueError(f"{source}: {label}: {problems}") from None
+    return Catalogue(indicators, source=source, breakdowns=breakdowns)

@@ -48,8 +48,16 @@ def listing():
 
 
 def test_every_catalogue_indicator_is_listed_in_catalogue_order(listing):
-    assert len(CATALOGUE) == 48
-    assert list(listing["indicator_id"]) == [str(entry["id"]) for entry in CATALOGUE]
+    assert len(CATALOGUE) == 53
+    # then the breakdown indicators: 4 measures x 5 substance groups + 6 others
+    assert len(listing) == 53 + 4 * 5 + 6
+    assert list(listing["indicator_id"])[:53] == [str(entry["id"]) for entry in CATALOGUE]
+    tail = listing.iloc[53:].set_index("indicator_id")
+    assert tail.loc["ndtms:in_treatment:opiate", "periods"] == 12
+    assert tail.loc["ndtms:in_treatment:opiate", "comes_from"].startswith(
+        "breakdown indicator (by sex, age band, ethnic group"
+    )
+    assert tail.loc["ons:census2011_usual_residents", "periods"] == 0
     first = listing.iloc[0]
     assert (first["name"], first["section"], first["polarity"], first["value_type"]) == (
         CATALOGUE[0]["name"],
@@ -86,7 +94,7 @@ def test_where_each_comes_from(listing):
 def test_fresh_install_lists_its_indicators_offline(tmp_path):
     result = _run("indicators", "--cache-dir", str(tmp_path))  # empty cache, no network
     assert result.exit_code == 0, result.output
-    assert "48 indicator(s) DANA knows" in result.output
+    assert "79 indicator(s) DANA knows" in result.output  # 53 headline + 26 breakdown
     listed = _run("data", "list", "--cache-dir", str(tmp_path))
     assert listed.exit_code == 0
     assert "Embedded (works offline)" in listed.output and "Nothing cached" in listed.output
@@ -123,7 +131,7 @@ def test_cached_indicator_outside_the_catalogue_is_listed():
         source="OHID Fingertips API",
     )
     with_cache = list_indicators(cached=extra)
-    assert len(with_cache) == 49
+    assert len(with_cache) == 53 + 26 + 1  # headline, breakdown, then the cached one
     last = with_cache.iloc[-1]
     assert (last["indicator_id"], last["name"], last["areas"]) == (
         "99999",

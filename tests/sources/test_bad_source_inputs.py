@@ -252,3 +252,117 @@ def test_blank_line_does_not_shift_the_reported_row(tmp_path):
         f"{path}, row 4, column 'responses': 'forty' is not a whole number >= 0"
     )
     assert case.after == case.before
+
+
+# --- breakdowns, shares, projections and neighbour lists (the depth data) ----------------
+
+VIEWIT_HEADER = (
+    "ReportingPeriod,Area,sex,age_group,drug_group,intreatment_allintx,eth_white_allintx,"
+    "eth_asian_allintx"
+)
+
+
+def test_breakdown_parts_exceeding_their_total_name_row_and_column(tmp_path):
+    from dana.sources import read_viewit_export
+
+    path = tmp_path / "viewit.csv"
+    path.write_text(
+        f"{VIEWIT_HEADER}\n"
+        "2021/22,England,Total,Total,Total,1100,900,150\n"
+        "2022/23,England,Total,Total,Total,1000,900,150\n"  # 1,050 of 1,000: too many
+    )
+    case = _read_fails(tmp_path, lambda: read_viewit_export(path))
+    assert case.message == (
+        f"{path}, row 3, column 'eth_asian_allintx': ndtms:in_treatment for E92000001,"
+        " 2022/23, Persons, 18+ yrs: 'Ethnic group' breakdown: its 2 categories add up to"
+        " 1050, more than the total 1000 by more than rounding to 5 allows (7.5)"
+    )
+    assert case.after == case.before
+
+
+def test_rounded_breakdown_within_rounding_is_accepted_beyond_it_refused(tmp_path):
+    from dana.sources import read_viewit_export
+
+    path = tmp_path / "viewit.csv"
+    header = "ReportingPeriod,Area,sex,age_group,drug_group,intreatment_allintx,eth_white_allintx"
+    # LA layout (rounded to 5): one category 5 over the total is rounding (2.5 + 2.5) ...
+    path.write_text(f"{header}\n2021/22,Barnet,Total,Total,Total,100,105\n")
+    assert len(read_viewit_export(path, {"Barnet": "E09000003"})) == 2
+    # ... 10 over is not
+    path.write_text(f"{header}\n2021/22,Barnet,Total,Total,Total,100,110\n")
+    case = _read_fails(tmp_path, lambda: read_viewit_export(path, {"Barnet": "E09000003"}))
+    assert case.message == (
+        f"{path}, row 2, column 'eth_white_allintx': ndtms:in_treatment for E09000003,"
+        " 2021/22, Persons, 18+ yrs: 'Ethnic group' breakdown: category 'White' counts 110,"
+        " more than the total 100"
+    )
+
+
+def _census_2021(path: Path, percents: list[float]) -> None:
+    """A Census 2021 long file for one area, counts 100 per group, given percentages."""
+    from dana.sources.census_ethnicity import CATEGORIES_2021, HIGH_LEVEL_PREFIX_2021
+
+    prefix = {group: label for label, group in HIGH_LEVEL_PREFIX_2021.items()}
+    lines = ['"ltla21_code","ltla21_name","ethnic_group","value"']
+    labels = [f"{prefix[g]}: {c}" for g, cats in CATEGORIES_2021.items() for c in cats]
+    lines += [f'"E06000031","Peterborough","{label} (number)",100' for label in labels]
+    lines += [
+        f'"E06000031","Peterborough","{label} (percent)",{p}'
+        for label, p in zip(labels, percents, strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_census_shares_not_summing_to_100_within_rounding(tmp_path):
+    from dana.sources.census_ethnicity import read_census_ethnic_group
+
+    path = tmp_path / "ethnicity.csv"
+    # 19 groups of 100: each 5.263...% printed 5.3 sums to 100.7, within 19 x 0.05 = 0.95
+    _census_2021(path, [5.3] * 19)
+    assert read_census_ethnic_group(path)["count"].notna().all()
+    # one share typed as 15.3 makes the sum 110.7: refused, naming the first share's row
+    _census_2021(path, [15.3] + [5.3] * 18)
+    case = _read_fails(tmp_path, lambda: read_census_ethnic_group(path))
+    assert case.message == (
+        f"{path}, row 21, column 'value': the Census 2021 percentages of E06000031 add up"
+        " to 110.7, not 100 within rounding to 0.1"
+    )
+    assert case.after == case.before
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_projection_without_the_assessed_area_or_base_year(tmp_path):
+    from dana.sources.ons_projections import read_snpp
+
+    path = tmp_path / "snpp.csv"
+    path.write_bytes((FIXTURES / "snpp_2018_population.csv").read_bytes())
+    case = _read_fails(tmp_path, lambda: read_snpp(path, area_code="E08000026"))
+    assert case.message == (
+        f"{path}, column 'AREA_CODE': the assessed area E08000026 is not in the projection"
+        " file (2 areas, e.g. E06000031)"
+    )
+    case = _read_fails(tmp_path, lambda: read_snpp(path, base_year=2022))
+    assert case.message == (
+        f"{path}, row 1, column '2018': base year 2022 not found: this projection starts in"
+        " 2018 (years 2018-2043); is it another release?"
+    )
+    assert case.after == case.before
+
+
+def test_neighbour_list_naming_an_unknown_area(tmp_path):
+    from dana.sources.neighbour_list import read_neighbour_list
+
+    path = tmp_path / "cipfa.csv"
+    path.write_text("rank,neighbour\n1,Luton\n2,Swindon\n3,Nowhereshire\n")
+    case = _read_fails(tmp_path, lambda: read_neighbour_list(path, area_code="E06000031"))
+    assert case.message.startswith(
+        f"{path}, row 4, column 'neighbour': unknown area 'Nowhereshire'; did you mean"
+    )
+    assert case.after == case.before
+    path.write_text("rank,neighbour\n1,Luton\n2,Peterborough\n")
+    case = _read_fails(tmp_path, lambda: read_neighbour_list(path, area_code="E06000031"))
+    assert case.message == (
+        f"{path}, row 3, column 'neighbour': 'Peterborough' is the assessed area itself"
+    )

@@ -34,9 +34,13 @@ __all__ = [
     "DEFAULT_AREA",
     "INDICATORS_FILE",
     "POPULATION_FILE",
+    "DEPTH_FILE",
+    "PROJECTIONS_FILE",
     "DefaultDataError",
     "load_cp_example",
     "load_default_table",
+    "load_depth_table",
+    "load_projection",
     "load_population",
     "load_published_figures",
 ]
@@ -45,17 +49,63 @@ DEFAULT_AREA = "E06000031"  # Peterborough
 #: The generator's output files (written by ``python -m dana.data.synthetic``).
 INDICATORS_FILE = "default_indicators.csv.gz"
 POPULATION_FILE = "default_population.csv.gz"
+DEPTH_FILE = "default_depth.csv.gz"
+PROJECTIONS_FILE = "default_projections.csv.gz"
 
 
-@lru_cache(maxsize=1)
-def _synthetic_table() -> pd.DataFrame:
+def _read_table(name: str) -> pd.DataFrame:
     frame = read_packaged_csv(
-        INDICATORS_FILE,
+        name,
         dtype={c: str for c in table.STRING_COLUMNS},
         keep_default_na=False,
         na_values={c: [""] for c in table.FLOAT_COLUMNS},
     )
-    return table.validate(table.coerce(frame), where=f"dana/data/{INDICATORS_FILE}")
+    return table.validate(table.coerce(frame), where=f"dana/data/{name}")
+
+
+@lru_cache(maxsize=1)
+def _synthetic_table() -> pd.DataFrame:
+    return _read_table(INDICATORS_FILE)
+
+
+@lru_cache(maxsize=1)
+def _depth_table() -> pd.DataFrame:
+    return _read_table(DEPTH_FILE)
+
+
+def load_depth_table() -> pd.DataFrame:
+    """The embedded depth data (synthetic, a fresh copy), in the breakdown convention.
+
+    Client profiles and pathways (``ndtms:in_treatment``, ``ndtms:new_presentations``,
+    ``ndtms:exits``, ``ndtms:first_interventions``, each ``:<substance group>`` too, and
+    ``ndtms:yp_in_treatment``: headline counts every year, breakdowns in the latest),
+    Census 2021 ethnic groups (``ons:census2021_usual_residents``), the districts of
+    two-tier counties (population, Census 2021, IMD 2019) and population projections by
+    year. Coherent with :func:`load_default_table` (one run of the generator); kept in
+    its own file so the default report only shows it once its sections exist.
+    """
+    return _depth_table().copy()
+
+
+def load_projection(area_code: str = DEFAULT_AREA) -> pd.DataFrame:
+    """Synthetic projected residents of one area by ESP2013 band, sex and year.
+
+    Columns: ``area_code, area_name, base_year, year, age_band, sex, population, source``.
+    """
+    rows = _projections()
+    rows = rows[rows["area_code"] == area_code]
+    if rows.empty:
+        raise KeyError(
+            f"no default projection for area {area_code!r} (UTLAs, regions and England only)"
+        )
+    return rows.reset_index(drop=True).copy()
+
+
+@lru_cache(maxsize=1)
+def _projections() -> pd.DataFrame:
+    return read_packaged_csv(
+        PROJECTIONS_FILE, dtype={"area_code": str, "area_name": str, "age_band": str, "sex": str}
+    )
 
 
 def load_default_table(*, overlays: bool = True) -> pd.DataFrame:

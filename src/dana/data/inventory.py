@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dana.catalogue import Catalogue, load_catalogue
-from dana.data.default import load_default_table
+from dana.data.default import load_default_table, load_depth_table
 from dana.data.synthetic import SOURCE as SYNTHETIC_SOURCE
 
 COLUMNS = (
@@ -28,6 +28,7 @@ COLUMNS = (
 )
 EMBEDDED_SYNTHETIC = "embedded synthetic data (not real)"
 EMBEDDED_REAL = "embedded transcribed figures (C&P 2021/22)"
+BREAKDOWN = "breakdown indicator (by {types})"
 CACHED = "Fingertips cache (dana fetch)"
 FINGERTIPS = "can be fetched from Fingertips (dana fetch)"
 
@@ -52,6 +53,7 @@ def list_indicators(
     catalogue: Catalogue | None = None,
     embedded: pd.DataFrame | None = None,
     cached: pd.DataFrame | None = None,
+    depth: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per indicator DANA knows (columns :data:`COLUMNS`), in catalogue order.
 
@@ -59,8 +61,10 @@ def list_indicators(
     available offline: the embedded default table (``embedded``, default
     :func:`dana.data.default.load_default_table`) plus ``cached`` (an indicator table of
     the Fingertips cache, e.g. :func:`dana.sources.cache.cached_table`). ``comes_from``
-    lists where each indicator's figures come from, "; "-separated. Cached indicators the
-    catalogue does not list are added after the catalogue's. ``search`` keeps rows whose
+    lists where each indicator's figures come from, "; "-separated. The catalogue's
+    breakdown indicators follow its headline ones (availability from ``depth``, default
+    :func:`dana.data.default.load_depth_table`, their section and ``count``), then cached
+    indicators the catalogue does not list. ``search`` keeps rows whose
     id, name, short name, section or definition contain it (case-insensitive).
     """
     catalogue = catalogue or load_catalogue()
@@ -101,6 +105,28 @@ def list_indicators(
         searchable.append(
             " ".join([entry.id, entry.name, entry.short_name, entry.section, entry.definition])
         )
+    depth = load_depth_table() if depth is None else depth
+    depth_by_id = dict(tuple(depth[depth["category_type"] == ""].groupby("indicator_id")))
+    for entry in catalogue.breakdowns:
+        here = depth_by_id.get(entry.id, depth.iloc[0:0])
+        types = ", ".join(t.lower() for t in entry.category_types) or "year"
+        comes_from = [BREAKDOWN.format(types=types)]
+        if not here.empty:
+            comes_from.append(EMBEDDED_SYNTHETIC)
+        if entry.real_data_only:
+            comes_from.append("real files only")
+        rows.append(
+            {
+                "indicator_id": entry.id,
+                "name": entry.name,
+                "section": entry.section,
+                "polarity": "no_judgement",
+                "value_type": "count",
+                **_availability(here),
+                "comes_from": "; ".join(comes_from),
+            }
+        )
+        searchable.append(" ".join([entry.id, entry.name, entry.section, entry.definition]))
     for indicator_id in [i for i in cached["indicator_id"].unique() if i not in catalogue]:
         here = by_id[indicator_id]
         first = here.iloc[0]

@@ -13,6 +13,9 @@ type                   importer                                         keys
 ``imd_utla``           :func:`dana.sources.imd.read_imd_utla` (File 11)   path, year
 ``imd_lad``            :func:`dana.sources.imd.read_imd_lad` (File 10)    path
 ``local``              :func:`dana.sources.local.read_indicator_file`     path, sheet
+``census_ethnic_group`` :func:`dana.sources.census_ethnicity.read_census_ethnic_group` path
+``ons_projections``    :func:`dana.sources.ons_projections.read_snpp` (rows by
+                       :func:`~dana.sources.ons_projections.projection_table`) path, area, base_year
 ``fingertips_cache``   :func:`dana.sources.cache.cached_table`            cache_dir
 ``default``            :func:`dana.data.default.load_default_table` (synthetic)
 ``cambridgeshire_peterborough`` :func:`dana.data.default.load_cp_example` (transcribed)
@@ -72,12 +75,14 @@ from dana.data.default import load_cp_example, load_default_table
 from dana.sources import _read
 from dana.sources.alcohol_dependence import read_alcohol_dependence_estimates
 from dana.sources.cache import cached_table
+from dana.sources.census_ethnicity import read_census_ethnic_group
 from dana.sources.errors import SourceError, SourceFileError
 from dana.sources.imd import read_imd_lad, read_imd_utla
 from dana.sources.local import read_indicator_file
 from dana.sources.ndtms import read_viewit_export
 from dana.sources.ons_deaths import read_drug_poisoning_by_la
 from dana.sources.ons_population import adults, all_ages, read_mye_syoa, to_age_bands
+from dana.sources.ons_projections import projection_table, read_snpp
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,17 @@ SOURCE_TYPES: dict[str, SourceType] = {
     ),
     "fingertips_cache": SourceType(
         "the Fingertips cache written by `dana fetch`", (), ("cache_dir",)
+    ),
+    "census_ethnic_group": SourceType(
+        "an ONS Census 2021 (TS021) or 2011 (KS201EW) ethnic-group table (CSV)",
+        ("path",),
+        files=("path",),
+    ),
+    "ons_projections": SourceType(
+        "an ONS subnational population projections population file (CSV)",
+        ("path",),
+        ("area", "base_year"),
+        ("path",),
     ),
     "default": SourceType("the embedded default data (synthetic, not real)"),
     "cambridgeshire_peterborough": SourceType(
@@ -389,6 +405,18 @@ def _fingertips_cache(spec, path, base_dir):
     return cached_table(cache_dir=None if cache_dir is None else resolve_path(cache_dir, base_dir))
 
 
+def _census(spec, path, base_dir):
+    return read_census_ethnic_group(path)
+
+
+def _projections(spec, path, base_dir):
+    base_year = spec.get("base_year")
+    projection = read_snpp(
+        path, area_code=spec.get("area"), base_year=None if base_year is None else int(base_year)
+    )
+    return projection_table(projection)
+
+
 def _default(spec, path, base_dir):
     return load_default_table()
 
@@ -406,6 +434,8 @@ _READERS = {
     "imd_lad": _imd_lad,
     "local": _local,
     "fingertips_cache": _fingertips_cache,
+    "census_ethnic_group": _census,
+    "ons_projections": _projections,
     "default": _default,
     "cambridgeshire_peterborough": _cp_example,
 }

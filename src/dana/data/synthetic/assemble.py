@@ -10,13 +10,17 @@ group (category rows that sum to the area's total) and publishes the population 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from dana import stats, table
 from dana.areas import AreaHierarchy, load_areas
 from dana.catalogue import Catalogue, Indicator, load_catalogue
+from dana.data.synthetic import pathways  # noqa: F401  (registers the pathway models)
 from dana.data.synthetic.anchors import Anchor, default_anchors, resolve_anchors
+from dana.data.synthetic.depth import depth_tables
 from dana.data.synthetic.models import MODELS, Model, Simulation
 from dana.data.synthetic.rows import LIMITS
 from dana.data.synthetic.world import (
@@ -36,6 +40,16 @@ _ETHNIC_SPLIT_OF_MINORITY = np.array([0.0, 0.33, 0.1, 0.37, 0.15, 0.05])
 _ETHNIC_TREATMENT_RR = np.array([1.0, 0.6, 1.2, 0.35, 0.7, 0.6])  # GUESS, relative to WB
 
 
+@dataclass(frozen=True)
+class DefaultData:
+    """Everything the generator makes, from one run (one random stream, so coherent)."""
+
+    indicators: pd.DataFrame  # the headline indicator table (default_indicators.csv.gz)
+    population: pd.DataFrame  # residents by ESP band and sex, every year
+    depth: pd.DataFrame  # breakdowns, Census 2021, districts, projections by year
+    projections: pd.DataFrame  # projected residents by ESP band, sex and year
+
+
 def generate(
     seed: int = SEED,
     *,
@@ -48,8 +62,21 @@ def generate(
     ``indicator_table`` follows :mod:`dana.table` (validated). ``population`` has columns
     ``area_code, area_name, year, age_band, sex, population`` (19 ESP bands x Male/Female).
     ``anchors`` (default :func:`default_anchors`, the transcribed C&P figures; ``()`` for
-    none) are real figures the synthetic series pass through at their period.
+    none) are real figures the synthetic series pass through at their period. The depth
+    tables come from :func:`generate_all`.
     """
+    data = generate_all(seed, catalogue=catalogue, areas=areas, anchors=anchors)
+    return data.indicators, data.population
+
+
+def generate_all(
+    seed: int = SEED,
+    *,
+    catalogue: Catalogue | None = None,
+    areas: AreaHierarchy | None = None,
+    anchors: tuple[Anchor, ...] | None = None,
+) -> DefaultData:
+    """Every packaged default table from one run (see :class:`DefaultData`)."""
     catalogue = catalogue or load_catalogue()
     areas = areas or load_areas()
     anchors = default_anchors(catalogue) if anchors is None else tuple(anchors)
@@ -81,11 +108,43 @@ def generate(
         "ndtms:adults_in_treatment_drug": sim.treatment["drug"],
         "ndtms:adults_in_treatment_alcohol": sim.treatment["alcohol"],
     }
-    pieces.append(_ethnicity_rows(world, catalogue, unit_info, treated))
+    ethnicity, ethnic_counts = _ethnicity_rows(world, catalogue, unit_info, treated)
+    pieces.append(ethnicity)
     indicators = table.validate(
         table.coerce(pd.concat(pieces, ignore_index=True)), where="synthetic generator"
     )
-    return indicators, _population_frame(world, unit_info)
+    depth, projections = depth_tables(sim, frames, ethnic_counts, unit_info, areas, SOURCE)
+    return DefaultData(
+        indicators,
+        _population_frame(world, unit_info),
+        table.validate(table.coerce(_label_depth(depth, catalogue)), where="synthetic depth"),
+        projections,
+    )
+
+
+def _label_depth(depth: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Metadata for depth rows: the catalogue's where it knows the id, else a count."""
+    known = {i.id: i for i in catalogue}
+    meta = pd.DataFrame(
+        [
+            (ident, known[ident].name, known[ident].polarity, known[ident].value_type,
+             float(known[ident].multiplier), known[ident].unit)
+            if ident in known
+            else (ident, "", "no_judgement", "count", 1.0, "count")
+            for ident in depth["indicator_id"].unique()
+        ],
+        columns=["indicator_id", "_name", "polarity", "value_type", "multiplier", "unit"],
+    )  # fmt: skip
+    frame = depth.merge(meta, on="indicator_id", how="left")
+    if "indicator_name" not in frame:
+        frame["indicator_name"] = ""
+    name = frame["indicator_name"].fillna("")
+    frame["indicator_name"] = np.where(name.eq(""), frame["_name"], name)
+    for column in LIMITS:
+        frame[column] = np.nan
+    return frame.drop(columns="_name").assign(
+        sex="Persons", value_note=SYNTHETIC_NOTE, source=SOURCE, retrieved=""
+    )
 
 
 def _finish(
@@ -147,7 +206,7 @@ def _restrict_series(frame: pd.DataFrame, window: tuple[int | None, int | None])
 
 def _ethnicity_rows(
     world: World, catalogue: Catalogue, unit_info: pd.DataFrame, treated: dict[str, np.ndarray]
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Latest-year adults in drug and alcohol treatment by ethnic group (rate per 100,000 18+).
 
     Each UTLA's total in treatment is split across groups (multinomial) in proportion to
@@ -162,10 +221,11 @@ def _ethnicity_rows(
     shares[:, 0] = 1 - world.non_white_british
     ethnic_pop = np.round(pop18[:, None] * shares)
     weights = ethnic_pop * _ETHNIC_TREATMENT_RR[None, :]
-    pieces = []
+    pieces, by_group = [], {}
     for indicator_id in ("ndtms:adults_in_treatment_drug", "ndtms:adults_in_treatment_alcohol"):
         totals = treated[indicator_id][:, latest].astype(np.int64)
         counts = rng.multinomial(totals, weights / weights.sum(axis=1, keepdims=True))
+        by_group["drug" if indicator_id.endswith("drug") else "alcohol"] = counts.astype(float)
         up_counts, up_pop = world.up(counts.astype(float)), world.up(ethnic_pop)
         result = stats.rate(
             up_counts.ravel(), up_pop.ravel(), confidence=(0.95, 0.998), multiplier=1e5
@@ -177,7 +237,7 @@ def _ethnicity_rows(
         frame["category_type"] = "Ethnic groups"
         frame["category"] = np.tile(ETHNIC_GROUPS, len(world.units))
         pieces.append(frame)
-    return pd.concat(pieces, ignore_index=True)
+    return pd.concat(pieces, ignore_index=True), by_group
 
 
 def _population_frame(world: World, unit_info: pd.DataFrame) -> pd.DataFrame:

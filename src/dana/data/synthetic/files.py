@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from dana._atomic import write_bytes_atomic
-from dana.data.default import INDICATORS_FILE, POPULATION_FILE
-from dana.data.synthetic.assemble import SEED, generate
+from dana.data.default import DEPTH_FILE, INDICATORS_FILE, POPULATION_FILE, PROJECTIONS_FILE
+from dana.data.synthetic.assemble import SEED, DefaultData, generate_all
 
 
 def _gzip_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -22,11 +22,13 @@ def _gzip_csv_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def serialise(indicators: pd.DataFrame, population: pd.DataFrame) -> dict[str, bytes]:
+def serialise(data: DefaultData) -> dict[str, bytes]:
     """The packaged files' exact bytes, by file name."""
     return {
-        INDICATORS_FILE: _gzip_csv_bytes(indicators),
-        POPULATION_FILE: _gzip_csv_bytes(population),
+        INDICATORS_FILE: _gzip_csv_bytes(data.indicators),
+        POPULATION_FILE: _gzip_csv_bytes(data.population),
+        DEPTH_FILE: _gzip_csv_bytes(data.depth),
+        PROJECTIONS_FILE: _gzip_csv_bytes(data.projections),
     }
 
 
@@ -34,7 +36,7 @@ def write_default_data(directory: str | Path | None = None, seed: int = SEED) ->
     """Generate and write the default data files (atomically) into ``directory``."""
     target = Path(directory) if directory is not None else Path(__file__).resolve().parents[1]
     written = []
-    for name, payload in serialise(*generate(seed)).items():
+    for name, payload in serialise(generate_all(seed)).items():
         write_bytes_atomic(target / name, payload)
         written.append(target / name)
     return written

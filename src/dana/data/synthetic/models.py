@@ -52,6 +52,7 @@ import pandas as pd
 from dana.data.synthetic.anchors import Anchoring, anchor_factors, rate_target
 from dana.data.synthetic.rows import (
     count_rows,
+    dsr_counts,
     dsr_rows,
     imd_rows,
     proportion_rows,
@@ -188,13 +189,21 @@ for _indicator_id, _group in IN_TREATMENT.items():
 
 def _new_drug(sim):
     t = sim.treatment
+    # never more new presentations than people in treatment (tiny areas could draw more)
     return sim.shared(
-        "new_drug", lambda: sim.rng.poisson(0.22 * t["opiate"] + 0.62 * t["non_opiate"]) * 1.0
+        "new_drug",
+        lambda: (
+            np.minimum(sim.rng.poisson(0.22 * t["opiate"] + 0.62 * t["non_opiate"]), t["drug"])
+            * 1.0
+        ),
     )
 
 
 def _new_alcohol(sim):
-    return sim.shared("new_alcohol", lambda: sim.rng.poisson(0.66 * sim.treatment["alcohol"]) * 1.0)
+    alcohol = sim.treatment["alcohol"]
+    return sim.shared(
+        "new_alcohol", lambda: np.minimum(sim.rng.poisson(0.66 * alcohol), alcohol) * 1.0
+    )
 
 
 def _wait_p(sim):
@@ -234,24 +243,46 @@ def _opiate_6_years(sim):
 #: Successful completion (PHOF C19a/b/c): treatment group, England proportion start, end.
 COMPLETIONS = {"90244": ("opiate", 0.064, 0.05), "90245": ("non_opiate", 0.34, 0.31),
                "92447": ("alcohol", 0.38, 0.35)}  # fmt: skip
+#: Share of successful completions re-presenting within 6 months (GUESS: 12% drugs, 10% alcohol).
+REPRESENTATION = {"90244": 0.12, "90245": 0.12, "92447": 0.10}
 
 
 def _completed(sim, indicator_id: str) -> np.ndarray:
-    """Successful completions of one group (drawn once; re-presentations reuse them)."""
+    """All successful completions of one group in the year (drawn once; shared).
+
+    Drawn so that the C19 proportion (completions *not* re-presenting) follows the
+    target: p(complete) = target / (1 - re-presentation share).
+    """
     group, start, end = COMPLETIONS[indicator_id]
 
     def draw():
         rr = sim.world.rr_treatment[:, None] ** 0.5
-        p = np.clip(level(start, end)[None, :] / rr * sim.noise(0.12), 0, 0.95)
+        target = level(start, end)[None, :] / (1 - REPRESENTATION[indicator_id])
+        p = np.clip(target / rr * sim.noise(0.12), 0, 0.95)
         return sim.rng.binomial(sim.treatment[group].astype(int), p).astype(float)
 
     return sim.shared(f"completed:{indicator_id}", draw)
 
 
+def _represented(sim, indicator_id: str) -> np.ndarray:
+    """Completions of one group re-presenting within 6 months (drawn once; shared)."""
+    return sim.shared(
+        f"represented:{indicator_id}",
+        lambda: sim.rng.binomial(
+            _completed(sim, indicator_id).astype(int), REPRESENTATION[indicator_id]
+        ).astype(float),
+    )
+
+
 def _completion_model(indicator_id: str) -> None:
+    """PHOF C19: completions not re-presenting within 6 months / all in treatment."""
     group = COMPLETIONS[indicator_id][0]
     model(indicator_id)(
-        lambda sim: proportion_rows(sim.world, _completed(sim, indicator_id), sim.treatment[group])
+        lambda sim: proportion_rows(
+            sim.world,
+            _completed(sim, indicator_id) - _represented(sim, indicator_id),
+            sim.treatment[group],
+        )
     )
 
 
@@ -259,17 +290,17 @@ for _indicator_id in COMPLETIONS:
     _completion_model(_indicator_id)
 
 
-# Re-presentations among successful completions (GUESS: about 12% drugs, 10% alcohol).
 @model("ndtms:representations_drug")
 def _representations_drug(sim):
     completed = _completed(sim, "90244") + _completed(sim, "90245")
-    return proportion_rows(sim.world, sim.rng.binomial(completed.astype(int), 0.12), completed)
+    return proportion_rows(
+        sim.world, _represented(sim, "90244") + _represented(sim, "90245"), completed
+    )
 
 
 @model("ndtms:representations_alcohol")
 def _representations_alcohol(sim):
-    completed = _completed(sim, "92447")
-    return proportion_rows(sim.world, sim.rng.binomial(completed.astype(int), 0.10), completed)
+    return proportion_rows(sim.world, _represented(sim, "92447"), _completed(sim, "92447"))
 
 
 @model("92544")
@@ -340,8 +371,31 @@ def _dsr_model(indicator_id, start, end, profile, risk, pooled, window=(None, No
 
 
 P = PROFILES
-_dsr_model("92432", 3.9, 5.9, P["drug"], "drug", pooled=True)
-_dsr_model("ons:drug_poisoning_deaths", 6.0, 9.0, P["drug"], "drug", pooled=True)
+
+
+def _drug_poisoning_counts(sim) -> np.ndarray:
+    """Deaths related to drug poisoning by (UTLA, year, band), drawn once."""
+    return sim.shared(
+        "drug_poisoning_counts",
+        lambda: dsr_counts(sim.world, level(6.0, 9.0), P["drug"], sim.world.rr_drug),
+    )
+
+
+@model("92432")
+def _drug_misuse_deaths(sim):
+    """Drug-misuse deaths are a subset of drug-poisoning deaths: a binomial share of them
+    (about 65%, so England goes 3.9 -> 5.9 as the poisoning rate goes 6.0 -> 9.0)."""
+    poisoning = _drug_poisoning_counts(sim)
+    share = (level(3.9, 5.9) / level(6.0, 9.0))[None, :, None] * np.ones(poisoning.shape)
+    misuse = sim.rng.binomial(poisoning.astype(np.int64), share).astype(float)
+    return dsr_rows(sim.world, None, P["drug"], None, True, counts=misuse)
+
+
+@model("ons:drug_poisoning_deaths")
+def _drug_poisoning_deaths(sim):
+    return dsr_rows(sim.world, None, P["drug"], None, True, counts=_drug_poisoning_counts(sim))
+
+
 _dsr_model("hes:admissions_drug_poisoning", 31, 25, P["young"] + P["drug"], "drug", pooled=False)
 _dsr_model("91380", 10.5, 15.0, P["alcohol"], "alcohol", pooled=True)
 _dsr_model("93763", 33, 40, P["alcohol"], "alcohol", pooled=False, window=(2016, None))

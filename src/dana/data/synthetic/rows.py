@@ -62,19 +62,33 @@ def count_rows(world, count_utla) -> pd.DataFrame:
     return by_unit_and_period(world, result, counts.shape)
 
 
-def dsr_rows(world, target, profile, rr, pooled, low=0, high=None) -> pd.DataFrame:
-    """Counts by age band drawn so England's DSR follows ``target``; DSR by dana.stats.dsr."""
-    bands = [
+def _bands(low: int, high: int | None) -> list[int]:
+    return [
         i
         for i, b in enumerate(ESP2013)
         if b.lower >= low and (high is None or (b.upper or 999) <= high)
     ]
+
+
+def dsr_counts(world, target, profile, rr, low=0, high=None) -> np.ndarray:
+    """Counts (UTLA, year, age band) drawn so England's DSR follows ``target``."""
+    bands = _bands(low, high)
     weights = np.array([ESP2013[i].weight for i in bands])
     shape = profile[bands]
     scale = target / 100_000 / ((weights * shape).sum() / weights.sum())  # per simulated year
     pop = world.persons()[:, :, bands]
     expected = pop * shape[None, None, :] * scale[None, :, None] * rr[:, None, None]
-    counts = world.rng.poisson(expected).astype(float)
+    return world.rng.poisson(expected).astype(float)
+
+
+def dsr_rows(world, target, profile, rr, pooled, low=0, high=None, counts=None) -> pd.DataFrame:
+    """DSR rows by dana.stats.dsr from ``counts`` (UTLA, year, band), or from counts drawn
+    so England's DSR follows ``target`` (:func:`dsr_counts`)."""
+    bands = _bands(low, high)
+    weights = np.array([ESP2013[i].weight for i in bands])
+    pop = world.persons()[:, :, bands]
+    if counts is None:
+        counts = dsr_counts(world, target, profile, rr, low, high)
     pooled_counts = np.stack(
         [world.up(published_periods(counts[:, :, b], pooled)) for b in range(len(bands))], axis=2
     )

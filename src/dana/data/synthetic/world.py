@@ -63,18 +63,23 @@ class World:
 
     def ages(self, low: int, high: int | None = None) -> np.ndarray:
         """Residents aged low..high (inclusive) per (utla, year), splitting bands evenly."""
-        pop = self.persons()
-        total = np.zeros(pop.shape[:2])
-        for index, band in enumerate(ESP2013):
-            top = 94 if band.upper is None else band.upper
-            overlap = min(top, 200 if high is None else high) - max(band.lower, low) + 1
-            if overlap > 0:
-                total += pop[:, :, index] * overlap / (top - band.lower + 1)
-        return np.round(total)
+        return ages_in_bands(self.persons(), low, high)
 
     def up(self, values: np.ndarray) -> np.ndarray:
         """Sum UTLA values (first axis) to every unit: UTLAs, regions, England."""
         return np.tensordot(self.aggregate, values, axes=(1, 0))
+
+
+def ages_in_bands(persons: np.ndarray, low: int, high: int | None = None) -> np.ndarray:
+    """Residents aged low..high from (area, year, ESP band) counts, splitting each band
+    evenly over its single years (90+ taken as 90-94), rounded to whole people."""
+    total = np.zeros(persons.shape[:2])
+    for index, band in enumerate(ESP2013):
+        top = 94 if band.upper is None else band.upper
+        overlap = min(top, 200 if high is None else high) - max(band.lower, low) + 1
+        if overlap > 0:
+            total += persons[:, :, index] * overlap / (top - band.lower + 1)
+    return np.round(total)
 
 
 def normalised(rr: np.ndarray, weight: np.ndarray) -> np.ndarray:
