@@ -109,20 +109,21 @@ def test_gaps_cover_missing_old_and_uncomparable_indicators():
 
 def test_neighbours_that_cannot_be_computed_are_a_gap_not_silently_absent():
     current = indicator("local:current", short_name="Current")
-    records = rows(current, AREA, [fy(2022)], value=10.0, lower=8.0, upper=12.0) + rows(
+    # a district: DANA's neighbour features cover upper-tier areas only
+    fenland = ("E07000010", "Fenland", "ltla", "E10000003")
+    records = rows(current, fenland, [fy(2022)], value=10.0, lower=8.0, upper=12.0) + rows(
         current, ENGLAND, [fy(2022)], value=11.0
     )
-    # the table has no IMD score or population, so no area can be placed among neighbours
+    config = {**CONFIG, "area": "Fenland", "comparators": {"england": True, "region": False}}
     asked = build_assessment(
-        AssessmentConfig(**{**CONFIG, "comparators": {"england": True, "region": False}}),
-        table=make_table(records),
-        catalogue=Catalogue([current]),
+        AssessmentConfig(**config), table=make_table(records), catalogue=Catalogue([current])
     )
     assert [a.code for a in asked.comparators] == ["E92000001"]
     (gap,) = [g for g in asked.data_gaps if g.indicator_id == "neighbours"]
-    assert gap.reason == "missing_for_comparators" and "Peterborough" in gap.detail
+    assert gap.reason == "missing_for_comparators" and "Fenland" in gap.detail
+    config["comparators"] = {"england": True, "region": False, "neighbours": None}
     not_asked = build_assessment(
-        AssessmentConfig(**CONFIG), table=make_table(records), catalogue=Catalogue([current])
+        AssessmentConfig(**config), table=make_table(records), catalogue=Catalogue([current])
     )
     assert "neighbours" not in {g.indicator_id for g in not_asked.data_gaps}
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from dana import table
 from dana.assess import disclosure_statement
-from dana.assess.comparators import neighbour_features
 from dana.assess.config import (
     ConfigError,
     SuppressionConfig,
@@ -107,68 +103,14 @@ def test_a_file_of_the_wrong_kind_is_a_config_error_naming_key_and_file(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["assessment.yaml", "deaths.csv"]
 
 
-def _feature_rows(records):
-    frame = pd.DataFrame(records).assign(
-        period="2020",
-        period_sort=20200000,
-        area_type="utla",
-        value_type="count",
-        multiplier=1.0,
-        source="test",
-    )
-    frame["count"] = frame["value"]
-    return table.coerce(frame)
-
-
-def test_neighbour_features_hand_computed():
-    rows = []
-    # area A: 1,000 residents: 200 aged 0-17, 100 aged 18-24, 500 aged 25-64, 200 aged 65+
-    # area B: 100 residents: 30, 10, 50, 10; area C has no IMD score (left out)
-    for code, imd, parts in (
-        ("E06000001", 30.0, (200, 100, 500, 200)),
-        ("E06000002", 10.0, (30, 10, 50, 10)),
-        ("E06000003", None, (1, 1, 1, 1)),
-    ):
-        if imd is not None:
-            rows.append({"indicator_id": "93553", "area_code": code, "value": imd})
-        rows.append(
-            {
-                "indicator_id": "ons:population_all_ages",
-                "area_code": code,
-                "value": float(sum(parts)),
-            }
-        )
-        for label, n in zip(("0-17 yrs", "18-24 yrs", "25-64 yrs", "65+ yrs"), parts, strict=True):
-            rows.append(
-                {
-                    "indicator_id": "ons:population_all_ages",
-                    "area_code": code,
-                    "category_type": "Age group",
-                    "category": label,
-                    "value": float(n),
-                }
-            )
-    features = neighbour_features(_feature_rows(rows)).set_index("area_code")
-    assert list(features.index) == ["E06000001", "E06000002"]
-    a, b = features.loc["E06000001"], features.loc["E06000002"]
-    assert (a["imd_score"], a["pct_0_17"], a["pct_18_24"], a["pct_65_plus"]) == (30, 20, 10, 20)
-    assert (b["imd_score"], b["pct_0_17"], b["pct_18_24"], b["pct_65_plus"]) == (10, 30, 10, 10)
-    assert a["log_population"] == pytest.approx(math.log(1000)) and b[
-        "log_population"
-    ] == pytest.approx(math.log(100))
-    assert "pct_18_plus" not in features
-
-
-def test_neighbour_features_fall_back_to_adult_share():
-    rows = [
-        {"indicator_id": "93553", "area_code": "E06000001", "value": 20.0},
-        {"indicator_id": "ons:population_all_ages", "area_code": "E06000001", "value": 400.0},
-        {"indicator_id": "ons:population_18_plus", "area_code": "E06000001", "value": 300.0},
-    ]
-    features = neighbour_features(_feature_rows(rows))
-    assert features.to_dict("records") == [
-        {"area_code": "E06000001", "imd_score": 20.0, "pct_18_plus": 75.0}
-    ]
+def test_default_build_compares_with_credible_neighbours(default_assessment):
+    # Peterborough's nearest neighbours from DANA's real area features (IMD 2019, age,
+    # ethnicity, rurality, size): a non-London area gets at most one London borough
+    # (London borough codes are E09...), and the set is the configured 15.
+    neighbours = default_assessment.neighbours
+    assert len(neighbours) == 15
+    assert sum(a.code.startswith("E09") for a in neighbours) <= 1
+    assert "Kensington and Chelsea" not in {a.name for a in neighbours}
 
 
 @pytest.mark.shared

@@ -74,7 +74,7 @@ def build_assessment(
     indicators = list(catalogue) + table_indicators(data, catalogue)
     _check_key_indicators(config, indicators)
     step("Choosing comparators")
-    comparators = resolve_comparators(config, data)
+    comparators = resolve_comparators(config)
     step("Comparing indicators")
     results, missing = build_indicator_results(data, indicators, comparators, config)
 
