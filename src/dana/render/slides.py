@@ -47,7 +47,7 @@ BODY_BOTTOM = SLIDE_HEIGHT_IN - 0.85  # the footer sits below
 ABOUT_BOX = (CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP, 20, 12)
 DIVIDER_BOX = (CONTENT_WIDTH - 0.2, 3.2, 22, 12)
 CONTINUED_BOX = (CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP, 20, 12)
-FIGURE_FINDINGS_BOX = (4.03, 1.85, 16, 11)
+FIGURE_FINDINGS_BOX = (4.23, 2.4, 16, 10.5)
 CARD_BOX = (8.63, BODY_BOTTOM - BODY_TOP, 18, 11)
 TABLE_SIZES = (14, 10)  # a table's largest and smallest font size
 CHARTS_PER_SLIDE = 2
@@ -79,8 +79,9 @@ class Slide:
         return self.charts[0] if self.charts else None
 
     def numbered_title(self) -> str:
-        """The title, with "(2 of 3)" when the slide is one part of several."""
-        return self.title + (f" ({self.part} of {self.parts})" if self.parts > 1 else "")
+        """The title, with "(2 of 3)" when the slide is one part of several (a
+        continued text already says "(continued)")."""
+        return self.title + (f" ({self.part} of {self.parts})" if self.parts > 1 and self.kind != "text" else "")
 
 
 def _continued(title: str, pages: list[Page], **common) -> list[Slide]:
