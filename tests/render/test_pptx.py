@@ -12,7 +12,9 @@ The expected slide order is counted by hand from the sample (tests/render/sample
     19 Children and young people (divider), 20 under-18 admissions, 21 15-24 admissions,
       22 spine chart,
     23 recommendations list, 24-26 one card each, 27 data gaps,
-    28-29 sources (9 figures, 8 per slide), 30 licence.
+    28 sources (9 figures fit one slide), 29 licence.
+
+Chart and table slides carry the shared figure and table numbers in their titles.
 """
 
 from __future__ import annotations
@@ -23,29 +25,29 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 from variants import (
     LEAKY_TEXTS,
-    placeholder_png,
     with_leaky_suppressed_value,
     with_linked_charts,
     with_long_finding,
 )
 
-import dana.render.pptx as pptx_renderer
-from dana.render.pptx import render_pptx
+from dana.render import numbering, render_pptx
 
 SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def pack(sample_assessment, tmp_path_factory):
+def pack(sample_assessment, charts, tmp_path_factory):
     path = tmp_path_factory.mktemp("pptx") / "pack.pptx"
-    assert render_pptx(with_leaky_suppressed_value(sample_assessment), path) == path
+    assert render_pptx(with_leaky_suppressed_value(sample_assessment), path, charts=charts) == path
     return Presentation(str(path))
 
 
 @pytest.fixture(scope="module")
-def linked_pack(sample_assessment, tmp_path_factory):
+def linked_pack(sample_assessment, charts, tmp_path_factory):
     path = tmp_path_factory.mktemp("pptx") / "linked.pptx"
-    return Presentation(str(render_pptx(with_linked_charts(sample_assessment), path)))
+    return Presentation(
+        str(render_pptx(with_linked_charts(sample_assessment), path, charts=charts))
+    )
 
 
 def _title(slide) -> str:
@@ -66,9 +68,9 @@ def _pictures(slide):
     return [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
 
 
-def test_slide_count_and_order(pack):
+def test_slide_count_and_order(pack, sample_assessment):
     titles = [_title(s) for s in pack.slides]
-    assert len(titles) == 30
+    assert len(titles) == 29
     assert titles[0] == "Drugs and Alcohol Needs Assessment for Peterborough"
     assert titles[2:6] == [
         "Drugs",
@@ -81,13 +83,15 @@ def test_slide_count_and_order(pack):
         "Early unplanned exits from drug treatment",
         "Successful completion of drug treatment: opiate users",
     ]
-    assert titles[13] == "Adults in treatment by substance group, 2021/22"
+    table = sample_assessment.all_sections()[2].tables[0]
+    number = numbering(sample_assessment).table(table)
+    assert titles[13] == f"Table {number}: Adults in treatment by substance group, 2021/22"
     assert titles[16] == "Deaths in alcohol treatment"
     assert titles[22] == "Recommendations"
     assert titles[23] == "Recommendation 1: To reduce early unplanned exits from drug treatment."
     assert titles[26] == "Areas where data was lacking"
-    assert titles[27:29] == ["Sources and methods (1 of 2)", "Sources and methods (2 of 2)"]
-    assert titles[29] == "Licence, attributions and disclosure control"
+    assert titles[27] == "Sources and methods"
+    assert titles[28] == "Licence, attributions and disclosure control"
 
 
 def test_every_slide_is_numbered_and_flagged_synthetic(pack):
@@ -144,7 +148,7 @@ def test_section_charts_are_pictures_with_alt_text(pack, sample_assessment):
 
 
 def test_linked_charts_replace_compare_tables(linked_pack, sample_assessment):
-    assert len(linked_pack.slides) == 27  # the three linked charts no longer need own slides
+    assert len(linked_pack.slides) == 26  # the three linked charts no longer need own slides
     slide = linked_pack.slides[4]
     assert _title(slide) == "Deaths from drug misuse"
     (picture,) = _pictures(slide)
@@ -177,7 +181,7 @@ def test_data_gaps_and_licence(pack):
         "Alcohol",
         "Suppressed (small numbers)",
     ]
-    licence = " ".join(_texts(pack.slides[29]))
+    licence = " ".join(_texts(pack.slides[28]))
     assert "Open Government Licence v3.0" in licence
     assert "Counts of 1 to 7 are suppressed" in licence
 
@@ -200,25 +204,72 @@ def test_shapes_stay_on_the_slide_with_legible_text(pack, linked_pack):
     _assert_on_slide(linked_pack)
 
 
-@pytest.fixture
-def fast_charts(monkeypatch):
-    monkeypatch.setattr(pptx_renderer, "static_png", placeholder_png)
-
-
-def test_overlong_finding_is_shrunk_then_shortened(sample_assessment, tmp_path, fast_charts):
+def test_overlong_finding_flows_to_a_continued_slide(sample_assessment, charts, tmp_path):
+    """A finding too long for its box is never cut off: the rest goes on the next slide."""
     long = with_long_finding(sample_assessment, "92432", words=400)
-    prs = Presentation(str(render_pptx(long, tmp_path / "long.pptx")))
+    prs = Presentation(str(render_pptx(long, tmp_path / "long.pptx", charts=charts)))
     _assert_on_slide(prs)
-    box = next(
-        s for s in prs.slides[4].shapes if s.has_text_frame and "word0 " in s.text_frame.text
+    words = []
+    titles = [_title(s) for s in prs.slides]
+    first = titles.index("Deaths from drug misuse")
+    assert titles[first + 1] == "Deaths from drug misuse (continued)"
+    continued = [s for s in prs.slides if _title(s).startswith("Deaths from drug misuse")]
+    assert len(continued) >= 2
+    for slide in continued:
+        for shape in slide.shapes:
+            if shape.has_text_frame and "word" in shape.text_frame.text:
+                words += [w for w in shape.text_frame.text.split() if w.startswith("word")]
+    assert words == [f"word{i}" for i in range(400)]  # every word, once, in order
+    assert "\u2026" not in " ".join(t for s in prs.slides for t in _texts(s))
+
+
+def test_an_indicators_further_charts_share_one_slide(sample_assessment, charts, tmp_path):
+    """A figure with a trend, a bar and a funnel: the trend on its slide, the other two
+    side by side on the next, each with its figure number."""
+    from dataclasses import replace
+
+    from variants import _map_sections
+
+    def link_all(section):
+        if not section.figures:
+            return section
+        target = section.figures[0].indicator_id
+        linked = tuple(
+            replace(c, extra={**c.extra, "indicator_id": target})
+            if c.kind in ("trend", "compare_bar", "funnel")
+            else c
+            for c in section.charts
+        )
+        return replace(section, charts=linked)
+
+    sections = _map_sections(sample_assessment.sections, link_all)
+    drugs = sections[0]
+    treatment = drugs.subsections[1]
+    trend = drugs.subsections[0].charts[0]
+    treatment = replace(
+        treatment,
+        charts=(
+            replace(trend, extra={"indicator_id": treatment.figures[0].indicator_id}),
+            *treatment.charts,
+        ),
     )
-    text = box.text_frame.text
-    assert text.endswith("\u2026") and "word399" not in text
-    sizes = {r.font.size.pt for p in box.text_frame.paragraphs for r in p.runs}
-    assert sizes == {10.0}  # the smallest size allowed for findings
+    odd = replace(
+        sample_assessment,
+        sections=(replace(drugs, subsections=(drugs.subsections[0], treatment)), *sections[1:]),
+    )
+    prs = Presentation(str(render_pptx(odd, tmp_path / "grouped.pptx", charts=charts)))
+    titles = [_title(s) for s in prs.slides]
+    i = titles.index("Adults in drug treatment")
+    assert titles[i + 1] == "Adults in drug treatment: compared with other areas"
+    assert len(_pictures(prs.slides[i])) == 1 and len(_pictures(prs.slides[i + 1])) == 2
+    numbers = numbering(odd)
+    texts = " ".join(_texts(prs.slides[i + 1]))
+    for chart in treatment.charts[1:3]:
+        assert f"Figure {numbers.figure(chart)}: {chart.title}" in texts
+    _assert_on_slide(prs)
 
 
-def test_failed_write_leaves_no_file(sample_assessment, tmp_path, monkeypatch, fast_charts):
+def test_failed_write_leaves_no_file(sample_assessment, charts, tmp_path, monkeypatch):
     import pptx.presentation
 
     def half_save(self, path):
@@ -228,27 +279,27 @@ def test_failed_write_leaves_no_file(sample_assessment, tmp_path, monkeypatch, f
 
     monkeypatch.setattr(pptx.presentation.Presentation, "save", half_save)
     with pytest.raises(OSError, match="disk full"):
-        render_pptx(sample_assessment, tmp_path / "pack.pptx")
+        render_pptx(sample_assessment, tmp_path / "pack.pptx", charts=charts)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_charts_match_figures_by_extra_or_whole_token(sample_assessment):
     from dataclasses import replace
 
-    from dana.render._document import chart_for_figure
+    from dana.render.content import charts_for_figure
 
     section = sample_assessment.all_sections()[1]  # the impact of drug use
     deaths = section.figures[0]
     trend = section.charts[0]
     assert deaths.indicator_id == "92432"
-    assert chart_for_figure(section, deaths) is None  # the sample leaves charts unlinked
+    assert charts_for_figure(section, deaths) == []  # the sample leaves charts unlinked
     by_id = replace(section, charts=(replace(trend, id="chart-92432-trend"),))
-    assert chart_for_figure(by_id, deaths) is by_id.charts[0]
+    assert charts_for_figure(by_id, deaths) == [by_id.charts[0]]
     near_miss = replace(deaths, indicator_id="9243")
-    assert chart_for_figure(by_id, near_miss) is None
+    assert charts_for_figure(by_id, near_miss) == []
     by_extra = replace(section, charts=(replace(trend, extra={"indicator_id": "92432"}),))
-    assert chart_for_figure(by_extra, deaths) is by_extra.charts[0]
+    assert charts_for_figure(by_extra, deaths) == [by_extra.charts[0]]
     # a spine chart summarises many indicators and never stands in for one
     spine = sample_assessment.all_sections()[-1].charts[0]
     as_spine = replace(section, charts=(replace(spine, extra={"indicator_id": "92432"}),))
-    assert chart_for_figure(as_spine, deaths) is None
+    assert charts_for_figure(as_spine, deaths) == []

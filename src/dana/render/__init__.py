@@ -42,7 +42,9 @@ def prepare_charts(assessment, formats=FORMATS, *, workers: int | None = None) -
     SVG from the same drawing), in a process pool when there are enough charts."""
     unknown = [f for f in formats if f not in PICTURES]
     if unknown:
-        raise ValueError(f"unknown output format(s) {', '.join(unknown)}; expected one of {', '.join(FORMATS)}")
+        raise ValueError(
+            f"unknown output format(s) {', '.join(unknown)}; expected one of {', '.join(FORMATS)}"
+        )
     cache = ChartCache(workers)
     cache.prepare(assessment_charts(assessment), {PICTURES[f] for f in formats})
     return cache

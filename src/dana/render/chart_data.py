@@ -123,7 +123,9 @@ def spine_frame(chart: Chart) -> pd.DataFrame:
         out["drawable"] = drawable
         for c in ("value", "worst", "q25", "q75", "best"):
             out[f"pos_{c}"] = np.where(
-                drawable, 0.5 + orient * (cols[c] - bench) / (2 * np.where(drawable, half, 1)), np.nan
+                drawable,
+                0.5 + orient * (cols[c] - bench) / (2 * np.where(drawable, half, 1)),
+                np.nan,
             )
     for c, values in cols.items():
         out[c] = values
@@ -161,7 +163,11 @@ def pyramid_frame(chart: Chart) -> tuple[pd.DataFrame, bool]:
 
     bars = wide("share" if has_share else "population")
     out = pd.DataFrame(
-        {"age": ages, "male": bars["Male"].to_numpy(float), "female": bars["Female"].to_numpy(float)}
+        {
+            "age": ages,
+            "male": bars["Male"].to_numpy(float),
+            "female": bars["Female"].to_numpy(float),
+        }
     )
     if has_share:
         outline = wide("comparator_share")
@@ -277,9 +283,7 @@ def chart_table(chart: Chart) -> pd.DataFrame:
             "Population": [format_count(num(v)) for v in d["population"]],
         }
         if "share" in d.columns:
-            out["Share of residents (%)"] = [
-                format_number(num(v), decimals=1) for v in d["share"]
-            ]
+            out["Share of residents (%)"] = [format_number(num(v), decimals=1) for v in d["share"]]
         if "comparator_share" in d.columns:
             name = chart.extra.get("comparator_name", "Comparator")
             out[f"{name} share (%)"] = [

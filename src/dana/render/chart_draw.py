@@ -9,7 +9,6 @@ texts say what the data table says; the renderers never compute anything for the
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter
 
 from dana.assess.model import Chart
 from dana.formatting import SUPPRESSED, decimals_for, format_count, format_level, format_number
@@ -25,13 +24,13 @@ from dana.render.chart_data import (
     with_unit,
     withheld,
 )
+from dana.render.chart_funnel import draw_funnel
 from dana.render.chart_layout import (
     EDGE,
     LINE_PT,
     PAD,
     TICK,
     Frame,
-    legend_layout,
     new_figure,
     place_legend,
     rotated_height,
@@ -39,21 +38,18 @@ from dana.render.chart_layout import (
     value_ticks,
     width_of,
 )
+from dana.render.chart_marks import Tips, interval_text, legend, scatter_groups
 from dana.render.chart_style import (
     FONT_KEY,
     FONT_PT,
     IQR_GREY,
-    OTHER_AREA_FILL,
     RANGE_GREY,
     SEX_COLOURS,
-    SUBJECT_FILL,
     WIDTH_IN,
     line_handle,
-    marker_style,
     outcome_fill_handles,
     outcome_marker_handles,
     patch_handle,
-    present_outcomes,
     style_axes,
 )
 from dana.render.style import (
@@ -66,7 +62,6 @@ from dana.render.style import (
 )
 from dana.vocabulary import BORDER_COLOUR
 
-Tips = dict[str, list[str]]
 _FULL = WIDTH_IN * 72
 _BAND = "#C6DBEF"  # the trend's confidence band: a pale tint of the series blue
 
@@ -75,31 +70,6 @@ def draw(chart: Chart):
     """``(figure, tips)`` for ``chart``; raises ChartDataError for unusable data."""
     validate(chart)
     return _KINDS[chart.kind](chart)
-
-
-def _legend(handles) -> object:
-    return legend_layout([h.get_label() for h in handles], _FULL - 2 * EDGE)
-
-
-def _scatter_groups(ax, x, y, categories, texts, tips: Tips, *, prefix: str, size: float):
-    """One scatter per outcome (one artist per style, not per point), each named by a
-    gid so the HTML layer can attach every point's tooltip."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    keys = np.array([c if isinstance(c, str) else "" for c in categories], dtype=object)
-    keep = ~(np.isnan(x) | np.isnan(y))
-    for c in present_outcomes(keys[keep]):
-        mask = keep & (keys == c)
-        gid = f"{prefix}-{c}"
-        ax.scatter(x[mask], y[mask], s=size, zorder=3, gid=gid, **marker_style(c))
-        tips[gid] = [texts[i] for i in np.flatnonzero(mask)]
-
-
-def _interval_text(chart: Chart, lo, hi) -> str:
-    if np.isnan(num(lo)) or np.isnan(num(hi)):
-        return ""
-    level = chart.extra.get("level")
-    prefix = f"{format_level(float(level))} CI" if level else "CI"
-    return f" ({prefix} {value_text(lo, chart)} to {value_text(hi, chart)})"
 
 
 # --- trend -------------------------------------------------------------------------------
@@ -136,7 +106,12 @@ def _trend(chart: Chart):
     rotation = 0 if label_w <= slot * 0.9 else 40
     label_h = LINE_PT if rotation == 0 else rotated_height(label_w, rotation)
     frame = Frame(
-        height=130, left=left, right=right, top=EDGE + 4, bottom=TICK + label_h, legend=_legend(handles)
+        height=130,
+        left=left,
+        right=right,
+        top=EDGE + 4,
+        bottom=TICK + label_h,
+        legend=legend(handles),
     )
     fig, ax = new_figure(frame)
     style_axes(ax)
@@ -145,7 +120,7 @@ def _trend(chart: Chart):
     ax.fill_between(x, lower, upper, color=_BAND, linewidth=0, zorder=1)
     ax.plot(x, value, color=SERIES_PALETTE[0], linewidth=2, zorder=2)
     unit_text = [
-        f"{p}: {with_unit(value_text(v, chart), chart)}{_interval_text(chart, lo, hi)}"
+        f"{p}: {with_unit(value_text(v, chart), chart)}{interval_text(chart, lo, hi)}"
         + (f"; {bench_name} {value_text(b, chart)}" if bench is not None else "")
         for p, v, lo, hi, b in zip(
             periods, value, lower, upper, bench if bench is not None else value, strict=True
@@ -157,7 +132,7 @@ def _trend(chart: Chart):
             t + (f"; {comparison_text(c)}" if isinstance(c, str) else "")
             for t, c in zip(unit_text, d["comparison"], strict=True)
         ]
-        _scatter_groups(ax, x, value, d["comparison"], texts, tips, prefix="pt", size=48)
+        scatter_groups(ax, x, value, d["comparison"], texts, tips, prefix="pt", size=48)
     else:
         keep = ~np.isnan(value)
         ax.scatter(x[keep], value[keep], s=22, color=SERIES_PALETTE[0], zorder=3, gid="pt-all")
@@ -205,22 +180,29 @@ def _compare_bar(chart: Chart):
         handles.append(line_handle(f"{bench_name}: {value_text(bench, chart)}", style="--"))
     handles += outcome_fill_handles([c for c, h in zip(comparisons, hidden, strict=True) if not h])
 
-    left = EDGE + max(width_of(np.array(names)[~subject]), width_of(np.array(names)[subject], bold=True)) + TICK
+    left = (
+        EDGE
+        + max(width_of(np.array(names)[~subject]), width_of(np.array(names)[subject], bold=True))
+        + TICK
+    )
     right = EDGE + 4
-    axes_w = _FULL - left - right
-    # The axis reaches far enough that every value label fits to the right of its bar.
-    need = [
-        e * axes_w / max(axes_w - 6 - measure.text_width(t, FONT_PT, FONT_KEY), axes_w * 0.3)
-        for e, t, h in zip(ends, labels, hidden, strict=True)
-        if not h and not np.isnan(e)
-    ]
-    x_max = max([*need, bench * 1.02 if not np.isnan(bench) else 0.0, 0.0])
-    x_max = x_max if x_max > 0 else 1.0
-    ticks = value_ticks(x_max)
+    for _ in range(2):  # the second pass leaves room for half the last tick label
+        axes_w = _FULL - left - right
+        # The axis reaches far enough that every value label fits to the right of its bar.
+        need = [
+            e * axes_w / max(axes_w - 6 - measure.text_width(t, FONT_PT, FONT_KEY), axes_w * 0.3)
+            for e, t, h in zip(ends, labels, hidden, strict=True)
+            if not h and not np.isnan(e)
+        ]
+        x_max = max([*need, bench * 1.02 if not np.isnan(bench) else 0.0, 0.0])
+        x_max = x_max if x_max > 0 else 1.0
+        ticks = value_ticks(x_max)
+        ticks = ticks[ticks <= x_max + 1e-9]
+        right = EDGE + max(4.0, width_of(tick_text(ticks)[-1:]) / 2)
     unit_line = LINE_PT + PAD if chart.unit else 0
     frame = Frame(
         height=n * 13.5 + 4, left=left, right=right, top=EDGE, bottom=TICK + LINE_PT + unit_line,
-        legend=_legend(handles),
+        legend=legend(handles),
     )  # fmt: skip
     fig, ax = new_figure(frame)
     style_axes(ax, grid_axis="x")
@@ -236,7 +218,7 @@ def _compare_bar(chart: Chart):
         words = f"; {comparison_text(comparisons[i])}" if isinstance(comparisons[i], str) else ""
         tips[gid] = [
             f"{names[i]}: {with_unit(value_text(value[i], chart), chart)}"
-            f"{_interval_text(chart, lower[i], upper[i])}{words}"
+            f"{interval_text(chart, lower[i], upper[i])}{words}"
         ]
     with_ci = shown & ~(np.isnan(lower) | np.isnan(upper))
     if with_ci.any():
@@ -289,13 +271,16 @@ def _spine(chart: Chart):
     frame = Frame(
         height=n * pitch, left=EDGE + label_col + PAD,
         right=EDGE + sum(c[2] for c in columns), top=EDGE + LINE_PT + 2, bottom=TICK + LINE_PT,
-        legend=_legend(handles),
+        legend=legend(handles),
     )  # fmt: skip
     fig, ax = new_figure(frame)
     style_axes(ax, grid_axis="")
     y = np.arange(n, dtype=float)[::-1]
     ok = s["drawable"].to_numpy(bool)
-    for lo_col, hi_col, colour in (("pos_worst", "pos_best", RANGE_GREY), ("pos_q25", "pos_q75", IQR_GREY)):
+    for lo_col, hi_col, colour in (
+        ("pos_worst", "pos_best", RANGE_GREY),
+        ("pos_q25", "pos_q75", IQR_GREY),
+    ):
         lo = np.fmin(s[lo_col], s[hi_col]).to_numpy(float)[ok]
         hi = np.fmax(s[lo_col], s[hi_col]).to_numpy(float)[ok]
         ax.barh(y[ok], hi - lo, left=lo, height=0.62, color=colour, edgecolor="none")  # fmt: skip
@@ -307,7 +292,7 @@ def _spine(chart: Chart):
     ]
     tips: Tips = {}
     pos = np.where(ok, s["pos_value"].to_numpy(float), np.nan)
-    _scatter_groups(ax, pos, y, s["comparison"], texts, tips, prefix="pt", size=70)
+    scatter_groups(ax, pos, y, s["comparison"], texts, tips, prefix="pt", size=70)
     for yi, drawable in zip(y, ok, strict=True):
         if not drawable:
             ax.text(0.5, yi, "No comparison available", ha="center", va="center", color=MUTED, zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})  # fmt: skip
@@ -333,107 +318,6 @@ def _spine(chart: Chart):
     return fig, tips
 
 
-# --- funnel ----------------------------------------------------------------------------------
-
-
-def _funnel_x_label(chart: Chart) -> str:
-    label = chart.extra.get("x_label", "Denominator")
-    return f"{label} (logarithmic scale)" if chart.extra.get("x_scale") == "log" else label
-
-
-def _funnel(chart: Chart):
-    limits = chart.extra["limits"].sort_values("x")
-    lx = floats(limits["x"])
-    d = chart.data.reset_index(drop=True)
-    hidden = withheld(d, "funnel")
-    den = floats(d["denominator"])
-    val = np.where(hidden, np.nan, floats(d["value"]))
-    subject = d["is_subject"].fillna(False).astype(bool).to_numpy()
-    has_cmp = "comparison" in d.columns
-    centre_name = chart.extra.get("centre_name", "Centre")
-    handles = [
-        line_handle(centre_name),
-        line_handle("95% limits", colour=MUTED, style="--", width=1),
-        line_handle("99.8% limits", width=1),
-    ]
-    if has_cmp:
-        handles += outcome_marker_handles(d["comparison"][~hidden])
-    else:
-        handles += [
-            _marker_handle("Subject area", "D", SUBJECT_FILL, BORDER_COLOUR),
-            _marker_handle("Other areas", "o", OTHER_AREA_FILL, MUTED),
-        ]
-    top = np.nanmax(np.concatenate([floats(limits["upper_99_8"]), val]), initial=0)
-    ticks = value_ticks(top * 1.04 if top > 0 else 1.0)
-    labels = tick_text(ticks)
-    frame = Frame(
-        height=145, left=EDGE + (LINE_PT + PAD if chart.unit else 0) + width_of(labels) + TICK,
-        right=EDGE + 10, top=EDGE + 4, bottom=TICK + LINE_PT + PAD + LINE_PT, legend=_legend(handles),
-    )  # fmt: skip
-    fig, ax = new_figure(frame)
-    style_axes(ax)
-    ax.plot(lx, floats(limits["centre"]), color=TEXT, linewidth=1.4)
-    for col in ("lower_99_8", "upper_99_8"):
-        ax.plot(lx, floats(limits[col]), color=TEXT, linewidth=1)
-    for col in ("lower_95", "upper_95"):
-        ax.plot(lx, floats(limits[col]), color=MUTED, linestyle="--", linewidth=1)
-    names = [str(a) for a in d["area_name"]]
-    cats = list(d["comparison"]) if has_cmp else [None] * len(d)
-    texts = [
-        f"{nm}: {with_unit(value_text(v, chart), chart)} (denominator {format_count(x)})"
-        + (f"; {comparison_text(c)}" if isinstance(c, str) else "")
-        for nm, v, x, c in zip(names, val, den, cats, strict=True)
-    ]
-    tips: Tips = {}
-    keep = ~(np.isnan(den) | np.isnan(val))
-    for is_subject in (False, True):
-        rows = keep & (subject == is_subject)
-        size, z = (95, 4) if is_subject else (32, 3)
-        groups = {c for c, r in zip(cats, rows, strict=True) if r}
-        for c in sorted(groups, key=lambda k: "" if k is None else str(k)):
-            mask = rows & np.array([k == c for k in cats])
-            if isinstance(c, str):
-                style = marker_style(c)
-            elif is_subject:
-                style = {"marker": "D", "facecolor": SUBJECT_FILL, "edgecolor": BORDER_COLOUR, "linewidths": 0.8}
-            else:
-                style = {"marker": "o", "facecolor": OTHER_AREA_FILL, "edgecolor": MUTED, "linewidths": 0.6}  # fmt: skip
-            gid = f"pt-{'s' if is_subject else 'o'}-{c or 'all'}"
-            ax.scatter(den[mask], val[mask], s=size, zorder=z, gid=gid, **style)
-            tips[gid] = [texts[i] for i in np.flatnonzero(mask)]
-    log = chart.extra.get("x_scale") == "log"
-    all_x = np.concatenate([lx, den[keep]])
-    right_x = float(np.nanmax(all_x)) if len(all_x) else 1.0
-    if log:
-        left_x = float(np.nanmin(all_x[all_x > 0])) if (all_x > 0).any() else 1.0
-        ax.set_xscale("log")
-        ax.set_xlim(left_x / 1.15, right_x * 1.15)
-        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    else:
-        ax.set_xlim(0, right_x * 1.03)
-        xt = value_ticks(right_x * 1.03)
-        ax.set_xticks(xt, tick_text(xt))
-    for i in np.flatnonzero(keep & subject):
-        label = f"{names[i]} ({value_text(val[i], chart)})"
-        frac = ax.transLimits.transform((den[i], val[i]))[0] if not log else 0.0
-        flip = frac > 0.62
-        ax.annotate(label, (den[i], val[i]), xytext=(-7 if flip else 7, 7), textcoords="offset points", ha="right" if flip else "left", fontweight="bold", zorder=5, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})  # fmt: skip
-    ax.set_yticks(ticks, labels)
-    ax.set_ylim(0, ticks[-1])
-    ax.set_xlabel(_funnel_x_label(chart), color=TEXT)
-    if chart.unit:
-        ax.set_ylabel(chart.unit, color=TEXT)
-    place_legend(fig, frame, handles)
-    return fig, tips
-
-
-def _marker_handle(label, marker, face, edge):
-    from matplotlib.lines import Line2D
-
-    return Line2D([], [], marker=marker, linestyle="none", markersize=7, markerfacecolor=face, markeredgecolor=edge, label=label)  # fmt: skip
-
-
 # --- pyramid ---------------------------------------------------------------------------------
 
 
@@ -441,7 +325,10 @@ def _pyramid(chart: Chart):
     p, has_share = pyramid_frame(chart)
     n = len(p)
     ages = [str(a) for a in p["age"]]
-    handles = [patch_handle("Male", SEX_COLOURS["Male"]), patch_handle("Female", SEX_COLOURS["Female"])]
+    handles = [
+        patch_handle("Male", SEX_COLOURS["Male"]),
+        patch_handle("Female", SEX_COLOURS["Female"]),
+    ]
     comparator = chart.extra.get("comparator_name", "Comparator")
     if has_share:
         handles.append(line_handle(comparator))
@@ -453,7 +340,7 @@ def _pyramid(chart: Chart):
     labels = [f"{abs(t):,.{places}f}" for t in ticks]
     frame = Frame(
         height=n * 12 + 4, left=EDGE + width_of(ages) + TICK, right=EDGE + 10,
-        top=EDGE + LINE_PT + 2, bottom=TICK + LINE_PT + PAD + LINE_PT, legend=_legend(handles),
+        top=EDGE + LINE_PT + 2, bottom=TICK + LINE_PT + PAD + LINE_PT, legend=legend(handles),
     )  # fmt: skip
     fig, ax = new_figure(frame)
     style_axes(ax, grid_axis="x")
@@ -461,11 +348,17 @@ def _pyramid(chart: Chart):
     tips: Tips = {}
     unit = "%" if has_share else ""
     for sex, col, sign in (("Male", "male", -1), ("Female", "female", 1)):
-        bars = ax.barh(y, sign * p[col].to_numpy(float), height=0.85, color=SEX_COLOURS[sex], linewidth=0)
+        bars = ax.barh(
+            y, sign * p[col].to_numpy(float), height=0.85, color=SEX_COLOURS[sex], linewidth=0
+        )
         for i, bar in enumerate(bars):
             gid = f"bar-{col}-{i}"
             bar.set_gid(gid)
-            shown = format_number(p[col].iloc[i], decimals=places) if has_share else format_count(p[col].iloc[i])
+            shown = (
+                format_number(p[col].iloc[i], decimals=places)
+                if has_share
+                else format_count(p[col].iloc[i])
+            )
             tips[gid] = [f"{sex}, {ages[i]}: {shown}{unit}"]
     if has_share:
         edges = np.append(y - 0.5, y[-1] + 0.5) if n else np.array([0.0])
@@ -476,7 +369,9 @@ def _pyramid(chart: Chart):
     ax.set_xticks(ticks, labels)
     ax.set_yticks(y, ages)
     ax.set_ylim(-0.6, n - 0.4)
-    ax.set_xlabel("Percentage of total population" if has_share else (chart.unit or "People"), color=TEXT)
+    ax.set_xlabel(
+        "Percentage of total population" if has_share else (chart.unit or "People"), color=TEXT
+    )
     for x_frac, sex in ((0.25, "Male"), (0.75, "Female")):
         ax.text(x_frac, 1.0, sex, transform=ax.transAxes, ha="center", va="bottom", fontweight="bold", color=TEXT)  # fmt: skip
     place_legend(fig, frame, handles)
@@ -487,6 +382,6 @@ _KINDS = {
     "trend": _trend,
     "compare_bar": _compare_bar,
     "spine": _spine,
-    "funnel": _funnel,
+    "funnel": draw_funnel,
     "pyramid": _pyramid,
 }

@@ -76,8 +76,11 @@ class Frame:
 
     @property
     def figure_height(self) -> float:
+        """The picture's height in points, on the pixel grid (so the PNG is exactly the
+        picture's size at :data:`DPI`)."""
         below = self.bottom + (self.legend.height + PAD if self.legend.rows else 0.0)
-        return self.top + self.height + below + EDGE
+        raw = self.top + self.height + below + EDGE
+        return round(raw / 72 * DPI) * 72 / DPI
 
     def size_in(self) -> tuple[float, float]:
         return self.width / 72, self.figure_height / 72
@@ -129,7 +132,11 @@ def value_ticks(top: float, *, bottom: float = 0.0, bins: int = 5) -> np.ndarray
     ticks = ticks[ticks >= bottom - 1e-9]
     inside = ticks[ticks <= top + 1e-9]
     # the last tick is at or above the top, so the axis (ending there) clips nothing
-    return inside if len(inside) == len(ticks) or inside[-1] >= top - 1e-9 else ticks[: len(inside) + 1]
+    return (
+        inside
+        if len(inside) == len(ticks) or inside[-1] >= top - 1e-9
+        else ticks[: len(inside) + 1]
+    )
 
 
 def tick_text(ticks) -> list[str]:
@@ -144,4 +151,3 @@ def rotated_height(width: float, degrees: float) -> float:
     """Vertical extent of a one-line label of ``width`` rotated by ``degrees``."""
     a = math.radians(degrees)
     return width * math.sin(a) + LINE_PT * math.cos(a)
-

@@ -70,7 +70,11 @@ def draw_picture(chart: Chart, formats=PICTURE_FORMATS) -> ChartPicture:
             png = buf.getvalue()
         if SVG in formats:
             buf = io.BytesIO()
-            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+            fig.savefig(
+                buf,
+                format="svg",
+                metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+            )
             svg = finish_svg(
                 buf.getvalue(), chart_id=chart.id, title=chart.title, desc=chart.alt_text, tips=tips
             )
@@ -114,7 +118,9 @@ class ChartCache:
     def prepare(self, charts, formats=PICTURE_FORMATS) -> None:
         """Draw every picture of ``charts`` not yet drawn, in parallel when it pays."""
         formats = tuple(f for f in PICTURE_FORMATS if f in set(formats))
-        todo = list({id(c): c for c in charts if not all(self._has(c, f) for f in formats)}.values())
+        todo = list(
+            {id(c): c for c in charts if not all(self._has(c, f) for f in formats)}.values()
+        )
         if not todo:
             return
         workers = min(self.workers, len(todo))
@@ -123,7 +129,7 @@ class ChartCache:
                 self._store(chart, draw_picture(chart, formats))
             return
         # Interleave so each worker gets a similar mix of cheap and dear chart kinds.
-        chunks = [todo[i::workers * 2] for i in range(workers * 2)]
+        chunks = [todo[i :: workers * 2] for i in range(workers * 2)]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
             results = list(pool.map(_draw_many, [(chunk, formats) for chunk in chunks]))

@@ -26,7 +26,9 @@ _SPACE = re.compile(r"\s+")
 _ROTATE_ZERO = re.compile(r"\s*rotate\(-?0 [^)]*\)")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
 # Style declarations matplotlib writes that are the SVG defaults anyway.
-_DEFAULT_STYLE = re.compile(r"(?:^|;\s*)(?:stroke-linejoin: miter|stroke-linecap: square|opacity: 1)(?=;|$)")
+_DEFAULT_STYLE = re.compile(
+    r"(?:^|;\s*)(?:stroke-linejoin: miter|stroke-linecap: square|opacity: 1)(?=;|$)"
+)
 
 
 def _round(match: re.Match) -> str:
@@ -47,9 +49,13 @@ def safe_id(text: str) -> str:
     return cleaned if cleaned and not cleaned[0].isdigit() else f"c-{cleaned}"
 
 
-def finish_svg(svg: bytes, *, chart_id: str, title: str, desc: str, tips: dict[str, list[str]]) -> str:
+def finish_svg(
+    svg: bytes, *, chart_id: str, title: str, desc: str, tips: dict[str, list[str]]
+) -> str:
     """The inline SVG markup for the HTML report (see the module docstring)."""
-    root = etree.fromstring(svg, parser=etree.XMLParser(remove_blank_text=True, resolve_entities=False))
+    root = etree.fromstring(
+        svg, parser=etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+    )
     prefix = safe_id(chart_id)
     for meta in root.findall(f"{{{_SVG}}}metadata"):
         root.remove(meta)
@@ -101,7 +107,11 @@ def finish_svg(svg: bytes, *, chart_id: str, title: str, desc: str, tips: dict[s
         if group is None:
             continue
         del group.attrib["id"]
-        marks = [e for e in group.iter(f"{{{_SVG}}}use", f"{{{_SVG}}}path") if e.getparent().tag != f"{{{_SVG}}}defs"]
+        marks = [
+            e
+            for e in group.iter(f"{{{_SVG}}}use", f"{{{_SVG}}}path")
+            if e.getparent().tag != f"{{{_SVG}}}defs"
+        ]
         if len(marks) > len(texts):  # a bar is one path; markers are <use> after their <defs>
             marks = [e for e in marks if e.tag == f"{{{_SVG}}}use"] or marks[: len(texts)]
         for mark, text in zip(marks, texts, strict=False):

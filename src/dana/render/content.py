@@ -308,7 +308,9 @@ def charts_in_reading_order(section: Section) -> list[Chart]:
     """The section's charts as every format shows them: the section-wide overview
     (spine, pyramid, unmatched) first, then each figure's charts in figure order."""
     grouped = figure_charts(section)
-    return section_charts(section) + [c for f in section.figures for c in grouped.get(f.indicator_id, [])]
+    return section_charts(section) + [
+        c for f in section.figures for c in grouped.get(f.indicator_id, [])
+    ]
 
 
 def findings_for_figure(section: Section, figure: Figure) -> list[Finding]:

@@ -92,7 +92,9 @@ _CELL = STYLES["DANA Table"]
 _PICTURE_GAP = 4.0  # points around a picture paragraph
 
 
-def render_docx(assessment: Assessment, path: str | os.PathLike, *, charts: ChartCache | None = None) -> Path:
+def render_docx(
+    assessment: Assessment, path: str | os.PathLike, *, charts: ChartCache | None = None
+) -> Path:
     """Write ``assessment`` to ``path`` as a .docx and return the path.
 
     ``charts`` is the build's picture cache, shared with the other formats. The file is
@@ -145,7 +147,10 @@ class _DocxBuilder:
             toc_lines.paragraph(f"{h.title}    00", STYLES[f"TOC {min(h.level, 3)}"])
         toc_pages = max(toc_lines.pages(first_page=2).values(), default=2) - 1
         pages = self.pages.pages(first_page=2 + toc_pages)
-        entries = [(h.level, xml_safe(h.title), _bookmark_name(h.anchor), pages.get(h.anchor, "")) for h in outline]
+        entries = [
+            (h.level, xml_safe(h.title), _bookmark_name(h.anchor), pages.get(h.anchor, ""))
+            for h in outline
+        ]
         fill_contents(contents, entries)
         return self.doc
 
@@ -175,16 +180,22 @@ class _DocxBuilder:
         props = self.doc.core_properties
         props.title = xml_safe(self.a.title)
         props.subject = f"Drug and alcohol needs assessment: {xml_safe(self.a.area.name)}"
-        props.author = xml_safe(self.a.author) or "DANA (Drugs and Alcohol Needs Assessment toolkit)"
+        props.author = (
+            xml_safe(self.a.author) or "DANA (Drugs and Alcohol Needs Assessment toolkit)"
+        )
         props.language = "en-GB"
-        props.keywords = "needs assessment; drugs; alcohol; JSNA" + ("; SYNTHETIC DATA" if self.a.synthetic else "")
+        props.keywords = "needs assessment; drugs; alcohol; JSNA" + (
+            "; SYNTHETIC DATA" if self.a.synthetic else ""
+        )
 
     def _title_page(self):
         # the title page and the contents are outside the page model (pages 1 and 2)
         self._para(self.a.title, "Title", page_model=False)
         self._para(self.a.area.name, "Subtitle", page_model=False)
         self._para(f"Period: {self.a.period}", page_model=False)
-        produced = f"Produced: {self.a.generated}" + (f" by {self.a.author}" if self.a.author else "")
+        produced = f"Produced: {self.a.generated}" + (
+            f" by {self.a.author}" if self.a.author else ""
+        )
         self._para(produced, page_model=False)
         if self.a.synthetic:
             notice = self.doc.add_paragraph()
@@ -217,7 +228,12 @@ class _DocxBuilder:
             para.paragraph_format.page_break_before = True  # every chapter on a new page
         self.bookmarks += 1
         bookmark(para, _bookmark_name(heading.anchor), self.bookmarks)
-        self.pages.paragraph(xml_safe(heading.title), STYLES[f"Heading {level}"], anchor=heading.anchor, page_break_before=heading.level == 1)
+        self.pages.paragraph(
+            xml_safe(heading.title),
+            STYLES[f"Heading {level}"],
+            anchor=heading.anchor,
+            page_break_before=heading.level == 1,
+        )
 
     def _caption(self, label: str, number: int, title: str):
         """``Figure 3: title`` with a SEQ field whose cached number is the report's own."""
@@ -231,11 +247,24 @@ class _DocxBuilder:
         if text:
             self._para(text, "DANA Note")
 
-    def _table(self, headers, rows, *, style: str = TABLE_STYLE, header: bool = True, size: float = _CELL.size, widths=None, fills=None, bold_first_column=False):
+    def _table(
+        self,
+        headers,
+        rows,
+        *,
+        style: str = TABLE_STYLE,
+        header: bool = True,
+        size: float = _CELL.size,
+        widths=None,
+        fills=None,
+        bold_first_column=False,
+    ):
         """A table in a built-in style with content-sized columns; rows never split
         across pages and the header row repeats."""
         all_rows = ([list(headers)] if header else []) + [list(r) for r in rows]
-        widths = widths or column_widths(all_rows, TEXT_WIDTH_PT, size=size, font="arial", padding=12)
+        widths = widths or column_widths(
+            all_rows, TEXT_WIDTH_PT, size=size, font="arial", padding=12
+        )
         table = self.doc.add_table(rows=len(all_rows), cols=len(widths))
         table.style = self.doc.styles[style]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -247,7 +276,13 @@ class _DocxBuilder:
                 repeat_header(row)
             for c, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
                 fill = (fills or {}).get((r, c))
-                _set_cell(cell, text, size=size, bold=(header and r == 0) or (bold_first_column and c == 0), fill=fill)
+                _set_cell(
+                    cell,
+                    text,
+                    size=size,
+                    bold=(header and r == 0) or (bold_first_column and c == 0),
+                    fill=fill,
+                )
         set_widths(table, widths)
         if style == CARD_STYLE:  # a card stays on one page: each row keeps with the next
             for row in table.rows[:-1]:
@@ -255,7 +290,13 @@ class _DocxBuilder:
                     for para in cell.paragraphs:
                         para.paragraph_format.keep_with_next = True
         line = STYLES["DANA Table"].line * size / _CELL.size
-        self.pages.table(all_rows, widths, TextStyle(size, line), header=header, keep_together=style == CARD_STYLE)
+        self.pages.table(
+            all_rows,
+            widths,
+            TextStyle(size, line),
+            header=header,
+            keep_together=style == CARD_STYLE,
+        )
         return table
 
     # --- parts -------------------------------------------------------------------------------
@@ -279,7 +320,9 @@ class _DocxBuilder:
         self._para(HOW_TO_READ)
         keys = list(COMPARISON_LABELS)
         fills = {(0, c): comparison_colour(k) for c, k in enumerate(keys)}
-        self._table([comparison_text(k) for k in keys], [], header=True, fills=fills, style="Table Grid")
+        self._table(
+            [comparison_text(k) for k in keys], [], header=True, fills=fills, style="Table Grid"
+        )
         self._para("")
 
     def _section(self, heading):
@@ -318,7 +361,9 @@ class _DocxBuilder:
         fmt.keep_with_next = True
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would crop the picture
         fmt.space_before = fmt.space_after = Pt(_PICTURE_GAP)
-        shape = para.add_run().add_picture(io.BytesIO(picture.png), width=Pt(width_pt), height=Pt(height_pt))
+        shape = para.add_run().add_picture(
+            io.BytesIO(picture.png), width=Pt(width_pt), height=Pt(height_pt)
+        )
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", xml_safe(chart.alt_text))
         doc_pr.set("title", xml_safe(chart.title))
@@ -334,25 +379,41 @@ class _DocxBuilder:
 
     def _recommendation_list(self, heading):
         self._caption("Table", self.numbers.part(RECOMMENDATIONS), "List of recommendations")
-        self._table(("Number", "Title"), [(str(r.number), r.title) for r in self.a.recommendations], size=10)
+        self._table(
+            ("Number", "Title"), [(str(r.number), r.title) for r in self.a.recommendations], size=10
+        )
 
     def _recommendation(self, heading):
         fields = card_fields(heading.recommendation, self.evidence)
         widths = (1.7 * 72, TEXT_WIDTH_PT - 1.7 * 72)
-        self._table((), fields, style=CARD_STYLE, header=False, size=10, widths=widths, bold_first_column=True)
+        self._table(
+            (),
+            fields,
+            style=CARD_STYLE,
+            header=False,
+            size=10,
+            widths=widths,
+            bold_first_column=True,
+        )
         self._para("")
 
     def _data_gaps(self, heading):
-        self._para(f"These indicators could not be reported, or could not be reported fully, for {self.a.area.name}.")
+        self._para(
+            f"These indicators could not be reported, or could not be reported fully, for {self.a.area.name}."
+        )
         self._caption("Table", self.numbers.part(DATA_GAPS), "Data gaps")
-        rows = [(g.name, gap_section(g, self.titles), gap_reason(g), g.detail) for g in self.a.data_gaps]
+        rows = [
+            (g.name, gap_section(g, self.titles), gap_reason(g), g.detail) for g in self.a.data_gaps
+        ]
         self._table(("Indicator", "Section", "Reason", "Detail"), rows, size=9)
 
     def _provenance(self, heading):
         prov = provenance_table(self.a.provenance)
         for label, text in prov.shared:
             self._para(f"{label} for every figure: {text}")
-        self._caption("Table", self.numbers.part(PROVENANCE), "Sources, retrieval dates and methods")
+        self._caption(
+            "Table", self.numbers.part(PROVENANCE), "Sources, retrieval dates and methods"
+        )
         self._table(prov.headers, prov.rows)
 
     def _disclosure(self, heading):
@@ -377,7 +438,14 @@ def _table_look(table, header: bool) -> None:
         look = OxmlElement("w:tblLook")
         table._tbl.tblPr.append(look)
     look.set(qn("w:val"), "04A0" if header else "0480")
-    for attr, on in (("firstRow", header), ("firstColumn", True), ("lastRow", False), ("lastColumn", False), ("noHBand", False), ("noVBand", True)):
+    for attr, on in (
+        ("firstRow", header),
+        ("firstColumn", True),
+        ("lastRow", False),
+        ("lastColumn", False),
+        ("noHBand", False),
+        ("noVBand", True),
+    ):
         look.set(qn(f"w:{attr}"), "1" if on else "0")
 
 

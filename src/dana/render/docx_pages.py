@@ -63,16 +63,39 @@ class PageModel:
 
     blocks: list[Block] = field(default_factory=list)
 
-    def paragraph(self, text: str, style: TextStyle, width: float = TEXT_WIDTH_PT, *, anchor: str = "", page_break_before: bool = False) -> None:
-        lines = sum(len(measure.wrap(p, style.size, width, style.font)) for p in (text or " ").split("\n"))
+    def paragraph(
+        self,
+        text: str,
+        style: TextStyle,
+        width: float = TEXT_WIDTH_PT,
+        *,
+        anchor: str = "",
+        page_break_before: bool = False,
+    ) -> None:
+        lines = sum(
+            len(measure.wrap(p, style.size, width, style.font)) for p in (text or " ").split("\n")
+        )
         self.blocks.append(
             Block([style.line] * max(lines, 1), style.before, style.after, style.keep_with_next, anchor=anchor, page_break_before=page_break_before)
         )  # fmt: skip
 
-    def picture(self, height: float, *, before: float = 0.0, after: float = 0.0, keep_with_next: bool = True) -> None:
-        self.blocks.append(Block([height], before, after, keep_with_next, splittable=False, min_lines=1))
+    def picture(
+        self, height: float, *, before: float = 0.0, after: float = 0.0, keep_with_next: bool = True
+    ) -> None:
+        self.blocks.append(
+            Block([height], before, after, keep_with_next, splittable=False, min_lines=1)
+        )
 
-    def table(self, rows, widths, style: TextStyle, *, header: bool = True, padding: float = 2.0, keep_together: bool = False) -> None:
+    def table(
+        self,
+        rows,
+        widths,
+        style: TextStyle,
+        *,
+        header: bool = True,
+        padding: float = 2.0,
+        keep_together: bool = False,
+    ) -> None:
         """``rows`` of cell texts (the first is the header when ``header``) in columns of
         ``widths`` points; each row as tall as its tallest cell."""
         heights = []
@@ -84,7 +107,15 @@ class PageModel:
             ]  # fmt: skip
             heights.append(max(lines, default=1) * style.line + padding)
         repeat = heights[0] if header and heights else 0.0
-        self.blocks.append(Block(heights, keep_with_next=keep_together, splittable=not keep_together, min_lines=1, repeat=repeat))
+        self.blocks.append(
+            Block(
+                heights,
+                keep_with_next=keep_together,
+                splittable=not keep_together,
+                min_lines=1,
+                repeat=repeat,
+            )
+        )
 
     def space(self, points: float) -> None:
         self.blocks.append(Block([points], splittable=False, min_lines=1))

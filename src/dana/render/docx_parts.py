@@ -65,7 +65,9 @@ def set_up_styles(document) -> None:
         fmt.widow_control = True
         if name.startswith("TOC"):
             fmt.left_indent = Pt(_INDENT.get(name, 0))
-            fmt.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            fmt.tab_stops.add_tab_stop(
+                Pt(TEXT_WIDTH_PT), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
     defaults = document.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     lang = rpr.find(qn("w:lang"))

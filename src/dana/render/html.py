@@ -27,7 +27,14 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from dana.assess.model import OUTCOME_AREA_NAMES, TIMESCALE_NAMES, Assessment, Chart, Figure, Section
+from dana.assess.model import (
+    OUTCOME_AREA_NAMES,
+    TIMESCALE_NAMES,
+    Assessment,
+    Chart,
+    Figure,
+    Section,
+)
 from dana.formatting import format_level
 from dana.render.chart_data import caption, chart_table
 from dana.render.chart_pictures import ChartCache, assessment_charts, shared_cache
@@ -54,7 +61,14 @@ from dana.render.figure_text import (
     format_value,
     is_default_level,
 )
-from dana.render.outline import DATA_GAPS, PROVENANCE, RECOMMENDATIONS, Numbering, document_outline, numbering
+from dana.render.outline import (
+    DATA_GAPS,
+    PROVENANCE,
+    RECOMMENDATIONS,
+    Numbering,
+    document_outline,
+    numbering,
+)
 from dana.render.style import comparison_colour, comparison_label, comparison_symbol, text_colour_on
 from dana.render.writing import atomic_write
 from dana.vocabulary import COMPARISON_LABELS, NOT_COMPARED, SIMILAR
@@ -125,7 +139,9 @@ def _chart_view(chart: Chart, numbers: Numbering, pictures: ChartCache) -> dict:
     }
 
 
-def _section_view(section: Section, depth: int, numbers: Numbering, pictures: ChartCache) -> _SectionView:
+def _section_view(
+    section: Section, depth: int, numbers: Numbering, pictures: ChartCache
+) -> _SectionView:
     view = _SectionView(section=section, level=min(2 + depth, 4))
     view.key_figures = [_figure_row(f) for f in section.figures]
     view.sources = source_notes(section.figures)
@@ -137,7 +153,9 @@ def _section_view(section: Section, depth: int, numbers: Numbering, pictures: Ch
     if section.figures:
         view.key_figures_number = numbers.key_figures(section)
     view.charts = [_chart_view(c, numbers, pictures) for c in charts_in_reading_order(section)]
-    view.tables = [{"table": t, "number": numbers.table(t), **_table_view(t.data)} for t in section.tables]
+    view.tables = [
+        {"table": t, "number": numbers.table(t), **_table_view(t.data)} for t in section.tables
+    ]
     view.subsections = [_section_view(s, depth + 1, numbers, pictures) for s in section.subsections]
     return view
 
@@ -179,7 +197,9 @@ def _context(assessment: Assessment, interactive: bool, pictures: ChartCache) ->
         "introduction": paragraphs(assessment.introduction),
         "comparator_sentence": comparator_sentence(assessment),
         "css": (_TEMPLATES / "report.css").read_text(encoding="utf-8"),
-        "script": (_TEMPLATES / "report.js").read_text(encoding="utf-8") if interactive and has_charts else "",
+        "script": (_TEMPLATES / "report.js").read_text(encoding="utf-8")
+        if interactive and has_charts
+        else "",
         "numbers": {k: numbers.tables.get(k) for k in (RECOMMENDATIONS, DATA_GAPS, PROVENANCE)},
         "provenance": provenance_table(assessment.provenance),
         "outcome_area_names": OUTCOME_AREA_NAMES,

@@ -51,7 +51,11 @@ def document_outline(assessment: Assessment) -> tuple[Heading, ...]:
         Heading(HOW_TO_READ, "How to read this report", 2, "how-to-read"),
     ]
     for section, depth, _ in assessment.walk_sections():
-        out.append(Heading(SECTION, section.title, min(depth + 1, 3), f"section-{section.id}", section=section))
+        out.append(
+            Heading(
+                SECTION, section.title, min(depth + 1, 3), f"section-{section.id}", section=section
+            )
+        )
     if assessment.recommendations:
         out.append(Heading(RECOMMENDATIONS, "Recommendations", 1, "recommendations"))
         out += [

@@ -51,7 +51,6 @@ from dana.render.outline import (
     APPENDIX,
     DATA_GAPS,
     DISCLOSURE,
-    HOW_TO_READ as HOW_TO_READ_PART,
     INTRODUCTION,
     LICENCE,
     PROVENANCE,
@@ -60,6 +59,9 @@ from dana.render.outline import (
     SECTION,
     document_outline,
     numbering,
+)
+from dana.render.outline import (
+    HOW_TO_READ as HOW_TO_READ_PART,
 )
 from dana.render.pdf_page import (
     ACCENT_C,
@@ -86,7 +88,9 @@ _CELL_PT = 7.5
 _NUMERIC = {"Value", "95% CI", "England", "Period"}
 
 
-def render_pdf(assessment: Assessment, path: str | os.PathLike, *, charts: ChartCache | None = None) -> Path:
+def render_pdf(
+    assessment: Assessment, path: str | os.PathLike, *, charts: ChartCache | None = None
+) -> Path:
     """Write ``assessment`` to ``path`` as a PDF and return the path.
 
     ``charts`` is the build's picture cache, shared with the other formats. Written to
@@ -96,6 +100,7 @@ def render_pdf(assessment: Assessment, path: str | os.PathLike, *, charts: Chart
     output_path(path)
     pictures = charts if charts is not None else shared_cache(assessment)
     pictures.prepare(assessment_charts(assessment), ("png",))
+
     def make_story():
         story = _PdfStory(assessment, pictures)
         return story.build(), story.contents
@@ -174,7 +179,9 @@ class _PdfStory:
         add(Paragraph(_esc(self.a.title), self.s["title"]))
         add(Paragraph(_esc(self.a.area.name), self.s["subtitle"]))
         add(Paragraph(f"Period: {_esc(self.a.period)}", self.s["body"]))
-        produced = f"Produced: {_esc(self.a.generated)}" + (f" by {_esc(self.a.author)}" if self.a.author else "")
+        produced = f"Produced: {_esc(self.a.generated)}" + (
+            f" by {_esc(self.a.author)}" if self.a.author else ""
+        )
         add(Paragraph(produced, self.s["body"]))
         if self.a.synthetic:
             add(Paragraph(_esc(SYNTHETIC_NOTICE), self.s["synthetic"]))
@@ -191,7 +198,9 @@ class _PdfStory:
     def _heading(self, heading):
         level = heading.level - 1
         style = self.s[f"h{min(level, 2) + 1}"]
-        self.story.append(Heading(heading.title, _esc(heading.title), min(level, 2), style, key=heading.anchor))
+        self.story.append(
+            Heading(heading.title, _esc(heading.title), min(level, 2), style, key=heading.anchor)
+        )
 
     def _para(self, text: str, style: str = "body"):
         self.story.append(Paragraph(_esc(text), self.s[style]))
@@ -211,7 +220,9 @@ class _PdfStory:
             for c, value in enumerate(row):
                 style = num if c in numeric else cell
                 if (r, c) in inks:
-                    style = ParagraphStyle(f"ink{inks[(r, c)]}", parent=style, textColor=colors.HexColor(inks[(r, c)]))
+                    style = ParagraphStyle(
+                        f"ink{inks[(r, c)]}", parent=style, textColor=colors.HexColor(inks[(r, c)])
+                    )
                 line.append(Paragraph(_esc(value), style))
             data.append(line)
         table = Table(data, colWidths=widths, repeatRows=1)
@@ -236,7 +247,9 @@ class _PdfStory:
         cells, fills = [], []
         for i, key in enumerate(COMPARISON_LABELS):
             fill = comparison_colour(key)
-            ink = ParagraphStyle(f"legend{i}", parent=self.s["cell"], textColor=colors.HexColor(text_colour_on(fill)))
+            ink = ParagraphStyle(
+                f"legend{i}", parent=self.s["cell"], textColor=colors.HexColor(text_colour_on(fill))
+            )
             cells.append(Paragraph(_esc(comparison_text(key)), ink))
             fills.append(("BACKGROUND", (i, 0), (i, 0), colors.HexColor(fill)))
         legend = Table([cells], colWidths=[TEXT_W / len(cells)] * len(cells))
@@ -271,7 +284,9 @@ class _PdfStory:
         number = self.numbers.key_figures(section)
         self.story.append(self._caption("Table", number, f"Key figures: {section.title}"))
         self.story.append(table)
-        self.story.append(Paragraph(_esc(key_figure_notes(section.figures, sources)), self.s["small"]))
+        self.story.append(
+            Paragraph(_esc(key_figure_notes(section.figures, sources)), self.s["small"])
+        )
 
     def _chart(self, chart: Chart):
         picture = self.pictures.png(chart)
@@ -285,7 +300,9 @@ class _PdfStory:
             Paragraph(_esc(caption(chart)), self.s["small"]),
         ]
         if chart.alt_text:
-            block.append(Paragraph(f"<i>Chart description:</i> {_esc(chart.alt_text)}", self.s["small"]))
+            block.append(
+                Paragraph(f"<i>Chart description:</i> {_esc(chart.alt_text)}", self.s["small"])
+            )
         self.story.append(KeepTogether(block))
 
     def _display_table(self, table: DisplayTable):
@@ -306,7 +323,10 @@ class _PdfStory:
     def _recommendation(self, heading):
         rec = heading.recommendation
         cell, label = self.s["card"], self.s["card_label"]
-        rows = [[Paragraph(_esc(k), label), Paragraph(_esc(v), cell)] for k, v in card_fields(rec, self.evidence)]
+        rows = [
+            [Paragraph(_esc(k), label), Paragraph(_esc(v), cell)]
+            for k, v in card_fields(rec, self.evidence)
+        ]
         card = Table(rows, colWidths=[4 * 28.35, TEXT_W - 4 * 28.35])
         card.setStyle(
             TableStyle(
@@ -324,7 +344,9 @@ class _PdfStory:
         self._para(
             f"These indicators could not be reported, or could not be reported fully, for {self.a.area.name}."
         )
-        rows = [(g.name, gap_section(g, self.titles), gap_reason(g), g.detail) for g in self.a.data_gaps]
+        rows = [
+            (g.name, gap_section(g, self.titles), gap_reason(g), g.detail) for g in self.a.data_gaps
+        ]
         self.story += [
             self._caption("Table", self.numbers.part(DATA_GAPS), "Data gaps"),
             self._table(("Indicator", "Section", "Reason", "Detail"), rows),
@@ -333,9 +355,13 @@ class _PdfStory:
     def _provenance(self, heading):
         prov = provenance_table(self.a.provenance)
         for label, text in prov.shared:
-            self.story.append(Paragraph(f"<b>{_esc(label)} for every figure:</b> {_esc(text)}", self.s["body"]))
+            self.story.append(
+                Paragraph(f"<b>{_esc(label)} for every figure:</b> {_esc(text)}", self.s["body"])
+            )
         self.story += [
-            self._caption("Table", self.numbers.part(PROVENANCE), "Sources, retrieval dates and methods"),
+            self._caption(
+                "Table", self.numbers.part(PROVENANCE), "Sources, retrieval dates and methods"
+            ),
             self._table(prov.headers, prov.rows),
         ]
 

@@ -38,7 +38,9 @@ _BADGE = "SYNTHETIC DATA"
 def styles() -> dict[str, ParagraphStyle]:
     font = measure.register_dejavu()
     base = getSampleStyleSheet()
-    body = ParagraphStyle("Body", parent=base["BodyText"], fontName=font, fontSize=10, leading=13.5, spaceAfter=6)
+    body = ParagraphStyle(
+        "Body", parent=base["BodyText"], fontName=font, fontSize=10, leading=13.5, spaceAfter=6
+    )
     return {
         "title": ParagraphStyle("DocTitle", parent=body, fontName=f"{font}-Bold", fontSize=26, leading=32, textColor=ACCENT_C, spaceAfter=12),
         "subtitle": ParagraphStyle("DocSubtitle", parent=body, fontSize=16, leading=20, textColor=MUTED_C, spaceAfter=8),
@@ -91,8 +93,14 @@ class ChartImage(Flowable):
 def running_title(assessment: Assessment) -> str:
     """The header text: the title, or a shorter one when it would run into the
     SYNTHETIC DATA badge (a long council name used to print over it)."""
-    room = TEXT_W - (measure.text_width(_BADGE, _HEADER_PT, "sans-bold") + 12 if assessment.synthetic else 0)
-    for text in (assessment.title, f"Drug and alcohol needs assessment: {assessment.area.name}", assessment.area.name):
+    room = TEXT_W - (
+        measure.text_width(_BADGE, _HEADER_PT, "sans-bold") + 12 if assessment.synthetic else 0
+    )
+    for text in (
+        assessment.title,
+        f"Drug and alcohol needs assessment: {assessment.area.name}",
+        assessment.area.name,
+    ):
         if measure.text_width(text, _HEADER_PT, "sans") <= room:
             return text
     return assessment.area.name
@@ -111,7 +119,8 @@ class ReportTemplate(BaseDocTemplate):
             author=assessment.author or "DANA (Drugs and Alcohol Needs Assessment toolkit)",
             subject=f"Drug and alcohol needs assessment: {assessment.area.name}",
             creator="DANA",
-            keywords=["needs assessment", "drugs", "alcohol"] + (["SYNTHETIC DATA"] if assessment.synthetic else []),
+            keywords=["needs assessment", "drugs", "alcohol"]
+            + (["SYNTHETIC DATA"] if assessment.synthetic else []),
             lang="en-GB",
             displayDocTitle=True,
         )
@@ -139,7 +148,9 @@ class ReportTemplate(BaseDocTemplate):
     def afterFlowable(self, flowable):
         if isinstance(flowable, Heading):
             self.canv.bookmarkPage(flowable.key)
-            self.canv.addOutlineEntry(flowable.plain_text, flowable.key, level=flowable.level, closed=False)
+            self.canv.addOutlineEntry(
+                flowable.plain_text, flowable.key, level=flowable.level, closed=False
+            )
             self.notify("TOCEntry", (flowable.level, flowable.markup, self.page, flowable.key))
 
     def beforeDocument(self):

@@ -28,7 +28,13 @@ from dana.assess.model import OUTCOME_AREA_NAMES, TIMESCALE_NAMES, Assessment, C
 from dana.formatting import MISSING, format_level, format_unit
 from dana.render.chart_data import caption
 from dana.render.chart_pictures import ChartCache, assessment_charts, shared_cache
-from dana.render.content import SYNTHETIC_NOTICE, key_figure_row, section_trail, table_footnote, xml_safe
+from dana.render.content import (
+    SYNTHETIC_NOTICE,
+    key_figure_row,
+    section_trail,
+    table_footnote,
+    xml_safe,
+)
 from dana.render.figure_text import (
     comparison_badge,
     comparison_badges,
@@ -81,7 +87,9 @@ _CHART_X, _CHART_W, _RIGHT_X = MARGIN, 7.8, MARGIN + 8.1
 _RIGHT_W = SLIDE_WIDTH_IN - MARGIN - _RIGHT_X
 
 
-def render_pptx(assessment: Assessment, path: str | os.PathLike, *, charts: ChartCache | None = None) -> Path:
+def render_pptx(
+    assessment: Assessment, path: str | os.PathLike, *, charts: ChartCache | None = None
+) -> Path:
     """Write ``assessment`` to ``path`` as a .pptx slide pack and return the path.
 
     ``charts`` is the build's picture cache, shared with the other formats. Written to
@@ -109,10 +117,16 @@ class _PptxBuilder:
     def build(self):
         props = self.prs.core_properties
         props.title = xml_safe(self.a.title)
-        props.subject = f"Drug and alcohol needs assessment slide pack: {xml_safe(self.a.area.name)}"
-        props.author = xml_safe(self.a.author) or "DANA (Drugs and Alcohol Needs Assessment toolkit)"
+        props.subject = (
+            f"Drug and alcohol needs assessment slide pack: {xml_safe(self.a.area.name)}"
+        )
+        props.author = (
+            xml_safe(self.a.author) or "DANA (Drugs and Alcohol Needs Assessment toolkit)"
+        )
         props.language = "en-GB"
-        props.keywords = "needs assessment; drugs; alcohol" + ("; SYNTHETIC DATA" if self.a.synthetic else "")
+        props.keywords = "needs assessment; drugs; alcohol" + (
+            "; SYNTHETIC DATA" if self.a.synthetic else ""
+        )
         for number, spec in enumerate(self.plan, 1):
             getattr(self, f"_slide_{spec.kind}")(spec, number)
         return self.prs
@@ -123,13 +137,29 @@ class _PptxBuilder:
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[_LAYOUT_TITLE])
         title, subtitle = slide.placeholders[0], slide.placeholders[1]
         place(title, MARGIN, 1.6, CONTENT_WIDTH, 1.8)
-        fill_frame(title, self.a.title, fitted(self.a.title, CONTENT_WIDTH, 1.8, 40, 24, bold=True), bold=True)
+        fill_frame(
+            title,
+            self.a.title,
+            fitted(self.a.title, CONTENT_WIDTH, 1.8, 40, 24, bold=True),
+            bold=True,
+        )
         place(subtitle, MARGIN, 3.5, CONTENT_WIDTH, 1.4)
         by = f" by {self.a.author}" if self.a.author else ""
         lines = f"{self.a.area.name}\nPeriod: {self.a.period}\nProduced {self.a.generated}{by} with DANA"
         fill_frame(subtitle, lines, fitted(lines, CONTENT_WIDTH, 1.4, 20, 12), colour=MUTED)
         if self.a.synthetic:
-            notice = box(slide, SYNTHETIC_NOTICE, MARGIN, 5.3, CONTENT_WIDTH, 0.9, 16, 10, bold=True, colour=RED)
+            notice = box(
+                slide,
+                SYNTHETIC_NOTICE,
+                MARGIN,
+                5.3,
+                CONTENT_WIDTH,
+                0.9,
+                16,
+                10,
+                bold=True,
+                colour=RED,
+            )
             solid(notice, RGBColor(0xFD, 0xEC, 0xEA))
 
     def _slide_about(self, spec: Slide, number: int):
@@ -150,7 +180,9 @@ class _PptxBuilder:
 
     def _slide_divider(self, spec: Slide, number: int):
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[_LAYOUT_TITLE_ONLY])
-        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Inches(0.25), self.prs.slide_height)
+        band = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, 0, 0, Inches(0.25), self.prs.slide_height
+        )
         solid(band, ACCENT)
         title = slide.shapes.title
         width = CONTENT_WIDTH - 0.2
@@ -165,17 +197,35 @@ class _PptxBuilder:
         fig = spec.figure
         slide = self._content_slide(fig.name, number, kicker=section_trail(self.a, spec.section.id))
         if spec.chart is not None:
-            box(slide, f"Figure {self.numbers.figure(spec.chart)}: {spec.chart.title}", _CHART_X, 1.45, _CHART_W, 0.5, 13, 9, bold=True)
+            box(
+                slide,
+                f"Figure {self.numbers.figure(spec.chart)}: {spec.chart.title}",
+                _CHART_X,
+                1.45,
+                _CHART_W,
+                0.5,
+                13,
+                9,
+                bold=True,
+            )
             self._picture(slide, spec.chart, _CHART_X, 1.95, _CHART_W, 4.7)
         else:
             self._compare_table(slide, fig, _CHART_X, 1.6, _CHART_W)
         self._value_panel(slide, fig, _RIGHT_X, 1.45, _RIGHT_W)
         if spec.page and spec.page.paragraphs:
             self._page_box(slide, spec, _RIGHT_X, 4.25, FIGURE_FINDINGS_BOX, space_after=6)
-        self._notes(slide, [*(spec.page.paragraphs if spec.page else ()), *([spec.chart.alt_text] if spec.chart else [])])
+        self._notes(
+            slide,
+            [
+                *(spec.page.paragraphs if spec.page else ()),
+                *([spec.chart.alt_text] if spec.chart else []),
+            ],
+        )
         footer = [f"Period: {fig.period}"]
         if fig.source:
-            footer.append(f"Source: {fig.source}" + (f", retrieved {fig.retrieved}" if fig.retrieved else ""))
+            footer.append(
+                f"Source: {fig.source}" + (f", retrieved {fig.retrieved}" if fig.retrieved else "")
+            )
         if fig.method:
             footer.append(f"Method: {fig.method}")
         if fig.value_note:
@@ -183,16 +233,30 @@ class _PptxBuilder:
         self._footer(slide, ". ".join(footer))
 
     def _slide_charts(self, spec: Slide, number: int):
-        slide = self._content_slide(spec.title, number, kicker=section_trail(self.a, spec.section.id))
+        slide = self._content_slide(
+            spec.title, number, kicker=section_trail(self.a, spec.section.id)
+        )
         count = len(spec.charts)
         gap = 0.3
         width = (CONTENT_WIDTH - gap * (count - 1)) / count
         for i, chart in enumerate(spec.charts):
             x = MARGIN + i * (width + gap)
-            box(slide, f"Figure {self.numbers.figure(chart)}: {chart.title}", x, 1.45, width, 0.55, 13, 9, bold=True)
+            box(
+                slide,
+                f"Figure {self.numbers.figure(chart)}: {chart.title}",
+                x,
+                1.45,
+                width,
+                0.55,
+                13,
+                9,
+                bold=True,
+            )
             self._picture(slide, chart, x, 2.05, width, 4.6)
         self._notes(slide, [c.alt_text for c in spec.charts])
-        self._footer(slide, " ".join(f"Figure {self.numbers.figure(c)}: {caption(c)}" for c in spec.charts))
+        self._footer(
+            slide, " ".join(f"Figure {self.numbers.figure(c)}: {caption(c)}" for c in spec.charts)
+        )
 
     def _slide_chart(self, spec: Slide, number: int):
         chart = spec.chart
@@ -234,14 +298,25 @@ class _PptxBuilder:
         y += 1.05
         box(slide, "OUTCOME FRAMEWORK AREA", x, y, w, 0.35, 11, 9, bold=True, colour=MUTED)
         for i, area in enumerate(OUTCOME_AREA_NAMES):
-            badge(slide, area, x + (i % 2) * 1.75, y + 0.4 + (i // 2) * 0.55, 1.6, 0.45, area in rec.outcome_areas)
+            badge(
+                slide,
+                area,
+                x + (i % 2) * 1.75,
+                y + 0.4 + (i // 2) * 0.55,
+                1.6,
+                0.45,
+                area in rec.outcome_areas,
+            )
         y += 0.4 + 3 * 0.55 + 0.15
         box(slide, "TIMESCALE", x, y, w, 0.35, 11, 9, bold=True, colour=MUTED)
         box(slide, TIMESCALE_NAMES.get(rec.timescale, rec.timescale), x, y + 0.35, w, 0.5, 13, 9)
         self._page_box(slide, spec, MARGIN + 3.7, 1.5, CARD_BOX, space_after=6, labels=True)
         footer = [f"Theme: {rec.theme}"] if rec.theme else []
         if rec.outcome_areas:
-            footer.append("Outcome areas: " + "; ".join(OUTCOME_AREA_NAMES.get(a, a) for a in rec.outcome_areas))
+            footer.append(
+                "Outcome areas: "
+                + "; ".join(OUTCOME_AREA_NAMES.get(a, a) for a in rec.outcome_areas)
+            )
         evidence = recommendation_evidence(rec, self.evidence)
         if evidence:
             footer.append(f"Evidence: {evidence}")
@@ -249,33 +324,86 @@ class _PptxBuilder:
 
     # --- slide parts --------------------------------------------------------------------------
 
-    def _page_box(self, slide, spec: Slide, x, y, geometry, *, space_after=0.0, colour=DARK, labels=False):
+    def _page_box(
+        self, slide, spec: Slide, x, y, geometry, *, space_after=0.0, colour=DARK, labels=False
+    ):
         """The slide's share of a flowed text, at the size the plan found it fits."""
         width, height, _, _ = geometry
         page = spec.page
-        return box(slide, page.text, x, y, width, height, page.size, page.size, colour=colour, space_after=space_after, size=page.size, labels=labels)
+        return box(
+            slide,
+            page.text,
+            x,
+            y,
+            width,
+            height,
+            page.size,
+            page.size,
+            colour=colour,
+            space_after=space_after,
+            size=page.size,
+            labels=labels,
+        )
 
     def _content_slide(self, title: str, number: int, *, kicker: str = ""):
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[_LAYOUT_TITLE_ONLY])
         if kicker:
             box(slide, kicker, MARGIN, 0.25, CONTENT_WIDTH - 2.3, 0.35, 12, 8, colour=MUTED)
         place(slide.shapes.title, MARGIN, 0.6, CONTENT_WIDTH, 0.85)
-        fill_frame(slide.shapes.title, title, fitted(title, CONTENT_WIDTH, 0.85, 28, 14, bold=True), bold=True)
+        fill_frame(
+            slide.shapes.title,
+            title,
+            fitted(title, CONTENT_WIDTH, 0.85, 28, 14, bold=True),
+            bold=True,
+        )
         slide.shapes.title.text_frame.vertical_anchor = MSO_ANCHOR.TOP
         self._furniture(slide, number)
         return slide
 
     def _furniture(self, slide, number: int):
         """The slide number, and the SYNTHETIC DATA tag when the figures are synthetic."""
-        box(slide, f"{number}", SLIDE_WIDTH_IN - 1.1, SLIDE_HEIGHT_IN - 0.5, 0.7, 0.35, 11, 9, colour=MUTED, align=PP_ALIGN.RIGHT)
+        box(
+            slide,
+            f"{number}",
+            SLIDE_WIDTH_IN - 1.1,
+            SLIDE_HEIGHT_IN - 0.5,
+            0.7,
+            0.35,
+            11,
+            9,
+            colour=MUTED,
+            align=PP_ALIGN.RIGHT,
+        )
         if self.a.synthetic:
-            tag = box(slide, "SYNTHETIC DATA", SLIDE_WIDTH_IN - 2.6, 0.2, 2.1, 0.35, 11, 9, bold=True, colour=WHITE, align=PP_ALIGN.CENTER)
+            tag = box(
+                slide,
+                "SYNTHETIC DATA",
+                SLIDE_WIDTH_IN - 2.6,
+                0.2,
+                2.1,
+                0.35,
+                11,
+                9,
+                bold=True,
+                colour=WHITE,
+                align=PP_ALIGN.CENTER,
+            )
             solid(tag, RED)
 
     def _footer(self, slide, text: str):
         """The footnote: source, period, method, notes."""
         if text:
-            box(slide, text, MARGIN, SLIDE_HEIGHT_IN - 0.78, CONTENT_WIDTH - 1.0, 0.68, 10, 7, colour=MUTED)
+            box(
+                slide,
+                text,
+                MARGIN,
+                SLIDE_HEIGHT_IN - 0.78,
+                CONTENT_WIDTH - 1.0,
+                0.68,
+                10,
+                7,
+                colour=MUTED,
+            )
 
     def _value_panel(self, slide, fig: Figure, x: float, y: float, w: float):
         box(slide, value_with_unit(fig), x, y, w, 0.7, 30, 16, bold=True)
@@ -292,13 +420,27 @@ class _PptxBuilder:
         level = bench.confidence if bench else 0.95
         text = comparison_badge(fig, bench) if bench else comparison_text(NOT_COMPARED)
         fill = comparison_colour(key, level)
-        shape = box(slide, text, x, y + 1.25, w, 0.55, 14, 9, bold=True, colour=rgb(text_colour_on(fill)), anchor=MSO_ANCHOR.MIDDLE)
+        shape = box(
+            slide,
+            text,
+            x,
+            y + 1.25,
+            w,
+            0.55,
+            14,
+            9,
+            bold=True,
+            colour=rgb(text_colour_on(fill)),
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
         solid(shape, rgb(fill), line=DARK)
         others = [b for b in fig.benchmarks if b is not bench]
         extra = comparison_badges(fig, others)
         extra.append(f"Recent trend: {fig.trend}")
         if fig.rank is not None:
-            extra.append(f"Rank {fig.rank} of {fig.rank_of} among {self.a.area.name} and comparators (1 = lowest)")
+            extra.append(
+                f"Rank {fig.rank} of {fig.rank_of} among {self.a.area.name} and comparators (1 = lowest)"
+            )
         box(slide, "\n".join(extra), x, y + 1.85, w, 0.95, 12, 8, colour=MUTED)
 
     def _compare_table(self, slide, fig: Figure, x: float, y: float, w: float):
@@ -306,7 +448,14 @@ class _PptxBuilder:
         rows = [[self.a.area.name, row.value, row.interval, "\u2014"]]
         fills = {}
         for r, b in enumerate(fig.benchmarks, 2):
-            rows.append([b.benchmark_name, _with_unit(format_benchmark_value(fig, b), fig), "", comparison_words(b)])
+            rows.append(
+                [
+                    b.benchmark_name,
+                    _with_unit(format_benchmark_value(fig, b), fig),
+                    "",
+                    comparison_words(b),
+                ]
+            )
             fills[(r, 3)] = comparison_colour(b.comparison, b.confidence)
         headers = ["Area", "Value", f"{format_level(fig.confidence)} CI", "Comparison"]
         widths = (2.3, 2.1, 1.5, w - 5.9)
@@ -320,7 +469,17 @@ class _PptxBuilder:
 
     def _picture(self, slide, chart: Chart, x, y, w, h):
         shown = self.pictures.png(chart)
-        return picture(slide, shown.png, (shown.width_in, shown.height_in), x, y, w, h, alt=chart.alt_text, title=chart.title)
+        return picture(
+            slide,
+            shown.png,
+            (shown.width_in, shown.height_in),
+            x,
+            y,
+            w,
+            h,
+            alt=chart.alt_text,
+            title=chart.title,
+        )
 
     def _notes(self, slide, texts):
         texts = [xml_safe(t) for t in texts if t]

@@ -47,7 +47,17 @@ def solid(shape, colour: RGBColor, line: RGBColor | None = None):
         shape.line.width = Pt(0.75)
 
 
-def fill_frame(shape, text: str, size: float, *, bold=False, colour=DARK, align=PP_ALIGN.LEFT, space_after=0.0, labels: bool = False):
+def fill_frame(
+    shape,
+    text: str,
+    size: float,
+    *,
+    bold=False,
+    colour=DARK,
+    align=PP_ALIGN.LEFT,
+    space_after=0.0,
+    labels: bool = False,
+):
     """Put ``text`` (newlines = paragraphs) into ``shape`` at ``size``. With ``labels``,
     paragraphs alternate bold accent labels and plain text (a recommendation card)."""
     tf = shape.text_frame
@@ -66,29 +76,79 @@ def fill_frame(shape, text: str, size: float, *, bold=False, colour=DARK, align=
         set_font(run.font, size, bold=bold or is_label, colour=ACCENT if is_label else colour)
 
 
-def fitted(text: str, w: float, h: float, max_pt: float, min_pt: float, *, bold=False, space_after=0.0) -> float:
+def fitted(
+    text: str, w: float, h: float, max_pt: float, min_pt: float, *, bold=False, space_after=0.0
+) -> float:
     """The size that fits, or ``min_pt`` (text planned by the slide plan always fits)."""
-    return fit_size(xml_safe(text), w, h, max_pt, min_pt, bold=bold, space_after=space_after) or min_pt
+    return (
+        fit_size(xml_safe(text), w, h, max_pt, min_pt, bold=bold, space_after=space_after) or min_pt
+    )
 
 
-def box(slide, text, x, y, w, h, max_pt, min_pt, *, bold=False, colour=DARK, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, space_after=0.0, size=None, labels=False):
+def box(
+    slide,
+    text,
+    x,
+    y,
+    w,
+    h,
+    max_pt,
+    min_pt,
+    *,
+    bold=False,
+    colour=DARK,
+    align=PP_ALIGN.LEFT,
+    anchor=MSO_ANCHOR.TOP,
+    space_after=0.0,
+    size=None,
+    labels=False,
+):
     """A text box with ``text`` at the largest size that fits it (or ``size``)."""
     shape = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
     chosen = size or fitted(text, w, h, max_pt, min_pt, bold=bold, space_after=space_after)
-    fill_frame(shape, text, chosen, bold=bold, colour=colour, align=align, space_after=space_after, labels=labels)
+    fill_frame(
+        shape,
+        text,
+        chosen,
+        bold=bold,
+        colour=colour,
+        align=align,
+        space_after=space_after,
+        labels=labels,
+    )
     shape.text_frame.vertical_anchor = anchor
     return shape
 
 
 def badge(slide, text, x, y, w, h, on: bool):
-    shape = box(slide, text + (" \u2713" if on else ""), x, y, w, h, 12, 8, bold=on, colour=WHITE if on else MUTED, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
+    shape = box(
+        slide,
+        text + (" \u2713" if on else ""),
+        x,
+        y,
+        w,
+        h,
+        12,
+        8,
+        bold=on,
+        colour=WHITE if on else MUTED,
+        align=PP_ALIGN.CENTER,
+        anchor=MSO_ANCHOR.MIDDLE,
+    )
     solid(shape, ACCENT if on else PALE)
     return shape
 
 
 def table(slide, headers, rows, x, y, widths, size: float, *, fills=None):
     """A table at ``size`` points; ``fills`` colours some cells ({(row, col): "#hex"})."""
-    shape = slide.shapes.add_table(len(rows) + 1, len(headers), Inches(x), Inches(y), Inches(sum(widths)), Inches(0.4 * (len(rows) + 1)))
+    shape = slide.shapes.add_table(
+        len(rows) + 1,
+        len(headers),
+        Inches(x),
+        Inches(y),
+        Inches(sum(widths)),
+        Inches(0.4 * (len(rows) + 1)),
+    )
     grid = shape.table
     for c, width in enumerate(widths):
         grid.columns[c].width = Inches(width)
@@ -103,12 +163,24 @@ def table(slide, headers, rows, x, y, widths, size: float, *, fills=None):
 
 def table_height(headers, rows, widths, size) -> float:
     return sum(
-        max(text_height(xml_safe(t), size, w, bold=row is headers) for t, w in zip(row, widths, strict=True)) + 0.05
+        max(
+            text_height(xml_safe(t), size, w, bold=row is headers)
+            for t, w in zip(row, widths, strict=True)
+        )
+        + 0.05
         for row in [headers, *rows]
     )
 
 
-def _cell(cell, text: str, size: float, *, bold: bool = False, colour: RGBColor = DARK, fill: str | None = None):
+def _cell(
+    cell,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: RGBColor = DARK,
+    fill: str | None = None,
+):
     tf = cell.text_frame
     tf.clear()
     tf.word_wrap = True
@@ -128,7 +200,9 @@ def picture(slide, png: bytes, size_in: tuple[float, float], x, y, w, h, *, alt:
     pw, ph = size_in
     scale = min(w / pw, h / ph)
     width, height = pw * scale, ph * scale
-    pic = slide.shapes.add_picture(io.BytesIO(png), Inches(x + (w - width) / 2), Inches(y), Inches(width), Inches(height))
+    pic = slide.shapes.add_picture(
+        io.BytesIO(png), Inches(x + (w - width) / 2), Inches(y), Inches(width), Inches(height)
+    )
     c_nv_pr = pic._element.nvPicPr.cNvPr
     c_nv_pr.set("descr", xml_safe(alt))
     c_nv_pr.set("title", xml_safe(title))

@@ -24,7 +24,9 @@ def _font(bold: bool) -> str:
     return "arial-bold" if bold else "arial"
 
 
-def text_height(text: str, size: float, width_in: float, *, bold: bool = False, space_after: float = 0.0) -> float:
+def text_height(
+    text: str, size: float, width_in: float, *, bold: bool = False, space_after: float = 0.0
+) -> float:
     """Height in inches of ``text`` (newlines = paragraphs) in a box ``width_in`` wide."""
     usable = max((width_in - 2 * PAD_X) * 72 * _SAFETY, size)
     paragraphs = text.split("\n")
@@ -33,7 +35,16 @@ def text_height(text: str, size: float, width_in: float, *, bold: bool = False, 
     return points / 72 + 2 * PAD_Y
 
 
-def fit_size(text: str, width_in: float, height_in: float, max_pt: float, min_pt: float, *, bold: bool = False, space_after: float = 0.0) -> float | None:
+def fit_size(
+    text: str,
+    width_in: float,
+    height_in: float,
+    max_pt: float,
+    min_pt: float,
+    *,
+    bold: bool = False,
+    space_after: float = 0.0,
+) -> float | None:
     """The largest size (in 0.5 pt steps from ``max_pt`` down to ``min_pt``) at which
     ``text`` fits the box, or None when it does not fit even at ``min_pt``."""
     size = max_pt
@@ -56,7 +67,9 @@ class Page:
         return "\n".join(self.paragraphs)
 
 
-def _split_paragraph(words: list[str], width_in: float, height_in: float, size: float, bold: bool) -> tuple[str, list[str]]:
+def _split_paragraph(
+    words: list[str], width_in: float, height_in: float, size: float, bold: bool
+) -> tuple[str, list[str]]:
     """The most leading words of a paragraph that fit the box, and the rest."""
     lo, hi = 1, len(words)
     while lo < hi:
@@ -68,7 +81,16 @@ def _split_paragraph(words: list[str], width_in: float, height_in: float, size: 
     return " ".join(words[:lo]), words[lo:]
 
 
-def flow(paragraphs, width_in: float, height_in: float, max_pt: float, min_pt: float, *, bold: bool = False, space_after: float = 0.0) -> list[Page]:
+def flow(
+    paragraphs,
+    width_in: float,
+    height_in: float,
+    max_pt: float,
+    min_pt: float,
+    *,
+    bold: bool = False,
+    space_after: float = 0.0,
+) -> list[Page]:
     """``paragraphs`` on as few pages as fit: one page at the largest size that holds
     them all; otherwise pages filled at ``min_pt``, a paragraph too long for one page
     broken between words, and each page then set at the largest size it fits."""
@@ -97,6 +119,8 @@ def flow(paragraphs, width_in: float, height_in: float, max_pt: float, min_pt: f
     out = []
     for page in (p for p in pages if p):
         text = "\n".join(page)
-        fitted = fit_size(text, width_in, height_in, max_pt, min_pt, bold=bold, space_after=space_after)
+        fitted = fit_size(
+            text, width_in, height_in, max_pt, min_pt, bold=bold, space_after=space_after
+        )
         out.append(Page(tuple(page), fitted or min_pt))
     return out

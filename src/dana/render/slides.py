@@ -81,7 +81,9 @@ class Slide:
     def numbered_title(self) -> str:
         """The title, with "(2 of 3)" when the slide is one part of several (a
         continued text already says "(continued)")."""
-        return self.title + (f" ({self.part} of {self.parts})" if self.parts > 1 and self.kind != "text" else "")
+        return self.title + (
+            f" ({self.part} of {self.parts})" if self.parts > 1 and self.kind != "text" else ""
+        )
 
 
 def _continued(title: str, pages: list[Page], **common) -> list[Slide]:
@@ -99,7 +101,13 @@ def table_pages(headers, rows, widths, top: float, sizes=TABLE_SIZES) -> tuple[f
     available = BODY_BOTTOM - top
 
     def height(row, size):
-        return max(text_height(str(t), size, w, bold=row is headers) for t, w in zip(row, widths, strict=True)) + 0.05
+        return (
+            max(
+                text_height(str(t), size, w, bold=row is headers)
+                for t, w in zip(row, widths, strict=True)
+            )
+            + 0.05
+        )
 
     size = sizes[0]
     while size >= sizes[1]:
@@ -119,7 +127,9 @@ def table_pages(headers, rows, widths, top: float, sizes=TABLE_SIZES) -> tuple[f
     return size, pages
 
 
-def _table_slides(kind: str, title: str, headers, rows, widths, *, top: float = 1.6, **common) -> list[Slide]:
+def _table_slides(
+    kind: str, title: str, headers, rows, widths, *, top: float = 1.6, **common
+) -> list[Slide]:
     size, pages = table_pages(tuple(headers), [tuple(r) for r in rows], widths, top)
     return [
         Slide(kind, title=title, headers=tuple(headers), rows=tuple(page), widths=tuple(widths), font_pt=size, part=i, parts=len(pages), **common)
@@ -146,13 +156,19 @@ def licence_paragraphs(assessment: Assessment) -> list[str]:
     parts.append("Suppressed values are shown as * and never published.")
     if assessment.synthetic:
         parts.append(SYNTHETIC_NOTICE)
-    parts.append(f"Produced {assessment.generated} with DANA, the Drugs and Alcohol Needs Assessment toolkit.")
+    parts.append(
+        f"Produced {assessment.generated} with DANA, the Drugs and Alcohol Needs Assessment toolkit."
+    )
     return parts
 
 
 def card_paragraphs(rec) -> list[str]:
     """The card's labelled text as alternating label and text paragraphs."""
-    fields = [("Key finding", rec.key_finding), ("Impact", rec.impact), ("Description", rec.description)]
+    fields = [
+        ("Key finding", rec.key_finding),
+        ("Impact", rec.impact),
+        ("Description", rec.description),
+    ]
     if rec.gap_statement:
         fields.append(("GAP", gap_statement_text(rec)))
     return [p for label, text in fields for p in (label, text)]
@@ -169,19 +185,46 @@ def _section_slides(section: Section, depth: int) -> list[Slide]:
         own = charts.get(fig.indicator_id, [])
         findings = [f.text for f in findings_for_figure(section, fig)]
         width, height, big, small = FIGURE_FINDINGS_BOX
-        pages = flow(findings, width, height, big, small, space_after=6) if findings else [Page((), big)]
-        slides.append(Slide("figure", title=fig.name, section=section, depth=depth, figure=fig, charts=tuple(own[:1]), page=pages[0]))
+        pages = (
+            flow(findings, width, height, big, small, space_after=6)
+            if findings
+            else [Page((), big)]
+        )
+        slides.append(
+            Slide(
+                "figure",
+                title=fig.name,
+                section=section,
+                depth=depth,
+                figure=fig,
+                charts=tuple(own[:1]),
+                page=pages[0],
+            )
+        )
         slides += _continued(fig.name, pages, section=section, depth=depth, figure=fig)
         rest = own[1:]
         for i in range(0, len(rest), CHARTS_PER_SLIDE):
-            slides.append(Slide("charts", title=f"{fig.name}: compared with other areas", section=section, depth=depth, figure=fig, charts=tuple(rest[i : i + CHARTS_PER_SLIDE])))
+            slides.append(
+                Slide(
+                    "charts",
+                    title=f"{fig.name}: compared with other areas",
+                    section=section,
+                    depth=depth,
+                    figure=fig,
+                    charts=tuple(rest[i : i + CHARTS_PER_SLIDE]),
+                )
+            )
     for chart in section_charts(section):
-        slides.append(Slide("chart", title=chart.title, section=section, depth=depth, charts=(chart,)))
+        slides.append(
+            Slide("chart", title=chart.title, section=section, depth=depth, charts=(chart,))
+        )
     for table in section.tables:
         headers = [str(c) for c in table.data.columns]
         rows = [[cell_text(v) for v in row] for row in table.data.itertuples(index=False)]
         widths = [CONTENT_WIDTH / max(len(headers), 1)] * len(headers)
-        slides += _table_slides("table", table.title, headers, rows, widths, section=section, depth=depth, table=table)
+        slides += _table_slides(
+            "table", table.title, headers, rows, widths, section=section, depth=depth, table=table
+        )
     return slides  # fmt: skip
 
 
@@ -189,14 +232,23 @@ def slide_plan(assessment: Assessment) -> list[Slide]:
     """The slides of the pack, in order (see the module docstring)."""
     width, height, big, small = ABOUT_BOX
     about = flow(about_paragraphs(assessment), width, height, big, small, space_after=8)
-    slides = [Slide("title", title=assessment.title), Slide("about", title="About this slide pack", page=about[0])]
+    slides = [
+        Slide("title", title=assessment.title),
+        Slide("about", title="About this slide pack", page=about[0]),
+    ]
     slides += _continued("About this slide pack", about)
     for section, depth, _ in assessment.walk_sections():
         slides += _section_slides(section, depth)
     recs = list(assessment.recommendations)
     if recs:
         rows = [[str(r.number), r.title, _timescale(r), population_badges(r)] for r in recs]
-        slides += _table_slides("rec_list", "Recommendations", ["Number", "Title", "Timescale", "Area"], rows, (1.1, 7.3, 2.5, 1.43))
+        slides += _table_slides(
+            "rec_list",
+            "Recommendations",
+            ["Number", "Title", "Timescale", "Area"],
+            rows,
+            (1.1, 7.3, 2.5, 1.43),
+        )
         width, height, big, small = CARD_BOX
         for rec in recs:
             title = f"Recommendation {rec.number}: {rec.title}"
@@ -205,21 +257,41 @@ def slide_plan(assessment: Assessment) -> list[Slide]:
             slides += _continued(title, pages, items=(rec,))
     if assessment.data_gaps:
         titles = section_titles(assessment)
-        rows = [[g.name, gap_section(g, titles), gap_reason(g), g.detail] for g in assessment.data_gaps]
-        slides += _table_slides("gaps", "Areas where data was lacking", ["Indicator", "Section", "Reason", "Detail"], rows, (3.6, 2.4, 2.3, 4.03))
+        rows = [
+            [g.name, gap_section(g, titles), gap_reason(g), g.detail] for g in assessment.data_gaps
+        ]
+        slides += _table_slides(
+            "gaps",
+            "Areas where data was lacking",
+            ["Indicator", "Section", "Reason", "Detail"],
+            rows,
+            (3.6, 2.4, 2.3, 4.03),
+        )
     if assessment.provenance:
         prov = provenance_table(assessment.provenance)
         widths = _provenance_widths(prov.headers)
         note = "; ".join(f"{label}: {text}" for label, text in prov.shared)
-        slides += _table_slides("sources", "Sources and methods", prov.headers, prov.rows, widths, note=note)
+        slides += _table_slides(
+            "sources", "Sources and methods", prov.headers, prov.rows, widths, note=note
+        )
     width, height, big, small = CONTINUED_BOX
     licence = flow(licence_paragraphs(assessment), width, height, big, small, space_after=8)
-    slides.append(Slide("licence", title="Licence, attributions and disclosure control", page=licence[0]))
+    slides.append(
+        Slide("licence", title="Licence, attributions and disclosure control", page=licence[0])
+    )
     slides += _continued("Licence, attributions and disclosure control", licence)
     return slides  # fmt: skip
 
 
-_PROVENANCE_SHARE = {"Indicator": 3.2, "Period": 1.2, "Source": 2.6, "Retrieved": 1.3, "Method": 3.4, "CI": 0.8, "Licence": 2.0}
+_PROVENANCE_SHARE = {
+    "Indicator": 3.2,
+    "Period": 1.2,
+    "Source": 2.6,
+    "Retrieved": 1.3,
+    "Method": 3.4,
+    "CI": 0.8,
+    "Licence": 2.0,
+}
 
 
 def _provenance_widths(headers) -> tuple[float, ...]:
@@ -276,4 +348,3 @@ def card_fields(rec, evidence: dict[str, int]) -> list[tuple[str, str]]:
     if slides:
         fields.append(("Evidence", f"See {slides} of the slide pack."))
     return fields
-

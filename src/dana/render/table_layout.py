@@ -12,7 +12,13 @@ from dana.render import measure
 
 
 def column_widths(
-    rows, total: float, *, size: float, font: str = "sans", padding: float = 8.0, bold_first_row: bool = True
+    rows,
+    total: float,
+    *,
+    size: float,
+    font: str = "sans",
+    padding: float = 8.0,
+    bold_first_row: bool = True,
 ) -> list[float]:
     """Widths (points, summing to ``total``) for ``rows`` of cell texts (header first)."""
     columns = len(rows[0]) if rows else 0
@@ -25,8 +31,15 @@ def column_widths(
         for c, text in enumerate(row):
             text = str(text)
             words = [w for line in text.split("\n") for w in line.split(" ") if w]
-            narrow[c] = max(narrow[c], max((measure.text_width(w, size, face) for w in words), default=0.0))
-            wide[c] = max(wide[c], max((measure.text_width(line, size, face) for line in text.split("\n")), default=0.0))
+            narrow[c] = max(
+                narrow[c], max((measure.text_width(w, size, face) for w in words), default=0.0)
+            )
+            wide[c] = max(
+                wide[c],
+                max(
+                    (measure.text_width(line, size, face) for line in text.split("\n")), default=0.0
+                ),
+            )
     narrow = [w + padding for w in narrow]
     wide = [max(w + padding, n) for w, n in zip(wide, narrow, strict=True)]
     if sum(wide) <= total:
