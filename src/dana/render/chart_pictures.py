@@ -65,7 +65,7 @@ def draw_picture(chart: Chart, formats=PICTURE_FORMATS) -> ChartPicture:
             fig.savefig(
                 buf, format="png", dpi=DPI,
                 metadata={"Title": chart.title, "Description": chart.alt_text, "Software": "DANA"},
-                pil_kwargs={"compress_level": 3},
+                pil_kwargs={"compress_level": 1},
             )  # fmt: skip
             png = buf.getvalue()
         if SVG in formats:

@@ -164,6 +164,8 @@ class _DocxBuilder:
             setattr(sec, side, Cm(2.0))
         sec.header_distance = sec.footer_distance = Cm(1.0)
         set_up_styles(self.doc)
+        # Style ids looked up once: python-docx's lookup by name is slow per paragraph.
+        self.style_ids = {s.name: s.style_id for s in self.doc.styles if s.name in STYLES}
         header = sec.header.paragraphs[0]
         header.style = self.doc.styles["Header"]
         header.add_run(xml_safe(self.a.title)).font.size = Pt(8)
@@ -216,7 +218,8 @@ class _DocxBuilder:
     # --- blocks ------------------------------------------------------------------------------
 
     def _para(self, text: str, style: str = "Normal", *, page_model: bool = True):
-        para = self.doc.add_paragraph(xml_safe(text), style=style)
+        para = self.doc.add_paragraph(xml_safe(text))
+        _set_style(para, self.style_ids[style])
         if page_model:
             self.pages.paragraph(xml_safe(text), STYLES[style])
         return para
@@ -237,7 +240,8 @@ class _DocxBuilder:
 
     def _caption(self, label: str, number: int, title: str):
         """``Figure 3: title`` with a SEQ field whose cached number is the report's own."""
-        para = self.doc.add_paragraph(style="Caption")
+        para = self.doc.add_paragraph()
+        _set_style(para, self.style_ids["Caption"])
         para.add_run(f"{label} ")
         add_field(para, f"SEQ {label} \\* ARABIC", str(number))
         para.add_run(f": {xml_safe(title)}")
@@ -449,10 +453,17 @@ def _table_look(table, header: bool) -> None:
         look.set(qn(f"w:{attr}"), "1" if on else "0")
 
 
+_TABLE_STYLE_ID = "DANATable"  # python-docx's id for the "DANA Table" style
+
+
+def _set_style(paragraph, style_id: str) -> None:
+    paragraph._p.get_or_add_pPr().style = style_id
+
+
 def _set_cell(cell, text: str, *, size: float, bold: bool = False, fill: str | None = None):
     cell.text = ""
     para = cell.paragraphs[0]
-    para.style = "DANA Table"
+    _set_style(para, _TABLE_STYLE_ID)
     fmt = para.paragraph_format
     fmt.line_spacing = Pt(STYLES["DANA Table"].line * size / _CELL.size)
     run = para.add_run(xml_safe(text))

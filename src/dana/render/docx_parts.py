@@ -171,13 +171,6 @@ def fill_contents(placeholder, entries) -> None:
         body.insert(index + offset, p)
 
 
-def style_id_fix(document) -> None:
-    """Give the TOC styles the ids Word uses ("TOC1"), which the fields refer to."""
-    for style in document.styles:
-        if style.name.startswith("TOC "):
-            style.element.set(qn("w:styleId"), style.name.replace(" ", ""))
-
-
 def shade(properties, fill_hex: str) -> None:
     """A plain ``w:shd`` fill on a paragraph's or cell's properties."""
     shd = OxmlElement("w:shd")

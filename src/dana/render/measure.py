@@ -67,32 +67,45 @@ def _font_name(font: str) -> str:
     return _FONTS[font]
 
 
+@lru_cache(maxsize=65536)
+def _unit_width(text: str, font: str) -> float:
+    """Width of ``text`` at 1 point. Advance widths scale linearly with the size and add
+    up along a line (these fonts are measured without kerning), so each word is
+    measured once and lines are sums."""
+    return pdfmetrics.stringWidth(text, _font_name(font), 1.0)
+
+
 def text_width(text: str, size_pt: float, font: str = "sans") -> float:
     """Width of one line of ``text`` at ``size_pt``, in points."""
-    return pdfmetrics.stringWidth(text, _font_name(font), size_pt)
+    return _unit_width(text, font) * size_pt
 
 
 def wrap(text: str, size_pt: float, width_pt: float, font: str = "sans") -> list[str]:
     """``text`` broken into lines no wider than ``width_pt`` (at spaces; a word wider than
     the line is broken between characters). Newlines start new lines."""
-    name = _font_name(font)
+    limit = width_pt / size_pt  # in units of 1 point type
+    space = _unit_width(" ", font)
     out: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for word in paragraph.split(" "):
-            trial = f"{line} {word}" if line else word
-            if pdfmetrics.stringWidth(trial, name, size_pt) <= width_pt:
-                line = trial
+            w = _unit_width(word, font)
+            if not line and used == 0.0 and w <= limit:
+                line, used = word, w
+                continue
+            if line and used + space + w <= limit + 1e-9:
+                line, used = f"{line} {word}", used + space + w
                 continue
             if line:
                 out.append(line)
-            line = word
-            while len(line) > 1 and pdfmetrics.stringWidth(line, name, size_pt) > width_pt:
+            line, used = word, w
+            while len(line) > 1 and used > limit:
                 cut = len(line) - 1
-                while cut > 1 and pdfmetrics.stringWidth(line[:cut], name, size_pt) > width_pt:
+                while cut > 1 and _unit_width(line[:cut], font) > limit:
                     cut -= 1
                 out.append(line[:cut])
                 line = line[cut:]
+                used = _unit_width(line, font)
         out.append(line)
     return out
 

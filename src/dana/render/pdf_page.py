@@ -159,21 +159,45 @@ class ReportTemplate(BaseDocTemplate):
 
 
 def build(doc: ReportTemplate, make_story) -> None:
-    """Lay out a first story in draft passes (into memory) until the contents page's
-    page numbers are settled, then a fresh story once, for real, into the file (platypus
-    flowables keep state from a layout, so the final pass does not reuse them).
+    """Lay the report out once as a draft (into memory, pictures not embedded) to learn
+    the page of every heading, then once for real into the file, with the contents
+    filled in. Chapters start on new pages after the contents page, so the filled-in
+    contents moves nothing as long as it fits the page the empty one had; when it does
+    not, one more draft with it in place gives the final page numbers.
 
-    ``make_story()`` returns ``(story, contents)``: the flowables and their
-    TableOfContents."""
-    story, contents = make_story()
-    doc.draft = True
-    target, doc.filename = doc.filename, io.BytesIO()
-    try:
-        doc.multiBuild(story, maxPasses=10)
-    finally:
-        doc.filename = target
+    ``make_story()`` returns ``(story, contents)``: fresh flowables (platypus flowables
+    keep state from a layout, so no pass reuses another's) and their TableOfContents."""
+    entries: list = []
+    for _ in range(3):
+        story, contents = make_story()
+        contents._lastEntries = list(entries)
+        contents.clearEntries()
+        doc._indexingFlowables = [contents]  # TOCEntry notices go to it (as multiBuild sets up)
+        doc.draft = True
+        target, doc.filename = doc.filename, io.BytesIO()
+        try:
+            doc.build(story)
+        finally:
+            doc.filename = target
+        found = list(contents._entries)
+        if found == entries or _contents_fit_one_page(contents, found, doc.canv):
+            entries = found
+            break
+        entries = found
     final, final_contents = make_story()
-    final_contents._lastEntries = list(contents._lastEntries)
+    final_contents._lastEntries = entries
+    doc._indexingFlowables = [final_contents]
     doc.draft = False
-    doc._doSave = 1  # multiBuild leaves saving switched off
     doc.build(final)
+
+
+def _contents_fit_one_page(contents, entries, canvas) -> bool:
+    """Whether the contents with ``entries`` fits under its heading on one page."""
+    saved = contents._lastEntries
+    contents._lastEntries = entries
+    contents.canv = canvas
+    try:
+        _, height = contents.wrap(TEXT_W, PAGE_H - 2 * MARGIN)
+    finally:
+        contents._lastEntries = saved
+    return height <= PAGE_H - 2 * MARGIN - 40  # the "Contents" heading above it
