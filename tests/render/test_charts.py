@@ -331,3 +331,17 @@ def test_parallel_drawing_gives_the_same_pictures(by_kind):
         assert pooled.svg(chart).svg == serial.svg(chart).svg
         assert pooled.png(chart).png == serial.png(chart).png
     assert pooled.drawn == serial.drawn == len(many)
+
+
+def test_a_cache_sent_to_another_process_still_finds_its_pictures(sample_assessment, charts):
+    """Renderers in worker processes receive the build's cache with the assessment; the
+    pictures must be found there, not drawn again."""
+    import pickle
+
+    chart = sample_assessment.all_sections()[1].charts[0]
+    charts.png(chart)
+    assessment, cache = pickle.loads(pickle.dumps((sample_assessment, charts)))
+    copied = assessment.all_sections()[1].charts[0]
+    drawn = cache.drawn
+    assert cache.png(copied).png == charts.png(chart).png
+    assert cache.drawn == drawn

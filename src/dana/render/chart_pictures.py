@@ -101,6 +101,14 @@ class ChartCache:
         self._pictures: dict[int, tuple[Chart, ChartPicture]] = {}
         self.drawn = 0  # how many drawings this cache has made (each makes all formats asked)
 
+    def __getstate__(self):
+        # keys are id()s, which do not survive pickling (a renderer in a worker process)
+        return {"workers": self.workers, "drawn": self.drawn, "pictures": list(self._pictures.values())}
+
+    def __setstate__(self, state):
+        self.workers, self.drawn = state["workers"], state["drawn"]
+        self._pictures = {id(chart): (chart, picture) for chart, picture in state["pictures"]}
+
     def _has(self, chart: Chart, fmt: str) -> bool:
         hit = self._pictures.get(id(chart))
         return hit is not None and hit[0] is chart and getattr(hit[1], fmt) is not None
