@@ -103,7 +103,11 @@ class ChartCache:
 
     def __getstate__(self):
         # keys are id()s, which do not survive pickling (a renderer in a worker process)
-        return {"workers": self.workers, "drawn": self.drawn, "pictures": list(self._pictures.values())}
+        return {
+            "workers": self.workers,
+            "drawn": self.drawn,
+            "pictures": list(self._pictures.values()),
+        }
 
     def __setstate__(self, state):
         self.workers, self.drawn = state["workers"], state["drawn"]

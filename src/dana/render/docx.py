@@ -327,7 +327,6 @@ class _DocxBuilder:
         self._table(
             [comparison_text(k) for k in keys], [], header=True, fills=fills, style="Table Grid"
         )
-        self._para("")
 
     def _section(self, heading):
         section: Section = heading.section
@@ -399,7 +398,6 @@ class _DocxBuilder:
             widths=widths,
             bold_first_column=True,
         )
-        self._para("")
 
     def _data_gaps(self, heading):
         self._para(

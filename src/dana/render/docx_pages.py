@@ -110,7 +110,6 @@ class PageModel:
         self.blocks.append(
             Block(
                 heights,
-                keep_with_next=keep_together,
                 splittable=not keep_together,
                 min_lines=1,
                 repeat=repeat,
