@@ -4,13 +4,14 @@ The expected slide order is counted by hand from the sample (tests/render/sample
 
     1 title, 2 about,
     3 Drugs (divider; no figures of its own),
-    4 The impact of drug use (divider), 5 deaths from drug misuse, 6 drug-poisoning
-      admissions, 7 trend chart (not linked to a figure in the sample),
-    8 Drug service users (divider), 9 adults in treatment, 10 early exits,
-      11 opiate completions, 12 compare-bar chart, 13 funnel chart, 14 substance table,
-    15 Alcohol (divider), 16 dependency, 17 deaths in treatment (suppressed), 18 pyramid,
-    19 Children and young people (divider), 20 under-18 admissions, 21 15-24 admissions,
-      22 spine chart,
+    4 The impact of drug use (divider), 5 trend chart (not linked to a figure in the
+      sample, so shown with the section's charts), 6 deaths from drug misuse,
+      7 drug-poisoning admissions,
+    8 Drug service users (divider), 9 compare-bar chart, 10 funnel chart, 11 adults in
+      treatment, 12 early exits, 13 opiate completions, 14 substance table,
+    15 Alcohol (divider), 16 pyramid, 17 dependency, 18 deaths in treatment (suppressed),
+    19 Children and young people (divider), 20 spine chart, 21 under-18 admissions,
+      22 15-24 admissions,
     23 recommendations list, 24-26 one card each, 27 data gaps,
     28 sources (9 figures fit one slide), 29 licence.
 
@@ -72,13 +73,16 @@ def test_slide_count_and_order(pack, sample_assessment):
     titles = [_title(s) for s in pack.slides]
     assert len(titles) == 29
     assert titles[0] == "Drugs and Alcohol Needs Assessment for Peterborough"
-    assert titles[2:6] == [
+    numbers = numbering(sample_assessment)
+    trend = sample_assessment.all_sections()[1].charts[0]
+    assert titles[2:7] == [
         "Drugs",
         "The impact of drug use",
+        f"Figure {numbers.figure(trend)}: {trend.title}",
         "Deaths from drug misuse",
         "Hospital admissions for drug poisoning",
     ]
-    assert titles[8:11] == [
+    assert titles[10:13] == [
         "Adults in drug treatment",
         "Early unplanned exits from drug treatment",
         "Successful completion of drug treatment: opiate users",
@@ -86,7 +90,7 @@ def test_slide_count_and_order(pack, sample_assessment):
     table = sample_assessment.all_sections()[2].tables[0]
     number = numbering(sample_assessment).table(table)
     assert titles[13] == f"Table {number}: Adults in treatment by substance group, 2021/22"
-    assert titles[16] == "Deaths in alcohol treatment"
+    assert titles[17] == "Deaths in alcohol treatment"
     assert titles[22] == "Recommendations"
     assert titles[23] == "Recommendation 1: To reduce early unplanned exits from drug treatment."
     assert titles[26] == "Areas where data was lacking"
@@ -103,7 +107,7 @@ def test_every_slide_is_numbered_and_flagged_synthetic(pack):
 
 
 def test_figure_slide_shows_value_interval_comparison_finding_and_source(pack):
-    slide = pack.slides[5]  # hospital admissions for drug poisoning
+    slide = pack.slides[6]  # hospital admissions for drug poisoning
     texts = _texts(slide)
     assert "41.5 per 100,000" in texts
     assert any(t.startswith("95% CI 36.2 to 47.4") for t in texts)
@@ -122,11 +126,11 @@ def test_figure_slide_shows_value_interval_comparison_finding_and_source(pack):
 
 
 def test_similar_reads_similar_to(pack):
-    assert "\u25cf Similar to England (5.2 per 100,000)" in _texts(pack.slides[4])
+    assert "\u25cf Similar to England (5.2 per 100,000)" in _texts(pack.slides[5])
 
 
 def test_suppressed_figure_shows_star_and_never_the_number(pack):
-    slide = pack.slides[16]
+    slide = pack.slides[17]
     texts = _texts(slide)
     assert "*" in texts
     assert not any(leak in t for t in texts for leak in LEAKY_TEXTS)
@@ -135,7 +139,7 @@ def test_suppressed_figure_shows_star_and_never_the_number(pack):
 
 
 def test_free_text_survives_literally(pack):
-    texts = _texts(pack.slides[9])
+    texts = _texts(pack.slides[11])
     assert f"Early unplanned exits (21.4%) are worse than England (15.6%). {SCRIPT}" in texts
     assert any("& are less likely to recover" in t for t in _texts(pack.slides[23]))
 
@@ -166,7 +170,7 @@ def test_recommendation_card(pack):
     assert "ADULT \u2713" in texts and "C&YP" in texts
     assert "TREATMENT \u2713" in texts and "RECOVERY \u2713" in texts and "HARM" in texts
     assert "Short term (under 6 months)" in texts
-    assert any(t.endswith("Evidence: slide 10") for t in texts)
+    assert any(t.endswith("Evidence: slide 12") for t in texts)
 
 
 def test_data_gaps_and_licence(pack):
@@ -223,49 +227,32 @@ def test_overlong_finding_flows_to_a_continued_slide(sample_assessment, charts, 
     assert "\u2026" not in " ".join(t for s in prs.slides for t in _texts(s))
 
 
-def test_an_indicators_further_charts_share_one_slide(sample_assessment, charts, tmp_path):
-    """A figure with a trend, a bar and a funnel: the trend on its slide, the other two
-    side by side on the next, each with its figure number."""
+def test_an_indicators_further_charts_follow_its_slide(sample_assessment, charts, tmp_path):
+    """A figure with a trend, a bar and a funnel: the trend on the figure's slide, then a
+    slide for each of the other two, in figure-number order, each large enough to read."""
     from dataclasses import replace
 
-    from variants import _map_sections
-
-    def link_all(section):
-        if not section.figures:
-            return section
-        target = section.figures[0].indicator_id
-        linked = tuple(
-            replace(c, extra={**c.extra, "indicator_id": target})
-            if c.kind in ("trend", "compare_bar", "funnel")
-            else c
-            for c in section.charts
-        )
-        return replace(section, charts=linked)
-
-    sections = _map_sections(sample_assessment.sections, link_all)
-    drugs = sections[0]
-    treatment = drugs.subsections[1]
-    trend = drugs.subsections[0].charts[0]
-    treatment = replace(
-        treatment,
-        charts=(
-            replace(trend, extra={"indicator_id": treatment.figures[0].indicator_id}),
-            *treatment.charts,
-        ),
-    )
+    drugs = sample_assessment.sections[0]
+    harm, treatment = drugs.subsections
+    adults = treatment.figures[0].indicator_id
+    trend = replace(harm.charts[0], extra={**harm.charts[0].extra, "indicator_id": adults})
+    linked = tuple(replace(c, extra={**c.extra, "indicator_id": adults}) for c in treatment.charts)
+    treatment = replace(treatment, charts=(trend, *linked))
+    harm = replace(harm, charts=())
     odd = replace(
         sample_assessment,
-        sections=(replace(drugs, subsections=(drugs.subsections[0], treatment)), *sections[1:]),
+        sections=(replace(drugs, subsections=(harm, treatment)), *sample_assessment.sections[1:]),
     )
     prs = Presentation(str(render_pptx(odd, tmp_path / "grouped.pptx", charts=charts)))
     titles = [_title(s) for s in prs.slides]
     i = titles.index("Adults in drug treatment")
-    assert titles[i + 1] == "Adults in drug treatment: compared with other areas"
-    assert len(_pictures(prs.slides[i])) == 1 and len(_pictures(prs.slides[i + 1])) == 2
     numbers = numbering(odd)
-    texts = " ".join(_texts(prs.slides[i + 1]))
-    for chart in treatment.charts[1:3]:
-        assert f"Figure {numbers.figure(chart)}: {chart.title}" in texts
+    assert [numbers.figure(c) for c in treatment.charts] == [1, 2, 3]
+    assert titles[i + 1 : i + 3] == [
+        f"Figure {numbers.figure(c)}: {c.title}" for c in treatment.charts[1:]
+    ]
+    assert [len(_pictures(prs.slides[j])) for j in (i, i + 1, i + 2)] == [1, 1, 1]
+    assert all(p.width.inches >= 6 for j in (i + 1, i + 2) for p in _pictures(prs.slides[j]))
     _assert_on_slide(prs)
 
 

@@ -130,6 +130,8 @@ KEY_FIGURE_HEADERS = (
     "Recent trend",
     "Source",
 )
+#: Key-figure columns kept on one line (period, value, interval, England value).
+KEY_FIGURE_UNBROKEN = frozenset({1, 2, 3, 4})
 
 
 def key_figure_row(figure: Figure) -> KeyFigureRow:

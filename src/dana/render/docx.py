@@ -36,6 +36,7 @@ from dana.render.chart_pictures import ChartCache, assessment_charts, shared_cac
 from dana.render.content import (
     HOW_TO_READ,
     KEY_FIGURE_HEADERS,
+    KEY_FIGURE_UNBROKEN,
     SYNTHETIC_NOTICE,
     cell_text,
     charts_in_reading_order,
@@ -262,12 +263,13 @@ class _DocxBuilder:
         widths=None,
         fills=None,
         bold_first_column=False,
+        unbroken=(),
     ):
         """A table in a built-in style with content-sized columns; rows never split
         across pages and the header row repeats."""
         all_rows = ([list(headers)] if header else []) + [list(r) for r in rows]
         widths = widths or column_widths(
-            all_rows, TEXT_WIDTH_PT, size=size, font="arial", padding=12
+            all_rows, TEXT_WIDTH_PT, size=size, font="arial", padding=12, unbroken=unbroken
         )
         table = self.doc.add_table(rows=len(all_rows), cols=len(widths))
         table.style = self.doc.styles[style]
@@ -350,7 +352,7 @@ class _DocxBuilder:
             row = key_figure_row(fig)
             rows.append(row.cells(mark))
             fills[(r, 5)] = comparison_colour(row.comparison_key, row.comparison_confidence)
-        self._table(KEY_FIGURE_HEADERS, rows, fills=fills)
+        self._table(KEY_FIGURE_HEADERS, rows, fills=fills, unbroken=KEY_FIGURE_UNBROKEN)
         self._notes(key_figure_notes(section.figures, sources))
 
     def _chart(self, chart: Chart):
@@ -370,7 +372,7 @@ class _DocxBuilder:
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", xml_safe(chart.alt_text))
         doc_pr.set("title", xml_safe(chart.title))
-        self.pages.picture(height_pt + 2 * _PICTURE_GAP + 4)
+        self.pages.picture(height_pt + 2 * _PICTURE_GAP + 1)
         self._caption("Figure", self.numbers.figure(chart), chart.title)
         self._notes(caption(chart))
 

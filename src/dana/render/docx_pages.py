@@ -93,7 +93,7 @@ class PageModel:
         style: TextStyle,
         *,
         header: bool = True,
-        padding: float = 2.0,
+        padding: float = 1.0,
         keep_together: bool = False,
     ) -> None:
         """``rows`` of cell texts (the first is the header when ``header``) in columns of

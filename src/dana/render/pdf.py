@@ -23,7 +23,15 @@ from xml.sax.saxutils import escape
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from dana.assess.model import Assessment, Chart, Section
@@ -33,6 +41,7 @@ from dana.render.chart_pictures import ChartCache, assessment_charts, shared_cac
 from dana.render.content import (
     HOW_TO_READ,
     KEY_FIGURE_HEADERS,
+    KEY_FIGURE_UNBROKEN,
     SYNTHETIC_NOTICE,
     cell_text,
     charts_in_reading_order,
@@ -85,7 +94,7 @@ __all__ = ["render_pdf"]
 _MAX_IMAGE_H = 20 * 28.35  # points: a 16-area bar chart prints at full size
 _HEADER_FILL = ACCENT_C
 _CELL_PT = 7.5
-_NUMERIC = {"Value", "95% CI", "England", "Period"}
+_NUMERIC = {"Value", "95% CI", "England"}
 
 
 def render_pdf(
@@ -208,12 +217,22 @@ class _PdfStory:
     def _caption(self, label: str, number: int, title: str) -> Paragraph:
         return Paragraph(f"{label} {number}: {_esc(title)}", self.s["caption"])
 
-    def _table(self, headers, rows, *, numeric=(), fills=(), inks=None, size=_CELL_PT) -> Table:
+    def _table_caption(self, number: int, title: str) -> list:
+        """A table's caption, on a new page when fewer than a few rows would follow it
+        (keeping it with a long table moved the whole table on, leaving a blank page)."""
+        return [
+            CondPageBreak(110),
+            Paragraph(f"Table {number}: {_esc(title)}", self.s["table_caption"]),
+        ]
+
+    def _table(
+        self, headers, rows, *, numeric=(), fills=(), inks=None, size=_CELL_PT, unbroken=()
+    ) -> Table:
         """A grid table with a repeating header row, columns sized to their contents;
         ``inks`` gives a text colour to some cells ({(row, column): "#RRGGBB"})."""
         cell, num, head = self.s["cell"], self.s["cell_num"], self.s["cell_head"]
         inks = inks or {}
-        widths = column_widths([headers, *rows], TEXT_W, size=size, padding=9)
+        widths = column_widths([headers, *rows], TEXT_W, size=size, padding=9, unbroken=unbroken)
         data = [[Paragraph(_esc(h), head) for h in headers]]
         for r, row in enumerate(rows, 1):
             line = []
@@ -280,9 +299,16 @@ class _PdfStory:
             fills.append(("BACKGROUND", (5, r), (5, r), colors.HexColor(fill)))
             inks[(r, 5)] = text_colour_on(fill)
         numeric = {i for i, h in enumerate(KEY_FIGURE_HEADERS) if h in _NUMERIC}
-        table = self._table(KEY_FIGURE_HEADERS, rows, numeric=numeric, fills=fills, inks=inks)
+        table = self._table(
+            KEY_FIGURE_HEADERS,
+            rows,
+            numeric=numeric,
+            fills=fills,
+            inks=inks,
+            unbroken=KEY_FIGURE_UNBROKEN,
+        )
         number = self.numbers.key_figures(section)
-        self.story.append(self._caption("Table", number, f"Key figures: {section.title}"))
+        self.story += self._table_caption(number, f"Key figures: {section.title}")
         self.story.append(table)
         self.story.append(
             Paragraph(_esc(key_figure_notes(section.figures, sources)), self.s["small"])
@@ -308,14 +334,14 @@ class _PdfStory:
     def _display_table(self, table: DisplayTable):
         headers = [str(c) for c in table.data.columns]
         rows = [[cell_text(v) for v in row] for row in table.data.itertuples(index=False)]
-        self.story.append(self._caption("Table", self.numbers.table(table), table.title))
+        self.story += self._table_caption(self.numbers.table(table), table.title)
         self.story.append(self._table(headers, rows, numeric=set(range(1, len(headers)))))
         self.story.append(Paragraph(_esc(table_footnote(table)), self.s["small"]))
 
     def _recommendation_list(self, heading):
         rows = [[str(r.number), r.title] for r in self.a.recommendations]
         self.story += [
-            self._caption("Table", self.numbers.part(RECOMMENDATIONS), "List of recommendations"),
+            *self._table_caption(self.numbers.part(RECOMMENDATIONS), "List of recommendations"),
             self._table(("Number", "Title"), rows, size=9),
             Spacer(1, 8),
         ]
@@ -348,7 +374,7 @@ class _PdfStory:
             (g.name, gap_section(g, self.titles), gap_reason(g), g.detail) for g in self.a.data_gaps
         ]
         self.story += [
-            self._caption("Table", self.numbers.part(DATA_GAPS), "Data gaps"),
+            *self._table_caption(self.numbers.part(DATA_GAPS), "Data gaps"),
             self._table(("Indicator", "Section", "Reason", "Detail"), rows),
         ]
 
@@ -359,8 +385,8 @@ class _PdfStory:
                 Paragraph(f"<b>{_esc(label)} for every figure:</b> {_esc(text)}", self.s["body"])
             )
         self.story += [
-            self._caption(
-                "Table", self.numbers.part(PROVENANCE), "Sources, retrieval dates and methods"
+            *self._table_caption(
+                self.numbers.part(PROVENANCE), "Sources, retrieval dates and methods"
             ),
             self._table(prov.headers, prov.rows),
         ]

@@ -50,6 +50,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "small": ParagraphStyle("Small", parent=body, fontSize=8, leading=10, textColor=MUTED_C, spaceAfter=8),
         "caption": ParagraphStyle("Caption", parent=body, fontName=f"{font}-Bold", fontSize=9, leading=11.5, textColor=ACCENT_C, spaceBefore=4, spaceAfter=3, keepWithNext=True),
+        "table_caption": ParagraphStyle("TableCaption", parent=body, fontName=f"{font}-Bold", fontSize=9, leading=11.5, textColor=ACCENT_C, spaceBefore=4, spaceAfter=3),
         "cell": ParagraphStyle("Cell", parent=body, fontSize=7.5, leading=9, spaceAfter=0),
         "cell_num": ParagraphStyle("CellNum", parent=body, fontSize=7.5, leading=9, spaceAfter=0, alignment=2),
         "cell_head": ParagraphStyle("CellHead", parent=body, fontName=f"{font}-Bold", fontSize=7.5, leading=9, spaceAfter=0, textColor=colors.white),

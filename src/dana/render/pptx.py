@@ -2,10 +2,10 @@
 
 The pack follows :func:`dana.render.slides.slide_plan`, so the Word and PDF reports can
 cite "slide N" for each finding: a title slide, an "about" slide, for each section a
-divider then ONE SLIDE PER KEY INDICATOR (its first chart, or a compare table; the value
-with its confidence interval; the comparison in words, symbol and colour; its findings;
-a source and period footnote), a slide with the indicator's further charts side by
-side, slides for section-wide charts and display tables, recommendation cards in
+divider, its section-wide charts, then ONE SLIDE PER KEY INDICATOR (its first chart, or a
+compare table; the value with its confidence interval; the comparison in words, symbol
+and colour; its findings; a source and period footnote) and a slide for each of its
+further charts, display tables, recommendation cards in
 Coventry's layout, data gaps, sources and the licence.
 
 Text stays on the slide: the plan measured it and flowed what does not fit on to
@@ -231,32 +231,6 @@ class _PptxBuilder:
         if fig.value_note:
             footer.append(fig.value_note)
         self._footer(slide, ". ".join(footer))
-
-    def _slide_charts(self, spec: Slide, number: int):
-        slide = self._content_slide(
-            spec.title, number, kicker=section_trail(self.a, spec.section.id)
-        )
-        count = len(spec.charts)
-        gap = 0.3
-        width = (CONTENT_WIDTH - gap * (count - 1)) / count
-        for i, chart in enumerate(spec.charts):
-            x = MARGIN + i * (width + gap)
-            box(
-                slide,
-                f"Figure {self.numbers.figure(chart)}: {chart.title}",
-                x,
-                1.45,
-                width,
-                0.55,
-                13,
-                9,
-                bold=True,
-            )
-            self._picture(slide, chart, x, 2.05, width, 4.6)
-        self._notes(slide, [c.alt_text for c in spec.charts])
-        self._footer(
-            slide, " ".join(f"Figure {self.numbers.figure(c)}: {caption(c)}" for c in spec.charts)
-        )
 
     def _slide_chart(self, spec: Slide, number: int):
         chart = spec.chart

@@ -81,6 +81,29 @@ def _split_paragraph(
     return " ".join(words[:lo]), words[lo:]
 
 
+def _fill(paragraphs, width_in, height_in, size, bold, space_after) -> list[list[str]]:
+    """Paragraphs poured into pages at ``size``; a paragraph too long for a page is broken
+    between words."""
+    pages: list[list[str]] = [[]]
+    queue = list(paragraphs)
+    while queue:
+        para = queue.pop(0)
+        trial = "\n".join([*pages[-1], para])
+        if text_height(trial, size, width_in, bold=bold, space_after=space_after) <= height_in:
+            pages[-1].append(para)
+            continue
+        if pages[-1]:
+            pages.append([])
+            queue.insert(0, para)
+            continue
+        head, rest = _split_paragraph(para.split(" "), width_in, height_in, size, bold)
+        pages[-1].append(head)
+        pages.append([])
+        if rest:
+            queue.insert(0, " ".join(rest))
+    return [p for p in pages if p]
+
+
 def flow(
     paragraphs,
     width_in: float,
@@ -92,35 +115,22 @@ def flow(
     space_after: float = 0.0,
 ) -> list[Page]:
     """``paragraphs`` on as few pages as fit: one page at the largest size that holds
-    them all; otherwise pages filled at ``min_pt``, a paragraph too long for one page
-    broken between words, and each page then set at the largest size it fits."""
+    them all; otherwise as many pages as the text needs at ``min_pt``, filled at the
+    largest size that still needs no more pages (so the pages share one, readable size
+    rather than a crammed first page and a sparse last one)."""
     paragraphs = [p for p in paragraphs if p]
     whole = "\n".join(paragraphs)
     size = fit_size(whole, width_in, height_in, max_pt, min_pt, bold=bold, space_after=space_after)
     if size is not None or not paragraphs:
         return [Page(tuple(paragraphs), size or max_pt)]
-    pages: list[list[str]] = [[]]
-    queue = list(paragraphs)
-    while queue:
-        para = queue.pop(0)
-        trial = "\n".join([*pages[-1], para])
-        if text_height(trial, min_pt, width_in, bold=bold, space_after=space_after) <= height_in:
-            pages[-1].append(para)
-            continue
-        if pages[-1]:
-            pages.append([])
-            queue.insert(0, para)
-            continue
-        head, rest = _split_paragraph(para.split(" "), width_in, height_in, min_pt, bold)
-        pages[-1].append(head)
-        pages.append([])
-        if rest:
-            queue.insert(0, " ".join(rest))
-    out = []
-    for page in (p for p in pages if p):
-        text = "\n".join(page)
-        fitted = fit_size(
-            text, width_in, height_in, max_pt, min_pt, bold=bold, space_after=space_after
-        )
-        out.append(Page(tuple(page), fitted or min_pt))
-    return out
+    count = len(_fill(paragraphs, width_in, height_in, min_pt, bold, space_after))
+    size = max_pt
+    while size > min_pt:
+        pages = _fill(paragraphs, width_in, height_in, size, bold, space_after)
+        if len(pages) <= count:
+            return [Page(tuple(p), size) for p in pages]
+        size -= _STEP
+    return [
+        Page(tuple(p), min_pt)
+        for p in _fill(paragraphs, width_in, height_in, min_pt, bold, space_after)
+    ]

@@ -7,10 +7,11 @@ the way the Cambridgeshire & Peterborough summary report does. Text is measured 
 pack will have and nothing on a slide is ever cut off.
 
 Order: title, about; for each section a divider (its summary and the findings that
-belong to no figure), one slide per key figure (its first chart or a compare table, the
-value, the comparison and its findings), one slide for the figure's further charts, the
-section-wide charts (spine, pyramid), display tables; then recommendations (list, one
-card each), data gaps, sources and the licence.
+belong to no figure), the section-wide charts (spine, pyramid), one slide per key figure
+(its first chart or a compare table, the value, the comparison and its findings) followed
+by a slide for each of its further charts, display tables; then recommendations (list,
+one card each), data gaps, sources and the licence. Charts come in the order of their
+figure numbers.
 """
 
 from __future__ import annotations
@@ -44,20 +45,19 @@ CONTENT_WIDTH = SLIDE_WIDTH_IN - 2 * MARGIN
 BODY_TOP = 1.5
 BODY_BOTTOM = SLIDE_HEIGHT_IN - 0.85  # the footer sits below
 # Boxes whose text can overflow: (width, height) in inches, (largest, smallest) size.
-ABOUT_BOX = (CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP, 20, 12)
-DIVIDER_BOX = (CONTENT_WIDTH - 0.2, 3.2, 22, 12)
-CONTINUED_BOX = (CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP, 20, 12)
-FIGURE_FINDINGS_BOX = (4.23, 2.4, 16, 10.5)
-CARD_BOX = (8.63, BODY_BOTTOM - BODY_TOP, 18, 11)
+ABOUT_BOX = (CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP, 20, 14)
+DIVIDER_BOX = (CONTENT_WIDTH - 0.2, 3.2, 22, 14)
+CONTINUED_BOX = (CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP, 20, 14)
+FIGURE_FINDINGS_BOX = (4.23, 2.4, 16, 12)
+CARD_BOX = (8.63, BODY_BOTTOM - BODY_TOP, 18, 12)
 TABLE_SIZES = (14, 10)  # a table's largest and smallest font size
-CHARTS_PER_SLIDE = 2
 
 
 @dataclass(frozen=True)
 class Slide:
     """One slide of the pack: what it shows, and the model objects it needs."""
 
-    kind: str  # title, about, divider, figure, charts, chart, table, rec_list, rec, gaps, sources, licence, text
+    kind: str  # title, about, divider, figure, chart, table, rec_list, rec, gaps, sources, licence, text
     title: str = ""
     section: Section | None = None
     depth: int = 0
@@ -180,6 +180,10 @@ def _section_slides(section: Section, depth: int) -> list[Slide]:
     pages = flow(text, width, height, big, small, space_after=6) if text else [Page((), big)]
     slides = [Slide("divider", title=section.title, section=section, depth=depth, page=pages[0])]
     slides += _continued(section.title, pages, section=section, depth=depth)
+    for chart in section_charts(section):
+        slides.append(
+            Slide("chart", title=chart.title, section=section, depth=depth, charts=(chart,))
+        )
     charts = figure_charts(section)
     for fig in section.figures:
         own = charts.get(fig.indicator_id, [])
@@ -202,22 +206,18 @@ def _section_slides(section: Section, depth: int) -> list[Slide]:
             )
         )
         slides += _continued(fig.name, pages, section=section, depth=depth, figure=fig)
-        rest = own[1:]
-        for i in range(0, len(rest), CHARTS_PER_SLIDE):
+        # the figure's further charts (comparators, funnel), each large enough to read
+        for chart in own[1:]:
             slides.append(
                 Slide(
-                    "charts",
-                    title=f"{fig.name}: compared with other areas",
+                    "chart",
+                    title=chart.title,
                     section=section,
                     depth=depth,
                     figure=fig,
-                    charts=tuple(rest[i : i + CHARTS_PER_SLIDE]),
+                    charts=(chart,),
                 )
             )
-    for chart in section_charts(section):
-        slides.append(
-            Slide("chart", title=chart.title, section=section, depth=depth, charts=(chart,))
-        )
     for table in section.tables:
         headers = [str(c) for c in table.data.columns]
         rows = [[cell_text(v) for v in row] for row in table.data.itertuples(index=False)]

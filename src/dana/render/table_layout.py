@@ -19,8 +19,10 @@ def column_widths(
     font: str = "sans",
     padding: float = 8.0,
     bold_first_row: bool = True,
+    unbroken=(),
 ) -> list[float]:
-    """Widths (points, summing to ``total``) for ``rows`` of cell texts (header first)."""
+    """Widths (points, summing to ``total``) for ``rows`` of cell texts (header first);
+    the body cells of the ``unbroken`` columns (e.g. "6.1 to 12.1") stay on one line."""
     columns = len(rows[0]) if rows else 0
     if not columns:
         return []
@@ -30,7 +32,12 @@ def column_widths(
         face = font + "-bold" if (bold_first_row and r == 0) else font
         for c, text in enumerate(row):
             text = str(text)
-            words = [w for line in text.split("\n") for w in line.split(" ") if w]
+            words = [
+                w
+                for line in text.split("\n")
+                for w in ([line] if (c in unbroken and r > 0) else line.split(" "))
+                if w
+            ]
             narrow[c] = max(
                 narrow[c], max((measure.text_width(w, size, face) for w in words), default=0.0)
             )
