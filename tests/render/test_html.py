@@ -191,7 +191,11 @@ def test_recommendation_cards_like_coventry(sample_assessment, interactive):
     ]
     assert any("C&YP" in t for t in third_on)
     # evidence links point at findings that exist
-    assert first.xpath(".//a[@href='#finding-F-drugs-04']")
+    (link,) = first.xpath(".//a[@href='#finding-F-drugs-04']")
+    # the reader sees the finding's short label, the same one printed beside the finding
+    label = doc.get_element_by_id("finding-F-drugs-04").xpath("./span[@class='finding-id']")[0]
+    assert link.text_content() == label.text_content()
+    assert re.fullmatch(r"F\d+", label.text_content())
 
 
 def test_data_gaps_provenance_attributions_disclosure(sample_assessment, interactive):

@@ -126,3 +126,31 @@ def test_word_contents_page_numbers_match_libreoffices_layout(sample_assessment,
         assert found == page, (title, page, found)
         start = found - 1
     assert any(re.fullmatch(r"Page \d+", line) for line in pages[-1])
+
+
+def test_on_a_phone_the_page_never_scrolls_sideways(sample_assessment, charts, tmp_path):
+    """At phone width only tables and charts scroll (inside their own boxes); the page
+    itself fits. (Hidden text in a scrolled table once widened the whole page.)"""
+    chromium = _program("chromium", "chromium-browser")
+    html = render_html(sample_assessment, tmp_path / "report.html", charts=charts)
+    probe = (
+        '<script>window.addEventListener("load", function () { var d = document.documentElement;'
+        ' document.body.setAttribute("data-width", d.scrollWidth + "/" + d.clientWidth); });</script></body>'
+    )
+    page = tmp_path / "probe.html"
+    page.write_text(html.read_text(encoding="utf-8").replace("</body>", probe), encoding="utf-8")
+    profile = tempfile.mkdtemp(prefix="dana-chromium-")
+    try:
+        dom = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--window-size=390,2000", "--virtual-time-budget=3000",
+             "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=120, check=False,
+        ).stdout  # fmt: skip
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    widths = re.search(r'data-width="(\d+)/(\d+)"', dom)
+    assert widths, "the page did not load"
+    scroll, client = map(int, widths.groups())
+    assert scroll <= client

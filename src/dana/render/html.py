@@ -200,7 +200,8 @@ def _context(assessment: Assessment, interactive: bool, pictures: ChartCache) ->
         "script": (_TEMPLATES / "report.js").read_text(encoding="utf-8")
         if interactive and has_charts
         else "",
-        "numbers": {k: numbers.tables.get(k) for k in (RECOMMENDATIONS, DATA_GAPS, PROVENANCE)},
+        "numbers": numbers,
+        "part_numbers": {k: numbers.tables.get(k) for k in (RECOMMENDATIONS, DATA_GAPS, PROVENANCE)},
         "provenance": provenance_table(assessment.provenance),
         "outcome_area_names": OUTCOME_AREA_NAMES,
         "timescale_names": TIMESCALE_NAMES,

@@ -9,7 +9,7 @@ another appendix) is a new heading kind here and one method in each renderer.
 
 :func:`numbering` gives every chart its figure number and every table its table number,
 in reading order, once for the whole document: Figure 7 is Figure 7 in the HTML, the Word
-file, the PDF and the slide pack.
+file, the PDF and the slide pack. Findings get short labels ("F12") the same way.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class Numbering:
 
     figures: dict[int, int] = field(default_factory=dict)  # id(chart) -> number
     tables: dict[object, int] = field(default_factory=dict)  # id(table) / part key -> number
+    findings: dict[str, str] = field(default_factory=dict)  # finding id -> "F12"
 
     def figure(self, chart: Chart) -> int:
         return self.figures[id(chart)]
@@ -88,6 +89,11 @@ class Numbering:
 
     def table(self, table: Table) -> int:
         return self.tables[id(table)]
+
+    def finding(self, finding_id: str) -> str:
+        """The short label a reader sees for a finding ("F12"), in reading order; the
+        model's id stays the anchor that links to it."""
+        return self.findings.get(finding_id, finding_id)
 
     def part(self, kind: str) -> int:
         """The number of a report-level table: ``RECOMMENDATIONS``, ``DATA_GAPS`` or
@@ -113,6 +119,8 @@ def numbering(assessment: Assessment) -> Numbering:
         for table in section.tables:
             tables += 1
             result.tables[id(table)] = tables
+        for finding in section.findings:
+            result.findings.setdefault(finding.id, f"F{len(result.findings) + 1}")
     for kind, present in (
         (RECOMMENDATIONS, assessment.recommendations),
         (DATA_GAPS, assessment.data_gaps),
