@@ -175,6 +175,14 @@ def shared_cache(assessment: Assessment) -> ChartCache:
     return cache
 
 
+def pictures_for(assessment: Assessment, charts: ChartCache | None, fmt: str) -> ChartCache:
+    """The build's cache (``charts``, or the assessment's shared one) with every chart's
+    ``fmt`` picture drawn: what each renderer calls before it lays anything out."""
+    cache = charts if charts is not None else shared_cache(assessment)
+    cache.prepare(assessment_charts(assessment), (fmt,))
+    return cache
+
+
 def assessment_charts(assessment: Assessment) -> list[Chart]:
     """Every chart of the assessment, in section order."""
     return [c for s in assessment.all_sections() for c in s.charts]

@@ -387,6 +387,19 @@ def section_trail(assessment: Assessment, section_id: str) -> str:
     return ""
 
 
+def introduction_paragraphs(assessment: Assessment) -> list[str]:
+    """The report's introduction: the author's text, who the area is compared with, how
+    slide references read, and the small-numbers rule."""
+    parts = [*paragraphs(assessment.introduction), comparator_sentence(assessment)]
+    parts.append(
+        "References such as “(slide 7)” point to the slide in the accompanying slide "
+        "pack, produced from the same assessment, where the evidence is shown."
+    )
+    if assessment.disclosure:
+        parts.append(f"Small numbers: {assessment.disclosure}")
+    return parts
+
+
 def comparator_sentence(assessment: Assessment) -> str:
     """``"Peterborough is compared with England, the East of England region and its
     comparator areas (Luton, Medway)."``"""

@@ -32,7 +32,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from dana.assess.model import Assessment, Chart, Section, Table
 from dana.render.chart_data import caption
-from dana.render.chart_pictures import ChartCache, assessment_charts, shared_cache
+from dana.render.chart_pictures import ChartCache, pictures_for
 from dana.render.content import (
     HOW_TO_READ,
     KEY_FIGURE_HEADERS,
@@ -40,9 +40,9 @@ from dana.render.content import (
     SYNTHETIC_NOTICE,
     cell_text,
     charts_in_reading_order,
-    comparator_sentence,
     gap_reason,
     gap_section,
+    introduction_paragraphs,
     key_figure_notes,
     key_figure_row,
     paragraphs,
@@ -65,19 +65,12 @@ from dana.render.docx_parts import (
     shade,
 )
 from dana.render.outline import (
-    APPENDIX,
     DATA_GAPS,
-    DISCLOSURE,
-    INTRODUCTION,
-    LICENCE,
     PROVENANCE,
-    RECOMMENDATION,
     RECOMMENDATIONS,
-    SECTION,
     document_outline,
     numbering,
 )
-from dana.render.outline import HOW_TO_READ as HOW_TO_READ_PART
 from dana.render.slides import card_fields, evidence_slides, slide_reference
 from dana.render.style import comparison_colour, comparison_text, text_colour_on
 from dana.render.table_layout import column_widths
@@ -103,8 +96,7 @@ def render_docx(
     never leaves a half-written document.
     """
     output_path(path)
-    pictures = charts if charts is not None else shared_cache(assessment)
-    pictures.prepare(assessment_charts(assessment), ("png",))
+    pictures = pictures_for(assessment, charts, "png")
     document = _DocxBuilder(assessment, pictures).build()
     return atomic_write(path, lambda tmp: document.save(str(tmp)))
 
@@ -127,21 +119,9 @@ class _DocxBuilder:
         self._title_page()
         contents = self._contents_placeholder()
         outline = document_outline(self.a)
-        parts = {
-            INTRODUCTION: self._introduction,
-            HOW_TO_READ_PART: self._how_to_read,
-            SECTION: self._section,
-            RECOMMENDATIONS: self._recommendation_list,
-            RECOMMENDATION: self._recommendation,
-            DATA_GAPS: self._data_gaps,
-            APPENDIX: lambda h: None,
-            PROVENANCE: self._provenance,
-            DISCLOSURE: self._disclosure,
-            LICENCE: self._licence,
-        }
         for heading in outline:
             self._heading(heading)
-            parts[heading.kind](heading)
+            getattr(self, f"_{heading.kind}")(heading)
         # Contents: the title page is page 1, the contents start on page 2.
         toc_lines = PageModel()
         for h in outline:
@@ -308,15 +288,8 @@ class _DocxBuilder:
     # --- parts -------------------------------------------------------------------------------
 
     def _introduction(self, heading):
-        for para in paragraphs(self.a.introduction):
+        for para in introduction_paragraphs(self.a):
             self._para(para)
-        self._para(comparator_sentence(self.a))
-        self._para(
-            "References such as “(slide 7)” point to the slide in the accompanying slide "
-            "pack, produced from the same assessment, where the evidence is shown."
-        )
-        if self.a.disclosure:
-            self._para(f"Small numbers: {self.a.disclosure}")
         if self.a.synthetic:
             para = self._para(SYNTHETIC_NOTICE)
             for run in para.runs:
@@ -382,7 +355,7 @@ class _DocxBuilder:
         self._table([xml_safe(c) for c in table.data.columns], rows)
         self._notes(table_footnote(table))
 
-    def _recommendation_list(self, heading):
+    def _recommendations(self, heading):
         self._caption("Table", self.numbers.part(RECOMMENDATIONS), "List of recommendations")
         self._table(
             ("Number", "Title"), [(str(r.number), r.title) for r in self.a.recommendations], size=10
@@ -400,6 +373,9 @@ class _DocxBuilder:
             widths=widths,
             bold_first_column=True,
         )
+
+    def _appendix(self, heading):
+        """The appendix heading introduces its parts (provenance, disclosure, licence)."""
 
     def _data_gaps(self, heading):
         self._para(

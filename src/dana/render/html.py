@@ -37,7 +37,7 @@ from dana.assess.model import (
 )
 from dana.formatting import format_level
 from dana.render.chart_data import caption, chart_table
-from dana.render.chart_pictures import ChartCache, assessment_charts, shared_cache
+from dana.render.chart_pictures import ChartCache, pictures_for
 from dana.render.content import (
     HOW_TO_READ,
     POPULATION_NAMES,
@@ -185,7 +185,6 @@ def _environment() -> jinja2.Environment:
 
 def _context(assessment: Assessment, interactive: bool, pictures: ChartCache) -> dict:
     numbers = numbering(assessment)
-    pictures.prepare(assessment_charts(assessment), ("svg",))
     sections = [_section_view(s, 0, numbers, pictures) for s in assessment.sections]
     has_charts = any(s.charts for s in assessment.all_sections())
     return {
@@ -201,7 +200,9 @@ def _context(assessment: Assessment, interactive: bool, pictures: ChartCache) ->
         if interactive and has_charts
         else "",
         "numbers": numbers,
-        "part_numbers": {k: numbers.tables.get(k) for k in (RECOMMENDATIONS, DATA_GAPS, PROVENANCE)},
+        "part_numbers": {
+            k: numbers.tables.get(k) for k in (RECOMMENDATIONS, DATA_GAPS, PROVENANCE)
+        },
         "provenance": provenance_table(assessment.provenance),
         "outcome_area_names": OUTCOME_AREA_NAMES,
         "timescale_names": TIMESCALE_NAMES,
@@ -229,7 +230,6 @@ def render_html(
     one. The file is written to a temporary file beside ``path`` and renamed, so a
     failure never leaves a half-written report.
     """
-    pictures = charts if charts is not None else shared_cache(assessment)
-    context = _context(assessment, interactive, pictures)
+    context = _context(assessment, interactive, pictures_for(assessment, charts, "svg"))
     html = _environment().get_template("report.html.j2").render(**context)
     return atomic_write(path, lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))

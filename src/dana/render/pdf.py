@@ -37,7 +37,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from dana.assess.model import Assessment, Chart, Section
 from dana.assess.model import Table as DisplayTable
 from dana.render.chart_data import caption
-from dana.render.chart_pictures import ChartCache, assessment_charts, shared_cache
+from dana.render.chart_pictures import ChartCache, pictures_for
 from dana.render.content import (
     HOW_TO_READ,
     KEY_FIGURE_HEADERS,
@@ -45,9 +45,9 @@ from dana.render.content import (
     SYNTHETIC_NOTICE,
     cell_text,
     charts_in_reading_order,
-    comparator_sentence,
     gap_reason,
     gap_section,
+    introduction_paragraphs,
     key_figure_notes,
     key_figure_row,
     paragraphs,
@@ -57,20 +57,12 @@ from dana.render.content import (
     table_footnote,
 )
 from dana.render.outline import (
-    APPENDIX,
     DATA_GAPS,
-    DISCLOSURE,
     INTRODUCTION,
-    LICENCE,
     PROVENANCE,
-    RECOMMENDATION,
     RECOMMENDATIONS,
-    SECTION,
     document_outline,
     numbering,
-)
-from dana.render.outline import (
-    HOW_TO_READ as HOW_TO_READ_PART,
 )
 from dana.render.pdf_page import (
     ACCENT_C,
@@ -107,8 +99,7 @@ def render_pdf(
     leaves a half-written file.
     """
     output_path(path)
-    pictures = charts if charts is not None else shared_cache(assessment)
-    pictures.prepare(assessment_charts(assessment), ("png",))
+    pictures = pictures_for(assessment, charts, "png")
 
     def make_story():
         story = _PdfStory(assessment, pictures)
@@ -161,23 +152,11 @@ class _PdfStory:
     def build(self) -> list:
         self._title_page()
         self._contents()
-        parts = {
-            INTRODUCTION: self._introduction,
-            HOW_TO_READ_PART: self._how_to_read,
-            SECTION: self._section,
-            RECOMMENDATIONS: self._recommendation_list,
-            RECOMMENDATION: self._recommendation,
-            DATA_GAPS: self._data_gaps,
-            APPENDIX: lambda h: None,
-            PROVENANCE: self._provenance,
-            DISCLOSURE: self._disclosure,
-            LICENCE: self._licence,
-        }
         for heading in document_outline(self.a):
             if heading.level == 1 and heading.kind != INTRODUCTION:
                 self.story.append(PageBreak())
             self._heading(heading)
-            parts[heading.kind](heading)
+            getattr(self, f"_{heading.kind}")(heading)
         return self.story
 
     # --- furniture ---------------------------------------------------------------------------
@@ -251,15 +230,8 @@ class _PdfStory:
     # --- parts -------------------------------------------------------------------------------
 
     def _introduction(self, heading):
-        for para in paragraphs(self.a.introduction):
+        for para in introduction_paragraphs(self.a):
             self._para(para)
-        self._para(comparator_sentence(self.a))
-        self._para(
-            "References such as “(slide 7)” point to the slide in the accompanying slide "
-            "pack, produced from the same assessment, where the evidence is shown."
-        )
-        if self.a.disclosure:
-            self._para(f"Small numbers: {self.a.disclosure}")
 
     def _how_to_read(self, heading):
         self._para(HOW_TO_READ)
@@ -338,7 +310,7 @@ class _PdfStory:
         self.story.append(self._table(headers, rows, numeric=set(range(1, len(headers)))))
         self.story.append(Paragraph(_esc(table_footnote(table)), self.s["small"]))
 
-    def _recommendation_list(self, heading):
+    def _recommendations(self, heading):
         rows = [[str(r.number), r.title] for r in self.a.recommendations]
         self.story += [
             *self._table_caption(self.numbers.part(RECOMMENDATIONS), "List of recommendations"),
@@ -365,6 +337,9 @@ class _PdfStory:
             )
         )
         self.story += [card, Spacer(1, 10)]
+
+    def _appendix(self, heading):
+        """The appendix heading introduces its parts (provenance, disclosure, licence)."""
 
     def _data_gaps(self, heading):
         self._para(

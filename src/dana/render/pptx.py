@@ -27,7 +27,7 @@ from pptx.util import Inches
 from dana.assess.model import OUTCOME_AREA_NAMES, TIMESCALE_NAMES, Assessment, Chart, Figure
 from dana.formatting import MISSING, format_level, format_unit
 from dana.render.chart_data import caption
-from dana.render.chart_pictures import ChartCache, assessment_charts, shared_cache
+from dana.render.chart_pictures import ChartCache, pictures_for
 from dana.render.content import (
     SYNTHETIC_NOTICE,
     key_figure_row,
@@ -97,8 +97,7 @@ def render_pptx(
     leaves a half-written pack.
     """
     output_path(path)
-    pictures = charts if charts is not None else shared_cache(assessment)
-    pictures.prepare(assessment_charts(assessment), ("png",))
+    pictures = pictures_for(assessment, charts, "png")
     prs = _PptxBuilder(assessment, pictures).build()
     return atomic_write(path, lambda tmp: prs.save(str(tmp)))
 
