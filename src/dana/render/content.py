@@ -400,6 +400,14 @@ def introduction_paragraphs(assessment: Assessment) -> list[str]:
     return parts
 
 
+def disclosure_paragraphs(assessment: Assessment) -> list[str]:
+    """The disclosure-control rule applied, and what a suppressed value looks like."""
+    return [
+        assessment.disclosure or "No disclosure rule was recorded for this assessment.",
+        "Suppressed values are shown as * and are never published.",
+    ]
+
+
 def comparator_sentence(assessment: Assessment) -> str:
     """``"Peterborough is compared with England, the East of England region and its
     comparator areas (Luton, Medway)."``"""

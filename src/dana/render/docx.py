@@ -40,6 +40,7 @@ from dana.render.content import (
     SYNTHETIC_NOTICE,
     cell_text,
     charts_in_reading_order,
+    disclosure_paragraphs,
     gap_reason,
     gap_section,
     introduction_paragraphs,
@@ -397,8 +398,8 @@ class _DocxBuilder:
         self._table(prov.headers, prov.rows)
 
     def _disclosure(self, heading):
-        self._para(self.a.disclosure or "No disclosure rule was recorded for this assessment.")
-        self._para("Suppressed values are shown as * and are never published.")
+        for para in disclosure_paragraphs(self.a):
+            self._para(para)
 
     def _licence(self, heading):
         for text in self.a.attributions:
