@@ -162,7 +162,10 @@ def report(results: dict, info: dict) -> str:
     ]
     for case, r in results["cases"].items():
         base = f"{r['baseline']:.1f} s" if r["baseline"] else "-"
-        ratio = f"{r['baseline'] / r['this']:.1f}x faster" if r["baseline"] else "-"
+        ratio = "-"
+        if r["baseline"]:
+            speed = r["baseline"] / r["this"]
+            ratio = f"{speed:.1f}x faster" if speed >= 1 else f"{1 / speed:.1f}x slower"
         label = "all four" if case == "all" else f"{case} alone"
         runs = ", ".join(f"{t:.1f}" for t in r["all_this"])
         lines.append(

@@ -250,40 +250,46 @@ def _compare_bar(chart: Chart):
 
 def _spine(chart: Chart):
     s = spine_frame(chart)
-    n = len(s)
     bench_name = chart.extra.get("benchmark_name", "England")
-    label_col = min(2.4 * 72, width_of(s["name"]) + 2)
-    wrapped = ["\n".join(measure.wrap(str(nm), FONT_PT, label_col, FONT_KEY)) for nm in s["name"]]
-    lines = max((w.count("\n") + 1 for w in wrapped), default=1)
-    pitch = lines * LINE_PT + 8
     places = [decimals_for(v) for v in s["value"]]
     columns = []
     for header, col in (("Area", "value"), (bench_name, "benchmark_value")):
         texts = [format_number(v, decimals=p) for v, p in zip(s[col], places, strict=True)]
-        columns.append((header, texts, width_of([*texts, header], bold=True) + 10))
+        columns.append((header, texts, width_of(texts) + 12, width_of([header], bold=True) + 12))
+    columns = [(h, t, max(w, hw)) for h, t, w, hw in columns]
+    values_w = sum(c[2] for c in columns)
+    # Labels as wide as they need, on one line where possible, while the spine keeps at
+    # least 2.6 inches: a compact chart stays readable when a slide scales it down.
+    label_col = min(width_of(s["name"]) + 2, _FULL - 2 * EDGE - PAD - values_w - 2.6 * 72)
+    wrapped = ["\n".join(measure.wrap(str(nm), FONT_PT, label_col, FONT_KEY)) for nm in s["name"]]
+    # Each row as tall as its label (in points, top to bottom), so one long name does not
+    # double every row.
+    heights = [(w.count("\n") + 1) * LINE_PT + 8 for w in wrapped]
+    total = float(sum(heights))
+    y = np.array([total - sum(heights[:i]) - h / 2 for i, h in enumerate(heights)], dtype=float)
     handles = outcome_marker_handles(s["comparison"])
     handles += [
         patch_handle("Range of areas", RANGE_GREY),
         patch_handle("25th to 75th percentile", IQR_GREY),
         line_handle(f"{bench_name} value"),
     ]
-    ends = ("Worst / lowest", "Best / highest")
     frame = Frame(
-        height=n * pitch, left=EDGE + label_col + PAD,
-        right=EDGE + sum(c[2] for c in columns), top=EDGE + LINE_PT + 2, bottom=TICK + LINE_PT,
-        legend=legend(handles),
+        height=total, left=EDGE + label_col + PAD, right=EDGE + values_w,
+        top=EDGE + LINE_PT + 2, bottom=TICK + LINE_PT, legend=legend(handles),
     )  # fmt: skip
+    narrow = frame.axes_width < 3.4 * 72
+    ends = ("Worst", "Best") if narrow else ("Worst / lowest", "Best / highest")
     fig, ax = new_figure(frame)
     style_axes(ax, grid_axis="")
-    y = np.arange(n, dtype=float)[::-1]
     ok = s["drawable"].to_numpy(bool)
+    bar = LINE_PT + 2  # the bars' thickness, in points like the rows
     for lo_col, hi_col, colour in (
         ("pos_worst", "pos_best", RANGE_GREY),
         ("pos_q25", "pos_q75", IQR_GREY),
     ):
         lo = np.fmin(s[lo_col], s[hi_col]).to_numpy(float)[ok]
         hi = np.fmax(s[lo_col], s[hi_col]).to_numpy(float)[ok]
-        ax.barh(y[ok], hi - lo, left=lo, height=0.62, color=colour, edgecolor="none")  # fmt: skip
+        ax.barh(y[ok], hi - lo, left=lo, height=bar, color=colour, edgecolor="none")  # fmt: skip
     texts = [
         f"{nm}: {columns[0][1][i]} ({bench_name} {columns[1][1][i]}); {comparison_text(c)}"
         if isinstance(c, str)
@@ -302,14 +308,14 @@ def _spine(chart: Chart):
     offset = 0.0
     for header, values, width in columns:
         offset += width
-        ax.annotate(header, (1, n - 0.45), xytext=(offset, 0), ha="right", va="bottom", fontweight="bold", **place)  # fmt: skip
+        ax.annotate(header, (1, total), xytext=(offset, 2), ha="right", va="bottom", fontweight="bold", **place)  # fmt: skip
         for yi, text in zip(y, values, strict=True):
             ax.annotate(text, (1, yi), xytext=(offset, 0), ha="right", va="center", **place)
     ax.set_yticks(y, wrapped)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_xlim(0, 1)
-    ax.set_ylim(-0.55, n - 0.45)
+    ax.set_ylim(0, total)
     ax.set_xticks([0, 0.5, 1], [ends[0], bench_name, ends[1]])
     first, _, last = ax.get_xticklabels()
     first.set_horizontalalignment("left")

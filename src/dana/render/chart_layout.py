@@ -51,7 +51,10 @@ def legend_layout(labels: list[str], width: float) -> Legend:
     ]
     for columns in range(len(labels), 0, -1):
         rows = math.ceil(len(labels) / columns)
-        widths = [max(entry[c * rows : (c + 1) * rows], default=0.0) for c in range(columns)]
+        # matplotlib splits the entries as numpy.array_split does: the first columns
+        # take one more entry than the rest
+        split = np.array_split(np.arange(len(labels)), columns)
+        widths = [max((entry[i] for i in part), default=0.0) for part in split]
         total = sum(widths) + (columns - 1) * _COLUMN_GAP_EM * FONT_PT
         if total <= width or columns == 1:
             return Legend(columns, rows, rows * _ROW_EM * FONT_PT)
