@@ -5,6 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/run.py            # print results
     .venv/bin/python benchmarks/run.py --write    # ... and rewrite its section of docs/PERFORMANCE.md
     .venv/bin/python benchmarks/run.py --all      # ... then the all-areas summary (national.py)
+                                                  #     and rendering (render.py)
 
 Workloads (synthetic, seeded):
 
@@ -273,7 +274,9 @@ def write_performance_doc(body: str) -> Path:
     kept = ""
     if path.is_file():
         old = path.read_text(encoding="utf-8")
-        later = [old.find(h) for h in ("\n## All-areas summary", "\n# Report rendering")]
+        later = [
+            old.find(h) for h in ("\n## All-areas summary", "\n# Report rendering", "\n# Rendering")
+        ]
         later = [i for i in later if i >= 0]
         kept = old[min(later) :] if later else ""
     text = (
@@ -317,6 +320,10 @@ def main() -> None:
 
         print("\n# All-areas summary\n")
         national.main()
+        import render
+
+        print("\n# Rendering\n")
+        render.main([])
 
 
 if __name__ == "__main__":
