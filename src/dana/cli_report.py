@@ -21,7 +21,7 @@ from dana.assess.config import (
 )
 from dana.sources.errors import SourceError
 
-#: Steps reported by build_assessment (for the bar's total) plus one per format.
+#: Steps reported by build_assessment (for the bar's total); rendering every format is one more.
 _BUILD_STEPS = 8
 #: user errors (bad config, bad data file, unreadable cache): one line, no traceback
 _ERRORS = (ValueError, KeyError, OSError, SourceError)
@@ -64,7 +64,7 @@ def _run(
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task("Starting", total=_BUILD_STEPS + len(chosen))
+        task = bar.add_task("Starting", total=_BUILD_STEPS + 1)
 
         def step(message: str) -> None:
             bar.update(task, description=message, advance=1)

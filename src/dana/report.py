@@ -1,7 +1,8 @@
 """Write an assessment in every format, all or nothing: the top layer over the renderers.
 
 :func:`write_outputs` renders an :class:`~dana.assess.model.Assessment` as HTML, DOCX,
-PDF and PPTX. Every format is rendered into a staging folder beside ``out_dir``
+PDF and PPTX (:func:`dana.render.render_formats`: every chart drawn once and shared, the
+formats written in parallel). Every format is rendered into a staging folder beside ``out_dir``
 (:func:`dana._atomic.publish_together`); only when all have succeeded are the files moved
 into ``out_dir`` (``os.replace``, atomic per file on one file system). If any renderer
 fails, the staging folder is removed and ``out_dir`` is left exactly as it was. An
@@ -27,21 +28,9 @@ from pathlib import Path
 from dana._atomic import check_folder, publish_together
 from dana.assess.config import FORMATS
 from dana.assess.model import Assessment
-from dana.render.docx import render_docx
-from dana.render.html import render_html
-from dana.render.pdf import render_pdf
-from dana.render.pptx import render_pptx
+from dana.render import RENDERERS, render_formats
 
 Progress = Callable[[str], None]
-Renderer = Callable[[Assessment, Path], Path]
-
-#: The renderer of each output format, in :data:`dana.assess.config.FORMATS` order.
-RENDERERS: dict[str, Renderer] = {
-    "html": render_html,
-    "docx": render_docx,
-    "pdf": render_pdf,
-    "pptx": render_pptx,
-}
 
 __all__ = ["FORMATS", "RENDERERS", "output_stem", "write_outputs"]
 
@@ -77,12 +66,10 @@ def write_outputs(
     stem = output_stem(assessment)
 
     def render_all(staging: Path) -> list[Path]:
-        staged = []
-        for fmt in formats:
-            if progress:
-                progress(f"Rendering {fmt.upper()}")
-            render = RENDERERS[fmt]  # looked up at call time, so a test can replace one
-            staged.append(Path(render(assessment, staging / f"{stem}.{fmt}")))
-        return staged
+        if progress:
+            progress("Rendering " + ", ".join(fmt.upper() for fmt in formats))
+        # charts drawn once for every format, then the formats written side by side
+        written = render_formats(assessment, {fmt: staging / f"{stem}.{fmt}" for fmt in formats})
+        return [Path(written[fmt]) for fmt in formats]
 
     return publish_together(out_dir, render_all, prefix=".dana-render-")

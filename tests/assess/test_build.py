@@ -255,7 +255,7 @@ def test_broken_recommendation_link_is_an_error_and_writes_nothing(tmp_path):
 
 def test_write_outputs_moves_files_only_when_every_format_succeeds(tmp_path, monkeypatch, cp):
     def fake(fmt, fail=False):
-        def render(assessment, path):
+        def render(assessment, path, **_):
             if fail:
                 raise RuntimeError(f"{fmt} renderer broke")
             Path(path).write_text(fmt, encoding="utf-8")
