@@ -227,3 +227,27 @@ def share_problems(
         if abs(total - 100) > half * len(values) + 1e-9:
             bad.append((values.index[0], float(total)))
     return bad
+
+
+# --- Census 2021 ethnic group (ONS TS021) --------------------------------------------------
+
+#: The 19 detailed Census 2021 categories by the five high-level groups NDTMS reports.
+CATEGORIES_2021 = {
+    "Asian": ("Bangladeshi", "Chinese", "Indian", "Other Asian", "Pakistani"),
+    "Black": ("African", "Caribbean", "Other Black"),
+    "Mixed": (
+        "Other Mixed or Multiple ethnic groups",
+        "White and Asian",
+        "White and Black African",
+        "White and Black Caribbean",
+    ),
+    "Other": ("Any other ethnic group", "Arab"),
+    "White": (
+        "English, Welsh, Scottish, Northern Irish or British",
+        "Gypsy or Irish Traveller",
+        "Irish",
+        "Other White",
+        "Roma",
+    ),
+}
+WHITE_BRITISH_2021 = "English, Welsh, Scottish, Northern Irish or British"

@@ -37,6 +37,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from dana.breakdowns import BREAKDOWNS
 
+#: ONS subnational projection indicators: id -> (name, youngest age, oldest age or None).
+PROJECTION_INDICATORS = {
+    "ons:population_projection_all_ages": ("Projected resident population, all ages", 0, None),
+    "ons:population_projection_18_plus": ("Projected resident population aged 18+", 18, None),
+    "ons:population_projection_under_18": ("Projected resident population aged under 18", 0, 17),
+}
+
+
 #: Assessment sections, in the order the seeds present them.
 SECTIONS = (
     "context",

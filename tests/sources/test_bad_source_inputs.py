@@ -300,7 +300,8 @@ def test_rounded_breakdown_within_rounding_is_accepted_beyond_it_refused(tmp_pat
 
 def _census_2021(path: Path, percents: list[float]) -> None:
     """A Census 2021 long file for one area, counts 100 per group, given percentages."""
-    from dana.sources.census_ethnicity import CATEGORIES_2021, HIGH_LEVEL_PREFIX_2021
+    from dana.breakdowns import CATEGORIES_2021
+    from dana.sources.census_ethnicity import HIGH_LEVEL_PREFIX_2021
 
     prefix = {group: label for label, group in HIGH_LEVEL_PREFIX_2021.items()}
     lines = ['"ltla21_code","ltla21_name","ethnic_group","value"']

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from dana.areas import AreaError, load_areas
-from dana.breakdowns import share_problems
+from dana.breakdowns import CATEGORIES_2021, WHITE_BRITISH_2021, share_problems
 from dana.sources import _read
 from dana.sources.errors import SourceFileError
 
@@ -60,25 +60,6 @@ HIGH_LEVEL_PREFIX_2021 = {
     "Other ethnic group": "Other",
     "White": "White",
 }
-CATEGORIES_2021 = {
-    "Asian": ("Bangladeshi", "Chinese", "Indian", "Other Asian", "Pakistani"),
-    "Black": ("African", "Caribbean", "Other Black"),
-    "Mixed": (
-        "Other Mixed or Multiple ethnic groups",
-        "White and Asian",
-        "White and Black African",
-        "White and Black Caribbean",
-    ),
-    "Other": ("Any other ethnic group", "Arab"),
-    "White": (
-        "English, Welsh, Scottish, Northern Irish or British",
-        "Gypsy or Irish Traveller",
-        "Irish",
-        "Other White",
-        "Roma",
-    ),
-}
-WHITE_BRITISH_2021 = "English, Welsh, Scottish, Northern Irish or British"
 INDICATOR = {2021: "ons:census2021_usual_residents", 2011: "ons:census2011_usual_residents"}
 NAME = {
     2021: "Usual residents by ethnic group (Census 2021)",

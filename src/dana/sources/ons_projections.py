@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from dana import table
+from dana.catalogue import PROJECTION_INDICATORS
 from dana.sources import _read
 from dana.sources.errors import SourceFileError
 
@@ -44,11 +45,6 @@ _SEX = {"males": "Male", "male": "Male", "females": "Female", "female": "Female"
         "persons": "Persons", "all": "Persons"}  # fmt: skip
 _REQUIRED = ("AREA_CODE", "AREA_NAME", "COMPONENT", "SEX", "AGE_GROUP")
 TOP_AGE = 90
-PROJECTED = {
-    "ons:population_projection_all_ages": ("Projected resident population, all ages", 0, None),
-    "ons:population_projection_18_plus": ("Projected resident population aged 18+", 18, None),
-    "ons:population_projection_under_18": ("Projected resident population aged under 18", 0, 17),
-}
 _AGE_LABEL = {
     "ons:population_projection_all_ages": "All ages",
     "ons:population_projection_18_plus": "18+ yrs",
@@ -180,7 +176,7 @@ def projection_table(projection: pd.DataFrame, *, source: str | None = None) -> 
     """Indicator rows (all ages, 18+, under 18) by area, sex and projected year."""
     base = int(projection["base_year"].iloc[0])
     pieces = []
-    for indicator_id, (name, low, high) in PROJECTED.items():
+    for indicator_id, (name, low, high) in PROJECTION_INDICATORS.items():
         selected = projection[
             (projection["age"] >= low) & (projection["age"] <= (high if high is not None else 999))
         ]

@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from dana.areas import AreaHierarchy
+from dana.breakdowns import CATEGORIES_2021, WHITE_BRITISH_2021
+from dana.catalogue import PROJECTION_INDICATORS as PROJECTED_IDS
 from dana.data.synthetic.world import BAND_LABELS, YEARS, World, ages_in_bands
-from dana.sources.census_ethnicity import CATEGORIES_2021, WHITE_BRITISH_2021
-from dana.sources.ons_projections import PROJECTED as PROJECTED_IDS
 from dana.stats.standards import ESP2013
 
 CENSUS_ID = "ons:census2021_usual_residents"
