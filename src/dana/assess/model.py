@@ -162,11 +162,24 @@ class Chart:
 
 @dataclass(frozen=True)
 class Table:
+    """A table for display. ``data`` holds numbers, not text: renderers format them.
+
+    Disclosure control (one pass over the whole model) reads the table's own description
+    of its numbers: ``counts`` are the columns of counts of people or events it applies
+    to; ``derived`` pairs each column computed from a count (a share, a rate) with that
+    count column, so it is withheld with it; ``total_row`` is the value in the first
+    column of the row holding the table's total ("" when there is none), so no withheld
+    count can be recovered as the total minus the others.
+    """
+
     id: str
     title: str
-    data: pd.DataFrame  # display-ready (already suppressed and formatted where needed)
+    data: pd.DataFrame
     notes: str = ""
     source: str = ""
+    counts: tuple[str, ...] = ()
+    derived: tuple[tuple[str, str], ...] = ()
+    total_row: str = ""
 
 
 @dataclass(frozen=True)
@@ -236,6 +249,8 @@ class Assessment:
     synthetic: bool = False  # True when any figure comes from the synthetic generator
     introduction: str = ""
     author: str = ""  # the team or author named in the config
+    #: Appendices after the main body (funnels, full trend tables, methods), in order.
+    appendices: tuple[Section, ...] = ()
 
     @property
     def neighbours(self) -> tuple[Area, ...]:
