@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import special as _special
 
 from dana.stats._common import (
     EXACT_BELOW,
@@ -30,10 +29,10 @@ from dana.stats._common import (
     z_value,
 )
 from dana.stats._frame import carry_columns, check, check_multiplier, fail, resolve
+from dana.stats._poisson_funnel import limit_counts
 
 STATISTICS = ("proportion", "rate", "ratio")
 _DEFAULT_MULTIPLIER = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
-_BISECTION_STEPS = 80
 _NOT_SIGNIFICANT = "Not significant"
 _NOT_APPLICABLE = "Not applicable: fewer than 10 events"
 
@@ -211,7 +210,15 @@ def _areas(statistic, numerator, denominator, value, data, by, target, multiplie
             "funnel_limits: n= (the denominators) is needed (rates may give value= instead, "
             "from which the denominator is derived)"
         )
-    res = resolve(data, by, x=numerator, n=denominator, value=value)
+    res = resolve(
+        data,
+        by,
+        what="funnel_limits",
+        optional=("n", "value"),
+        x=numerator,
+        n=denominator,
+        value=value,
+    )
     x = res["x"]
     check(res, x < 0, f"funnel_limits: count x is negative ({statistic})")
     not_applicable = np.zeros(len(x), dtype=bool)
@@ -277,39 +284,13 @@ def _limits(statistic, centre, n, level, multiplier, phi):
         lower, upper = (a - half) * multiplier, (a + half) * multiplier
     else:
         expected = n * centre / multiplier
-        low_count, high_count = _poisson_funnel_counts(expected, 1 - level)
+        low_count, high_count = limit_counts(expected, 1 - level)
         lower, upper = low_count / n * multiplier, high_count / n * multiplier
     lower = centre - np.sqrt(phi) * (centre - lower)
     upper = centre + np.sqrt(phi) * (upper - centre)
     if statistic == "proportion":
         return np.clip(lower, 0, multiplier), np.clip(upper, 0, multiplier)
     return np.maximum(lower, 0.0), upper
-
-
-def _poisson_funnel_counts(expected, alpha):
-    """Counts (L, U) with P(X <= L | E) = alpha/2 and P(X >= U | E) = alpha/2, X ~ Poisson(E).
-
-    Continuous in the count through the regularised incomplete gamma function, solved by
-    vectorised bisection (80 halvings of a bracket of width < 1e8 give < 1e-15 relative).
-    """
-    e = np.asarray(expected, dtype=float)
-    tail = alpha / 2
-    spread = 10 * np.sqrt(e) + 40
-    # upper: gammainc(U, E) falls from 1 to 0 as U grows; root in (0, E + spread]
-    lo, hi = np.zeros_like(e), e + spread
-    for _ in range(_BISECTION_STEPS):
-        mid = (lo + hi) / 2
-        above = _special.gammainc(np.maximum(mid, 1e-300), e) > tail
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-    upper = (lo + hi) / 2
-    # lower: gammaincc(L + 1, E) rises from exp(-E) (L = 0) as L grows; root in [0, E]
-    lo, hi = np.zeros_like(e), np.maximum(e, 1.0)
-    for _ in range(_BISECTION_STEPS):
-        mid = (lo + hi) / 2
-        below = _special.gammaincc(mid + 1, e) < tail
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-    lower = np.where(np.exp(-e) >= tail, 0.0, (lo + hi) / 2)
-    return lower, upper
 
 
 def _curves(

@@ -141,6 +141,8 @@ def trend(
     res = resolve(
         data,
         by,
+        what="trend",
+        optional=("x", "n", "value", "lower", "upper"),
         pool_ungrouped=True,
         allow_missing=True,
         x=x,
