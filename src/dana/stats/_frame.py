@@ -446,7 +446,8 @@ def labels_column(words, codes) -> pd.Categorical:
 
 def text_column(words, codes) -> pd.arrays.StringArray:
     """A plain text (``str`` dtype) column holding ``words[codes[i]]`` per row."""
-    return pd.array(np.asarray(words, dtype=object)[codes], dtype="str")
+    # take from a small text array: one gather, no per-row check that each value is text
+    return pd.array(list(words), dtype="str").take(np.asarray(codes, dtype=np.intp))
 
 
 def output(

@@ -60,40 +60,62 @@ def _exact_lower(e: np.ndarray, tail: float) -> np.ndarray:
     return np.where(np.exp(-e) >= tail, 0.0, (lo + hi) / 2)
 
 
-class _UniformSpline:
-    """A cubic spline on a uniform grid, evaluated without a search (index = (x - x0) / h)."""
+class _Grid:
+    """Both limit counts as cubic splines in log E on one uniform grid (cached per level).
 
-    def __init__(self, grid: np.ndarray, values: np.ndarray):
-        self.start, self.step = float(grid[0]), float(grid[1] - grid[0])
+    The grid has a node at log E0 = log(-ln(alpha/2)); the lower limit's spline is fitted
+    on the nodes from there up (L leaves 0 at E0 with a kink) and is zero below, so one
+    interval search (``(log E - start) / step``, no binary search) serves both splines.
+    """
+
+    def __init__(self, alpha: float):
+        self.log_e0 = float(np.log(-np.log(alpha / 2)))
+        below = int(np.ceil((self.log_e0 - np.log(_GRID_MIN)) / _GRID_STEP))
+        above = int(np.ceil((np.log(_GRID_MAX) - self.log_e0) / _GRID_STEP))
+        self.step = _GRID_STEP
+        self.start = self.log_e0 - below * _GRID_STEP
+        grid = self.start + _GRID_STEP * np.arange(below + above + 1)
         self.last = len(grid) - 2
-        self.coefficients = CubicSpline(grid, values).c  # (4, intervals), highest power first
+        e = np.exp(grid)
+        upper = _exact_upper(e, alpha / 2)
+        lower = _exact_lower(e[below:], alpha / 2)
+        lower[0] = 0.0  # E0 itself: L = 0 exactly
+        # splines of the slowly varying (count - E) / sqrt(E); (4, intervals), highest power first
+        self.upper = CubicSpline(grid, (upper - e) / np.sqrt(e)).c
+        self.lower = np.zeros_like(self.upper)
+        self.lower[:, below:] = CubicSpline(
+            grid[below:], (lower - e[below:]) / np.sqrt(e[below:])
+        ).c
 
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        position = (x - self.start) / self.step
-        interval = np.clip(position.astype(np.intp), 0, self.last)
-        offset = (position - interval) * self.step
-        c3, c2, c1, c0 = (row[interval] for row in self.coefficients)
-        return ((c3 * offset + c2) * offset + c1) * offset + c0
+    def __call__(self, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        log_e = np.log(e)
+        position = (log_e - self.start) / self.step
+        interval = position.astype(np.intp)
+        np.clip(interval, 0, self.last, out=interval)
+        offset = position - interval
+        offset *= self.step
+        root = np.sqrt(e)
+        counts = []
+        for coefficients in (self.lower, self.upper):
+            c3, c2, c1, c0 = (row[interval] for row in coefficients)
+            c3 *= offset
+            c3 += c2
+            c3 *= offset
+            c3 += c1
+            c3 *= offset
+            c3 += c0  # the spline: ((c3 h + c2) h + c1) h + c0
+            c3 *= root
+            c3 += e
+            counts.append(c3)
+        lower, upper = counts
+        np.copyto(lower, 0.0, where=log_e <= self.log_e0)
+        np.maximum(lower, 0.0, out=lower)
+        return lower, upper
 
 
 @lru_cache(maxsize=8)
-def _splines(alpha: float) -> tuple[_UniformSpline, _UniformSpline, float]:
-    """Splines of (U - E)/sqrt(E) and (L - E)/sqrt(E) against log E, and log E0."""
-    log_top = np.log(_GRID_MAX)
-    log_bottom = np.log(_GRID_MIN)
-    grid = np.linspace(log_bottom, log_top, int((log_top - log_bottom) / _GRID_STEP) + 2)
-    e = np.exp(grid)
-    upper = _exact_upper(e, alpha / 2)
-    log_e0 = float(np.log(-np.log(alpha / 2)))
-    low_grid = np.linspace(log_e0, log_top, int((log_top - log_e0) / _GRID_STEP) + 2)
-    low_e = np.exp(low_grid)
-    lower = _exact_lower(low_e, alpha / 2)
-    lower[0] = 0.0  # E0 itself: L = 0 exactly
-    return (
-        _UniformSpline(grid, (upper - e) / np.sqrt(e)),
-        _UniformSpline(low_grid, (lower - low_e) / np.sqrt(low_e)),
-        log_e0,
-    )
+def _grid(alpha: float) -> _Grid:
+    return _Grid(alpha)
 
 
 def limit_counts(expected, alpha: float):
@@ -101,15 +123,9 @@ def limit_counts(expected, alpha: float):
     e = np.asarray(expected, dtype=float)
     if e.size <= EXACT_UP_TO:
         return exact_limit_counts(e, alpha)
-    upper_spline, lower_spline, log_e0 = _splines(alpha)
-    log_e = np.log(e)
-    root = np.sqrt(e)
-    upper = e + upper_spline(log_e) * root
-    above = log_e > log_e0
-    lower = np.zeros_like(e)
-    lower[above] = e[above] + lower_spline(log_e[above]) * root[above]
-    np.maximum(lower, 0.0, out=lower)
-    outside = np.flatnonzero((e < _GRID_MIN) | (e > _GRID_MAX) | ~np.isfinite(e))
+    with np.errstate(divide="ignore", invalid="ignore"):  # values off the grid: solved below
+        lower, upper = _grid(alpha)(e)
+    outside = np.flatnonzero(~((e >= _GRID_MIN) & (e <= _GRID_MAX)))
     if len(outside):
         lower[outside], upper[outside] = exact_limit_counts(e[outside], alpha)
     return lower, upper

@@ -28,7 +28,7 @@ from dana.stats._common import (
     poisson_limits,
     z_value,
 )
-from dana.stats._frame import carry_columns, check, check_multiplier, fail, resolve
+from dana.stats._frame import carry_columns, check, check_multiplier, fail, resolve, text_column
 from dana.stats._poisson_funnel import limit_counts
 
 STATISTICS = ("proportion", "rate", "ratio")
@@ -272,6 +272,7 @@ def _areas(statistic, numerator, denominator, value, data, by, target, multiplie
         "grouped": groups.grouped,
         "keys": groups.keys,
         "groups": groups,
+        "resolved": res,
     }
 
 
@@ -286,8 +287,9 @@ def _limits(statistic, centre, n, level, multiplier, phi):
         expected = n * centre / multiplier
         low_count, high_count = limit_counts(expected, 1 - level)
         lower, upper = low_count / n * multiplier, high_count / n * multiplier
-    lower = centre - np.sqrt(phi) * (centre - lower)
-    upper = centre + np.sqrt(phi) * (upper - centre)
+    if phi is not None:  # over-dispersion: widen by sqrt(phi) about the centre
+        lower = centre - np.sqrt(phi) * (centre - lower)
+        upper = centre + np.sqrt(phi) * (upper - centre)
     if statistic == "proportion":
         return np.clip(lower, 0, multiplier), np.clip(upper, 0, multiplier)
     return np.maximum(lower, 0.0), upper
@@ -327,7 +329,8 @@ def _curves(
         group_of = np.repeat(np.arange(len(centre)), int(n_points))
     body = {"denominator": n, "value": centre[group_of]}
     for level in levels:
-        lower, upper = _limits(statistic, centre[group_of], n, level, multiplier, phi[group_of])
+        widen = None if (phi == 1).all() else phi[group_of]
+        lower, upper = _limits(statistic, centre[group_of], n, level, multiplier, widen)
         lo_name, hi_name = limit_columns(level)
         body[lo_name], body[hi_name] = lower, upper
     result = pd.DataFrame(body)
@@ -363,15 +366,18 @@ def _tail_label(level: float) -> str:
 
 def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -> pd.DataFrame:
     codes = areas["codes"]
-    centre = areas["centre"][codes]
+    size = len(codes)
+    centre = areas["centre"]
+    # one funnel: a broadcast view instead of a gathered copy
+    centre = np.broadcast_to(centre[0], size) if len(centre) == 1 else centre[codes]
     n, x, value = areas["denominator"], areas["numerator"], areas["value"]
-    phi_rows = phi[codes]
+    phi_rows = phi[codes] if overdispersion else None
     body = {"count": x, "denominator": n, "value": value, "centre": centre}
-    size = len(value)
-    significance = np.full(size, _NOT_SIGNIFICANT, dtype=object)
-    outlier = np.full(size, "none", dtype=object)
-    # widest level last so it overwrites narrower labels
-    for level in sorted(levels):
+    # label codes: 0 not significant, then High/Low per level (narrowest first), then n/a
+    words = [_NOT_SIGNIFICANT]
+    significance = np.zeros(size, dtype=np.intp)
+    outlier = np.zeros(size, dtype=np.intp)  # none, high, low, not applicable
+    for level in sorted(levels):  # widest level last so it overwrites narrower labels
         lower, upper = _limits(statistic, centre, n, level, multiplier, phi_rows)
         lo_name, hi_name = limit_columns(level)
         body[lo_name], body[hi_name] = lower, upper
@@ -385,17 +391,16 @@ def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -
             expected = n * centre / multiplier
             high, low = count_low > expected, count_high < expected
         tail = _tail_label(level)
-        significance = np.where(
-            high, f"High ({tail})", np.where(low, f"Low ({tail})", significance)
-        )
+        significance[high] = len(words)
+        significance[low] = len(words) + 1
+        words += [f"High ({tail})", f"Low ({tail})"]
         if level == max(levels):
-            outlier = np.where(high, "high", np.where(low, "low", "none"))
+            outlier[high], outlier[low] = 1, 2
     not_applicable = areas["not_applicable"]
-    body["significance"] = np.where(not_applicable, _NOT_APPLICABLE, significance)
-    body["outlier"] = np.where(not_applicable, "not_applicable", outlier)
+    significance[not_applicable] = len(words)
+    outlier[not_applicable] = 3
+    body["significance"] = text_column([*words, _NOT_APPLICABLE], significance)
+    body["outlier"] = text_column(["none", "high", "low", "not_applicable"], outlier)
     if overdispersion:
         body["phi"] = phi_rows
-    result = pd.DataFrame(body)
-    for column in ("significance", "outlier"):
-        result[column] = result[column].astype("str")
-    return carry_columns(data, result)
+    return carry_columns(data, body, areas["resolved"])

@@ -28,7 +28,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype
 
+from dana.formatting import SUPPRESSED
 from dana.stats._common import StatsInputError
+from dana.stats._frame import text_column
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ RULES = {
     "hes2018": Rule(max_suppressed=7, suppress_zero=False, round_to=5, secondary=False),
     "lape": Rule(max_suppressed=5, suppress_zero=False, round_to=5, secondary=True),
 }
-SUPPRESSED_MARK = "*"
+#: The mark shown for a suppressed count (the one in dana.formatting).
+SUPPRESSED_MARK = SUPPRESSED
 
 
 def suppress(
@@ -139,14 +142,20 @@ def suppress(
         published = np.floor(published / settings.round_to + 0.5) * settings.round_to
     published[hidden] = np.nan
 
-    result = data.copy()
+    result = data.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     result[count] = published
     result["suppressed"] = hidden
-    reason = np.where(primary, "primary", np.where(hidden, "secondary", ""))
-    result["suppression_reason"] = pd.array(reason, dtype="str")
-    display = [SUPPRESSED_MARK if np.isnan(v) else f"{v:.15g}" for v in published]
-    result[f"{count}_display"] = pd.array(display, dtype="str")
+    reason = hidden.astype(np.int8) + primary  # 0 shown, 1 secondary, 2 primary
+    result["suppression_reason"] = text_column(["", "secondary", "primary"], reason)
+    result[f"{count}_display"] = _display(published)
     return result
+
+
+def _display(published: np.ndarray):
+    """The published counts as text, ``*`` where hidden: each distinct value formatted once."""
+    codes, distinct = pd.factorize(published)  # NaN (hidden) -> code -1
+    words = [f"{v:.15g}" for v in distinct] + [SUPPRESSED]
+    return text_column(words, np.where(codes < 0, len(words) - 1, codes))
 
 
 def _rule(name, max_suppressed, suppress_zero, round_to, secondary) -> Rule:
@@ -188,6 +197,7 @@ def _counts(data: pd.DataFrame, count: str) -> np.ndarray:
     for bad, problem in (
         (np.isnan(values) & raw.notna().to_numpy(), "is not a number"),
         (np.isnan(values), "is missing (suppression needs every count)"),
+        (np.isinf(values), "is infinite"),
         (values < 0, "is negative"),
     ):
         if bad.any():
