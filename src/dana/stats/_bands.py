@@ -33,7 +33,11 @@ def normalise_band_label(label) -> str:
 
 
 def band_positions(
-    resolved: Resolved, age: pd.Series | None, bands: Sequence, what: str
+    resolved: Resolved,
+    age: pd.Series | None,
+    bands: Sequence,
+    what: str,
+    among: str = "the standard",
 ) -> np.ndarray:
     """Position (0..k-1) in ``bands`` of each input row's age band, checking completeness.
 
@@ -81,7 +85,7 @@ def band_positions(
         check(
             resolved,
             unknown,
-            f"{what}: age band {age.iloc[first]!r} is not in the standard "
+            f"{what}: age band {age.iloc[first]!r} is not in {among} "
             f"(bands are {[str(b) for b in bands]})",
         )
     tally = np.bincount(groups.codes * k + positions, minlength=groups.count * k).reshape(-1, k)

@@ -32,7 +32,7 @@ offending row run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from dana.stats._common import StatsInputError, limit_columns
+from dana.stats._common import StatsInputError
 from dana.stats._grouping import group_codes
 
 #: How many offending groups or rows an error message lists before "and N more".
@@ -154,43 +154,6 @@ def _row_label(labels: pd.Index, position: int) -> str:
 def frame_of(data) -> pd.DataFrame | None:
     """The DataFrame behind ``data=`` (a DataFrame, a DataFrameGroupBy, or None)."""
     return data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
-
-
-def carry_columns(data, result, resolved: Resolved | None = None) -> pd.DataFrame:
-    """Put the columns of ``data`` (one row per result row) in front of ``result``.
-
-    Used by methods that return one row per input row. ``result`` is a DataFrame or a
-    mapping of column name to array; a data column with the same name as a result
-    column is replaced by the result. Nothing is copied except a broadcast scalar or an
-    input array that is the caller's own memory (``resolved.borrowed``).
-    """
-    frame = frame_of(data)
-    body = dict(result.items()) if isinstance(result, pd.DataFrame) else dict(result)
-    size = len(frame) if frame is not None else len(next(iter(body.values())))
-    body = {name: _owned(value, resolved) for name, value in body.items()}
-    front = _carried(frame.reset_index(drop=True), body) if frame is not None else {}
-    return pd.DataFrame({**front, **body}, index=pd.RangeIndex(size), copy=False)
-
-
-def _owned(value, resolved: Resolved | None):
-    """``value``, copied if it is a broadcast scalar or borrowed from the caller."""
-    if isinstance(value, pd.Series):
-        return value.array
-    if isinstance(value, np.ndarray) and (
-        value.strides == (0,) or (resolved is not None and resolved.is_borrowed(value))
-    ):
-        return value.copy()
-    return value
-
-
-def _kept_columns(frame: pd.DataFrame, replaced) -> list:
-    replaced = set(replaced)
-    return [c for c in frame.columns if c not in replaced]
-
-
-def _carried(frame: pd.DataFrame, replaced) -> dict:
-    """The columns of ``frame`` (with a 0..n-1 index) not replaced by a result column."""
-    return {c: frame[c] for c in _kept_columns(frame, replaced)}
 
 
 def _unpack_data(data, by) -> tuple[pd.DataFrame | None, list[str]]:
@@ -433,54 +396,6 @@ def sum_within(groups: Groups, values) -> np.ndarray:
     if not groups.grouped:
         return values
     return np.bincount(groups.codes, weights=values, minlength=groups.count)
-
-
-def labels_column(words, codes) -> pd.Categorical:
-    """A text column holding ``words[codes[i]]`` per row, as a pandas Categorical.
-
-    Used for the ``method`` column, whose few distinct words would otherwise cost a
-    Python string object per row; compares equal to plain text (``== "Byar"``).
-    """
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), list(words), validate=False)
-
-
-def text_column(words, codes) -> pd.arrays.StringArray:
-    """A plain text (``str`` dtype) column holding ``words[codes[i]]`` per row."""
-    # take from a small text array: one gather, no per-row check that each value is text
-    return pd.array(list(words), dtype="str").take(np.asarray(codes, dtype=np.intp))
-
-
-def output(
-    resolved_or_groups: Resolved | Groups,
-    columns: Mapping[str, object],
-    limits: Sequence[tuple[float, np.ndarray, np.ndarray]] = (),
-    after: Mapping[str, object] | None = None,
-) -> pd.DataFrame:
-    """Assemble the tidy result: group keys, ``columns``, limit columns, then ``after``.
-
-    ``limits`` is a sequence of ``(level, lower, upper)``; each becomes the columns
-    ``lower_<level>``/``upper_<level>`` (see :func:`dana.stats._common.limit_columns`).
-    For ungrouped input with ``data=``, the data's own columns are carried through in
-    front; a data column with the same name as a result column is replaced by the result.
-    A constant text value in ``after`` (such as ``method="Wilson"``) becomes a
-    categorical column. Arrays are not copied.
-    """
-    resolved = resolved_or_groups if isinstance(resolved_or_groups, Resolved) else None
-    groups = resolved.groups if resolved is not None else resolved_or_groups
-    size = groups.count
-    body: dict[str, object] = dict(columns)
-    for level, lower, upper in limits:
-        lo_name, hi_name = limit_columns(level)
-        body[lo_name] = lower
-        body[hi_name] = upper
-    for name, value in (after or {}).items():
-        body[name] = (
-            labels_column([value], np.zeros(size, np.int8)) if isinstance(value, str) else value
-        )
-    for name, value in body.items():
-        body[name] = np.full(size, value) if np.ndim(value) == 0 else _owned(value, resolved)
-    front = _carried(groups.keys, body) if groups.keys.shape[1] else {}
-    return pd.DataFrame({**front, **body}, index=pd.RangeIndex(size), copy=False)
 
 
 def check_multiplier(multiplier) -> float:

@@ -35,12 +35,17 @@ def min_ranks(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarra
     """
     size = len(values)
     order = order_within_groups(values, codes, n_groups)
-    ordered, ordered_codes = values[order], codes[order]
+    ordered = values[order]
     new_run = np.ones(size, dtype=bool)  # first of a run of equal values in one group
-    new_run[1:] = (ordered[1:] != ordered[:-1]) | (ordered_codes[1:] != ordered_codes[:-1])
+    np.not_equal(ordered[1:], ordered[:-1], out=new_run[1:])
+    if n_groups > 1:
+        ordered_codes = codes[order]
+        new_run[1:] |= ordered_codes[1:] != ordered_codes[:-1]
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(size), 0))
-    group_start = np.zeros(max(n_groups, 1), dtype=np.int64)
-    group_start[1:] = np.cumsum(np.bincount(codes, minlength=n_groups))[:-1]
+    if n_groups > 1:
+        group_start = np.zeros(n_groups, dtype=np.int64)
+        group_start[1:] = np.cumsum(np.bincount(codes, minlength=n_groups))[:-1]
+        run_start -= group_start[ordered_codes]
     ranks = np.empty(size, dtype=np.int64)
-    ranks[order] = run_start - group_start[ordered_codes] + 1
+    ranks[order] = run_start + 1
     return ranks

@@ -23,15 +23,8 @@ from dana.stats._common import (
     limit_columns,
     quantile_groups,
 )
-from dana.stats._frame import (
-    carry_columns,
-    check,
-    frame_of,
-    labels_column,
-    raw_column,
-    resolve,
-    text_column,
-)
+from dana.stats._frame import check, frame_of, raw_column, resolve
+from dana.stats._output import carry_columns, labels_column, text_column
 from dana.vocabulary import DIFFERENCE_OUTCOME, NOT_COMPARED, POLARITIES, QUINTILE_LABELS, SIMILAR
 
 METHODS = ("confidence_interval", "quintiles")

@@ -14,15 +14,8 @@ import pandas as pd
 
 from dana.stats._bands import band_positions
 from dana.stats._common import EXACT_BELOW, StatsInputError, byar_limits, confidence_levels
-from dana.stats._frame import (
-    check,
-    check_multiplier,
-    group_sums,
-    output,
-    raw_column,
-    resolve,
-    sum_within,
-)
+from dana.stats._frame import check, check_multiplier, group_sums, raw_column, resolve, sum_within
+from dana.stats._output import output
 from dana.stats.standards import esp2013
 
 #: Fingertips note for groups whose total count is too small for a DSR.

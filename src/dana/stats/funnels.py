@@ -28,7 +28,8 @@ from dana.stats._common import (
     poisson_limits,
     z_value,
 )
-from dana.stats._frame import carry_columns, check, check_multiplier, fail, resolve, text_column
+from dana.stats._frame import check, check_multiplier, fail, resolve
+from dana.stats._output import carry_columns, text_column
 from dana.stats._poisson_funnel import limit_counts
 
 STATISTICS = ("proportion", "rate", "ratio")

@@ -36,11 +36,11 @@ from dana.stats._frame import (
     fail,
     frame_of,
     group_sums,
-    output,
     raw_column,
     resolve,
     sum_within,
 )
+from dana.stats._output import output
 
 
 def smr(

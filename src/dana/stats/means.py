@@ -12,7 +12,8 @@ import pandas as pd
 from scipy import stats as _sp
 
 from dana.stats._common import StatsInputError, confidence_levels, quantile_groups
-from dana.stats._frame import carry_columns, output, resolve, sum_within
+from dana.stats._frame import resolve, sum_within
+from dana.stats._output import carry_columns, output
 from dana.stats._sorting import min_ranks, order_within_groups
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dana.stats._common import confidence_levels, wilson
-from dana.stats._frame import check, check_multiplier, fail, group_sums, output, resolve
+from dana.stats._frame import check, check_multiplier, fail, group_sums, resolve
+from dana.stats._output import output
 
 
 def proportion(

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from dana.stats._common import confidence_levels, method_labels, poisson_limits
-from dana.stats._frame import check, check_multiplier, fail, group_sums, output, resolve
+from dana.stats._frame import check, check_multiplier, fail, group_sums, resolve
+from dana.stats._output import output
 
 
 def rate(
