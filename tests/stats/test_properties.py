@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dana.stats import dsr, proportion, rate, smr
-from dana.stats._common import limit_columns
+from dana.stats import limit_columns
 
 levels = st.floats(min_value=0.5, max_value=0.9999)
 

@@ -207,11 +207,13 @@ def _group_reasons(deaths, pops, q, labels) -> tuple[np.ndarray, list]:
     """
     words: list = [None]
     reason = np.zeros(deaths.shape[0], dtype=np.intp)
+    closed = q.copy()
+    closed[:, -1] = 0.0  # the open band's q is 1 by definition
     with np.errstate(invalid="ignore"):
         rules = (
             (pops == 0, "population is 0 in band {}"),
             (deaths > pops, "deaths exceed population in band {}"),
-            (q[:, :-1] >= 1, "probability of dying 1 or more in band {}"),
+            (closed >= 1, "probability of dying 1 or more in band {}"),
         )
     for bad, text in reversed(rules):  # earlier rules overwrite later ones
         first = np.argmax(bad, axis=1)
