@@ -41,7 +41,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from dana.stats._common import StatsInputError
-from dana.stats._grouping import group_codes
+from dana.stats._grouping import codes_from_starts, group_codes
 
 #: How many offending groups or rows an error message lists before "and N more".
 _SHOW = 3
@@ -66,12 +66,16 @@ class Groups:
     #: True when ungrouped input is pooled into one group rather than kept row by row.
     pooled: bool = False
     given_codes: np.ndarray | None = field(default=None, repr=False)
+    #: First row of each group when the rows are sorted by group (runs), else None.
+    run_starts: np.ndarray | None = field(default=None, repr=False)
 
     @cached_property
     def codes(self) -> np.ndarray:
-        """Output row of each input row (built on first use when ungrouped)."""
+        """Output row of each input row (built on first use when ungrouped or in runs)."""
         if self.given_codes is not None:
             return self.given_codes
+        if self.run_starts is not None:
+            return codes_from_starts(self.run_starts, self.size)
         if self.pooled:
             return np.zeros(self.size, dtype=np.intp)
         return np.arange(self.size, dtype=np.intp)
@@ -90,6 +94,8 @@ class Groups:
         """Number of input rows in each group."""
         if not self.grouped:
             return np.ones(self.size, dtype=np.intp)
+        if self.run_starts is not None:
+            return np.diff(np.append(self.run_starts, self.size))
         return np.bincount(self.codes, minlength=self.count)
 
     def label(self, group: int) -> str:
@@ -343,14 +349,14 @@ def _make_groups(
         )
         return Groups(size, keys, (), labels)
     key_data = frame[by].reset_index(drop=True)
-    codes, keys, missing_row = group_codes(key_data)
+    codes, keys, missing_row, starts = group_codes(key_data)
     if missing_row is not None:
         row, column = missing_row
         raise StatsInputError(
             f"{prefix}by column {column!r} is missing at {_row_label(labels, row)}; every row "
             "needs a group key (rows are never dropped silently)"
         )
-    return Groups(size, keys, tuple(by), labels, given_codes=codes)
+    return Groups(size, keys, tuple(by), labels, given_codes=codes, run_starts=starts)
 
 
 def _describe(items: Sequence[int], describe) -> str:
@@ -395,6 +401,8 @@ def sum_within(groups: Groups, values) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     if not groups.grouped:
         return values
+    if groups.run_starts is not None:  # groups are runs of rows: add each run up
+        return np.add.reduceat(np.ascontiguousarray(values), groups.run_starts)
     return np.bincount(groups.codes, weights=values, minlength=groups.count)
 
 

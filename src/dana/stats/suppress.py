@@ -30,6 +30,7 @@ from pandas.api.types import is_bool_dtype
 
 from dana.formatting import SUPPRESSED
 from dana.stats._common import StatsInputError
+from dana.stats._grouping import codes_from_starts, group_codes
 from dana.stats._output import text_column
 
 
@@ -134,7 +135,8 @@ def suppress(
     totals = [_total_rows(data, total, keys) for keys in partitions]
     codes = [_group_codes(data, keys) for keys in partitions]
     for keys, group, is_total in zip(partitions, codes, totals, strict=True):
-        _check_one_total(data, keys, group, is_total)
+        if is_total.any():
+            _check_one_total(data, keys, group, is_total)
 
     primary = counts <= settings.max_suppressed
     if not settings.suppress_zero:
@@ -148,13 +150,22 @@ def suppress(
         published = np.floor(published / settings.round_to + 0.5) * settings.round_to
     published[hidden] = np.nan
 
-    result = data.copy(deep=False)  # copy-on-write: the caller's frame is never changed
-    result[count] = published
-    result["suppressed"] = hidden
     reason = hidden.astype(np.int8) + primary  # 0 shown, 1 secondary, 2 primary
-    result["suppression_reason"] = text_column(["", "secondary", "primary"], reason)
-    result[f"{count}_display"] = _display(published)
-    return result
+    # the caller's columns are shared copy-on-write (never changed); the count replaced
+    added = {
+        "suppressed": hidden,
+        "suppression_reason": text_column(["", "secondary", "primary"], reason),
+        f"{count}_display": _display(published),
+    }
+    if not data.columns.is_unique:  # repeated column names cannot go through a dict
+        result = data.copy(deep=False)
+        result[count] = published
+        for name, values in added.items():
+            result[name] = values
+        return result
+    columns = {name: data[name].array for name in data.columns}
+    columns[count] = published
+    return pd.DataFrame({**columns, **added}, index=data.index, copy=False)
 
 
 def _display(published: np.ndarray):
@@ -310,7 +321,12 @@ def _counts(data: pd.DataFrame, count: str) -> np.ndarray:
             f"suppress: count column {count!r} not found; columns are {list(data.columns)}"
         )
     raw = data[count]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if raw.dtype.kind in "iuf":  # plain numbers: no conversion, one pass to check
+        values = raw.to_numpy().astype(float, copy=True)
+        if np.isfinite(values).all() and not (values < 0).any():
+            return values
+    else:
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     for bad, problem in (
         (np.isnan(values) & raw.notna().to_numpy(), "is not a number"),
         (np.isnan(values), "is missing (suppression needs every count)"),
@@ -350,7 +366,8 @@ def _partitions(data: pd.DataFrame, by) -> list[list[str]]:
 def _group_codes(data: pd.DataFrame, keys: list[str]) -> np.ndarray:
     if not keys:
         return np.zeros(len(data), dtype=np.intp)
-    return data[keys].reset_index(drop=True).groupby(keys, sort=False).ngroup().to_numpy()
+    codes, _, _, starts = group_codes(data[keys].reset_index(drop=True))
+    return codes if codes is not None else codes_from_starts(starts, len(data))
 
 
 def _total_rows(data: pd.DataFrame, total, keys: list[str]) -> np.ndarray:
