@@ -98,7 +98,11 @@ def _check_results(folder: Path, keyed) -> None:
             continue
         theirs = pd.read_csv(path)
         ours = w.dana(w.data)
-        for r_column, column in (("value", "value"), ("lowercl", "lower_95"), ("uppercl", "upper_95")):
+        for r_column, column in (
+            ("value", "value"),
+            ("lowercl", "lower_95"),
+            ("uppercl", "upper_95"),
+        ):
             if r_column not in theirs or column not in ours:
                 continue
             a, b = ours[column].to_numpy(float), theirs[r_column].to_numpy(float)

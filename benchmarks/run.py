@@ -54,7 +54,7 @@ from dana.stats.standards import ESP2013  # noqa: E402
 REPEATS = 5
 BASELINE_REPEATS = 3
 #: R's time relative to today's dana, measured for the issue (see the module docstring).
-R_FACTOR_OF_TODAY = {"proportion": 0.7, "rate": 4.0, "dsr": 1 / 345}
+R_FACTOR_OF_TODAY = {"proportion": 0.7, "rate": 4.0, "dsr": 345.0}
 
 
 def _median_time(func, repeats: int) -> tuple[float, object]:
@@ -155,11 +155,12 @@ def _seconds(value) -> str:
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def _ratio(numerator, denominator) -> str:
+def _ratio(numerator, denominator, word: str = "") -> str:
     if numerator is None or denominator is None:
         return "-"
     ratio = numerator / denominator
-    return f"{ratio:.1f}x" if ratio < 10 else f"{ratio:.0f}x"
+    text = f"{ratio:.2g}x" if ratio < 10 else f"{ratio:.0f}x"
+    return f"{text} {word}".strip()
 
 
 def report(results, info, baseline_source, r_note) -> str:
@@ -178,8 +179,8 @@ def report(results, info, baseline_source, r_note) -> str:
         diff = "-" if r["diff"] is None else f"{r['diff']:.1e}"
         lines.append(
             f"| {r['workload']} | {r['rows']:,} -> {r['results']:,} | {_seconds(r['dana'])} "
-            f"| {today} | {_ratio(r['baseline'], r['dana'])} faster | {_seconds(r['floor'])} "
-            f"| {_ratio(r['dana'], r['floor'])} | {r_time} | {_ratio(r['r'], r['dana'])} faster "
+            f"| {today} | {_ratio(r['baseline'], r['dana'], 'faster')} | {_seconds(r['floor'])} "
+            f"| {_ratio(r['dana'], r['floor'])} | {r_time} | {_ratio(r['r'], r['dana'], 'faster')} "
             f"| {diff} |"
         )
     notes = [f"- {r['workload']}: {r['note']}" for r in results if r["note"]]

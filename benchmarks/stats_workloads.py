@@ -100,7 +100,10 @@ def wilson_floor(x, n):
     return x / n * 100, (2 * x + z2 - root) / denom * 100, (2 * x + z2 + root) / denom * 100
 
 
-_EXACT = (sp.chi2.ppf(0.025, 2 * np.arange(1, 10)) / 2, sp.chi2.ppf(0.975, 2 * np.arange(10) + 2) / 2)
+_EXACT = (
+    sp.chi2.ppf(0.025, 2 * np.arange(1, 10)) / 2,
+    sp.chi2.ppf(0.975, 2 * np.arange(10) + 2) / 2,
+)
 
 
 def poisson_floor(o, scale):

@@ -181,18 +181,6 @@ def method_labels(count) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, ["exact", "Byar"], validate=False)
 
 
-def wilson_limits(x, n, level: float, scale: float = 1.0):
-    """Wilson score limits for a proportion x/n, as fractions in [0, 1] times ``scale``.
-
-    ``(2x + z^2 -/+ z sqrt(z^2 + 4x(1 - x/n))) / (2 (n + z^2))`` (Wilson 1927).
-
-    Returns ``(lower, upper)``; :func:`wilson` also returns the value. See :func:`wilson`
-    for the cancellation-free form used.
-    """
-    _, lower, upper = wilson(x, n, level, scale)
-    return lower, upper
-
-
 def wilson(x, n, level: float, scale: float = 1.0):
     """``(x/n, lower, upper)`` times ``scale``: the proportion with its Wilson limits.
 
