@@ -170,9 +170,7 @@ def test_population_below_5000_from_that_age_up():
     assert life_expectancy([20, 400], [10_000, 5_000], ages=(0, 5))["value"].notna().all()
     out = life_expectancy([20, 400], [10_000, 4_999], ages=(0, 5))
     assert out["value"].notna().tolist() == [True, False]
-    assert out.loc[1, "value_note"] == (
-        "LE not calculated: population aged x and over below 5,000"
-    )
+    assert out.loc[1, "value_note"] == ("LE not calculated: population aged x and over below 5,000")
     # a whole area below 5,000: nothing at all
     small = life_expectancy([2, 40], [3_000, 1_500], ages=(0, 5))
     assert small["value"].isna().all()

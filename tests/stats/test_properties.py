@@ -7,8 +7,7 @@ import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dana.stats import dsr, proportion, rate, smr
-from dana.stats import limit_columns
+from dana.stats import dsr, limit_columns, proportion, rate, smr
 
 levels = st.floats(min_value=0.5, max_value=0.9999)
 

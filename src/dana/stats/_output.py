@@ -103,3 +103,14 @@ def output(
         body[name] = np.full(size, value) if np.ndim(value) == 0 else _owned(value, resolved)
     front = _carried(groups.keys, body) if groups.keys.shape[1] else {}
     return pd.DataFrame({**front, **body}, index=pd.RangeIndex(size), copy=False)
+
+
+def output_per_group_row(groups: Groups, group_of: np.ndarray, body: Mapping[str, object]):
+    """A result with several rows per group: row i belongs to group ``group_of[i]``.
+
+    The group keys are repeated in front of ``body`` (e.g. one row per group and age for
+    life expectancy, per group and probability for quantiles). Arrays are not copied.
+    """
+    keys = groups.keys.iloc[group_of].reset_index(drop=True)
+    front = {c: keys[c] for c in keys.columns}
+    return pd.DataFrame({**front, **body}, index=pd.RangeIndex(len(group_of)), copy=False)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from dana.stats._common import StatsInputError, confidence_levels, limit_columns, z_value
 from dana.stats._frame import check, check_multiplier, resolve
-from dana.stats._output import labels_column
+from dana.stats._output import labels_column, output_per_group_row
 
 VALUE_TYPES = ("normal", "rate", "proportion")
 INTERVALS = ("simulation", "closed_form")
@@ -380,5 +380,4 @@ def _result(groups, sizes, total, mean, estimates, limits, too_few, names, metho
     note = f"SII not calculated: fewer than {MIN_QUANTILES} quantiles"
     body["value_note"] = pd.array([None, note], dtype="string").take(too_few[group_of].astype(int))
     body["method"] = labels_column([method], np.zeros(len(group_of), np.int8))
-    keys = groups.keys.iloc[group_of].reset_index(drop=True)
-    return pd.DataFrame({**{c: keys[c] for c in keys.columns}, **body}, copy=False)
+    return output_per_group_row(groups, group_of, body)

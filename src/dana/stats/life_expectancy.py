@@ -24,7 +24,7 @@ import pandas as pd
 from dana.stats._bands import band_positions, normalise_band_label
 from dana.stats._common import StatsInputError, confidence_levels, limit_columns, z_value
 from dana.stats._frame import check, raw_column, resolve
-from dana.stats._output import labels_column
+from dana.stats._output import labels_column, output_per_group_row
 
 #: Start ages of the Fingertips / PHEindicatormethods life-table bands:
 #: <1, 1-4, 5-9, ..., 85-89, 90+.
@@ -167,9 +167,7 @@ def life_expectancy(
         body[hi_name] = np.where(hide, np.nan, value + half).ravel()
     body["value_note"] = pd.array(words, dtype="string").take(reason.ravel())
     body["method"] = labels_column([METHOD], np.zeros(value.size, np.int8))
-    keys = groups.keys.iloc[np.repeat(np.arange(groups.count), len(wanted))]
-    keys = keys.reset_index(drop=True)
-    return pd.DataFrame({**{c: keys[c] for c in keys.columns}, **body}, copy=False)
+    return output_per_group_row(groups, np.repeat(np.arange(groups.count), len(wanted)), body)
 
 
 def _life_table(deaths: np.ndarray, pops: np.ndarray, band_ages: tuple[int, ...]) -> dict:

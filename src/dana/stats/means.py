@@ -13,7 +13,7 @@ from scipy import stats as _sp
 
 from dana.stats._common import StatsInputError, confidence_levels, quantile_groups
 from dana.stats._frame import resolve, sum_within
-from dana.stats._output import carry_columns, output
+from dana.stats._output import carry_columns, output, output_per_group_row
 from dana.stats._sorting import min_ranks, order_within_groups
 
 
@@ -114,9 +114,8 @@ def quantiles(
     value = (low + (h - below) * (high - low)).ravel()
     n_probs = len(probs_arr)
     group_of = np.repeat(np.arange(groups.count), n_probs)
-    keys = groups.keys.iloc[group_of].reset_index(drop=True)
     body = {"probability": np.tile(probs_arr, groups.count), "n": sizes[group_of], "value": value}
-    return pd.DataFrame({**{c: keys[c] for c in keys.columns}, **body}, copy=False)
+    return output_per_group_row(groups, group_of, body)
 
 
 def _assign_quantile_groups(x, data, by, assign) -> pd.DataFrame:
