@@ -9,7 +9,9 @@ DataFrame (optionally grouped with ``by=``); they return a tidy pandas DataFrame
 their own columns: ``compare`` (``comparison``), ``trend`` (``trend``), ``rank``
 (``rank``, ``rank_of``), ``quantiles``, ``funnel_limits`` (limits and each point's position);
 ``suppress`` takes a DataFrame and returns it with the suppressed counts marked.
-No function here does I/O.
+No function here does I/O. A ``method`` column is categorical (a code per row, compares
+equal to its text); judgement columns (``comparison``, ``significance``, ``trend``...)
+are plain text.
 
 The 2013 European Standard Population (19 Fingertips bands) is available as
 ``dana.stats.ESP2013`` (a tuple of age bands) and ``dana.stats.esp2013(min_age, max_age)``

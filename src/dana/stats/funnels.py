@@ -123,7 +123,9 @@ def funnel_limits(
     bisection. This is the same as PHE's bisection on exact Poisson tail
     probabilities, and equivalently U is the count whose exact chi-square lower
     confidence limit ``chi2_inv(alpha/2; 2U)/2`` equals E, and L the count whose exact
-    upper limit ``chi2_inv(1 - alpha/2; 2L + 2)/2`` equals E. Limits on the output scale
+    upper limit ``chi2_inv(1 - alpha/2; 2L + 2)/2`` equals E. Above 4,096 areas the counts
+    come from a spline fitted once per level to the bisection (within 1e-9 of it; see
+    :mod:`dana.stats._poisson_funnel`). Limits on the output scale
     are ``U / denominator * multiplier``; L is 0 when E < -ln(alpha/2) (3.689 at 95%).
 
     Edge rules
