@@ -94,6 +94,8 @@ class Groups:
         """Number of input rows in each group."""
         if not self.grouped:
             return np.ones(self.size, dtype=np.intp)
+        if self.pooled:
+            return np.array([self.size], dtype=np.intp)
         if self.run_starts is not None:
             return np.diff(np.append(self.run_starts, self.size))
         return np.bincount(self.codes, minlength=self.count)
@@ -401,6 +403,8 @@ def sum_within(groups: Groups, values) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     if not groups.grouped:
         return values
+    if groups.pooled:  # one group: a whole-array sum, no group codes
+        return np.array([values.sum()])
     if groups.run_starts is not None:  # groups are runs of rows: add each run up
         return np.add.reduceat(np.ascontiguousarray(values), groups.run_starts)
     return np.bincount(groups.codes, weights=values, minlength=groups.count)

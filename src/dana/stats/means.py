@@ -39,7 +39,7 @@ def mean(x, *, data=None, by=None, confidence=0.95) -> pd.DataFrame:
     k = groups.sizes().astype(float)
     average = sum_within(groups, values) / k
     # two-pass variance: centre first for numerical stability
-    deviation = values - average[groups.codes]
+    deviation = values - (average[0] if groups.pooled else average[groups.codes])
     deviation *= deviation
     with np.errstate(divide="ignore", invalid="ignore"):
         sd = np.sqrt(sum_within(groups, deviation) / (k - 1))
