@@ -154,15 +154,15 @@ def test_a_copy_of_the_default_config_still_finds_the_shipped_examples(tmp_path)
 def test_disclosure_statement_says_whether_secondary_suppression_applies():
     ndtms = SuppressionConfig(preset="ndtms")
     assert disclosure_statement(ndtms, secondary=True) == (
-        "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule). "
+        "Counts of 0 to 4 are suppressed and shown as * (NDTMS public reporting rule). "
         "Secondary suppression hides a further count wherever a hidden one could be worked "
         "out from a total."
     )
     # The single-area report shows each figure alone, so it must not claim secondary
     # suppression it does not apply.
-    assert "no secondary suppression is needed" in disclosure_statement(ndtms, secondary=False)
+    assert "No secondary suppression was applied" in disclosure_statement(ndtms, secondary=False)
     hes = disclosure_statement(SuppressionConfig(preset="hes2018"), secondary=False)
-    assert "rounded to the nearest 5" in hes and "secondary" not in hes
+    assert "rounded to the nearest 5" in hes and "Rounding, not secondary suppression" in hes
     assert disclosure_statement(None, secondary=True) == (
         "No disclosure control was applied to counts."
     )

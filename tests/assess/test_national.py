@@ -137,7 +137,7 @@ def test_disclosure_control_primary_and_secondary_within_region():
     # the statement travels with the rows it describes, and says secondary suppression
     # was applied (it was: Cambridgeshire's 10 is hidden only to protect Peterborough's 3)
     assert published.disclosure == (
-        "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule). "
+        "Counts of 0 to 4 are suppressed and shown as * (NDTMS public reporting rule). "
         "Secondary suppression hides a further count wherever a hidden one could be worked "
         "out from a total."
     )
@@ -391,13 +391,14 @@ def test_cli_source_error_from_data_is_a_message_not_a_traceback(tiny_cli, tmp_p
         ("none", "No disclosure control was applied to counts."),
         (
             "HES2018",
-            "Counts of 1 to 7 are suppressed and shown as * (NHS Digital HES rule, September "
-            "2018); other counts are rounded to the nearest 5; rates and intervals are "
-            "calculated on unrounded counts.",
+            "Counts of 1 to 7 are suppressed and shown as * (NHS Digital HES and ECDS rule, "
+            "September 2018); other counts are rounded to the nearest 5, and rates and "
+            "intervals are calculated on the unrounded counts. Rounding, not secondary "
+            "suppression, protects the other counts.",
         ),
         (
             "3",
-            "Counts of 3 or fewer (other than 0) are suppressed and shown as *. Secondary "
+            "Counts of 1 to 3 are suppressed and shown as *. Secondary "
             "suppression hides a further count wherever a hidden one could be worked out "
             "from a total.",
         ),

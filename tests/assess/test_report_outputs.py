@@ -15,9 +15,9 @@ from dana.report import output_stem
 #: The default config's rule (ndtms) as the single-area report applies it: counts 0-4
 #: hidden, and no secondary suppression, because each figure stands alone.
 NDTMS_SINGLE_AREA = (
-    "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule). Each "
-    "figure is shown on its own, with no total it could be subtracted from, so no "
-    "secondary suppression is needed."
+    "Counts of 0 to 4 are suppressed and shown as * (NDTMS public reporting rule). No "
+    "secondary suppression was applied: each figure is shown on its own, with no total it "
+    "could be subtracted from."
 )
 
 

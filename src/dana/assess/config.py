@@ -186,52 +186,6 @@ class SuppressionConfig(_Strict):
             "secondary": True,
         }
 
-    def describe(self, *, secondary: bool = True) -> str:
-        """The rule in words, for the report's disclosure statement.
-
-        ``secondary=False`` for the single-area report, which shows each figure on its own
-        (no parts beside their total), so no secondary suppression is applied there.
-        """
-        if self.preset is None and self.threshold is None:
-            return "No disclosure control was applied to counts."
-        if self.threshold is not None:
-            rule = (
-                f"Counts of {self.threshold} or fewer (other than 0) are suppressed and shown as *"
-            )
-            rounding = (
-                f"other counts are rounded to the nearest {self.round_to}" if self.round_to else ""
-            )
-        else:
-            rule, rounding = {
-                "ndtms": (
-                    "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule)",
-                    "",
-                ),
-                "hes2018": (
-                    "Counts of 1 to 7 are suppressed and shown as * (NHS Digital HES rule, "
-                    "September 2018)",
-                    "other counts are rounded to the nearest 5; rates and intervals are "
-                    "calculated on unrounded counts",
-                ),
-                "lape": (
-                    "Counts of 5 or fewer (other than 0) are suppressed and shown as * (Local "
-                    "Alcohol Profiles for England rule)",
-                    "other counts are rounded to the nearest 5",
-                ),
-            }[self.preset]
-        parts = [rule]
-        if rounding:
-            parts.append(rounding)
-        text = "; ".join(parts) + "."
-        uses_secondary = self.threshold is not None or self.preset in ("ndtms", "lape")
-        if uses_secondary and secondary:
-            text += " Secondary suppression hides a further count wherever a hidden one could be worked out from a total."
-        elif uses_secondary:
-            text += (
-                " Each figure is shown on its own, with no total it could be subtracted from, "
-                "so no secondary suppression is needed."
-            )
-        return text
 
 
 class EngagementConfig(_Strict):

@@ -88,14 +88,17 @@ def apply_disclosure(
     return out
 
 
-def disclosure_statement(rule: Rule, *, secondary: bool) -> str:
+def disclosure_statement(rule: Rule, *, secondary: bool | None) -> str:
     """The disclosure rule applied, in words: the one function every output's
     disclosure sentence comes from.
 
-    ``secondary`` says whether secondary suppression was applied where the rule has it
-    (the all-areas summary: yes; the single-area report, whose figures each stand alone
-    with no total beside them: no).
+    ``secondary`` is what :func:`apply_disclosure` was given: ``None`` for the rule's own
+    choice (the all-areas summary), ``False`` where it was switched off, ``True`` where it
+    was forced on, so the sentence always describes the rule actually applied.
     """
-    if rule is None:
-        return "No disclosure control was applied to counts."
-    return rule.describe(secondary=secondary)
+    arguments = None if rule is None else rule.suppress_arguments()
+    if arguments is None:
+        return stats.describe_rule(None)
+    if secondary is not None:
+        arguments = arguments | {"secondary": secondary}
+    return stats.describe_rule(**arguments)

@@ -208,7 +208,7 @@ def summarise_areas(
         rows=rows,
         area_type=area_type,
         period=period,
-        disclosure=disclosure_statement(rule, secondary=True),
+        disclosure=disclosure_statement(rule, secondary=None),
         licence=OGL_ATTRIBUTION,
         synthetic_warning=SYNTHETIC_ATTRIBUTION if synthetic else "",
     )
