@@ -187,7 +187,6 @@ class SuppressionConfig(_Strict):
         }
 
 
-
 class EngagementConfig(_Strict):
     """The engagement evidence files (see :func:`dana.sources.engagement.read_engagement`)."""
 
