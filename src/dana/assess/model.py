@@ -37,7 +37,9 @@ if TYPE_CHECKING:  # the model holds frames but never needs pandas to be importe
     import pandas as pd
 
 Comparison = Literal[COMPARISONS]  # Literal[("a", "b")] is Literal["a", "b"]
-ChartKind = Literal["trend", "compare_bar", "spine", "funnel", "pyramid"]
+ChartKind = Literal[
+    "trend", "compare_bar", "spine", "funnel", "pyramid", "breakdown", "projection", "small_trends"
+]
 Timescale = Literal["short", "medium", "long"]
 Population = Literal["cyp", "adult", "both"]
 OutcomeArea = Literal["USE", "CRIME", "HARM", "SUPPLY", "TREATMENT", "RECOVERY"]
@@ -139,6 +141,18 @@ class Chart:
     - pyramid: age, sex, population, and optionally share (the cell's percentage of the
       area's total population, 0-100) with comparator_share (the comparator's cell as a
       percentage of its own total, 0-100); renderers draw shares when both are present
+
+    - breakdown: category, share, lower, upper, [comparator_share], [count], [suppressed]
+      (horizontal bars of each category's share of a total, 0-100, with its interval, and
+      optionally the comparator's share as a marker: a client profile or penetration);
+      ``extra['group']`` may name a column splitting the bars into panels (e.g. substance
+      group)
+    - projection: year, series, value, [lower], [upper] (one line per series over the
+      projection years: projected population or need; ``extra['base_year']`` marks the
+      last observed year)
+    - small_trends: indicator_id, name, period, period_sort, value, lower, upper,
+      [benchmark_value], [comparison], [suppressed], [unit] (one small trend panel per
+      indicator, several indicators in one chart: the seeds' "one chart per idea")
 
     ``suppressed`` (bool) marks a row whose value was withheld by disclosure control: its
     value is missing and every renderer shows ``*`` for it.
