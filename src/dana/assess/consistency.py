@@ -44,17 +44,22 @@ and lists the disagreement in the analyst notes; it never hides or "corrects" th
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
 from dana import stats
 from dana.areas import ENGLAND
+from dana.assess.consistency_arithmetic import (
+    BuildFacts,
+    by_id,
+    check_one_denominator,
+    check_subsets,
+    check_unmet_need,
+    label,
+)
 from dana.assess.model import Assessment, Chart, Figure, Finding
 from dana.assess.notes_model import CheckResult
 from dana.assess.provenance import is_synthetic
-from dana.formatting import decimals_for
 from dana.vocabulary import BETTER, HIGHER, LOWER, NOT_COMPARED, SIMILAR, WORSE
 
 
@@ -62,257 +67,13 @@ class ConsistencyError(ValueError):
     """A hard consistency check failed: the message names every figure involved."""
 
 
-@dataclass(frozen=True)
-class BuildFacts:
-    """What the build knew that the model does not carry."""
-
-    #: indicator id -> the figure's age group ("18+ yrs")
-    ages: dict[str, str] = field(default_factory=dict)
-    #: indicator ids whose area value and benchmark values mix real and synthetic rows
-    mixed: frozenset[str] = frozenset()
-    #: the source of the population behind the pyramid chart ("" when none is drawn)
-    population_source: str = ""
-    #: indicator ids DANA computed itself (dana.assess.derived): never "as published"
-    derived: frozenset[str] = frozenset()
-
-
-#: (subset, superset, what the subset is): both must be shown for the same period.
-SUBSETS: tuple[tuple[str, str, str], ...] = (
-    ("92432", "ons:drug_poisoning_deaths", "drug-misuse deaths are a subset of drug poisonings"),
-    (
-        "ons:drug_misuse_deaths_count",
-        "ons:drug_poisoning_deaths_count",
-        "drug-misuse deaths are a subset of drug poisonings",
-    ),
-    (
-        "ndtms:adults_in_treatment_opiate",
-        "ndtms:adults_in_treatment_drug",
-        "opiate clients are a subset of all adults in drug treatment",
-    ),
-    (
-        "ndtms:adults_in_treatment_non_opiate",
-        "ndtms:adults_in_treatment_drug",
-        "non-opiate clients are a subset of all adults in drug treatment",
-    ),
-)
-#: (unmet-need indicator, in-treatment indicators whose count is the people in treatment)
-UNMET_NEED_PAIRS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("93532", ("ndtms:number_in_treatment_alcohol", "ndtms:adults_in_treatment_alcohol")),
-)
-#: Counts published rounded to 5 (NDTMS) may be off by this much.
-COUNT_ROUNDING = 2.5
-
 _VERDICT = re.compile(
     r"(similar to|in line with|close to|significantly (?:higher|lower)(?: \([^)]*\))? than"
     r"|(?:higher|lower|better|worse) than)\s+(?:England|England's|the England)"
 )
 
 
-def _label(figure: Figure) -> str:
-    return f"'{figure.name}' ({figure.indicator_id}, {figure.period})"
-
-
-def _published(figures: Iterable[Figure], facts: BuildFacts) -> bool:
-    return all(not is_synthetic(f.source) and f.indicator_id not in facts.derived for f in figures)
-
-
-def _tolerance(figure: Figure) -> float:
-    """Half a unit of the figure's printed precision, relative to its value."""
-    if figure.value in (None, 0):
-        return 0.0
-    places = decimals_for(figure.value, figure.unit, figure.value_type)
-    return 0.5 * 10 ** (-places) / abs(figure.value)
-
-
-def _start_year(period: str) -> str:
-    found = re.match(r"\d{4}", period.strip())
-    return found.group(0) if found else period
-
-
 # --- the checks ------------------------------------------------------------------------------
-
-
-def check_one_denominator(assessment: Assessment, facts: BuildFacts) -> CheckResult:
-    """Rates of one period and age group share one population; so does the population
-    figure of that year and age."""
-    groups: dict[tuple[str, str], list[tuple[Figure, float]]] = {}
-    for figure in assessment.all_figures():
-        age = facts.ages.get(figure.indicator_id, "")
-        if figure.value is None or not age:
-            continue
-        if figure.value_type == "crude_rate" and figure.denominator and figure.count is not None:
-            groups.setdefault((figure.period, age), []).append((figure, figure.denominator))
-    populations = {
-        (_start_year(f.period), facts.ages.get(f.indicator_id, "")): f
-        for f in assessment.all_figures()
-        if f.indicator_id.startswith("ons:population_") and f.value is not None
-    }
-    problems = []
-    for (period, age), members in groups.items():
-        if " - " not in period:  # a pooled period's denominator is person-years
-            population = populations.get((_start_year(period), age))
-            if population is not None:
-                members = [*members, (population, float(population.value))]
-        low = min(members, key=lambda m: m[1])
-        high = max(members, key=lambda m: m[1])
-        allowed = 0.001 + _tolerance(low[0]) + _tolerance(high[0])
-        if high[1] > low[1] * (1 + allowed):
-            listed = "; ".join(f"{_label(f)}: {d:,.0f}" for f, d in members)
-            problems.append(
-                f"{period}, age {age}: the figures imply different populations ({listed})"
-            )
-    return CheckResult(
-        "one_denominator",
-        "One population per area, period and age group across all rates",
-        soft=False,
-        problems=tuple(problems),
-    )
-
-
-def _by_id(assessment: Assessment) -> dict[str, Figure]:
-    return {f.indicator_id: f for f in assessment.all_figures()}
-
-
-def check_subsets(assessment: Assessment, facts: BuildFacts) -> list[CheckResult]:
-    """Subsets never exceed their supersets (hard, and soft for published figures)."""
-    figures = _by_id(assessment)
-    hard, soft = [], []
-
-    def report(message: str, involved: Sequence[Figure]) -> None:
-        (soft if _published(involved, facts) else hard).append(message)
-
-    for small_id, big_id, why in SUBSETS:
-        small, big = figures.get(small_id), figures.get(big_id)
-        if small is None or big is None or small.period != big.period:
-            continue
-        comparable = small.value is not None and big.value is not None and small.unit == big.unit
-        if comparable and small.value > big.value * (1 + _tolerance(big)) + 1e-9:
-            report(
-                f"{_label(small)} is {small.value:g}, above {_label(big)} {big.value:g} ({why})",
-                (small, big),
-            )
-        if small.count is not None and big.count is not None and small.count > big.count:
-            report(
-                f"{_label(small)} counts {small.count:g}, more than {_label(big)} "
-                f"{big.count:g} ({why})",
-                (small, big),
-            )
-    for unmet_id, treated_ids in UNMET_NEED_PAIRS:
-        unmet = figures.get(unmet_id)
-        if unmet is None or not unmet.denominator:
-            continue
-        for treated in (figures.get(i) for i in treated_ids):
-            if treated is None or treated.count is None or treated.period != unmet.period:
-                continue
-            if treated.count > unmet.denominator + COUNT_ROUNDING:
-                report(
-                    f"{_label(treated)} counts {treated.count:g} in treatment, more than the "
-                    f"{unmet.denominator:g} estimated to need it ({_label(unmet)})",
-                    (treated, unmet),
-                )
-    for figure in figures.values():
-        counted = figure.unit == "%" and figure.count is not None and figure.denominator
-        if counted and figure.count > figure.denominator + COUNT_ROUNDING:
-            report(
-                f"{_label(figure)}: count {figure.count:g} exceeds its denominator "
-                f"{figure.denominator:g}",
-                (figure,),
-            )
-    for section in assessment.all_sections():
-        for table in section.tables:
-            hard.extend(_table_total_problems(table))
-    return [
-        CheckResult(
-            "subsets", "Subsets never exceed their supersets", soft=False, problems=tuple(hard)
-        ),
-        CheckResult(
-            "subsets_published",
-            "Published figures that exceed their published supersets (reported as printed)",
-            soft=True,
-            problems=tuple(soft),
-        ),
-    ]
-
-
-def _table_total_problems(table) -> list[str]:
-    if not table.total_row or not table.counts or table.data.empty:
-        return []
-    first = table.data.columns[0]
-    is_total = table.data[first].astype(str) == table.total_row
-    if not is_total.any():
-        return []
-    problems = []
-    for column in table.counts:
-        values = table.data[column]
-        total = values[is_total].iloc[0]
-        if not isinstance(total, int | float) or (isinstance(total, float) and math.isnan(total)):
-            continue
-        for category, part in zip(table.data[first][~is_total], values[~is_total], strict=True):
-            if isinstance(part, int | float) and not math.isnan(part) and part > total:
-                problems.append(
-                    f"table '{table.title}': {category} ({part:g}) exceeds the total "
-                    f"({total:g}) in column {column!r}"
-                )
-    return problems
-
-
-def check_unmet_need(assessment: Assessment, facts: BuildFacts) -> list[CheckResult]:
-    """Unmet need = 1 - in treatment / need (DEFINITIONS.md 3.5), to the published rounding.
-
-    Two things must hold. The figure's own arithmetic: value = not in treatment / need
-    (its count over its denominator). And the alcohol-only count in treatment (a part of
-    everyone the estimate counts as treated: people treated for alcohol with non-opiate
-    drugs are counted too) never exceeds the in-treatment number the estimate implies,
-    need x (1 - unmet), beyond the counts' rounding to 5.
-    """
-    figures = _by_id(assessment)
-    hard, soft = [], []
-    for figure in figures.values():
-        own = figure.unit == "%" and figure.count is not None and figure.denominator
-        if not own or figure.value is None or "not in treatment" not in figure.name.lower():
-            continue
-        expected = 100 * figure.count / figure.denominator
-        allowed = 0.5 * 10 ** -decimals_for(figure.value, "%", "proportion") + 1e-6
-        if abs(figure.value - expected) > allowed:
-            message = (
-                f"{_label(figure)} is {figure.value:g}%, but its own {figure.count:g} not in "
-                f"treatment of {figure.denominator:g} in need gives {expected:.1f}%"
-            )
-            (soft if _published((figure,), facts) else hard).append(message)
-    for unmet_id, treated_ids in UNMET_NEED_PAIRS:
-        unmet = figures.get(unmet_id)
-        if unmet is None or unmet.value is None or not unmet.denominator:
-            continue
-        implied = unmet.denominator * (1 - unmet.value / 100)
-        places = decimals_for(unmet.value, "%", "proportion")
-        slack = unmet.denominator * 0.5 * 10**-places / 100 + COUNT_ROUNDING
-        for treated in (figures.get(i) for i in treated_ids):
-            if treated is None or treated.count is None or treated.period != unmet.period:
-                continue
-            if treated.count > implied + slack:
-                message = (
-                    f"{_label(unmet)} is {unmet.value:g}% of {unmet.denominator:g} in need, so "
-                    f"about {implied:,.0f} in treatment, but {_label(treated)} counts "
-                    f"{treated.count:g}: 1 - {treated.count:g} / {unmet.denominator:g} = "
-                    f"{100 * (1 - treated.count / unmet.denominator):.1f}%"
-                )
-                (soft if _published((unmet, treated), facts) else hard).append(message)
-            break  # one in-treatment count per unmet-need figure
-    return [
-        CheckResult(
-            "unmet_need",
-            "Unmet need equals 1 - in treatment / need, to the published rounding",
-            soft=False,
-            problems=tuple(hard),
-        ),
-        CheckResult(
-            "unmet_need_published",
-            "Published unmet need that does not follow from the published counts "
-            "(reported as printed)",
-            soft=True,
-            problems=tuple(soft),
-        ),
-    ]
 
 
 def _outside(significance: str, confidence: float) -> str:
@@ -338,13 +99,13 @@ def funnel_disagreement(chart: Chart, figure: Figure) -> str:
     direction = _direction(figure, england.comparison)
     if england.comparison == SIMILAR and side:
         return (
-            f"the funnel puts {_label(figure)} {side} outside its limits, but the figure's "
+            f"the funnel puts {label(figure)} {side} outside its limits, but the figure's "
             "interval makes it similar to England"
         )
     if england.comparison != SIMILAR and side != direction:
         where = f"{side} outside" if side else "inside"
         return (
-            f"the funnel puts {_label(figure)} {where} its limits, but the figure is "
+            f"the funnel puts {label(figure)} {where} its limits, but the figure is "
             f"{england.comparison} than England"
         )
     return ""
@@ -405,7 +166,7 @@ def mixed_sources(results, comparators) -> frozenset[str]:
 
 
 def check_funnels(assessment: Assessment, facts: BuildFacts) -> CheckResult:
-    figures = _by_id(assessment)
+    figures = by_id(assessment)
     problems = []
     sections = [*assessment.all_sections(), *assessment.appendices]
     for chart in (c for s in sections for c in s.charts if c.kind == "funnel"):
@@ -438,7 +199,7 @@ def _said(verdict: str) -> str:
 
 def check_verdicts(assessment: Assessment, facts: BuildFacts) -> CheckResult:
     """Every England verdict in a finding agrees with the figures it cites."""
-    figures = _by_id(assessment)
+    figures = by_id(assessment)
     problems = []
     for finding in _all_findings(assessment):
         cited = [figures[i] for i in finding.indicator_ids if i in figures]
@@ -451,14 +212,14 @@ def check_verdicts(assessment: Assessment, facts: BuildFacts) -> CheckResult:
             wrong = [v for v in verdicts if v not in (wanted, "judged")]
             if wrong:
                 problems.append(
-                    f"finding {finding.id}: says {wrong[0]!r} of {_label(cited[0])}, whose "
+                    f"finding {finding.id}: says {wrong[0]!r} of {label(cited[0])}, whose "
                     f"comparison with England is {wanted!r}"
                 )
         elif finding.kind in GROUP_KINDS:
             want = GROUP_KINDS[finding.kind]
             odd = [f for f in cited if not _in_group(f, want)]
             if odd:
-                listed = ", ".join(_label(f) for f in odd)
+                listed = ", ".join(label(f) for f in odd)
                 problems.append(f"finding {finding.id} groups as {want}: {listed}")
     return CheckResult(
         "verdicts",
@@ -506,13 +267,13 @@ def check_gaps(
 
 
 def check_synthetic_mixing(assessment: Assessment, facts: BuildFacts) -> CheckResult:
-    figures = _by_id(assessment)
+    figures = by_id(assessment)
     said = {}
     for finding in _all_findings(assessment):
         for indicator_id in finding.indicator_ids:
             said[indicator_id] = said.get(indicator_id, False) or "synthetic" in finding.text
     problems = [
-        f"{_label(figures[i])} compares real and synthetic values without saying so"
+        f"{label(figures[i])} compares real and synthetic values without saying so"
         for i in sorted(facts.mixed)
         if i in figures and not said.get(i, False)
     ]
@@ -543,7 +304,7 @@ def check_introduction(assessment: Assessment, facts: BuildFacts) -> CheckResult
 
 
 def check_sources(assessment: Assessment, facts: BuildFacts) -> CheckResult:
-    figures = _by_id(assessment)
+    figures = by_id(assessment)
     problems = []
     for section in (*assessment.all_sections(), *assessment.appendices):
         for chart in section.charts:
@@ -558,7 +319,7 @@ def check_sources(assessment: Assessment, facts: BuildFacts) -> CheckResult:
             elif figure is not None and figure.source and figure.source not in chart.source:
                 problems.append(
                     f"chart '{chart.title}' names {chart.source!r} as its source, but "
-                    f"{_label(figure)} comes from {figure.source!r}"
+                    f"{label(figure)} comes from {figure.source!r}"
                 )
     return CheckResult(
         "sources",
