@@ -44,12 +44,15 @@ from dana.assess.paragraphs import finding_aliases
 from dana.assess.periods import LATEST, period_sort_for
 from dana.assess.provenance import attributions, is_synthetic, provenance_entries
 from dana.assess.recommendations import load_recommendations
+from dana.assess.side_by_side import side_by_side
 from dana.assess.summary import summary_section
 from dana.assess.wording import Voice
 from dana.catalogue import load_catalogue
 from dana.sources.engagement import read_engagement
 
 Progress = Callable[[str], None]
+#: Gap reasons that say a measure is absent from the report.
+NOT_SHOWN = ("no_data", "not_supplied")
 
 POLICY_FRAME = (
     "It follows the national drug strategy From Harm to Hope (2021) and the Commissioning "
@@ -96,6 +99,16 @@ def build_assessment(
         table=data,
         voice=voice,
         mixed=mixed,
+    )
+
+    # two areas side by side (one named comparator area), as the C&P summary does
+    sections, tabled = side_by_side(
+        sections,
+        data,
+        comparators,
+        indicators,
+        target_sort=period_sort_for(data, config.period),
+        rule=config.suppression,
     )
 
     extra_gaps: list[DataGap] = list(neighbour_gap(config, comparators))
@@ -149,6 +162,8 @@ def build_assessment(
             stale_after_years=config.stale_after_years,
             target_sort=period_sort_for(data, config.period),
         ) + tuple(extra_gaps)
+        # a measure the side-by-side tables show is not missing from the report
+        gaps = tuple(g for g in gaps if g.indicator_id not in tabled or g.reason not in NOT_SHOWN)
 
     recommendations = ()
     if config.include("recommendations") and config.recommendations:
@@ -156,7 +171,7 @@ def build_assessment(
         every = draft.all_findings()
         recommendations = load_recommendations(
             config.path(config.recommendations),
-            indicator_ids=[f.indicator_id for f in figures],
+            indicator_ids=[f.indicator_id for f in figures] + sorted(tabled),
             finding_ids=[f.id for f in every],
             figures={f.indicator_id: f for f in figures},
             finding_aliases=finding_aliases(results, every),

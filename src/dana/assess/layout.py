@@ -107,13 +107,7 @@ def table_indicators(table: pd.DataFrame, catalogue) -> list[TableIndicator]:
     for indicator_id, rows in rest.groupby("indicator_id", sort=False):
         first = rows.iloc[0]
         name = str(first["indicator_name"]) or str(indicator_id)
-        lower = name.lower()
-        if "alcohol" in lower or "drinker" in lower:
-            section = "alcohol_treatment"
-        elif "drug" in lower or "opiate" in lower or "crack" in lower:
-            section = "drug_treatment"
-        else:
-            section = "wider_determinants"
+        section = section_for_name(name)
         has_limits = rows["lower_95"].notna().any()
         extra.append(
             TableIndicator(
@@ -132,6 +126,34 @@ def table_indicators(table: pd.DataFrame, catalogue) -> list[TableIndicator]:
             )
         )
     return extra
+
+
+#: (words in an indicator's name, catalogue section), tried in order for indicators the
+#: catalogue lacks: the wider determinants and young people first, then harms, then
+#: treatment.
+_NAME_SECTIONS = (
+    (
+        ("police", "offence", "crime", "homeless", "social care", "deprived", "census"),
+        "wider_determinants",
+    ),
+    (
+        ("young people", "under-18", "under 18", "pupil", "school", "year 10", "children"),
+        "young_people",
+    ),
+    (("alcohol-related death", "alcohol-specific", "alcohol related death"), "alcohol_harms"),
+    (("drug poisoning", "drug misuse", "drug-related death"), "drug_harms"),
+    (("alcohol", "drinker", "drinking"), "alcohol_treatment"),
+    (("drug", "opiate", "crack", "needle", "hepatitis", "prison"), "drug_treatment"),
+)
+
+
+def section_for_name(name: str) -> str:
+    """The catalogue section an indicator outside the catalogue goes in, by its name."""
+    lower = name.lower()
+    for words, section in _NAME_SECTIONS:
+        if any(word in lower for word in words):
+            return section
+    return "wider_determinants"
 
 
 def subsection_key(indicator) -> str:

@@ -219,11 +219,15 @@ def _evidence_problems(
         return problems
     for indicator_id in linked:
         figure = figures.get(indicator_id)
-        weakness = figure_weakness(figure) if figure is not None else ""
+        if figure is None:
+            named, weakness = repr(indicator_id), "is shown only as printed, without a test"
+        else:
+            named = f"{indicator_id!r} ({figure.name}, {figure.period})"
+            weakness = figure_weakness(figure)
         if weakness:
             problems.append(
-                f"{label}: links to figure {indicator_id!r} ({figure.name}, {figure.period}), "
-                f"which {weakness}; say why it is evidence in evidence:, or remove the link"
+                f"{label}: links to figure {named}, which {weakness}; say why it is "
+                "evidence in evidence:, or remove the link"
             )
     return problems
 
