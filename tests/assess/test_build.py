@@ -437,4 +437,7 @@ def test_real_data_only_indicators_are_gaps_that_say_which_source_supplies_them(
     gap = gaps["ons:drug_poisoning_deaths_count"]
     # the reader is told what is missing; the config key goes to the analyst notes
     assert "data: sources" not in gap.detail and "`" not in gap.detail
-    assert gap.how_to_fill == "list the published file under `data: sources:` with type ons_drug_poisoning"
+    assert (
+        gap.how_to_fill
+        == "list the published file under `data: sources:` with type ons_drug_poisoning"
+    )

@@ -383,6 +383,7 @@ def indicator_paragraph(
     voice: Voice | None = None,
     notes: Sequence[str] = (),
     extremes_only: bool = False,
+    say_stable: bool = True,
 ) -> str:
     """One indicator's finding: the figure and its tested comparisons in one sentence, then
     its rank in the comparator group and its recent trend, each only when it says something,
@@ -391,7 +392,8 @@ def indicator_paragraph(
     ``untested_england`` is England's result for an indicator meant to be tested whose
     figure has no interval (said once, so the reader knows why there is no judgement).
     With a ``voice`` the sentence forms are taken in turn (:mod:`dana.assess.wording`);
-    ``extremes_only`` gives the rank only when the area is within 3 of either end.
+    ``extremes_only`` gives the rank only when the area is within 3 of either end;
+    ``say_stable`` False leaves out "no significant change" (said only where it matters).
     """
     opening = statement(
         figure, area_name, short_name=short_name, indicator_name=indicator_name, age=age
@@ -423,7 +425,8 @@ def indicator_paragraph(
             sentences.append(
                 rank_sentence(figure.value, neighbour_values, figure.polarity, voice=voice)
             )
-    sentences.append(trend_sentence(figure, first, last, voice=voice))
+    if say_stable or figure.trend != NO_SIGNIFICANT_CHANGE:
+        sentences.append(trend_sentence(figure, first, last, voice=voice))
     sentences.extend(notes)
     return " ".join(s for s in sentences if s)
 

@@ -224,7 +224,11 @@ def topic_sections(
         everything = [r for sub_key, _ in subsections for r in grouped.get(sub_key, [])]
         sections.append(
             Section(
-                id=key, title=title, summary=tally(everything), charts=spines, subsections=children
+                id=key,
+                title=title,
+                summary=tally(everything, voice),
+                charts=spines,
+                subsections=children,
             )
         )
     return sections
@@ -266,7 +270,7 @@ def topic_section(
             drawn.append(funnel)
             break
     summary = (
-        tally(results)
+        tally(results, voice)
         if results
         else "No indicators were available for this topic; see the data gaps."
     )

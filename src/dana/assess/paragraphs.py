@@ -131,6 +131,7 @@ def indicator_finding(
     *,
     voice: Voice | None = None,
     mixed: bool = False,
+    lead: bool = True,
 ) -> Finding:
     """One indicator's own finding (id ``<section>.<slug>``): the figure with its tested
     comparisons (England, region, comparator areas), its rank and its recent trend, and
@@ -162,6 +163,7 @@ def indicator_finding(
         voice=voice,
         notes=() if voice is None else _notes(result, voice, mixed=mixed),
         extremes_only=voice is not None,
+        say_stable=voice is None or lead,
     )
     kind = "unmet_need" if findings.unmet_population(indicator.name) else "comparison"
     return findings.finding(finding_id(result), text, figure.indicator_id, kind)
@@ -260,9 +262,13 @@ def section_findings(
     out: list[Finding] = []
     aliases: dict[str, str] = {}
 
-    def own(result):
+    def own(result, lead=False):
         indicator_id = result.figure.indicator_id
-        out.append(indicator_finding(result, comparators, voice=voice, mixed=indicator_id in mixed))
+        out.append(
+            indicator_finding(
+                result, comparators, voice=voice, mixed=indicator_id in mixed, lead=lead
+            )
+        )
 
     def group(kind, forms, members, finding_kind, suffix="", **options):
         if not members:
@@ -275,7 +281,9 @@ def section_findings(
         out.append(findings.finding(group_id, text, ids, finding_kind))
         aliases.update({finding_id(r): group_id for r in members})
 
-    for result in lead + improving:
+    for result in lead:
+        own(result, lead=True)
+    for result in improving:
         own(result)
     grouped_better = len(better) > 1 and not any(r.figure.indicator_id in mixed for r in better)
     for result in [] if grouped_better else better:
@@ -336,6 +344,11 @@ def england_counts(results: list[IndicatorResult]) -> tuple[Counter, int]:
     return counts, untested
 
 
-def tally(results: list[IndicatorResult]) -> str:
-    """'Of the 13 indicators tested against England, ...' for a group of results."""
-    return findings.tally_sentence(*england_counts(results))
+def tally(results: list[IndicatorResult], voice: Voice | None = None) -> str:
+    """'Of the 13 indicators tested against England, ...' for a group of results; with a
+    ``voice`` the closing "shown for context" clause is worded in turn."""
+    text = findings.tally_sentence(*england_counts(results))
+    if voice is None or "shown for context, without a significance test." not in text:
+        return text
+    form = voice.pick("context_tally", wording.CONTEXT_TALLY_FORMS)
+    return text.replace("shown for context, without a significance test.", form)

@@ -26,7 +26,8 @@ from dana.assess.comparators import Comparators
 from dana.assess.disclosure import apply_disclosure
 from dana.assess.layout import section_for_name, subsection_key
 from dana.assess.model import Finding, Section, Table
-from dana.formatting import SUPPRESSED, format_number, format_unit
+from dana.assess.provenance import is_published_report
+from dana.formatting import SUPPRESSED, decimals_for, format_number, format_unit
 
 #: A ratio between the two areas at least this far from 1 is said in words.
 NOTABLE_RATIO = 1.5
@@ -54,7 +55,12 @@ def _cell(row) -> str:
         return SUPPRESSED
     if pd.isna(row["value"]):
         return ""
-    number = format_number(float(row["value"]), str(row["unit"]), str(row["value_type"]))
+    value, unit, kind = float(row["value"]), str(row["unit"]), str(row["value_type"])
+    # a printed figure keeps its printed precision (18.6%, not the rule's 19%)
+    places = decimals_for(value, unit, kind)
+    if is_published_report(str(row["source"])) and "." in repr(value):
+        places = max(places, min(len(repr(value).split(".")[1].rstrip("0")), 2))
+    number = format_number(value, unit, kind, decimals=places)
     return format_unit(number, str(row["unit"])) if row["unit"] in ("%", "days") else number
 
 

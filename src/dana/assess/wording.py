@@ -94,6 +94,13 @@ BETTER_GROUP_FORMS = (
     "Significantly better than England: {items}.",
     "{Area} did significantly better than England on {items}.",
 )
+#: The end of a section's tally for figures without a test.
+CONTEXT_TALLY_FORMS = (
+    "shown for context, without a significance test.",
+    "given for context only, with no test against England.",
+    "reported without a significance test, as context.",
+    "included as context (not tested).",
+)
 CONTEXT_GROUP_FORMS = (
     "Shown for context, without a test against England: {items}.",
     "For context (no significance test): {items}.",
