@@ -106,7 +106,7 @@ def side_by_side(
             title=f"{section.title}: {findings.join_and(names)}",
             data=data,
             notes="Figures as published; * = withheld (a count below the disclosure threshold).",
-            source="; ".join(sorted(set(rows[rows["indicator_id"].isin(ids)]["source"]))),
+            source=_cite(rows[rows["indicator_id"].isin(ids)]["source"]),
         )
         found = section.findings
         if words:
@@ -116,6 +116,15 @@ def side_by_side(
         )
 
     return [add(s) for s in sections], frozenset(shown)
+
+
+def _cite(sources: pd.Series) -> str:
+    """The sources once: a shared citation is written once, then each section after it."""
+    unique = sorted(set(sources.astype(str)))
+    cited = [u.rsplit(", ", 1) for u in unique]
+    if len(unique) > 1 and all(len(c) == 2 for c in cited) and len({c[0] for c in cited}) == 1:
+        return f"{cited[0][0]}: " + "; ".join(c[1] for c in cited)
+    return "; ".join(unique)
 
 
 def _rows(rows: pd.DataFrame, areas, comparators: Comparators) -> tuple[pd.DataFrame, str]:
@@ -149,5 +158,5 @@ def _rows(rows: pd.DataFrame, areas, comparators: Comparators) -> tuple[pd.DataF
             )
     words = ""
     if said:
-        words = "Between the two areas, the largest differences were in " + "; ".join(said) + "."
+        words = "Between the two areas, the figures differed most for " + "; ".join(said) + "."
     return pd.DataFrame(records), words
