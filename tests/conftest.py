@@ -69,7 +69,15 @@ def default_outputs(default_assessment, tmp_path_factory) -> dict[str, Path]:
 
     folder = tmp_path_factory.mktemp("default_outputs")
     paths = write_outputs(default_assessment, folder)
-    return {path.suffix.lstrip("."): path for path in paths}
+    # the analyst notes are written beside the four formats: see default_analyst_notes
+    return {p.suffix.lstrip("."): p for p in paths if not p.name.endswith("-analyst-notes.md")}
+
+
+@pytest.fixture(scope="session")
+def default_analyst_notes(default_outputs) -> Path:
+    """The analyst notes written beside the default build's four formats."""
+    (notes,) = default_outputs["html"].parent.glob("*-analyst-notes.md")
+    return notes
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,8 @@ from dana._atomic import check_folder, publish_together
 from dana.assess.config import FORMATS
 from dana.assess.model import Assessment
 from dana.render import RENDERERS, render_formats
+from dana.render.analyst_notes import SUFFIX as NOTES_SUFFIX
+from dana.render.analyst_notes import write_analyst_notes
 
 Progress = Callable[[str], None]
 
@@ -47,9 +49,13 @@ def write_outputs(
     formats: Iterable[str] = FORMATS,
     *,
     progress: Progress | None = None,
+    analyst_notes: bool = True,
 ) -> list[Path]:
     """Render ``assessment`` in each format into ``out_dir``; return the written paths.
 
+    With ``analyst_notes`` the team's notes (``<stem>-analyst-notes.md``: checks, warnings,
+    gaps with how to fill them, unaddressed findings with drafts) are written beside the
+    report, last in the returned list, whole or nothing with the formats.
     Nothing is written to ``out_dir`` unless every format renders successfully. An
     unknown format is a ``ValueError`` and an ``out_dir`` that is a file a
     ``NotADirectoryError``, both raised before any rendering.
@@ -70,6 +76,9 @@ def write_outputs(
             progress("Rendering " + ", ".join(fmt.upper() for fmt in formats))
         # charts drawn once for every format, then the formats written side by side
         written = render_formats(assessment, {fmt: staging / f"{stem}.{fmt}" for fmt in formats})
-        return [Path(written[fmt]) for fmt in formats]
+        paths = [Path(written[fmt]) for fmt in formats]
+        if analyst_notes:
+            paths.append(Path(write_analyst_notes(assessment, staging / f"{stem}{NOTES_SUFFIX}")))
+        return paths
 
     return publish_together(out_dir, render_all, prefix=".dana-render-")

@@ -275,6 +275,7 @@ def test_write_outputs_moves_files_only_when_every_format_succeeds(tmp_path, mon
     assert [p.name for p in paths] == [
         "dana-needs-assessment-peterborough.html",
         "dana-needs-assessment-peterborough.docx",
+        "dana-needs-assessment-peterborough-analyst-notes.md",  # the team's notes, beside it
     ]
     assert (out / "dana-needs-assessment-peterborough.docx").read_text() == "docx"
 
@@ -297,8 +298,9 @@ def test_cli_example_writes_html(tmp_path, monkeypatch, cp):
     out = tmp_path / "cp"
     result = CliRunner().invoke(main, ["example", "cp", "--out", str(out), "--format", "html"])
     assert result.exit_code == 0, result.output
-    (html,) = out.iterdir()
+    (html,) = out.glob("*.html")
     assert html.suffix == ".html" and "705" in html.read_text(encoding="utf-8")
+    assert [p.name for p in out.glob("*-analyst-notes.md")]
     assert str(html) in result.output
 
 
@@ -329,9 +331,13 @@ def test_default_config_builds_the_seed_sections_with_every_chart_kind(default_a
     assert len(assessment.provenance) == len(assessment.all_figures())
     ids = [f.id for f in assessment.all_findings()]
     assert len(ids) == len(set(ids))
-    # one finding per figure, with the stable id <catalogue section>.<slug>
-    figure_findings = [f for s in assessment.all_sections() for f in s.findings if s.figures]
-    assert len(figure_findings) == len(assessment.all_figures())
+    # every figure is stated by exactly one finding of its own section (its own paragraph
+    # <catalogue section>.<slug>, or a group: "<section>.similar", ".better", ".context")
+    for section in assessment.all_sections():
+        if section.id == "summary":
+            continue
+        stated = [i for f in section.findings for i in f.indicator_ids]
+        assert sorted(stated) == sorted(f.indicator_id for f in section.figures), section.id
     # a spine chart in each topic, none longer than a page can show
     spines = {s.id: c for s in assessment.all_sections() for c in s.charts if c.kind == "spine"}
     assert set(spines) >= {"alcohol", "drugs", "young_people", "wider_determinants"}
@@ -352,22 +358,25 @@ def test_key_findings_come_first_and_match_the_comparisons(default_assessment):
         if f.benchmark("England") is not None
         and f.benchmark("England").comparison != "not_compared"
     ]
-    tally = summary.findings[0].text
-    assert tally.startswith(f"Of the {len(tested)} indicators tested against England, ")
+    tally = summary.summary
+    assert f"Of the {len(tested)} indicators tested against England, " in tally
     assert f"{tested.count('worse')} significantly worse" in tally
-    for finding in summary.findings[1:]:
-        assert finding.id.startswith(
-            ("summary.unmet_need.", "summary.worse.", "summary.improving.")
-        )
+    # 5 to 10 findings, the significantly worse ones first, each pointing to its evidence
+    assert 5 <= len(summary.findings) <= 10
+    worse = [
+        i
+        for i, f in enumerate(summary.findings)
+        if figures[f.indicator_ids[0]].benchmark("England").comparison == "worse"
+    ]
+    assert worse == list(range(len(worse))) and worse
+    every_worse = [f for f in figures.values() if f.benchmark("England")]
+    every_worse = [f for f in every_worse if f.benchmark("England").comparison == "worse"]
+    assert len(worse) == min(len(every_worse), 10)
+    for finding in summary.findings:
         (indicator_id,) = finding.indicator_ids
-        figure = figures[indicator_id]
-        if finding.id.startswith("summary.worse."):
-            # listed only when significantly worse than England or getting worse
-            assert figure.benchmark("England").comparison == "worse" or figure.trend.endswith(
-                "getting worse"
-            )
-    unmet = [f for f in summary.findings if f.kind == "unmet_need"]
-    assert unmet and all(f.text.startswith("An estimated ") for f in unmet)
+        assert finding.section_id and "The evidence is in '" in finding.text
+        section = next(s for s in assessment.all_sections() if s.id == finding.section_id)
+        assert indicator_id in [f.indicator_id for f in section.figures]
 
 
 def test_real_data_example_needs_its_data_root_and_says_so(tmp_path, monkeypatch):
@@ -405,18 +414,31 @@ def test_real_data_example_builds_from_the_shared_folder(
     html = (out / "dana-needs-assessment-coventry.html").read_text(encoding="utf-8")
     # ONS deaths related to drug poisoning, Coventry 2020 registrations: 33 (read by hand
     # from drug_poisoning_registrations_by_LA.csv, row E08000026, column 2020).
-    assert "Coventry had 33 drug poisoning deaths (number) in 2020." in html
+    assert "drug poisoning deaths (number) (33, 2020)" in html
     # ... and the crude rate 33 / 379,387 (ONS mid-2020) x 100,000 = 8.7 per 100,000.
-    assert "a rate of 8.7 per 100,000 (95% CI 6.0 to 12.2)" in html
+    # (shown for context with the count: no England value to test it against)
+    assert "drug poisoning deaths (crude rate) (8.7 per 100,000, 2020)" in html
 
 
 def test_real_data_only_indicators_are_gaps_that_say_which_source_supplies_them(
     default_assessment,
 ):
     gaps = {g.indicator_id: g for g in default_assessment.data_gaps}
+    shown = {f.indicator_id for f in default_assessment.all_figures() if f.value is not None}
+    # a measure the report already shows (as a count or denominator) is not a gap
+    carried = {"phe:alcohol_dependent_adults": "93532"}
+    carried["ndtms:number_in_treatment_drug"] = "ndtms:adults_in_treatment_drug"
+    carried["ndtms:number_in_treatment_alcohol"] = "ndtms:adults_in_treatment_alcohol"
+    carried["ndtms:number_in_treatment"] = "ndtms:adults_in_treatment_drug"
     for indicator_id in REAL_DATA_ONLY_IDS:
-        assert gaps[indicator_id].reason == "not_supplied"
-    assert gaps["ons:drug_poisoning_deaths_count"].detail.endswith(
-        "(it comes only from published files: list them under `data: sources:`, "
-        "type ons_drug_poisoning)"
+        if carried.get(indicator_id) in shown:
+            assert indicator_id not in gaps
+        else:
+            assert gaps[indicator_id].reason == "not_supplied"
+    gap = gaps["ons:drug_poisoning_deaths_count"]
+    # the reader is told what is missing; the config key goes to the analyst notes
+    assert "data: sources" not in gap.detail and "`" not in gap.detail
+    assert (
+        gap.how_to_fill
+        == "list the published file under `data: sources:` with type ons_drug_poisoning"
     )

@@ -135,7 +135,9 @@ def test_coventry_real_data_example(coventry_assessment):
         assert figure.period == period, indicator_id
         assert figure.value == pytest.approx(value), indicator_id
         assert figure.source.startswith(source) and "synthetic" not in figure.source.lower()
-    assert assessment.synthetic  # the rest is the embedded default, and says so
+    # real data only: no synthetic figure, and every rate divides by a real population
+    assert not assessment.synthetic
+    assert not any("synthetic" in f.source.lower() for f in assessment.all_figures())
     assert len(assessment.comparators) > 2  # neighbours from real IMD and population
 
 

@@ -51,7 +51,7 @@ def test_link_to_missing_finding_is_an_error():
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("timescale", "soon", "timescale 'soon' must be short, medium or long"),
+        ("timescale", "soon", "timescale 'soon' must be short, medium, long or 'not stated'"),
         ("population", "elderly", "population 'elderly' must be cyp, adult or both"),
         ("outcome_areas", ["WELLBEING"], "outcome area 'WELLBEING' is not one of"),
         ("outcome_areas", [], "at least one outcome area"),

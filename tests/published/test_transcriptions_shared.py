@@ -64,7 +64,10 @@ def test_every_quote_and_printed_value_is_in_the_seed(seeds, folder, figures, se
     [
         ("cambridgeshire_peterborough/recommendations.yaml", ("000", "001")),
         ("coventry/recommendations.yaml", ("004",)),
-        ("cambridgeshire_peterborough/engagement/themes.yaml", ("001",)),
+        (
+            "cambridgeshire_peterborough/engagement/themes.yaml",
+            ("001", "000"),
+        ),  # the satisfaction theme is from 000
     ],
 )
 def test_recommendations_and_themes_are_verbatim(seeds, path, seed_ids):

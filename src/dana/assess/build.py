@@ -27,24 +27,32 @@ import pandas as pd
 from dana import table as indicator_table
 from dana.areas import ENGLAND
 from dana.assess import charts
+from dana.assess.analyst_notes import analyst_notes
 from dana.assess.comparators import Comparators, neighbour_gap, resolve_comparators
 from dana.assess.config import AssessmentConfig, ConfigError
+from dana.assess.consistency import BuildFacts, enforce, mixed_sources, run_checks
+from dana.assess.derived import DRUG_DEATHS_CRUDE_RATE, DRUG_TREATMENT_COUNT
 from dana.assess.disclosure import disclosure_statement
 from dana.assess.engagement import build_engagement_section
 from dana.assess.figures import build_indicator_results
 from dana.assess.findings import join_and
-from dana.assess.gaps import find_gaps
+from dana.assess.gaps import COVERED_BY, find_gaps
 from dana.assess.layout import table_indicators, topic_sections
 from dana.assess.load import load_population, load_table
 from dana.assess.model import Assessment, Chart, DataGap, Section
+from dana.assess.paragraphs import finding_aliases
 from dana.assess.periods import LATEST, period_sort_for
 from dana.assess.provenance import attributions, is_synthetic, provenance_entries
 from dana.assess.recommendations import load_recommendations
+from dana.assess.side_by_side import side_by_side
 from dana.assess.summary import summary_section
+from dana.assess.wording import Voice
 from dana.catalogue import load_catalogue
 from dana.sources.engagement import read_engagement
 
 Progress = Callable[[str], None]
+#: Gap reasons that say a measure is absent from the report.
+NOT_SHOWN = ("no_data", "not_supplied")
 
 POLICY_FRAME = (
     "It follows the national drug strategy From Harm to Hope (2021) and the Commissioning "
@@ -79,21 +87,28 @@ def build_assessment(
     results, missing = build_indicator_results(data, indicators, comparators, config)
 
     step("Writing findings and charts")
-    sections: list[Section] = []
-    # The introduction is Assessment.introduction (every renderer prints it under its own
-    # heading); the first section is the key findings, as in the seeds' summaries.
-    introduction = ""
-    if config.include("introduction"):
-        sources = sorted({r.figure.source for r in results if r.figure.source})
-        introduction = _introduction(config, comparators, results, sources)
-        sections.append(summary_section(results, comparators))
-    sections += topic_sections(
+    voice = Voice()
+    mixed = mixed_sources(results, comparators)
+    population_charts, population_source = _pyramid(config, comparators)
+    sections: list[Section] = topic_sections(
         results,
         comparators,
         include=config.include,
         key_indicators=frozenset(config.key_indicators),
-        population_charts=_pyramid(config, comparators),
+        population_charts=population_charts,
         table=data,
+        voice=voice,
+        mixed=mixed,
+    )
+
+    # two areas side by side (one named comparator area), as the C&P summary does
+    sections, tabled = side_by_side(
+        sections,
+        data,
+        comparators,
+        indicators,
+        target_sort=period_sort_for(data, config.period),
+        rule=config.suppression,
     )
 
     extra_gaps: list[DataGap] = list(neighbour_gap(config, comparators))
@@ -108,12 +123,22 @@ def build_assessment(
                     "Engagement evidence",
                     "engagement",
                     "not_supplied",
-                    "no engagement files were named in the config",
+                    "no engagement evidence was supplied for this assessment",
+                    how_to_fill="name the files under `engagement:` in the config "
+                    "(participants, journey, themes)",
                 )
             )
         else:
             sections.append(section[0])
             engagement_source.append(section[1])
+    # The introduction is Assessment.introduction (every renderer prints it under its own
+    # heading); the first section is the key findings, as in the seeds' summaries.
+    introduction = ""
+    if config.include("introduction"):
+        sources = sorted({r.figure.source for r in results if r.figure.source})
+        engaged = any(s.id == "engagement" for s in sections)
+        introduction = _introduction(config, comparators, results, sources, engaged=engaged)
+        sections.insert(0, summary_section(results, comparators, sections, voice))
 
     title = config.title or f"Drug and alcohol needs assessment: {comparators.subject.name}"
     draft = Assessment(
@@ -137,14 +162,20 @@ def build_assessment(
             stale_after_years=config.stale_after_years,
             target_sort=period_sort_for(data, config.period),
         ) + tuple(extra_gaps)
+        # a measure the side-by-side tables show is not missing from the report
+        gaps = tuple(g for g in gaps if g.indicator_id not in tabled or g.reason not in NOT_SHOWN)
 
     recommendations = ()
     if config.include("recommendations") and config.recommendations:
         step("Linking recommendations")
+        every = draft.all_findings()
         recommendations = load_recommendations(
             config.path(config.recommendations),
-            indicator_ids=[f.indicator_id for f in figures],
-            finding_ids=[f.id for f in draft.all_findings()],
+            indicator_ids=[f.indicator_id for f in figures] + sorted(tabled),
+            finding_ids=[f.id for f in every],
+            figures={f.indicator_id: f for f in figures},
+            finding_aliases=finding_aliases(results, every),
+            finding_figures={f.id: f.indicator_ids for f in every},
         )
 
     periods = Counter(f.period for f in figures if f.value is not None)
@@ -156,7 +187,7 @@ def build_assessment(
     synthetic = any(is_synthetic(f.source) for f in figures) or any(
         is_synthetic(s) for s in engagement_source
     )
-    return replace(
+    built = replace(
         draft,
         period=period,
         recommendations=recommendations,
@@ -167,6 +198,16 @@ def build_assessment(
         disclosure=disclosure_statement(config.suppression, secondary=False),
         synthetic=synthetic,
     )
+    step("Checking consistency")
+    facts = BuildFacts(
+        ages={r.figure.indicator_id: r.indicator.age for r in results},
+        mixed=mixed,
+        population_source=population_source,
+        derived=frozenset({DRUG_DEATHS_CRUDE_RATE, DRUG_TREATMENT_COUNT}),
+    )
+    checks = run_checks(built, facts, covered_by=COVERED_BY)
+    enforce(checks)
+    return replace(built, analyst_notes=analyst_notes(built, checks))
 
 
 def _check_key_indicators(config: AssessmentConfig, indicators) -> None:
@@ -189,14 +230,20 @@ def _check_key_indicators(config: AssessmentConfig, indicators) -> None:
         raise ConfigError("; ".join(problems))
 
 
-def _pyramid(config: AssessmentConfig, comparators: Comparators) -> tuple[Chart, ...]:
-    """The population pyramid, when the data carries single-year populations."""
+def _pyramid(config: AssessmentConfig, comparators: Comparators) -> tuple[tuple[Chart, ...], str]:
+    """The population pyramid, when the data carries single-year populations, and the
+    population's own source (the chart's "Source:" names it, synthetic or not)."""
     population, period = load_population(config, comparators.subject.code)
     england = None
     if comparators.england is not None:
         england, _ = load_population(config, ENGLAND)
     chart = charts.pyramid_chart(population, comparators.subject.name, period, england=england)
-    return () if chart is None else (chart,)
+    if chart is None:
+        return (), ""
+    source = chart.source
+    if "source" in population and population["source"].astype(str).str.len().gt(0).any():
+        source = "; ".join(sorted(set(population["source"].astype(str)) - {""}))
+    return (replace(chart, source=source),), source
 
 
 def _engagement_section(config: AssessmentConfig) -> tuple[Section, str] | None:
@@ -212,7 +259,11 @@ def _engagement_section(config: AssessmentConfig) -> tuple[Section, str] | None:
     return section, inputs.source + (" synthetic" if inputs.synthetic else "")
 
 
-def _introduction(config: AssessmentConfig, comparators: Comparators, results, sources) -> str:
+def _introduction(
+    config: AssessmentConfig, comparators: Comparators, results, sources, *, engaged: bool
+) -> str:
+    """The config's introduction, or one written from what the build contains (it claims
+    engagement work only when the report has an engagement section)."""
     if config.introduction.strip():
         return config.introduction.strip()
     area = comparators.subject.name
@@ -228,7 +279,11 @@ def _introduction(config: AssessmentConfig, comparators: Comparators, results, s
         "who commission and design drug and alcohol services, people who work in them, "
         "partners across the public and voluntary sectors, and the public, including people "
         "who use drugs and alcohol and their families. It brings together numeric data "
-        f"({len(results)} indicators, compared with {join_and(compared) or 'no benchmark'}) "
-        f"and engagement with people with lived experience and professionals. {POLICY_FRAME} "
-        f"Data sources: {'; '.join(sources) or 'none'}."
+        f"({len(results)} indicators, compared with {join_and(compared) or 'no benchmark'})"
+        + (
+            " and engagement with people with lived experience and professionals. "
+            if engaged
+            else ". "
+        )
+        + f"{POLICY_FRAME} Data sources: {'; '.join(sources) or 'none'}."
     )

@@ -123,7 +123,7 @@ class DataConfig(_Strict):
     e.g. ``root: ${DANA_SHARED_DATA}``; without it, the config file's folder.
     """
 
-    builtin: Literal["default", "cambridgeshire-peterborough", "none"] = "default"
+    builtin: Literal["default", "cambridgeshire-peterborough", "coventry", "none"] = "default"
     fingertips_cache: bool = False
     cache_dir: str | None = None
     local_files: list[str] = []

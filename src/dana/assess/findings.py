@@ -42,7 +42,9 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from dana.assess import wording
 from dana.assess.model import BenchmarkResult, Figure, Finding
+from dana.assess.wording import Voice
 from dana.formatting import (
     decimals_for,
     format_count,
@@ -73,7 +75,7 @@ _DIRECTION = {
 _TESTED = (SIMILAR, HIGHER, LOWER, BETTER, WORSE)
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 #: Short names that read as countable things: "Peterborough had 1,147 adults in ...".
-_COUNTABLE = re.compile(
+COUNTABLE = re.compile(
     r"(?i)\b(deaths|admissions|adults|people|users|clients|offences|presentations|young people)\b"
 )
 #: Quintile labels of dana.stats.compare (quintile 1 = lowest value) in words.
@@ -90,6 +92,8 @@ _QUINTILE_WORDS = {
 }
 #: Fewer areas than this in the comparator group (area included): no rank is given.
 MIN_RANKED_AREAS = 3
+#: With ``extremes_only``, a rank is given only within this many places of either end.
+EXTREME_PLACES = 3
 
 
 # --- numbers (written by dana.formatting, the one number-writing rule) -----------------------
@@ -210,48 +214,86 @@ def quintile_phrase(label: str) -> str:
     return f"in {words} of upper-tier local authorities" if words else ""
 
 
-def rank_sentence(value: float, others: Sequence[float], polarity: str) -> str:
+def rank_place(value: float, others: Sequence[float], polarity: str):
+    """``(joint, place, end, total)`` of the area among its comparator group, counted from
+    the nearer end ('best'/'worst' with a polarity, else 'lowest'/'highest'); None for
+    fewer than :data:`MIN_RANKED_AREAS` areas."""
+    total = 1 + len(others)
+    if total < MIN_RANKED_AREAS:
+        return None
+    below = sum(v < value for v in others)
+    above = sum(v > value for v in others)
+    joint = "joint " if below + above < len(others) else ""
+    from_low, from_high = 1 + below, 1 + above
+    if polarity in (LOW_IS_GOOD, HIGH_IS_GOOD):
+        best, worst = (from_low, from_high) if polarity == LOW_IS_GOOD else (from_high, from_low)
+        end, place = ("best", best) if best <= worst else ("worst", worst)
+    else:
+        end, place = ("lowest", from_low) if from_low <= from_high else ("highest", from_high)
+    return joint, place, end, total
+
+
+def rank_sentence(
+    value: float, others: Sequence[float], polarity: str, *, voice: Voice | None = None
+) -> str:
     """The area's place among its comparator group (itself and ``others``), in words.
 
     Descriptive only (no test): 'best'/'worst' when the polarity says which way is better,
     else 'lowest'/'highest'; counted from whichever end is nearer; ties are 'joint'.
     E.g. value 498 among 15 others of which 12 are lower and 3 higher, low is good:
     13th best = 4th worst -> "It ranked 4th worst of the 16 areas in its comparator group."
+    With a ``voice`` the wording is taken in turn from :data:`wording.RANK_FORMS`.
     """
-    total = 1 + len(others)
-    if total < MIN_RANKED_AREAS:
+    found = rank_place(value, others, polarity)
+    if found is None:
         return ""
-    below = sum(v < value for v in others)
-    above = sum(v > value for v in others)
-    joint = "joint " if below + above < len(others) else ""
-    from_low, from_high = 1 + below, 1 + above
+    joint, place, end, total = found
+    if voice is not None and place == 1:
+        form = voice.pick("rank_top", wording.TOP_RANK_FORMS)
+        return form.format(joint=joint, end=end, total=total)
+    if voice is not None:
+        form = voice.pick("rank", wording.RANK_FORMS)
+        return form.format(joint=joint, place=f"{ordinal(place)} ", end=end, total=total)
     group = f"of the {total} areas in its comparator group"
     if polarity in (LOW_IS_GOOD, HIGH_IS_GOOD):
-        best, worst = (from_low, from_high) if polarity == LOW_IS_GOOD else (from_high, from_low)
-        end, place = ("best", best) if best <= worst else ("worst", worst)
         if place == 1:
             return f"It was the {joint}{end} {group}."
         return f"It ranked {joint}{ordinal(place)} {end} {group}."
-    end, place = ("lowest", from_low) if from_low <= from_high else ("highest", from_high)
     where = end if place == 1 else f"{ordinal(place)} {end}"
     return f"It had the {joint}{where} value {group}."
 
 
-def trend_sentence(
+def trend_span(
     figure: Figure, first: tuple[str, float] | None, last: tuple[str, float] | None
+) -> str:
+    """' (47% in 2019/20, 37% in 2023/24)', or '' when the two ends read the same (a
+    change is stated only when there is one: never 'fell from 78% to 78%')."""
+    if not (first and last):
+        return ""
+    start, end = beside(first[1], figure), beside(last[1], figure)
+    if start == end:
+        return ""
+    return f" ({start} in {first[0]}, {end} in {last[0]})"
+
+
+def trend_sentence(
+    figure: Figure,
+    first: tuple[str, float] | None,
+    last: tuple[str, float] | None,
+    *,
+    voice: Voice | None = None,
 ) -> str:
     """The recent-trend label over the last five periods; '' when it cannot be calculated."""
     label = figure.trend
     if not label or label == TREND_NOT_CALCULATED:
         return ""
-    span = ""
-    if first and last:
-        span = (
-            f" ({beside(first[1], figure)} in {first[0]}, {beside(last[1], figure)} in {last[0]})"
-        )
+    span = trend_span(figure, first, last)
     if label == NO_SIGNIFICANT_CHANGE:
-        return f"There was no significant change over the last five periods{span}."
-    return f"It was {label.lower()} over the last five periods{span}."
+        forms = wording.STABLE_FORMS
+        form = forms[0] if voice is None else voice.pick("stable", forms)
+        return form.format(span=span)
+    form = wording.TREND_FORMS[0] if voice is None else voice.pick("trend", wording.TREND_FORMS)
+    return form.format(label=label.lower(), span=span)
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -300,7 +342,7 @@ def statement(
     if (
         figure.count is not None
         and figure.value_type in ("crude_rate", "dsr", "isr")
-        and _COUNTABLE.search(short_name)
+        and COUNTABLE.search(short_name)
     ):
         kind = {
             "crude_rate": "a rate of ",
@@ -312,7 +354,7 @@ def statement(
             f"{area_name} had {format_count(figure.count)} {noun(short_name)} in "
             f"{figure.period}, {kind[figure.value_type]}{value}{details}"
         )
-    if figure.value_type == "count" and _COUNTABLE.search(short_name):
+    if figure.value_type == "count" and COUNTABLE.search(short_name):
         return f"{area_name} had {value} {noun(short_name)} in {figure.period}"
     parts = []
     if figure.count is not None and figure.denominator is not None and figure.unit == "%":
@@ -338,12 +380,20 @@ def indicator_paragraph(
     neighbour_values: Sequence[float] | None = None,
     first: tuple[str, float] | None = None,
     last: tuple[str, float] | None = None,
+    voice: Voice | None = None,
+    notes: Sequence[str] = (),
+    extremes_only: bool = False,
+    say_stable: bool = True,
 ) -> str:
     """One indicator's finding: the figure and its tested comparisons in one sentence, then
-    its rank in the comparator group and its recent trend, each only when it says something.
+    its rank in the comparator group and its recent trend, each only when it says something,
+    then ``notes`` (interpretation).
 
     ``untested_england`` is England's result for an indicator meant to be tested whose
     figure has no interval (said once, so the reader knows why there is no judgement).
+    With a ``voice`` the sentence forms are taken in turn (:mod:`dana.assess.wording`);
+    ``extremes_only`` gives the rank only when the area is within 3 of either end;
+    ``say_stable`` False leaves out "no significant change" (said only where it matters).
     """
     opening = statement(
         figure, area_name, short_name=short_name, indicator_name=indicator_name, age=age
@@ -351,21 +401,43 @@ def indicator_paragraph(
     if opening.endswith("."):  # suppressed or missing: nothing else can be said
         return opening
     clause = comparison_clause(figure, benchmarks)
+    bare = _bare(opening, figure.period, area_name)
     if clause:
-        sentences = [f"{opening}: {clause}."]
+        form = (
+            "{opening}: {clause}."
+            if voice is None
+            else voice.pick("comparison", wording.COMPARISON_FORMS)
+        )
+        sentences = [form.format(opening=opening, clause=clause, bare=bare, period=figure.period)]
     elif quintile_phrase(quintile):
         sentences = [f"{opening}, {quintile_phrase(quintile)}."]
     else:
-        sentences = [f"{opening}."]
+        form = "{opening}." if voice is None else voice.pick("plain", wording.PLAIN_FORMS)
+        sentences = [form.format(opening=opening, bare=bare, period=figure.period)]
     if untested_england is not None and not is_missing(untested_england.benchmark_value):
         sentences.append(
             f"It is not compared with England ({beside(untested_england.benchmark_value, figure)})"
             " because it has no confidence interval."
         )
     if neighbour_values is not None and figure.value_type != "count":
-        sentences.append(rank_sentence(figure.value, neighbour_values, figure.polarity))
-    sentences.append(trend_sentence(figure, first, last))
+        place = rank_place(figure.value, neighbour_values, figure.polarity)
+        if place is not None and (not extremes_only or place[1] <= EXTREME_PLACES):
+            sentences.append(
+                rank_sentence(figure.value, neighbour_values, figure.polarity, voice=voice)
+            )
+    if say_stable or figure.trend != NO_SIGNIFICANT_CHANGE:
+        sentences.append(trend_sentence(figure, first, last, voice=voice))
+    sentences.extend(notes)
     return " ".join(s for s in sentences if s)
+
+
+def _bare(opening: str, period: str, area_name: str) -> str:
+    """The opening without 'in <period>', starting in lower case unless it starts with a
+    name or an acronym (for "In 2023/24, peterborough had ..." never to happen)."""
+    bare = opening.replace(f" in {period}", "", 1)
+    if bare.startswith(area_name):
+        return bare
+    return noun(bare)
 
 
 # --- summaries -------------------------------------------------------------------------------

@@ -11,6 +11,13 @@ A catalogue indicator is a gap when, for the assessed area, it has
   period older than the period the config asked for;
 * ``missing_for_comparators`` - a value for the area but none for England, the region or
   any of the neighbours, so it cannot be compared with them.
+
+A gap's ``detail`` is for the reader (what is missing, in words); ``how_to_fill`` is for
+the analyst notes (the config keys, source types and tools that would fill it), never
+printed in the report. A measure the report already shows under another indicator (the
+number of adults in drug treatment is the count of the drug-treatment rate; the estimated
+dependent drinkers are the denominator of alcohol unmet need) is not a gap:
+:data:`COVERED_BY`.
 """
 
 from __future__ import annotations
@@ -22,6 +29,29 @@ from dana.assess.comparators import Comparators
 from dana.assess.figures import IndicatorResult
 from dana.assess.model import DataGap
 from dana.sources.registry import SOURCE_TYPES_FOR
+
+#: A measure -> the shown figures that already carry it (as their count or denominator).
+COVERED_BY: dict[str, tuple[str, ...]] = {
+    "ndtms:number_in_treatment_drug": ("ndtms:adults_in_treatment_drug",),
+    "ndtms:number_in_treatment_alcohol": ("ndtms:adults_in_treatment_alcohol",),
+    "phe:alcohol_dependent_adults": ("93532",),
+}
+#: Measures of all substance groups together: carried when every part is shown.
+COVERED_BY_ALL: dict[str, tuple[str, ...]] = {
+    "ndtms:number_in_treatment": (
+        "ndtms:adults_in_treatment_drug",
+        "ndtms:adults_in_treatment_alcohol",
+    ),
+}
+#: A gap's reason, said once to the reader.
+_FOR_THE_TEAM = "a local data source the assessment team supplies"
+
+
+def _covered(indicator_id: str, shown: set[str]) -> bool:
+    if any(i in shown for i in COVERED_BY.get(indicator_id, ())):
+        return True
+    parts = COVERED_BY_ALL.get(indicator_id)
+    return bool(parts) and all(i in shown for i in parts)
 
 
 def _start_year(period_sort: int) -> int:
@@ -44,22 +74,38 @@ def find_gaps(
 ) -> tuple[DataGap, ...]:
     """Every gap, in catalogue order of the indicators involved."""
     gaps: list[DataGap] = []
+    shown = {
+        r.figure.indicator_id
+        for r in results
+        if r.figure.value is not None and (r.figure.count is not None or r.figure.denominator)
+    }
     for indicator, detail in missing:
+        if _covered(indicator.id, shown):
+            continue
         local = indicator.id.startswith("local:")
+        published = indicator.id in SOURCE_TYPES_FOR
         if local:
-            detail += " (a local data source the team supplies)"
-        elif indicator.id in SOURCE_TYPES_FOR:
-            detail += (
-                " (it comes only from published files: list them under `data: sources:`,"
-                f" type {SOURCE_TYPES_FOR[indicator.id]})"
+            detail += f" ({_FOR_THE_TEAM})"
+            how = "add the team's file under `data: local_files:` (template: `dana data template`)"
+        elif published:
+            detail += " (it is published only in files that were not part of this build)"
+            how = (
+                "list the published file under `data: sources:` with "
+                f"type {SOURCE_TYPES_FOR[indicator.id]}"
+            )
+        else:
+            how = (
+                "run `dana fetch` and set `data: fingertips_cache: true`, or supply the "
+                "indicator in a local file under `data: local_files:`"
             )
         gaps.append(
             DataGap(
                 indicator.id,
                 indicator.name,
                 indicator.section,
-                "not_supplied" if local or indicator.id in SOURCE_TYPES_FOR else "no_data",
+                "not_supplied" if local or published else "no_data",
                 detail,
+                how_to_fill=how,
             )
         )
     if not results:
@@ -73,13 +119,17 @@ def find_gaps(
     for result in results:
         figure, indicator = result.figure, result.indicator
 
-        def gap(reason, detail, figure=figure, indicator=indicator):
+        def gap(reason, detail, how="", figure=figure, indicator=indicator):
             gaps.append(
-                DataGap(figure.indicator_id, indicator.name, figure.section, reason, detail)
+                DataGap(figure.indicator_id, indicator.name, figure.section, reason, detail, how)
             )
 
         if figure.suppressed:
-            gap("suppressed", f"the {figure.period} value is suppressed: {figure.value_note}")
+            gap(
+                "suppressed",
+                f"the {figure.period} value is withheld because it rests on a small number",
+                f"source note: {figure.value_note}" if figure.value_note else "",
+            )
         elif figure.value is None:
             gap("no_data", f"no value was published for {figure.period}")
         age = reference_year - _end_year(result)
@@ -88,12 +138,15 @@ def find_gaps(
                 "out_of_date",
                 f"latest period {figure.period} is older than the assessment period "
                 f"{reference_label}",
+                "a newer release may be on Fingertips: `dana fetch` refreshes the cache",
             )
         elif age > stale_after_years:
             gap(
                 "out_of_date",
                 f"latest period {figure.period} ends {age} years before {reference_label}, "
                 "the period most indicators report",
+                "check the publisher for a newer release; `stale_after_years` in the config "
+                "sets how old is out of date",
             )
         if figure.value is not None:
             absent = [b.benchmark_name for b in figure.benchmarks if b.benchmark_value is None]

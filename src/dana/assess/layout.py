@@ -24,10 +24,12 @@ import pandas as pd
 
 from dana.assess import charts
 from dana.assess.comparators import Comparators
+from dana.assess.consistency import funnel_disagreement, same_uncertainty_model
 from dana.assess.figures import TESTED_METHODS, IndicatorResult
 from dana.assess.findings import slug
 from dana.assess.model import Chart, Section, Table
-from dana.assess.paragraphs import indicator_findings, tally
+from dana.assess.paragraphs import indicator_findings, section_findings, tally
+from dana.assess.wording import Voice
 from dana.formatting import format_number
 
 #: (subsection key, title) per topic section, in the seeds' order.
@@ -105,13 +107,7 @@ def table_indicators(table: pd.DataFrame, catalogue) -> list[TableIndicator]:
     for indicator_id, rows in rest.groupby("indicator_id", sort=False):
         first = rows.iloc[0]
         name = str(first["indicator_name"]) or str(indicator_id)
-        lower = name.lower()
-        if "alcohol" in lower or "drinker" in lower:
-            section = "alcohol_treatment"
-        elif "drug" in lower or "opiate" in lower or "crack" in lower:
-            section = "drug_treatment"
-        else:
-            section = "wider_determinants"
+        section = section_for_name(name)
         has_limits = rows["lower_95"].notna().any()
         extra.append(
             TableIndicator(
@@ -130,6 +126,34 @@ def table_indicators(table: pd.DataFrame, catalogue) -> list[TableIndicator]:
             )
         )
     return extra
+
+
+#: (words in an indicator's name, catalogue section), tried in order for indicators the
+#: catalogue lacks: the wider determinants and young people first, then harms, then
+#: treatment.
+_NAME_SECTIONS = (
+    (
+        ("police", "offence", "crime", "homeless", "social care", "deprived", "census"),
+        "wider_determinants",
+    ),
+    (
+        ("young people", "under-18", "under 18", "pupil", "school", "year 10", "children"),
+        "young_people",
+    ),
+    (("alcohol-related death", "alcohol-specific", "alcohol related death"), "alcohol_harms"),
+    (("drug poisoning", "drug misuse", "drug-related death"), "drug_harms"),
+    (("alcohol", "drinker", "drinking"), "alcohol_treatment"),
+    (("drug", "opiate", "crack", "needle", "hepatitis", "prison"), "drug_treatment"),
+)
+
+
+def section_for_name(name: str) -> str:
+    """The catalogue section an indicator outside the catalogue goes in, by its name."""
+    lower = name.lower()
+    for words, section in _NAME_SECTIONS:
+        if any(word in lower for word in words):
+            return section
+    return "wider_determinants"
 
 
 def subsection_key(indicator) -> str:
@@ -160,12 +184,17 @@ def topic_sections(
     key_indicators: frozenset[str],
     population_charts: tuple[Chart, ...] = (),
     table: pd.DataFrame | None = None,
+    voice: Voice | None = None,
+    mixed: frozenset[str] = frozenset(),
 ) -> list[Section]:
     """The topic sections of :data:`LAYOUT` that ``include(key)`` accepts, in order.
 
     ``population_charts`` (the pyramid) and the breakdown tables of ``table`` go in the
-    population section.
+    population section. With a ``voice`` each subsection's findings are written as the
+    seeds' argument (:func:`dana.assess.paragraphs.section_findings`); ``mixed`` names
+    the figures whose benchmarks mix real and synthetic data.
     """
+    write = {"voice": voice, "mixed": mixed}
     grouped: dict[str, list[IndicatorResult]] = {}
     for result in results:
         grouped.setdefault(subsection_key(result.indicator), []).append(result)
@@ -176,7 +205,9 @@ def topic_sections(
         parts = [sub_key for sub_key, _ in subsections] or [key]
         spines = _spine_charts(key, [grouped.get(p, []) for p in parts], comparators)
         if not subsections:
-            section = topic_section(key, title, grouped.get(key, []), comparators, key_indicators)
+            section = topic_section(
+                key, title, grouped.get(key, []), comparators, key_indicators, **write
+            )
             extra_charts, tables = (), ()
             if key == "population":
                 extra_charts = population_charts
@@ -185,13 +216,19 @@ def topic_sections(
             sections.append(replace(section, charts=charts_shown, tables=tuple(tables)))
             continue
         children = tuple(
-            topic_section(sub_key, sub_title, grouped.get(sub_key, []), comparators, key_indicators)
+            topic_section(
+                sub_key, sub_title, grouped.get(sub_key, []), comparators, key_indicators, **write
+            )
             for sub_key, sub_title in subsections
         )
         everything = [r for sub_key, _ in subsections for r in grouped.get(sub_key, [])]
         sections.append(
             Section(
-                id=key, title=title, summary=tally(everything), charts=spines, subsections=children
+                id=key,
+                title=title,
+                summary=tally(everything, voice),
+                charts=spines,
+                subsections=children,
             )
         )
     return sections
@@ -203,16 +240,25 @@ def topic_section(
     results: list[IndicatorResult],
     comparators: Comparators,
     key_indicators: frozenset[str],
+    *,
+    voice: Voice | None = None,
+    mixed: frozenset[str] = frozenset(),
 ) -> Section:
     """A topic's figures and findings; trend and comparison charts for its key indicators
-    (or, when it has none, its first comparable one) and one funnel plot."""
+    (or, when it has none, its first comparable one) and one funnel plot, drawn only for
+    a figure whose interval uses the funnel's own uncertainty model and whose verdict
+    agrees with it (:mod:`dana.assess.consistency`)."""
     figures, sentences, drawn = [], [], []
     keys = [r for r in results if r.figure.indicator_id in key_indicators]
     if not keys:
         keys = [r for r in results if r.indicator.comparison in TESTED_METHODS][:1]
     for result in results:
         figures.append(result.figure)
-        sentences.extend(indicator_findings(result, comparators))
+    if voice is None:
+        for result in results:
+            sentences.extend(indicator_findings(result, comparators))
+    else:
+        sentences.extend(section_findings(key, results, comparators, voice, mixed=mixed)[0])
     for result in keys:
         for make in (charts.trend_chart, charts.compare_bar_chart):
             chart = make(result, comparators)
@@ -220,11 +266,11 @@ def topic_section(
                 drawn.append(chart)
     for result in keys + [r for r in results if r not in keys]:
         funnel = charts.funnel_chart(result, comparators)
-        if funnel is not None:
+        if funnel is not None and _funnel_fits(funnel, result):
             drawn.append(funnel)
             break
     summary = (
-        tally(results)
+        tally(results, voice)
         if results
         else "No indicators were available for this topic; see the data gaps."
     )
@@ -236,6 +282,14 @@ def topic_section(
         findings=tuple(sentences),
         charts=tuple(drawn),
     )
+
+
+def _funnel_fits(funnel: Chart, result: IndicatorResult) -> bool:
+    statistic = "proportion" if result.figure.value_type == "proportion" else "rate"
+    multiplier = float(result.indicator.multiplier)
+    if not same_uncertainty_model(result.figure, statistic, multiplier):
+        return False
+    return not funnel_disagreement(funnel, result.figure)
 
 
 def _spine_charts(key: str, groups: list[list[IndicatorResult]], comparators: Comparators) -> tuple:

@@ -15,8 +15,9 @@ from dana import table as indicator_table
 from dana.assess.config import AssessmentConfig, ConfigError
 from dana.assess.derived import add_derived
 from dana.assess.provenance import is_synthetic
-from dana.data.default import load_cp_example, load_default_table
+from dana.data.default import load_default_table
 from dana.data.default import load_population as load_default_population
+from dana.data.published_tables import load_published_table
 from dana.sources.cache import cached_table
 from dana.sources.errors import SourceError
 from dana.sources.local import read_indicator_file
@@ -64,8 +65,15 @@ def _read_sources(config: AssessmentConfig) -> list[tuple[str, pd.DataFrame]]:
     builtin = config.data.builtin
     if builtin == "default":
         frames.append(("the embedded default data", load_default_table()))
-    elif builtin == "cambridgeshire-peterborough":
-        frames.append(("the Cambridgeshire & Peterborough example", load_cp_example()))
+    elif builtin == "cambridgeshire-peterborough":  # the C&P summary's printed figures
+        frames.append(
+            (
+                "the Cambridgeshire & Peterborough example",
+                load_published_table("cambridgeshire_peterborough"),
+            )
+        )
+    elif builtin == "coventry":  # Coventry's printed figures
+        frames.append(("the Coventry example", load_published_table("coventry")))
     if config.data.fingertips_cache:
         folder = config.fingertips_cache_dir()
         cached = cached_table(cache_dir=folder)

@@ -19,6 +19,7 @@ Structure::
       provenance: [ProvenanceEntry]  # one per figure shown
       attributions: [str]            # licence statements (OGL v3.0 etc.)
       disclosure: str                # the suppression rule applied, in words
+      analyst_notes: AnalystNotes    # for the team only: its own file, not the report
 
     NationalSummary                  # every area x every indicator (dana batch)
       rows: DataFrame, area_type, period, disclosure, licence, synthetic_warning
@@ -31,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from dana.assess.notes_model import AnalystNotes
 from dana.vocabulary import COMPARISONS, TREND_NOT_CALCULATED
 
 if TYPE_CHECKING:  # the model holds frames but never needs pandas to be imported
@@ -40,7 +42,7 @@ Comparison = Literal[COMPARISONS]  # Literal[("a", "b")] is Literal["a", "b"]
 ChartKind = Literal[
     "trend", "compare_bar", "spine", "funnel", "pyramid", "breakdown", "projection", "small_trends"
 ]
-Timescale = Literal["short", "medium", "long"]
+Timescale = Literal["short", "medium", "long", "not_stated"]
 Population = Literal["cyp", "adult", "both"]
 OutcomeArea = Literal["USE", "CRIME", "HARM", "SUPPLY", "TREATMENT", "RECOVERY"]
 
@@ -56,6 +58,7 @@ TIMESCALE_NAMES: dict[str, str] = {
     "short": "Short term (under 6 months)",
     "medium": "Medium term (1-2 years)",
     "long": "Long term (3+ years)",
+    "not_stated": "Timescale not stated",
 }
 
 
@@ -123,6 +126,9 @@ class Finding:
     text: str
     indicator_ids: tuple[str, ...] = ()
     kind: str = "statement"  # "comparison", "trend", "unmet_need", "engagement", ...
+    #: where the evidence is: the id of the section that gives the figures in full (key
+    #: findings point at it; "" for a finding in its own section)
+    section_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,6 +228,12 @@ class Recommendation:
     theme: str = ""
     finding_ids: tuple[str, ...] = ()
     indicator_ids: tuple[str, ...] = ()
+    #: the register's own statement of evidence that is not a figure of the report
+    #: ("evidence from engagement"), or why a linked figure is cited although it is
+    #: suppressed, missing or not significantly different
+    evidence: str = ""
+    #: why the timescale is ``not_stated`` (e.g. "Coventry prints no timescales")
+    timescale_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,7 +244,9 @@ class DataGap:
     reason: Literal[
         "no_data", "suppressed", "out_of_date", "missing_for_comparators", "not_supplied"
     ]
-    detail: str
+    detail: str  # for the reader: what is missing, in words (no config keys)
+    #: for the analyst notes: how to fill it (config keys, source types, tools)
+    how_to_fill: str = ""
 
 
 @dataclass(frozen=True)
@@ -265,6 +279,9 @@ class Assessment:
     author: str = ""  # the team or author named in the config
     #: Appendices after the main body (funnels, full trend tables, methods), in order.
     appendices: tuple[Section, ...] = ()
+    #: The team's notes (checks, warnings, gaps and how to fill them, unaddressed
+    #: findings with drafts): written to their own file, never rendered in the report.
+    analyst_notes: AnalystNotes | None = None
 
     @property
     def neighbours(self) -> tuple[Area, ...]:

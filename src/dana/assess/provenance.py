@@ -21,11 +21,16 @@ def is_synthetic(source: str) -> bool:
     return "synthetic" in source.lower()
 
 
+def is_published_report(source: str) -> bool:
+    """A figure transcribed from a published needs assessment (cited as such)."""
+    return "needs assessment" in source.lower()
+
+
 def is_local(figure: Figure) -> bool:
     """Supplied by the assessment team: a ``local:`` indicator or a local source, but not
     synthetic and not a Fingertips one (e.g. "Local Alcohol Profiles ... (Fingertips)")."""
     source = figure.source.lower()
-    if is_synthetic(source) or "fingertips" in source:
+    if is_synthetic(source) or "fingertips" in source or is_published_report(source):
         return False
     return figure.indicator_id.startswith("local:") or "local" in source
 

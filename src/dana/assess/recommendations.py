@@ -12,7 +12,9 @@ title               one-line summary ("To develop recovery options ...")
 key_finding         the finding that prompted it, in words
 impact              the impact of that finding on the area
 description         the longer description of what should be done
-timescale           short (< 6 months) / medium (1-2 years) / long (3+ years)
+timescale           short (< 6 months) / medium (1-2 years) / long (3+ years), or
+                    "not stated" (the source gives none) with ``timescale_note``
+timescale_note      why the timescale is not stated (required with "not stated")
 population          cyp (children & young people) / adult / both
 outcome_areas       National Combating Drugs Outcomes Framework areas:
                     USE, CRIME, HARM, SUPPLY, TREATMENT, RECOVERY (full names
@@ -21,23 +23,42 @@ gap_statement       optional "GAP: ..." statement (Medway)
 theme               optional grouping ("Prevention", "Treatment outcomes")
 findings            ids of generated findings that support it
 indicators          ids of catalogue indicators that support it
+evidence            free text: evidence that is not a figure of the report
+                    ("evidence from engagement: ..."), or why a linked figure is
+                    cited although it is suppressed, missing or not significantly
+                    different from England
 ==================  ==========================================================
 
 In a CSV, list fields (outcome_areas, findings, indicators) are separated by ``;``.
-A link to a finding or indicator the assessment does not have is an error, so a
-recommendation can never cite evidence that is not in the report.
+
+Evidence rules (each breach is an error naming the recommendation and the figure):
+
+* a link to a finding or indicator the assessment does not have is an error, so a
+  recommendation can never cite evidence that is not in the report;
+* every recommendation links to at least one figure, or says in ``evidence`` what its
+  evidence is;
+* a link to a figure that is suppressed, has no value, is not significantly different
+  from England (similar, or not tested) or is significantly better than it is an error
+  unless ``evidence`` says why it is cited (a harm that is similar to England is still a
+  harm; the team must say so). A significantly worsening trend is evidence on its own.
+
+A finding id may name an indicator's own finding (``<section>.<slug>``) even when the
+report groups that indicator with others in one paragraph: the link resolves to the
+paragraph that states it (``finding_aliases``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from dana.assess.model import OUTCOME_AREA_NAMES, Recommendation
+from dana.areas import ENGLAND
+from dana.assess.model import OUTCOME_AREA_NAMES, Figure, Recommendation
+from dana.vocabulary import BETTER, NOT_COMPARED, SIMILAR, WORSENING_TRENDS
 
 
 class RecommendationError(ValueError):
@@ -62,6 +83,10 @@ _TIMESCALE_ALIASES = {
     "medium term": "medium",
     "long": "long",
     "long term": "long",
+    "longer": "long",
+    "longer term": "long",
+    "not stated": "not_stated",
+    "not_stated": "not_stated",
 }
 _POPULATION_ALIASES = {
     "cyp": "cyp",
@@ -102,13 +127,17 @@ class _Entry(BaseModel):
     theme: str = ""
     findings: list[str] = []
     indicators: list[str] = []
+    evidence: str = ""
+    timescale_note: str = ""
 
     @field_validator("outcome_areas", "findings", "indicators", mode="before")
     @classmethod
     def _split(cls, value):
         return _as_list(value)
 
-    @field_validator("gap_statement", "theme", "impact", mode="before")
+    @field_validator(
+        "gap_statement", "theme", "impact", "evidence", "timescale_note", mode="before"
+    )
     @classmethod
     def _blank(cls, value):
         return "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
@@ -118,7 +147,7 @@ class _Entry(BaseModel):
     def _timescale(cls, value: str) -> str:
         key = value.strip().lower()
         if key not in _TIMESCALE_ALIASES:
-            raise ValueError(f"timescale {value!r} must be short, medium or long")
+            raise ValueError(f"timescale {value!r} must be short, medium, long or 'not stated'")
         return _TIMESCALE_ALIASES[key]
 
     @field_validator("population")
@@ -145,6 +174,62 @@ class _Entry(BaseModel):
                 allowed = ", ".join(OUTCOME_AREA_NAMES)
                 raise ValueError(f"outcome area {value!r} is not one of {allowed}")
         return codes
+
+
+def figure_weakness(figure: Figure) -> str:
+    """Why a figure cannot on its own carry a recommendation ('' when it can): it is
+    suppressed, has no value, or is not significantly worse or different from England
+    (a significantly worsening trend carries it whatever the comparison)."""
+    if figure.suppressed:
+        return "is suppressed"
+    if figure.value is None:
+        return "has no value"
+    if figure.trend in WORSENING_TRENDS:
+        return ""  # a significant worsening is evidence whatever the comparison
+    england = figure.benchmark(ENGLAND)
+    if england is None or england.comparison == NOT_COMPARED:
+        return "is not tested against England"
+    if england.comparison == SIMILAR:
+        return "is not significantly different from England"
+    if england.comparison == BETTER:
+        return "is significantly better than England"
+    return ""
+
+
+def _evidence_problems(
+    label: str,
+    entry: _Entry,
+    figures: Mapping[str, Figure] | None,
+    finding_figures: Mapping[str, tuple[str, ...]],
+) -> list[str]:
+    problems = []
+    if entry.timescale == "not_stated" and not entry.timescale_note:
+        problems.append(f"{label}: timescale 'not stated' needs a timescale_note saying why")
+    if figures is None:
+        return problems
+    linked = list(entry.indicators)
+    for finding_id in entry.findings:
+        linked += [i for i in finding_figures.get(finding_id, ()) if i not in linked]
+    if not linked and not entry.evidence:
+        problems.append(
+            f"{label}: links to no figure; link its evidence (indicators: or findings:) "
+            "or state it in evidence:"
+        )
+    if entry.evidence:
+        return problems
+    for indicator_id in linked:
+        figure = figures.get(indicator_id)
+        if figure is None:
+            named, weakness = repr(indicator_id), "is shown only as printed, without a test"
+        else:
+            named = f"{indicator_id!r} ({figure.name}, {figure.period})"
+            weakness = figure_weakness(figure)
+        if weakness:
+            problems.append(
+                f"{label}: links to figure {named}, which {weakness}; say why it is "
+                "evidence in evidence:, or remove the link"
+            )
+    return problems
 
 
 def _read_entries(path: Path) -> list[dict]:
@@ -177,14 +262,21 @@ def parse_recommendations(
     indicator_ids: Iterable[str] | None = None,
     finding_ids: Iterable[str] | None = None,
     where: str = "recommendations",
+    figures: Mapping[str, Figure] | None = None,
+    finding_aliases: Mapping[str, str] | None = None,
+    finding_figures: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[Recommendation, ...]:
     """Validate register entries and check every evidence link resolves.
 
     ``indicator_ids`` / ``finding_ids`` are the ids the assessment has; pass ``None``
-    to skip that check (e.g. when validating a register on its own).
+    to skip that check (e.g. when validating a register on its own). ``figures``
+    (indicator id -> figure) turns on the evidence rules of the module docstring;
+    ``finding_aliases`` maps an indicator's own finding id to the paragraph stating it,
+    and ``finding_figures`` a finding id to the figures it cites.
     """
+    aliases = dict(finding_aliases or {})
     known_indicators = None if indicator_ids is None else set(indicator_ids)
-    known_findings = None if finding_ids is None else set(finding_ids)
+    known_findings = None if finding_ids is None else set(finding_ids) | set(aliases)
     problems: list[str] = []
     parsed: list[_Entry] = []
     for position, raw in enumerate(entries, start=1):
@@ -213,6 +305,9 @@ def parse_recommendations(
                     problems.append(
                         f"{label}: links to finding {fid!r}, which is not in the assessment"
                     )
+        resolved = list(dict.fromkeys(aliases.get(fid, fid) for fid in entry.findings))
+        entry = entry.model_copy(update={"findings": resolved})
+        problems += _evidence_problems(label, entry, figures, finding_figures or {})
         parsed.append(entry)
     numbers = [e.number for e in parsed]
     for dup in sorted({n for n in numbers if numbers.count(n) > 1}):
@@ -233,6 +328,8 @@ def parse_recommendations(
             theme=e.theme,
             finding_ids=tuple(e.findings),
             indicator_ids=tuple(e.indicators),
+            evidence=e.evidence,
+            timescale_note=e.timescale_note,
         )
         for e in sorted(parsed, key=lambda e: e.number)
     )
@@ -243,6 +340,9 @@ def load_recommendations(
     *,
     indicator_ids: Iterable[str] | None = None,
     finding_ids: Iterable[str] | None = None,
+    figures: Mapping[str, Figure] | None = None,
+    finding_aliases: Mapping[str, str] | None = None,
+    finding_figures: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[Recommendation, ...]:
     """Read a recommendations register (YAML or CSV) and validate its links.
 
@@ -254,4 +354,7 @@ def load_recommendations(
         indicator_ids=indicator_ids,
         finding_ids=finding_ids,
         where=str(path),
+        figures=figures,
+        finding_aliases=finding_aliases,
+        finding_figures=finding_figures,
     )
