@@ -8,7 +8,9 @@
            -> key findings                     dana.assess.summary
            -> topic sections: figures, findings, charts    dana.assess.layout
            -> engagement evidence              dana.assess.engagement
-           -> data gaps, recommendations, provenance, disclosure statement
+           -> data gaps, recommendations (redacted), provenance
+           -> one disclosure pass over the whole model  dana.assess.disclose_model
+           -> the disclosure statement of the rule applied
 
 Data gaps, recommendations and provenance are kept in the model's own fields, which
 every renderer shows.
@@ -29,6 +31,8 @@ from dana.areas import ENGLAND
 from dana.assess import charts
 from dana.assess.comparators import Comparators, neighbour_gap, resolve_comparators
 from dana.assess.config import AssessmentConfig, ConfigError
+from dana.assess.count_relations import HEADLINE_RELATIONS, breakdown_relations
+from dana.assess.disclose_model import disclose_assessment
 from dana.assess.disclosure import disclosure_statement
 from dana.assess.engagement import build_engagement_section
 from dana.assess.figures import build_indicator_results
@@ -40,6 +44,7 @@ from dana.assess.model import Assessment, Chart, DataGap, Section
 from dana.assess.periods import LATEST, period_sort_for
 from dana.assess.provenance import attributions, is_synthetic, provenance_entries
 from dana.assess.recommendations import load_recommendations
+from dana.assess.redact_evidence import redact_recommendations
 from dana.assess.summary import summary_section
 from dana.catalogue import load_catalogue
 from dana.sources.engagement import read_engagement
@@ -76,7 +81,8 @@ def build_assessment(
     step("Choosing comparators")
     comparators = resolve_comparators(config)
     step("Comparing indicators")
-    results, missing = build_indicator_results(data, indicators, comparators, config)
+    relations = HEADLINE_RELATIONS + breakdown_relations(catalogue)
+    results, missing = build_indicator_results(data, indicators, comparators, config, relations)
 
     step("Writing findings and charts")
     sections: list[Section] = []
@@ -141,10 +147,12 @@ def build_assessment(
     recommendations = ()
     if config.include("recommendations") and config.recommendations:
         step("Linking recommendations")
-        recommendations = load_recommendations(
-            config.path(config.recommendations),
-            indicator_ids=[f.indicator_id for f in figures],
-            finding_ids=[f.id for f in draft.all_findings()],
+        recommendations = redact_recommendations(
+            load_recommendations(
+                config.path(config.recommendations),
+                indicator_ids=[f.indicator_id for f in figures],
+                finding_ids=[f.id for f in draft.all_findings()],
+            )
         )
 
     periods = Counter(f.period for f in figures if f.value is not None)
@@ -156,6 +164,9 @@ def build_assessment(
     synthetic = any(is_synthetic(f.source) for f in figures) or any(
         is_synthetic(s) for s in engagement_source
     )
+    # one disclosure pass over everything built, which every renderer then reads
+    draft = disclose_assessment(draft, config.suppression, relations=relations)
+    figures = draft.all_figures()
     return replace(
         draft,
         period=period,
@@ -163,8 +174,8 @@ def build_assessment(
         data_gaps=gaps,
         provenance=provenance_entries(figures),
         attributions=attributions(figures, engagement_source),
-        # the single-area report shows each figure on its own: no secondary suppression
-        disclosure=disclosure_statement(config.suppression, secondary=False),
+        # the rule's own setting: secondary suppression on for every preset that has it
+        disclosure=disclosure_statement(config.suppression, secondary=None),
         synthetic=synthetic,
     )
 
@@ -208,7 +219,9 @@ def _engagement_section(config: AssessmentConfig) -> tuple[Section, str] | None:
     inputs = read_engagement({**spec.model_dump(), **paths}, config.base_dir)
     if inputs.is_empty:
         return None
-    section = build_engagement_section(inputs, min_responses=spec.min_responses)
+    section = build_engagement_section(
+        inputs, min_responses=spec.min_responses, suppression=config.suppression
+    )
     return section, inputs.source + (" synthetic" if inputs.synthetic else "")
 
 

@@ -183,7 +183,10 @@ class Table:
     to; ``derived`` pairs each column computed from a count (a share, a rate) with that
     count column, so it is withheld with it; ``total_row`` is the value in the first
     column of the row holding the table's total ("" when there is none), so no withheld
-    count can be recovered as the total minus the others.
+    count can be recovered as the total minus the others. A table whose counts are parts
+    of a total shown elsewhere must carry that total as its total row; without one each
+    cell is controlled on its own. A withheld cell holds ``dana.formatting.SUPPRESSED``
+    ("*"); a table with whole-number columns and no ``counts`` is refused by the pass.
     """
 
     id: str
@@ -222,6 +225,9 @@ class Recommendation:
     theme: str = ""
     finding_ids: tuple[str, ...] = ()
     indicator_ids: tuple[str, ...] = ()
+    #: phrases in this entry that are not personal (kept by redaction): a ward named
+    #: after a person, the author of a published review
+    not_personal: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

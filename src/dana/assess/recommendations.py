@@ -21,6 +21,9 @@ gap_statement       optional "GAP: ..." statement (Medway)
 theme               optional grouping ("Prevention", "Treatment outcomes")
 findings            ids of generated findings that support it
 indicators          ids of catalogue indicators that support it
+not_personal        optional phrases that are not personal details (a ward named
+                    after a person, a review's author): kept as written when every
+                    text field is redacted (dana.assess.redact_evidence)
 ==================  ==========================================================
 
 In a CSV, list fields (outcome_areas, findings, indicators) are separated by ``;``.
@@ -102,8 +105,10 @@ class _Entry(BaseModel):
     theme: str = ""
     findings: list[str] = []
     indicators: list[str] = []
+    #: phrases that are not personal details (kept by redaction), e.g. a ward's name
+    not_personal: list[str] = []
 
-    @field_validator("outcome_areas", "findings", "indicators", mode="before")
+    @field_validator("outcome_areas", "findings", "indicators", "not_personal", mode="before")
     @classmethod
     def _split(cls, value):
         return _as_list(value)
@@ -233,6 +238,7 @@ def parse_recommendations(
             theme=e.theme,
             finding_ids=tuple(e.findings),
             indicator_ids=tuple(e.indicators),
+            not_personal=tuple(e.not_personal),
         )
         for e in sorted(parsed, key=lambda e: e.number)
     )
