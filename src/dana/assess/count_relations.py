@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dana.sources.registry import CATALOGUE_IDS
+
 #: The NDTMS substance groups, in reporting order (DEFINITIONS.md s.3.1).
 SUBSTANCE_GROUPS = ("opiate", "non_opiate_only", "non_opiate_and_alcohol", "alcohol_only")
 
@@ -84,8 +86,6 @@ def breakdown_relations(catalogue) -> tuple[CountRelation, ...]:
     ``<measure>:<group>``; and each importer id that is the same measure as a headline
     id (:data:`dana.sources.registry.CATALOGUE_IDS`) is the same count.
     """
-    from dana.sources.registry import CATALOGUE_IDS  # a mapping of ids, not a data read
-
     relations = []
     by_measure: dict[str, list[str]] = {}
     for entry in getattr(catalogue, "breakdowns", ()):
