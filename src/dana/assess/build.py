@@ -152,7 +152,8 @@ def build_assessment(
                 config.path(config.recommendations),
                 indicator_ids=[f.indicator_id for f in figures],
                 finding_ids=[f.id for f in draft.all_findings()],
-            )
+            ),
+            known_names=tuple(config.engagement.known_names) if config.engagement else (),
         )
 
     periods = Counter(f.period for f in figures if f.value is not None)

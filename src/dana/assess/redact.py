@@ -136,6 +136,8 @@ _CAP_WORD = (
     r"[A-Z\u00C0-\u00DE][a-z\u00DF-\u00FF]*(?:['\u2019\-]?[A-Z\u00C0-\u00DE]?[a-z\u00DF-\u00FF]+)+"
 )
 _ANY_WORD = rf"[{_LETTERS}](?:['\u2019\-]?[{_LETTERS}])*"
+#: A hyphenated or apostrophe word ("al-hassan", "o'brien"): after a forename, a surname.
+_JOINED_WORD = r"[a-z\u00DF-\u00FF]+(?:['\u2019\-][a-z\u00DF-\u00FF]+)+"
 #: Words that follow "mr" or "dr" without being a name ("mr and mrs").
 _NOT_NAMES = r"(?i:and|or|the|to|of|in|at|on|for|with|said|says|was|is|who|mrs|mr)"
 _SAINT = r"(?<!\bSt )(?<!\bSt\. )(?<!\bSaint )(?<!\bST )"
@@ -192,10 +194,13 @@ _TITLE_NAME = re.compile(
 # forename that is a word only before a surname that is not one.
 _UNCASED_NAME = re.compile(
     rf"{_SAINT}\b(?:(?:{_alternation(WORD_FORENAMES)})\s+(?:{_alternation(COMMON_SURNAMES - WORD_SURNAMES)})"
-    rf"|(?:{_alternation(_PLAIN_FORENAMES)})(?:\s+(?:{_SURNAMES}))?)\b(?!['\u2019]s\b)",
+    rf"|(?:{_alternation(_PLAIN_FORENAMES)})(?:\s+(?:{_SURNAMES}|{_JOINED_WORD}))?)\b(?!['\u2019]s\b)",
     re.IGNORECASE,
 )
 _MASK = "\u0000{}\u0000"
+#: The contact patterns run first, so a name inside an e-mail address is not split off.
+_CONTACTS = _PATTERNS[:-1]
+_HONORIFIC_NAME = _PATTERNS[-1]
 
 
 def redact(text: str, *, known_names: Iterable[str] | str = (), allowed: Iterable[str] = ()) -> str:
@@ -218,12 +223,13 @@ def redact(text: str, *, known_names: Iterable[str] | str = (), allowed: Iterabl
 
     for phrase in _phrases((*PUBLIC_NAMES, *_as_names(allowed))):
         out = re.sub(rf"\b{re.escape(phrase)}\b", keep, out, flags=re.IGNORECASE)
+    for placeholder, pattern in _CONTACTS:
+        out = pattern.sub(placeholder, out)
     names = _as_names(known_names)
     words = {w for n in names for w in re.split(r"[\s\-]+", n) if len(w) >= 3}
     for name in _phrases((*names, *words)):
         out = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME, out, flags=re.IGNORECASE)
-    for placeholder, pattern in _PATTERNS:
-        out = pattern.sub(placeholder, out)
+    out = _HONORIFIC_NAME[1].sub(NAME, out)
 
     def _introduced(match: re.Match[str]) -> str:
         return match.group("lead") + NAME

@@ -84,14 +84,15 @@ def redact_engagement(inputs: EngagementInputs) -> tuple[EngagementInputs, tuple
 
 
 def redact_recommendations(
-    recommendations: tuple[Recommendation, ...],
+    recommendations: tuple[Recommendation, ...], *, known_names: tuple[str, ...] = ()
 ) -> tuple[Recommendation, ...]:
-    """Every text field of every recommendation redacted (its ``not_personal`` kept)."""
+    """Every text field of every recommendation redacted (its ``not_personal`` kept);
+    ``known_names`` are the team's list (the engagement config's), removed here too."""
     out = []
     for recommendation in recommendations:
         allowed = getattr(recommendation, "not_personal", ())
         changes = {
-            name: redact(getattr(recommendation, name), allowed=allowed)
+            name: redact(getattr(recommendation, name), known_names=known_names, allowed=allowed)
             for name in RECOMMENDATION_TEXT
         }
         out.append(replace(recommendation, **changes))
