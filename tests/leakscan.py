@@ -16,7 +16,7 @@ text of every format as *records* - the smallest unit a reader sees together:
 A secret *leaks* when one of its forms (the hidden count as printed, or a value built on
 it at display precision: a rate, a share, a limit) appears as a number in a record that
 also names it (its labels, all of them), or - for a form distinctive enough to be found
-by chance only rarely (three or more significant digits) - anywhere at all. It can be
+by chance only rarely (four or more significant digits) - anywhere at all. It can be
 *derived* when every other member of one of its additive groups (a total and its other
 parts: ``derivations``) is visible in records naming them: the total minus the parts is
 the secret.
@@ -181,14 +181,24 @@ def _names(record: str, labels: tuple[str, ...]) -> bool:
 
 
 def distinctive(form: str) -> bool:
-    """Three or more significant digits: unlikely to appear by chance."""
+    """Four or more significant digits: unlikely to appear by chance (three-digit values
+    coincide with other areas' rates too often to be searched for out of context)."""
     digits = re.sub(r"\D", "", form).lstrip("0")
-    return len(digits) >= 3
+    return len(digits) >= 4
+
+
+def _without(record: str, labels: tuple[str, ...]) -> str:
+    """The record with its labels taken out ("waits over 3 weeks" is not a 3)."""
+    for label in labels:
+        record = re.sub(re.escape(label), " ", record, flags=re.IGNORECASE)
+    return record
 
 
 def visible(records: list[str], item: Visible) -> bool:
     form = _plain(item.form)
-    return any(_names(r, item.labels) and form in numbers_in(r) for r in records)
+    return any(
+        _names(r, item.labels) and form in numbers_in(_without(r, item.labels)) for r in records
+    )
 
 
 def scan(records: dict[str, list[str]], secrets: list[Secret]) -> list[Leak]:
@@ -202,7 +212,9 @@ def scan(records: dict[str, list[str]], secrets: list[Secret]) -> list[Leak]:
                 for line, numbers in parsed:
                     if plain not in numbers:
                         continue
-                    if _names(line, secret.labels):
+                    if _names(line, secret.labels) and plain in numbers_in(
+                        _without(line, secret.labels)
+                    ):
                         leaks.append(Leak(secret.what, fmt, f"shows {form}", line[:300]))
                     elif distinctive(form):
                         leaks.append(Leak(secret.what, fmt, f"shows {form} (anywhere)", line[:300]))

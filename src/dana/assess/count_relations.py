@@ -79,6 +79,57 @@ HEADLINE_RELATIONS: tuple[CountRelation, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class DenominatorLink:
+    """``figure``'s denominator is the count of ``count_of`` (same area and period): when
+    that count is withheld, ``figure`` is withheld whole (with its value and count, the
+    denominator is ``count / value``)."""
+
+    figure: str
+    count_of: str
+    why: str
+
+
+#: NDTMS and OHID definitions (DEFINITIONS.md s.3; Fingertips metadata for 92447, 90244,
+#: 90245): each proportion's denominator is a published count of the same people.
+DENOMINATOR_LINKS: tuple[DenominatorLink, ...] = (
+    DenominatorLink(
+        "92447", "ndtms:adults_in_treatment_alcohol", "completions of all in alcohol treatment"
+    ),
+    DenominatorLink(
+        "92447", "ndtms:number_in_treatment_alcohol", "completions of all in alcohol treatment"
+    ),
+    DenominatorLink(
+        "90244", "ndtms:adults_in_treatment_opiate", "completions of all in opiate treatment"
+    ),
+    DenominatorLink(
+        "90245",
+        "ndtms:adults_in_treatment_non_opiate",
+        "completions of all in non-opiate treatment",
+    ),
+    DenominatorLink(
+        "ndtms:opiate_in_treatment_6_years_plus",
+        "ndtms:adults_in_treatment_opiate",
+        "of all in opiate treatment",
+    ),
+    DenominatorLink(
+        "ndtms:naloxone_issued_opiate",
+        "ndtms:adults_in_treatment_opiate",
+        "of all in opiate treatment",
+    ),
+    DenominatorLink(
+        "ndtms:waiting_over_3_weeks_alcohol",
+        "ndtms:new_presentations_alcohol",
+        "of new alcohol presentations",
+    ),
+    DenominatorLink(
+        "ndtms:waiting_over_3_weeks_drug",
+        "ndtms:new_presentations_drug",
+        "of new drug presentations",
+    ),
+)
+
+
 def breakdown_relations(catalogue) -> tuple[CountRelation, ...]:
     """Relations among a catalogue's breakdown indicators and the headline ids they match.
 

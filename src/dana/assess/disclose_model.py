@@ -10,7 +10,9 @@ that has it) to every number in the model that counts people or events, wherever
   :mod:`dana.assess.count_relations` (adults in treatment = drugs + alcohol only; a rate
   and the number it is built on) are additive groups, so a hidden count can never be
   recovered by subtraction. A proportion whose denominator is itself a count in the
-  suppressed range is withheld too. A withheld figure loses its value, limits, count,
+  suppressed range is withheld too, and so is one whose denominator is a withheld
+  count (:data:`~dana.assess.count_relations.DENOMINATOR_LINKS`: "166 of 324" would
+  give back the 324 adults in alcohol treatment). A withheld figure loses its value, limits, count,
   rank, trend and comparisons; a finding written about it before it was withheld is
   replaced by the "not shown" sentence.
 * **Tables**, generically, from their own description (``Table.counts``,
@@ -35,8 +37,13 @@ import numpy as np
 import pandas as pd
 
 from dana import stats
-from dana.assess.count_relations import HEADLINE_RELATIONS, CountRelation, relations_among
-from dana.assess.disclosure import SUPPRESSED_NOTE, apply_disclosure
+from dana.assess.count_relations import (
+    DENOMINATOR_LINKS,
+    HEADLINE_RELATIONS,
+    CountRelation,
+    relations_among,
+)
+from dana.assess.disclosure import SUPPRESSED_NOTE, apply_disclosure, withhold_linked
 from dana.assess.model import Assessment, BenchmarkResult, Chart, Figure, Finding, Section, Table
 from dana.formatting import SUPPRESSED, decimals_for
 from dana.vocabulary import NOT_COMPARED, TREND_NOT_CALCULATED
@@ -123,7 +130,7 @@ def _withheld_figures(figures, rule, arguments, relations, area_code) -> tuple[s
         )
     frame = pd.DataFrame(rows)
     linked = relations_among(frame["indicator_id"], relations)
-    shown = apply_disclosure(frame, rule, relations=linked)
+    shown = withhold_linked(apply_disclosure(frame, rule, relations=linked), DENOMINATOR_LINKS)
     return set(shown.loc[shown["suppressed"].astype(bool), "indicator_id"]), small
 
 
@@ -141,7 +148,10 @@ def _withhold(figure: Figure, *, drop_denominator: bool) -> Figure:
         lower=None,
         upper=None,
         count=None,
-        denominator=None if drop_denominator else figure.denominator,
+        # a withheld proportion's denominator may be a withheld count (a linked figure)
+        denominator=None
+        if drop_denominator or figure.value_type == "proportion"
+        else figure.denominator,
         benchmarks=tuple(
             BenchmarkResult(
                 b.benchmark_code, b.benchmark_name, b.benchmark_value, NOT_COMPARED, b.confidence

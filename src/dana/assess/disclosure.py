@@ -19,7 +19,7 @@ import pandas as pd
 
 from dana import stats
 from dana.assess.config import SuppressionConfig
-from dana.assess.count_relations import CountRelation
+from dana.assess.count_relations import CountRelation, DenominatorLink
 
 SUPPRESSED_NOTE = "Suppressed: count too small to publish (disclosure control)"
 SECONDARY_NOTE = (
@@ -112,6 +112,29 @@ def apply_disclosure(
     out.loc[index[hidden_mask & ~at_source[counted]], note] = SUPPRESSED_NOTE
     out.loc[secondary_rows, note] = SECONDARY_NOTE
     out.loc[is_count & counted, "value"] = out.loc[is_count & counted, "count"]
+    return out
+
+
+def withhold_linked(rows: pd.DataFrame, links: Sequence[DenominatorLink]) -> pd.DataFrame:
+    """``rows`` (after :func:`apply_disclosure`) with every row of a linked figure withheld
+    where the count its denominator is (same area and period) was withheld, repeated
+    until nothing changes. Its count, value, limits and denominator are blanked."""
+    out = rows.copy()
+    cell = out["area_code"].astype(str) + "|" + out["period"].astype(str)
+    for _ in range(len(links) + 1):
+        changed = False
+        for link in links:
+            hidden = out["suppressed"].astype(bool) & (out["indicator_id"] == link.count_of)
+            target = (out["indicator_id"] == link.figure) & ~out["suppressed"].astype(bool)
+            target &= cell.isin(set(cell[hidden]))
+            if target.any():
+                out.loc[target, "suppressed"] = True
+                blank = [c for c in (*BLANKED, "count", "denominator") if c in out.columns]
+                out.loc[target, blank] = np.nan
+                out.loc[target, "value_note"] = SECONDARY_NOTE
+                changed = True
+        if not changed:
+            break
     return out
 
 

@@ -38,8 +38,13 @@ from dana import stats
 from dana.areas import ENGLAND
 from dana.assess.comparators import Comparators
 from dana.assess.config import AssessmentConfig
-from dana.assess.count_relations import HEADLINE_RELATIONS, CountRelation, relations_among
-from dana.assess.disclosure import apply_disclosure
+from dana.assess.count_relations import (
+    DENOMINATOR_LINKS,
+    HEADLINE_RELATIONS,
+    CountRelation,
+    relations_among,
+)
+from dana.assess.disclosure import apply_disclosure, withhold_linked
 from dana.assess.model import BenchmarkResult, Figure
 from dana.assess.periods import period_sort_for, reported_sort, up_to
 from dana.formatting import SUPPRESSED, format_number
@@ -165,6 +170,7 @@ def _disclosed(raws: list[pd.DataFrame], rule, relations) -> list[pd.DataFrame]:
     together = pd.concat(raws, keys=range(len(raws)), names=["_indicator", "_row"])
     ids = together["indicator_id"].unique()
     shown = apply_disclosure(together, rule, relations=relations_among(ids, relations))
+    shown = withhold_linked(shown, DENOMINATOR_LINKS)
     return [
         shown.xs(position, level="_indicator").reset_index(drop=True)
         for position in range(len(raws))
