@@ -130,12 +130,10 @@ WORD_SURNAMES = frozenset(
 #: Public figures named in published national reviews (cited in recommendations).
 PUBLIC_NAMES = ("Professor Dame Carol Black", "Dame Carol Black")
 
-_LETTERS = r"A-Za-z\u00C0-\u00FF"
 #: A title-case name word: "Smith", "Al-Hassan", "O'Brien", "McDonald".
 _CAP_WORD = (
     r"[A-Z\u00C0-\u00DE][a-z\u00DF-\u00FF]*(?:['\u2019\-]?[A-Z\u00C0-\u00DE]?[a-z\u00DF-\u00FF]+)+"
 )
-_ANY_WORD = rf"[{_LETTERS}](?:['\u2019\-]?[{_LETTERS}])*"
 #: A hyphenated or apostrophe word ("al-hassan", "o'brien"): after a forename, a surname.
 _JOINED_WORD = r"[a-z\u00DF-\u00FF]+(?:['\u2019\-][a-z\u00DF-\u00FF]+)+"
 #: Words that follow "mr" or "dr" without being a name ("mr and mrs").
@@ -157,7 +155,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         NAME,
         re.compile(
-            rf"\b(?:(?i:mr|mrs|dr|prof|professor)\.?\s+(?!{_NOT_NAMES}\b){_ANY_WORD}(?:\s+{_CAP_WORD})?"
+            # the name is written in the honorific's own case: "Mr Smith", "dr patel",
+            # "MR JONES" (so "Mrs both attended" is left alone)
+            rf"\b(?:(?:Mr|Mrs|Dr|Prof|Professor)\.?\s+{_CAP_WORD}(?:\s+{_CAP_WORD})?"
+            rf"|(?:mr|mrs|dr|prof|professor)\.?\s+(?!{_NOT_NAMES}\b)[a-z][a-z'\-]+"
+            rf"|(?:MR|MRS|DR|PROF|PROFESSOR)\.?\s+(?!{_NOT_NAMES}\b)[A-Z][A-Z'\-]+"
             rf"|(?:Ms|Mx|Miss|Sister|Nurse)\.?\s+{_CAP_WORD}(?:\s+{_CAP_WORD})?)"
         ),
     ),
