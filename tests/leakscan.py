@@ -194,10 +194,15 @@ def _without(record: str, labels: tuple[str, ...]) -> str:
     return record
 
 
-def visible(records: list[str], item: Visible) -> bool:
+def visible(parsed: list[tuple[str, set[str]]], item: Visible) -> bool:
+    """True when ``item`` is shown in a record naming it (``parsed``: records with their
+    numbers, from :func:`numbers_in`)."""
     form = _plain(item.form)
     return any(
-        _names(r, item.labels) and form in numbers_in(_without(r, item.labels)) for r in records
+        form in numbers
+        and _names(line, item.labels)
+        and form in numbers_in(_without(line, item.labels))
+        for line, numbers in parsed
     )
 
 
@@ -219,7 +224,7 @@ def scan(records: dict[str, list[str]], secrets: list[Secret]) -> list[Leak]:
                     elif distinctive(form):
                         leaks.append(Leak(secret.what, fmt, f"shows {form} (anywhere)", line[:300]))
             for group in secret.derivations:
-                if group and all(visible(lines, item) for item in group):
+                if group and all(visible(parsed, item) for item in group):
                     shown = ", ".join(f"{' '.join(i.labels)} {i.form}" for i in group)
                     leaks.append(Leak(secret.what, fmt, f"derivable from {shown}", ""))
     return leaks
