@@ -2,11 +2,13 @@
 
 :func:`write_outputs` renders an :class:`~dana.assess.model.Assessment` as HTML, DOCX,
 PDF and PPTX (:func:`dana.render.render_formats`: every chart drawn once and shared, the
-formats written in parallel). Every format is rendered into a staging folder beside ``out_dir``
-(:func:`dana._atomic.publish_together`); only when all have succeeded are the files moved
-into ``out_dir`` (``os.replace``, atomic per file on one file system). If any renderer
-fails, the staging folder is removed and ``out_dir`` is left exactly as it was. An
-``out_dir`` that is a file is refused before anything is rendered.
+formats written in parallel). Every format is rendered into a hidden staging folder inside
+``out_dir`` (:func:`dana._atomic.publish_together`); only when all have succeeded are the
+files swapped into ``out_dir`` (``os.replace`` on one file system, old files moved aside
+first and restored if any move fails). If any renderer fails, the staging folder is
+removed and ``out_dir`` is left exactly as it was; a run killed outright leaves its
+staging folder, which the next run finishes or removes. An ``out_dir`` that is a file is
+refused before anything is rendered.
 
 Python use::
 
@@ -81,4 +83,4 @@ def write_outputs(
             paths.append(Path(write_analyst_notes(assessment, staging / f"{stem}{NOTES_SUFFIX}")))
         return paths
 
-    return publish_together(out_dir, render_all, prefix=".dana-render-")
+    return publish_together(out_dir, render_all, prefix="render")

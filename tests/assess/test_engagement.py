@@ -24,8 +24,9 @@ def test_journey_satisfaction_has_wilson_limits_computed_by_hand():
     inputs = EngagementInputs(journey=_journey([["Peterborough", "referral", 41, 52]]))
     section = build_engagement_section(inputs)
     table = section.tables[0].data
-    assert table.loc[0, "Satisfied (%)"] == "79"
-    assert table.loc[0, "95% CI"] == "66 to 88"
+    # numbers, not text (renderers format them), rounded to whole percentages
+    assert table.loc[0, "Satisfied (%)"] == 79
+    assert (table.loc[0, "Lower 95% CI"], table.loc[0, "Upper 95% CI"]) == (66, 88)
     chart = section.charts[0].data
     assert chart.loc[0, "value"] == pytest.approx(78.846154, rel=1e-6)
     assert chart.loc[0, "lower"] == pytest.approx(65.967895, rel=1e-6)
@@ -38,7 +39,8 @@ def test_small_stage_is_suppressed_and_never_charted():
     )
     section = build_engagement_section(inputs, min_responses=5)
     table = section.tables[0].data
-    assert table.loc[1, "Satisfied (%)"] == "*" and table.loc[1, "95% CI"] == "*"
+    assert table.loc[1, "Satisfied (%)"] == "*" and table.loc[1, "Lower 95% CI"] == "*"
+    assert table.loc[1, "Responses"] == "*"  # 4 responses is itself a count of 1 to 4
     assert list(section.charts[0].data["area_name"]) == ["Referral"]
     assert any("too few responses" in f.text for f in section.findings)
 

@@ -46,3 +46,51 @@ def test_ordinary_text_is_left_alone(text):
 def test_known_names_are_removed_whatever_their_case():
     text = "Ask for Xanthe at reception; XANTHE knows me."
     assert redact(text, known_names=["Xanthe"]) == "Ask for [name] at reception; [name] knows me."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NHS number 943.476.5919 on file", "NHS number [NHS number] on file"),
+        ("JOHN SMITH rang", "[name] rang"),
+        ("john smith rang", "[name] rang"),
+        ("ask dr patel", "ask [name]"),
+        ("MR JONES was there", "[name] was there"),
+        ("Mohammed Al-Hassan helped", "[name] helped"),
+        ("mohammed al-hassan helped", "[name] helped"),
+        ("Sean O'Brien helped", "[name] helped"),
+        ("i told sarah everything", "i told [name] everything"),
+        ("email x.quill@example.org now", "email [email] now"),
+    ],
+)
+def test_every_form_of_a_name_or_number_is_caught(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Dame Carol Black review set the direction.",  # a published review's author
+        "Beds on St Michael's ward were full.",  # a saint's name in a place
+        "We will cook together and mark the date.",  # forenames that are words
+        "I miss my kids; my sister said so.",  # honorific-like words in lower case
+        "Mr and Mrs both attended.",
+        "The grace period ended. Frank discussions helped.",
+        "I WILL NOT GO BACK.",
+    ],
+)
+def test_ordinary_words_and_public_names_are_kept(text):
+    assert redact(text) == text
+
+
+def test_a_register_marks_text_that_is_not_personal():
+    text = "The Sarah Jones Centre takes referrals; ask Sarah Jones."
+    assert redact(text, allowed=["Sarah Jones Centre"]) == (
+        "The Sarah Jones Centre takes referrals; ask [name]."
+    )
+
+
+def test_a_known_name_is_removed_by_each_of_its_words():
+    assert redact("Quill said Xanthe was late", known_names=["Xanthe Quill"]) == (
+        "[name] said [name] was late"
+    )

@@ -13,11 +13,12 @@ from pypdf import PdfReader
 from dana.report import output_stem
 
 #: The default config's rule (ndtms) as the single-area report applies it: counts 0-4
-#: hidden, and no secondary suppression, because each figure stands alone.
+#: hidden, with secondary suppression across related figures, tables and charts.
+# secondary suppression is on in every report (issue 8): the statement says so
 NDTMS_SINGLE_AREA = (
-    "Counts of 0 to 4 are suppressed and shown as * (NDTMS public reporting rule). No "
-    "secondary suppression was applied: each figure is shown on its own, with no total it "
-    "could be subtracted from."
+    "Counts of 0 to 4 are suppressed and shown as * (NDTMS public reporting rule). "
+    "Secondary suppression hides a further count wherever a hidden one could be worked "
+    "out from a total."
 )
 
 

@@ -8,7 +8,9 @@
            -> key findings                     dana.assess.summary
            -> topic sections: figures, findings, charts    dana.assess.layout
            -> engagement evidence              dana.assess.engagement
-           -> data gaps, recommendations, provenance, disclosure statement
+           -> data gaps, recommendations (redacted), provenance
+           -> one disclosure pass over the whole model  dana.assess.disclose_model
+           -> the disclosure statement of the rule applied
 
 Data gaps, recommendations and provenance are kept in the model's own fields, which
 every renderer shows.
@@ -31,7 +33,9 @@ from dana.assess.analyst_notes import analyst_notes
 from dana.assess.comparators import Comparators, neighbour_gap, resolve_comparators
 from dana.assess.config import AssessmentConfig, ConfigError
 from dana.assess.consistency import BuildFacts, enforce, mixed_sources, run_checks
+from dana.assess.count_relations import HEADLINE_RELATIONS, breakdown_relations
 from dana.assess.derived import DRUG_DEATHS_CRUDE_RATE, DRUG_TREATMENT_COUNT
+from dana.assess.disclose_model import disclose_assessment
 from dana.assess.disclosure import disclosure_statement
 from dana.assess.engagement import build_engagement_section
 from dana.assess.figures import build_indicator_results
@@ -44,6 +48,7 @@ from dana.assess.paragraphs import finding_aliases
 from dana.assess.periods import LATEST, period_sort_for
 from dana.assess.provenance import attributions, is_synthetic, provenance_entries
 from dana.assess.recommendations import load_recommendations
+from dana.assess.redact_evidence import redact_engagement, redact_recommendations
 from dana.assess.side_by_side import side_by_side
 from dana.assess.summary import summary_section
 from dana.assess.wording import Voice
@@ -84,7 +89,8 @@ def build_assessment(
     step("Choosing comparators")
     comparators = resolve_comparators(config)
     step("Comparing indicators")
-    results, missing = build_indicator_results(data, indicators, comparators, config)
+    relations = HEADLINE_RELATIONS + breakdown_relations(catalogue)
+    results, missing = build_indicator_results(data, indicators, comparators, config, relations)
 
     step("Writing findings and charts")
     voice = Voice()
@@ -113,6 +119,7 @@ def build_assessment(
 
     extra_gaps: list[DataGap] = list(neighbour_gap(config, comparators))
     engagement_source = []
+    redaction_notes: tuple[str, ...] = ()
     if config.include("engagement"):
         step("Adding engagement evidence")
         section = _engagement_section(config)
@@ -131,6 +138,7 @@ def build_assessment(
         else:
             sections.append(section[0])
             engagement_source.append(section[1])
+            redaction_notes = section[2]
     # The introduction is Assessment.introduction (every renderer prints it under its own
     # heading); the first section is the key findings, as in the seeds' summaries.
     introduction = ""
@@ -169,13 +177,16 @@ def build_assessment(
     if config.include("recommendations") and config.recommendations:
         step("Linking recommendations")
         every = draft.all_findings()
-        recommendations = load_recommendations(
-            config.path(config.recommendations),
-            indicator_ids=[f.indicator_id for f in figures] + sorted(tabled),
-            finding_ids=[f.id for f in every],
-            figures={f.indicator_id: f for f in figures},
-            finding_aliases=finding_aliases(results, every),
-            finding_figures={f.id: f.indicator_ids for f in every},
+        recommendations = redact_recommendations(
+            load_recommendations(
+                config.path(config.recommendations),
+                indicator_ids=[f.indicator_id for f in figures] + sorted(tabled),
+                finding_ids=[f.id for f in every],
+                figures={f.indicator_id: f for f in figures},
+                finding_aliases=finding_aliases(results, every),
+                finding_figures={f.id: f.indicator_ids for f in every},
+            ),
+            known_names=tuple(config.engagement.known_names) if config.engagement else (),
         )
 
     periods = Counter(f.period for f in figures if f.value is not None)
@@ -187,6 +198,9 @@ def build_assessment(
     synthetic = any(is_synthetic(f.source) for f in figures) or any(
         is_synthetic(s) for s in engagement_source
     )
+    # one disclosure pass over everything built, which every renderer then reads
+    draft = disclose_assessment(draft, config.suppression, relations=relations)
+    figures = draft.all_figures()
     built = replace(
         draft,
         period=period,
@@ -194,8 +208,8 @@ def build_assessment(
         data_gaps=gaps,
         provenance=provenance_entries(figures),
         attributions=attributions(figures, engagement_source),
-        # the single-area report shows each figure on its own: no secondary suppression
-        disclosure=disclosure_statement(config.suppression, secondary=False),
+        # the rule's own setting: secondary suppression on for every preset that has it
+        disclosure=disclosure_statement(config.suppression, secondary=None),
         synthetic=synthetic,
     )
     step("Checking consistency")
@@ -207,7 +221,7 @@ def build_assessment(
     )
     checks = run_checks(built, facts, covered_by=COVERED_BY)
     enforce(checks)
-    return replace(built, analyst_notes=analyst_notes(built, checks))
+    return replace(built, analyst_notes=analyst_notes(built, checks, notes=redaction_notes))
 
 
 def _check_key_indicators(config: AssessmentConfig, indicators) -> None:
@@ -246,8 +260,11 @@ def _pyramid(config: AssessmentConfig, comparators: Comparators) -> tuple[tuple[
     return (replace(chart, source=source),), source
 
 
-def _engagement_section(config: AssessmentConfig) -> tuple[Section, str] | None:
-    """The engagement section and its source line; None when no evidence was supplied."""
+def _engagement_section(
+    config: AssessmentConfig,
+) -> tuple[Section, str, tuple[str, ...]] | None:
+    """The engagement section, its source line and the notes of what redaction dropped
+    (for the analyst notes); None when no evidence was supplied."""
     spec = config.engagement
     if spec is None:
         return None
@@ -255,8 +272,13 @@ def _engagement_section(config: AssessmentConfig) -> tuple[Section, str] | None:
     inputs = read_engagement({**spec.model_dump(), **paths}, config.base_dir)
     if inputs.is_empty:
         return None
-    section = build_engagement_section(inputs, min_responses=spec.min_responses)
-    return section, inputs.source + (" synthetic" if inputs.synthetic else "")
+    # redacted here for the notes of what it dropped; the section builder's own redaction
+    # of the same text then changes nothing
+    inputs, dropped = redact_engagement(inputs)
+    section = build_engagement_section(
+        inputs, min_responses=spec.min_responses, suppression=config.suppression
+    )
+    return section, inputs.source + (" synthetic" if inputs.synthetic else ""), dropped
 
 
 def _introduction(

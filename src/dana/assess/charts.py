@@ -18,6 +18,7 @@ from dana.assess.comparators import Comparators
 from dana.assess.figures import TESTED_METHODS, IndicatorResult, limit_columns, utla_rows
 from dana.assess.findings import with_unit
 from dana.assess.model import Chart
+from dana.formatting import decimals_for
 from dana.vocabulary import NOT_COMPARED
 
 #: Funnel plots need enough areas to be meaningful.
@@ -187,52 +188,56 @@ def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Char
 
 
 def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | None:
-    """Every upper-tier authority's value against its denominator, with control limits."""
+    """Every upper-tier authority's published value against its denominator, with limits.
+
+    Disclosure-safe by construction: the centre line is England's *published* value (no
+    funnel is drawn without one), never the pool of the areas' raw counts, which with
+    every other area's count would give a hidden one back by subtraction; the limit
+    curves come from :func:`dana.stats.funnel_limits` on that centre over a grid of
+    round denominators spanning the plotted areas only, and are rounded to the precision
+    values are shown at; an area whose value disclosure control withheld is not plotted.
+    """
     statistic = _FUNNEL_STATISTIC.get(result.figure.value_type)
     if statistic is None or result.figure.value is None:
         return None
-    raw = utla_rows(result, raw=True)
-    raw = raw[raw["count"].notna() & (raw["denominator"] > 0)]
-    if len(raw) < MIN_FUNNEL_AREAS or comparators.subject.code not in set(raw["area_code"]):
-        return None
-    multiplier = float(result.indicator.multiplier)
     england = result.figure.benchmark(ENGLAND)
     target = None if england is None else england.benchmark_value
-    if statistic == "proportion" and target is not None and not 0 < target < multiplier:
-        target = None
-    if statistic == "rate" and target is not None and target <= 0:
-        target = None
-    kwargs = {"target": target, "multiplier": multiplier}
-    classified = stats.funnel_limits(
-        statistic, "count", "denominator", data=raw.reset_index(drop=True), **kwargs
-    )
-    curves = stats.funnel_limits(
-        statistic, "count", "denominator", data=raw.reset_index(drop=True), n_points=60, **kwargs
-    )
+    multiplier = float(result.indicator.multiplier)
+    if target is None or not target > 0 or (statistic == "proportion" and target >= multiplier):
+        return None
+    raw = utla_rows(result, raw=True)
     shown = result.rows[result.rows["period_sort"] == result.period_sort].set_index("area_code")[
         "value"
     ]
-    values = raw["area_code"].map(shown).astype(float).to_numpy()
-    # A value blanked by disclosure control is drawn nowhere; its position against the
-    # limits (computed from the unrounded value) would hint at it, so it is not kept.
-    withheld = np.isnan(values)
+    raw = raw.assign(_shown=raw["area_code"].map(shown).astype(float))
+    # an area disclosure control withheld is not plotted at all
+    raw = raw[raw["count"].notna() & (raw["denominator"] > 0) & raw["_shown"].notna()]
+    if len(raw) < MIN_FUNNEL_AREAS or comparators.subject.code not in set(raw["area_code"]):
+        return None
+    raw = raw.reset_index(drop=True)
+    kwargs = {"target": target, "multiplier": multiplier}
+    classified = stats.funnel_limits(statistic, "count", "denominator", data=raw, **kwargs)
+    grid = funnel_grid(raw["denominator"].astype(float).to_numpy())
+    curves = stats.funnel_limits(statistic, denominators=grid, **kwargs)
+    figure = result.figure
+    places = decimals_for(target, figure.unit, figure.value_type) + 1
     data = pd.DataFrame(
         {
             "area_name": raw["area_name"].astype(str).to_numpy(),
             "denominator": raw["denominator"].astype(float).to_numpy(),
-            "value": values,
+            "value": raw["_shown"].to_numpy(),
             "is_subject": (raw["area_code"] == comparators.subject.code).to_numpy(),
-            "significance": np.where(
-                withheld, "", classified["significance"].astype(str).to_numpy()
-            ),
-            "suppressed": withheld,
+            "significance": classified["significance"].astype(str).to_numpy(),
+            "suppressed": False,
         }
     )
     denominators = data["denominator"]
     log_x = float(denominators.max()) > FUNNEL_LOG_SPAN * float(denominators.min())
     limits = curves.rename(columns={"denominator": "x"})
-    limits["centre"] = limits["value"]
-    limits = limits[["x", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "centre"]]
+    limits["centre"] = target
+    columns = ["lower_95", "upper_95", "lower_99_8", "upper_99_8"]
+    limits[columns] = limits[columns].astype(float).round(places)
+    limits = limits[["x", *columns, "centre"]]
     mine = data[data["is_subject"]].iloc[0]
     position = {
         "Not significant": "within the 95% limits",
@@ -241,14 +246,11 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
         "Low (0.025)": "below the lower 95% limit",
         "Low (0.001)": "below the lower 99.8% limit",
     }.get(mine["significance"], mine["significance"])
-    centre = float(classified["centre"].iloc[0])
-    figure = result.figure
     alt = (
         f"Funnel plot of {result.indicator.short_name.lower()} in {figure.period} for "
         f"{len(data)} upper-tier local authorities against a centre line of "
-        f"{with_unit(centre, figure)}"
-        + (" (England)" if target is not None else " (all areas pooled)")
-        + f". {comparators.subject.name} ({with_unit(figure.value, figure)}) lies {position}."
+        f"{with_unit(target, figure)} (England). "
+        f"{comparators.subject.name} ({with_unit(figure.value, figure)}) lies {position}."
     )
     return Chart(
         id=f"funnel.{figure.indicator_id}",
@@ -257,21 +259,42 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
         alt_text=alt,
         data=data,
         unit=figure.unit,
-        notes="Control limits at 95% and 99.8% (Spiegelhalter 2005)."
+        notes="Control limits at 95% and 99.8% (Spiegelhalter 2005) around England's value."
         + (
             " The denominator axis is logarithmic (denominators span more than two orders "
             "of magnitude), so the limits curve differently from a linear funnel."
             if log_x
             else ""
-        ),
+        )
+        + " Areas whose value is suppressed (small numbers) are not plotted.",
         source=figure.source,
         extra={
             "limits": limits.reset_index(drop=True),
             "indicator_id": figure.indicator_id,
-            "centre_name": "England" if target is not None else "All areas pooled",
+            "centre_name": "England",
             "x_scale": "log" if log_x else "linear",
         },
     )
+
+
+#: Points on a funnel's limit curves.
+FUNNEL_POINTS = 60
+
+
+def funnel_grid(denominators: np.ndarray, points: int = FUNNEL_POINTS) -> np.ndarray:
+    """Round denominators (2 significant figures) from below the smallest plotted one to
+    above the largest, spaced geometrically: the curves reveal no area's denominator."""
+    low = _round_significant(float(np.min(denominators)) * 0.9, 2, np.floor)
+    high = _round_significant(float(np.max(denominators)) * 1.1, 2, np.ceil)
+    grid = np.geomspace(max(low, 1.0), max(high, 2.0), points)
+    return np.unique(np.array([_round_significant(x, 2, np.round) for x in grid]))
+
+
+def _round_significant(x: float, digits: int, how) -> float:
+    if x <= 0:
+        return 0.0
+    scale = 10 ** (np.floor(np.log10(x)) - digits + 1)
+    return float(how(x / scale) * scale)
 
 
 #: Most rows a spine chart should have to stay legible on a page or slide.

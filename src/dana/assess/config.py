@@ -194,12 +194,18 @@ class EngagementConfig(_Strict):
     journey: str | None = None  # area, stage, satisfied, responses (CSV)
     themes: str | None = None  # themes with summaries and quotes (YAML)
     caveats: str = ""
-    #: names to remove from free text wherever they appear (staff, service users)
+    #: names to remove from free text wherever they appear (staff, service users); one
+    #: name may be given as text
     known_names: list[str] = []
     source: str = ""
     synthetic: bool = False
     #: journey stages with fewer responses than this are shown as * (at least 1)
     min_responses: int = Field(5, ge=1)
+
+    @field_validator("known_names", mode="before")
+    @classmethod
+    def _one_name(cls, names):
+        return [names] if isinstance(names, str) else names
 
     def files(self) -> dict[str, str]:
         """The file keys that are set: ``{"journey": "journey.csv", ...}``."""

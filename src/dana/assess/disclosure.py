@@ -19,8 +19,19 @@ import pandas as pd
 
 from dana import stats
 from dana.assess.config import SuppressionConfig
+from dana.assess.count_relations import (
+    DENOMINATOR_LINKS,
+    HEADLINE_RELATIONS,
+    CountRelation,
+    DenominatorLink,
+    relations_among,
+)
 
 SUPPRESSED_NOTE = "Suppressed: count too small to publish (disclosure control)"
+SECONDARY_NOTE = (
+    "Suppressed so that a smaller count cannot be worked out from a total "
+    "(secondary disclosure control)"
+)
 #: Columns blanked with a hidden count: the value and every confidence limit.
 BLANKED = ("value", "lower_95", "upper_95", "lower_99_8", "upper_99_8")
 
@@ -57,35 +68,122 @@ def apply_disclosure(
     by: Sequence[str] | None = None,
     secondary: bool | None = None,
     note: str = "value_note",
+    relations: Sequence[CountRelation] = (),
 ) -> pd.DataFrame:
-    """``rows`` with the rule applied to ``count`` and a boolean ``suppressed`` column.
+    """``rows`` (indicator-table rows) with the rule applied and a boolean ``suppressed``.
 
     Hidden counts become NaN, and so do the value and limits (:data:`BLANKED`) of their
     rows, whose ``note`` column says why; a count-type row's value is its published
-    count. ``by`` groups the rows whose counts are parts of one total (secondary
-    suppression protects each group); ``secondary`` overrides the rule's own choice.
-    Rows without a count are left as they are. Never drops a row.
+    count, and a count-type row published only as a ``value`` (no ``count``) is
+    controlled as the count it is. A row suppressed at source (no count, no value, a
+    note saying so) is kept hidden and protected like any other hidden cell.
+
+    Secondary suppression (on unless the rule, or ``secondary``, turns it off) protects
+    each additive group: ``by`` names columns whose rows are parts of one total (e.g. the
+    categories of one breakdown), and each of ``relations``
+    (:mod:`dana.assess.count_relations`) links indicators of the same area and period.
+    Rows in neither are published on their own. Never drops a row.
     """
     out = rows.copy()
     out["suppressed"] = False
     arguments = None if rule is None else rule.suppress_arguments()
-    counted = out["count"].notna().to_numpy()
-    if arguments is None or not counted.any():
+    if arguments is None or out.empty:
         return out
     if secondary is not None:
         arguments = arguments | {"secondary": secondary}
-    keys = list(by or ())
-    part = out.loc[counted, [*keys, "count"]].reset_index(drop=True)
-    published = stats.suppress(part, "count", by=keys or None, **arguments)
+    is_count = (out["value_type"] == "count").to_numpy()
+    only_value = is_count & out["count"].isna().to_numpy() & out["value"].notna().to_numpy()
+    out.loc[only_value, "count"] = out.loc[only_value, "value"]
+    at_source = (
+        out["count"].isna()
+        & out["value"].isna()
+        & out[note].astype(str).str.contains("suppress", case=False)
+    ).to_numpy()
+    counted = out["count"].notna().to_numpy() | at_source
+    if not counted.any():
+        return out
+    part = out.loc[counted].reset_index(drop=True)
+    part["_hidden"] = at_source[counted]
+    groupings = _groupings(part, list(by or ()), relations)
+    published = stats.suppress(part, "count", by=groupings, hidden="_hidden", **arguments)
     index = out.index[counted]
     out.loc[index, "count"] = published["count"].to_numpy()
-    hidden = index[published["suppressed"].to_numpy(dtype=bool)]
+    hidden_mask = published["suppressed"].to_numpy(dtype=bool)
+    hidden = index[hidden_mask]
+    secondary_rows = index[
+        hidden_mask & (published["suppression_reason"] == "secondary").to_numpy()
+    ]
     out.loc[hidden, "suppressed"] = True
     out.loc[hidden, [c for c in BLANKED if c in out.columns]] = np.nan
-    out.loc[hidden, note] = SUPPRESSED_NOTE
-    is_count = (out["value_type"] == "count").to_numpy() & counted
-    out.loc[is_count, "value"] = out.loc[is_count, "count"]
+    out.loc[index[hidden_mask & ~at_source[counted]], note] = SUPPRESSED_NOTE
+    out.loc[secondary_rows, note] = SECONDARY_NOTE
+    out.loc[is_count & counted, "value"] = out.loc[is_count & counted, "count"]
     return out
+
+
+def disclose_related(
+    rows: pd.DataFrame,
+    rule: Rule,
+    *,
+    relations: Sequence[CountRelation] = HEADLINE_RELATIONS,
+    links: Sequence[DenominatorLink] = DENOMINATOR_LINKS,
+    by: Sequence[str] | None = None,
+    note: str = "value_note",
+) -> pd.DataFrame:
+    """:func:`apply_disclosure` with secondary suppression across the ``relations`` among
+    the rows' indicators, then :func:`withhold_linked`: what every report applies."""
+    linked = relations_among(rows["indicator_id"].unique(), relations)
+    shown = apply_disclosure(rows, rule, by=by, note=note, relations=linked)
+    return withhold_linked(shown, links, note=note)
+
+
+def withhold_linked(
+    rows: pd.DataFrame, links: Sequence[DenominatorLink], *, note: str = "value_note"
+) -> pd.DataFrame:
+    """``rows`` (after :func:`apply_disclosure`) with every row of a linked figure withheld
+    where the count its denominator is (same area and period) was withheld, repeated
+    until nothing changes. Its count, value, limits and denominator are blanked."""
+    out = rows.copy()
+    cell = out["area_code"].astype(str) + "|" + out["period"].astype(str)
+    for _ in range(len(links) + 1):
+        changed = False
+        for link in links:
+            hidden = out["suppressed"].astype(bool) & (out["indicator_id"] == link.count_of)
+            target = (out["indicator_id"] == link.figure) & ~out["suppressed"].astype(bool)
+            target &= cell.isin(set(cell[hidden]))
+            if target.any():
+                out.loc[target, "suppressed"] = True
+                blank = [c for c in (*BLANKED, "count", "denominator") if c in out.columns]
+                out.loc[target, blank] = np.nan
+                out.loc[target, note] = SECONDARY_NOTE
+                changed = True
+        if not changed:
+            break
+    return out
+
+
+def _groupings(part: pd.DataFrame, keys: list[str], relations) -> list[list[str]]:
+    """Grouping columns for :func:`dana.stats.suppress`: ``keys`` (if any) and one column
+    per relation (the area and period for a complete set of its members, else a key of
+    the row's own, so a row outside every relation is published on its own)."""
+    own = "u" + pd.Series(np.arange(len(part)), dtype="int64").astype(str)
+    groupings = []
+    if keys:
+        groupings.append(keys)
+    cell = None
+    if relations:
+        cell = part["area_code"].astype(str) + "|" + part["period"].astype(str)
+    for number, relation in enumerate(relations):
+        member = part["indicator_id"].isin(relation.members)
+        members_here = part["indicator_id"].where(member).groupby(cell).transform("nunique")
+        complete = member & members_here.eq(len(relation.members))
+        column = f"_relation_{number}"
+        part[column] = ("r|" + cell).where(complete, own)
+        groupings.append([column])
+    if not groupings:  # no additive group: each row stands alone
+        part["_own"] = own
+        groupings.append(["_own"])
+    return groupings
 
 
 def disclosure_statement(rule: Rule, *, secondary: bool | None) -> str:

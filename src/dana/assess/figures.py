@@ -17,11 +17,13 @@ Each figure's ``display_value`` is written by :mod:`dana.formatting`, so every o
 prints the same text ("705", "8.6", "*").
 
 Disclosure control (:func:`dana.assess.disclosure.apply_disclosure`) is applied to every headline count
-before it is shown; a value built on a suppressed count is blanked too (its limits with
-it), so a small number can never be recovered from a rate. Each headline figure is
-published on its own, not as a part of a total shown beside it, so secondary
-suppression has nothing to protect and is not applied here. Statistics (comparisons,
-trends, funnel limits) use the unrounded source values, as the HES 2018 rule requires.
+before it is shown, in one pass over all indicators; a value built on a suppressed count
+is blanked too (its limits with it), so a small number can never be recovered from a
+rate. Secondary suppression (the rule's own, on for every preset that has it) protects
+counts that are parts of totals shown beside them: adults in treatment = drugs +
+alcohol only, a rate and the number it is built on (:mod:`dana.assess.count_relations`).
+Statistics (comparisons, trends) use the unrounded source values, as the HES 2018 rule
+requires.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from dana import stats
 from dana.areas import ENGLAND
 from dana.assess.comparators import Comparators
 from dana.assess.config import AssessmentConfig
-from dana.assess.disclosure import apply_disclosure
+from dana.assess.count_relations import HEADLINE_RELATIONS, CountRelation
+from dana.assess.disclosure import disclose_related
 from dana.assess.model import BenchmarkResult, Figure
 from dana.assess.periods import period_sort_for, reported_sort, up_to
 from dana.formatting import SUPPRESSED, format_number
@@ -107,9 +110,17 @@ def _source_suppressed(row) -> bool:
 
 
 def build_indicator_results(
-    table: pd.DataFrame, catalogue, comparators: Comparators, config: AssessmentConfig
+    table: pd.DataFrame,
+    catalogue,
+    comparators: Comparators,
+    config: AssessmentConfig,
+    relations: tuple[CountRelation, ...] = HEADLINE_RELATIONS,
 ) -> tuple[list[IndicatorResult], list[tuple[object, str]]]:
     """Figures for every catalogue indicator the area has, and the ones it lacks.
+
+    ``relations`` link the indicators whose counts are parts of one another's totals
+    (:mod:`dana.assess.count_relations`): disclosure control hides a further count
+    wherever a hidden one could be worked out from them.
 
     Returns ``(results, missing)`` where ``missing`` is ``[(indicator, detail), ...]``.
     """
@@ -120,6 +131,7 @@ def build_indicator_results(
     missing: list[tuple[object, str]] = []
     by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False)}
     empty = table.iloc[0:0]
+    chosen: list[tuple[object, pd.DataFrame, int]] = []
     for indicator in catalogue:
         raw = headline_rows(by_indicator.get(indicator.id, empty), indicator)
         chosen_sort = reported_sort(raw[raw["area_code"] == subject], target)
@@ -131,8 +143,10 @@ def build_indicator_results(
             )
             missing.append((indicator, detail))
             continue
-        # each headline figure stands alone (no total beside it): no secondary suppression
-        rows = apply_disclosure(raw, rule, secondary=False)
+        chosen.append((indicator, raw, chosen_sort))
+    for (indicator, raw, chosen_sort), rows in zip(
+        chosen, _disclosed([raw for _, raw, _ in chosen], rule, relations), strict=True
+    ):
         result = _result(indicator, rows, raw, chosen_sort, comparators, config)
         at = rows[(rows["period_sort"] == chosen_sort) & rows["value"].notna()]
         result.values = dict(zip(at["area_code"], at["value"].astype(float), strict=True))
@@ -141,6 +155,19 @@ def build_indicator_results(
     for result in results:
         _add_trend(result)
     return results, missing
+
+
+def _disclosed(raws: list[pd.DataFrame], rule, relations) -> list[pd.DataFrame]:
+    """Each indicator's headline rows after one disclosure pass over all of them, so a
+    count hidden in one indicator is protected in every related one (same area, period)."""
+    if not raws:
+        return []
+    together = pd.concat(raws, keys=range(len(raws)), names=["_indicator", "_row"])
+    shown = disclose_related(together, rule, relations=relations)
+    return [
+        shown.xs(position, level="_indicator").reset_index(drop=True)
+        for position in range(len(raws))
+    ]
 
 
 def _result(indicator, rows, raw, chosen_sort, comparators, config) -> IndicatorResult:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from dana.assess import charts
@@ -30,7 +31,6 @@ from dana.assess.findings import slug
 from dana.assess.model import Chart, Section, Table
 from dana.assess.paragraphs import indicator_findings, section_findings, tally
 from dana.assess.wording import Voice
-from dana.formatting import format_number
 
 #: (subsection key, title) per topic section, in the seeds' order.
 LAYOUT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
@@ -72,6 +72,8 @@ CATALOGUE_TO_SECTION = {
     "young_people": "young_people",
     "wider_determinants": "wider_determinants",
 }
+#: The first-column label of a breakdown table's total row.
+TOTAL_ROW = "Total"
 #: Topic names used in spine chart titles.
 SPINE_TOPICS = {
     "population": "Population and context",
@@ -315,7 +317,10 @@ def breakdown_tables(
     results: list[IndicatorResult], table: pd.DataFrame | None, comparators: Comparators
 ) -> list[Table]:
     """A display table per breakdown (e.g. ethnic group) of the results' indicators for
-    the assessed area, at the breakdown's latest period."""
+    the assessed area, at the breakdown's latest period: each category's count and share
+    of the total, and the total row. Raw numbers: disclosure control is applied to them
+    by the pass over the whole model (:mod:`dana.assess.disclose_model`), which reads
+    the table's ``counts``, ``derived`` and ``total_row``."""
     if table is None:
         return []
     tables = []
@@ -328,13 +333,15 @@ def breakdown_tables(
         ["indicator_id", "category_type"], sort=False
     ):
         rows = rows[rows["period_sort"] == rows["period_sort"].max()]
+        counts = rows["count"].where(rows["count"].notna(), rows["value"]).astype(float)
+        total = float(rows["denominator"].max()) if rows["denominator"].notna().any() else np.nan
+        if np.isnan(total):
+            total = float(counts.sum())
         data = pd.DataFrame(
             {
-                "Category": rows["category"].astype(str).to_numpy(),
-                "Value": [
-                    format_number(v, str(u), str(t))
-                    for v, u, t in zip(rows["value"], rows["unit"], rows["value_type"], strict=True)
-                ],
+                "Category": [*rows["category"].astype(str), TOTAL_ROW],
+                "Count": [*counts.to_numpy(), total],
+                "Share (%)": [*(counts / total * 100).round(1).to_numpy(), 100.0],
             }
         )
         name = str(rows["indicator_name"].iloc[0])
@@ -345,6 +352,9 @@ def breakdown_tables(
                 f"{rows['period'].iloc[0]}",
                 data=data,
                 source=str(rows["source"].iloc[0]),
+                counts=("Count",),
+                derived=(("Share (%)", "Count"),),
+                total_row=TOTAL_ROW,
             )
         )
     return tables

@@ -189,7 +189,10 @@ class Table:
     to; ``derived`` pairs each column computed from a count (a share, a rate) with that
     count column, so it is withheld with it; ``total_row`` is the value in the first
     column of the row holding the table's total ("" when there is none), so no withheld
-    count can be recovered as the total minus the others.
+    count can be recovered as the total minus the others. A table whose counts are parts
+    of a total shown elsewhere must carry that total as its total row; without one each
+    cell is controlled on its own. A withheld cell holds ``dana.formatting.SUPPRESSED``
+    ("*"); a table with whole-number columns and no ``counts`` is refused by the pass.
     """
 
     id: str
@@ -200,6 +203,10 @@ class Table:
     counts: tuple[str, ...] = ()
     derived: tuple[tuple[str, str], ...] = ()
     total_row: str = ""
+    #: True when every cell is a figure of the report, already put through the report's
+    #: disclosure control with its related figures (a side-by-side table of figures):
+    #: the disclosure pass leaves such a table as it is.
+    figures_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,6 +241,9 @@ class Recommendation:
     evidence: str = ""
     #: why the timescale is ``not_stated`` (e.g. "Coventry prints no timescales")
     timescale_note: str = ""
+    #: phrases in this entry that are not personal (kept by redaction): a ward named
+    #: after a person, the author of a published review
+    not_personal: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

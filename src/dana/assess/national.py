@@ -6,7 +6,7 @@ indicator, at each indicator's latest period (or the latest period up to a
 given label), carrying what a single-area assessment shows for its own area:
 
 * the value, its limits (at the indicator's catalogue confidence level), count and
-  denominator, after disclosure control (:func:`dana.assess.disclosure.apply_disclosure`);
+  denominator, after disclosure control (:func:`dana.assess.disclosure.disclose_related`);
 * the comparison with England and with the area's region (:func:`dana.stats.compare`:
   the Fingertips rule at 95% or 99.8%, honouring polarity; quintile indicators get
   their quintile among all areas of the type in England (``vs_england``) and among the
@@ -44,7 +44,7 @@ import pandas as pd
 from dana import stats
 from dana.areas import ENGLAND, load_areas
 from dana.assess.config import SuppressionConfig
-from dana.assess.disclosure import apply_disclosure, disclosure_statement, suppression_rule
+from dana.assess.disclosure import disclose_related, disclosure_statement, suppression_rule
 from dana.assess.figures import NO_TREND_TYPES, TESTED_METHODS, headline_rows, level_for
 from dana.assess.model import NationalSummary
 from dana.assess.national_areas import (
@@ -194,7 +194,8 @@ def summarise_areas(
     frame = _grid(universe, chosen_indicators, current, benchmarks, notes)
     # a table of every area lets parts be subtracted from their region's total, so
     # secondary suppression (where the rule has it) protects each indicator x region
-    frame = apply_disclosure(frame, rule, by=["indicator_id", "region_code"], note="note")
+    # (and, as in every report, across related indicators: drugs + alcohol only = all)
+    frame = disclose_related(frame, rule, by=["indicator_id", "region_code"], note="note")
     frame = _compare(frame)
     frame = _rank(frame)
     frame = _trend(frame, history)

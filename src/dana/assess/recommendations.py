@@ -27,6 +27,9 @@ evidence            free text: evidence that is not a figure of the report
                     ("evidence from engagement: ..."), or why a linked figure is
                     cited although it is suppressed, missing or not significantly
                     different from England
+not_personal        optional phrases that are not personal details (a ward named
+                    after a person, a review's author): kept as written when every
+                    text field is redacted (dana.assess.redact_evidence)
 ==================  ==========================================================
 
 In a CSV, list fields (outcome_areas, findings, indicators) are separated by ``;``.
@@ -129,8 +132,10 @@ class _Entry(BaseModel):
     indicators: list[str] = []
     evidence: str = ""
     timescale_note: str = ""
+    #: phrases that are not personal details (kept by redaction), e.g. a ward's name
+    not_personal: list[str] = []
 
-    @field_validator("outcome_areas", "findings", "indicators", mode="before")
+    @field_validator("outcome_areas", "findings", "indicators", "not_personal", mode="before")
     @classmethod
     def _split(cls, value):
         return _as_list(value)
@@ -330,6 +335,7 @@ def parse_recommendations(
             indicator_ids=tuple(e.indicators),
             evidence=e.evidence,
             timescale_note=e.timescale_note,
+            not_personal=tuple(e.not_personal),
         )
         for e in sorted(parsed, key=lambda e: e.number)
     )

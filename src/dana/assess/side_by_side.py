@@ -23,7 +23,7 @@ import pandas as pd
 from dana.areas import ENGLAND
 from dana.assess import findings
 from dana.assess.comparators import Comparators
-from dana.assess.disclosure import apply_disclosure
+from dana.assess.disclosure import disclose_related
 from dana.assess.layout import section_for_name, subsection_key
 from dana.assess.model import Finding, Section, Table
 from dana.assess.provenance import is_published_report
@@ -82,7 +82,8 @@ def side_by_side(
     rows = table[(table["category_type"] == "") & table["area_code"].isin(codes)]
     if target_sort is not None:
         rows = rows[rows["period_sort"] <= target_sort]
-    rows = apply_disclosure(rows.reset_index(drop=True), rule, secondary=False)
+    # the same control as the report's figures, related counts included
+    rows = disclose_related(rows.reset_index(drop=True), rule)
     known = {i.id: i for i in catalogue}
     placed: dict[str, list[str]] = {}
     for indicator_id, group in rows.groupby("indicator_id", sort=False):
@@ -107,6 +108,7 @@ def side_by_side(
             data=data,
             notes="Figures as published; * = withheld (a count below the disclosure threshold).",
             source=_cite(rows[rows["indicator_id"].isin(ids)]["source"]),
+            figures_only=True,
         )
         found = section.findings
         if words:

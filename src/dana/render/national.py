@@ -94,7 +94,7 @@ _LEGEND = (
 def write_summary(summary: NationalSummary, out_dir: str | os.PathLike) -> list[Path]:
     """Write :data:`SUMMARY_CSV` and :data:`SUMMARY_XLSX` into ``out_dir``, all or nothing.
 
-    Both files are written into a staging folder beside ``out_dir`` and moved into
+    Both files are written into a staging folder inside ``out_dir`` and moved into
     place (``os.replace``) only when both succeeded; on failure ``out_dir`` keeps what it
     had (:func:`dana._atomic.publish_together`). The workbook has a Legend sheet
     (categories, methods, the disclosure rule applied, the licence and, when the data
@@ -107,7 +107,7 @@ def write_summary(summary: NationalSummary, out_dir: str | os.PathLike) -> list[
             write_csv(summary, staging / SUMMARY_CSV),
             write_xlsx(summary, staging / SUMMARY_XLSX),
         ],
-        prefix=".dana-batch-",
+        prefix="batch",
     )
 
 

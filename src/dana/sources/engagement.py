@@ -161,6 +161,16 @@ def read_themes(path: str | Path) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
+def _names(names) -> tuple[str, ...]:
+    """``known_names`` as a tuple of names: one name given as text is one name (never a
+    list of its letters)."""
+    if not names:
+        return ()
+    if isinstance(names, str):
+        return (names,)
+    return tuple(str(n) for n in names)
+
+
 def read_engagement(spec: dict | None, base_dir: str | Path = ".") -> EngagementInputs:
     """Read the engagement inputs named in a config's ``engagement:`` mapping.
 
@@ -184,7 +194,7 @@ def read_engagement(spec: dict | None, base_dir: str | Path = ".") -> Engagement
         journey=read_journey(journey) if journey else None,
         themes=read_themes(themes) if themes else (),
         caveats=str(spec.get("caveats", "") or ""),
-        known_names=tuple(spec.get("known_names", []) or []),
+        known_names=_names(spec.get("known_names")),
         source=str(
             spec.get("source", "")
             or f"Engagement evidence collected by the assessment team ({'; '.join(sources)})"

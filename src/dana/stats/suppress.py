@@ -65,6 +65,7 @@ def suppress(
     suppress_zero: bool | None = None,
     round_to: int | None = None,
     secondary: bool | None = None,
+    hidden: str | None = None,
 ) -> pd.DataFrame:
     """Primary and secondary suppression (and rounding) of a count column.
 
@@ -95,6 +96,10 @@ def suppress(
         ``label`` in a column that is not one of the grouping's keys, e.g.
         ``{"category": "Total", "area": "England"}`` for a two-way table. Groups
         without a total row are treated as having a published total elsewhere.
+    hidden:
+        The name of a boolean column marking cells already withheld (suppressed at
+        source, or by an earlier pass): they count as primary-suppressed whatever their
+        count, which may be missing, so secondary suppression protects them too.
 
     Returns
     -------
@@ -130,7 +135,10 @@ def suppress(
         round_to=round_to,
         secondary=secondary,
     )
-    counts = _counts(data, count)
+    withheld = _withheld(data, hidden)
+    counts = _counts(
+        data.assign(**{count: data[count].mask(withheld, 0)}) if withheld.any() else data, count
+    )
     partitions = _partitions(data, by)
     totals = [_total_rows(data, total, keys) for keys in partitions]
     codes = [_group_codes(data, keys) for keys in partitions]
@@ -141,6 +149,7 @@ def suppress(
     primary = counts <= settings.max_suppressed
     if not settings.suppress_zero:
         primary &= counts != 0
+    primary |= withheld
     hidden = primary.copy()
     if settings.secondary:
         hidden = _secondary(counts, hidden, codes, totals)
@@ -342,6 +351,17 @@ def _counts(data: pd.DataFrame, count: str) -> np.ndarray:
                 + (f" (and {bad.sum() - 1} more rows)" if bad.sum() > 1 else "")
             )
     return values
+
+
+def _withheld(data: pd.DataFrame, hidden: str | None) -> np.ndarray:
+    if hidden is None:
+        return np.zeros(len(data), dtype=bool)
+    if hidden not in data.columns:
+        raise StatsInputError(f"suppress: hidden={hidden!r} is not a column of data")
+    flags = data[hidden]
+    if not is_bool_dtype(flags.dtype) or flags.isna().any():
+        raise StatsInputError(f"suppress: hidden column {hidden!r} must be boolean")
+    return flags.to_numpy(dtype=bool)
 
 
 def _partitions(data: pd.DataFrame, by) -> list[list[str]]:
