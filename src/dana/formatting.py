@@ -4,6 +4,7 @@ The rule follows the seed assessments ("705 per 100,000", "80%", "5.2%"):
 
 - counts whole, with thousands separators ("1,147");
 - ratios to 2 decimal places ("1.02");
+- percentage changes to 1 decimal place ("-17.5%", as the seeds print them);
 - percentages whole from 10% ("80%"), to 1 decimal place below 10% ("5.2%");
 - other values (rates, scores, means) whole from 100 ("705"), to 1 decimal place below
   ("6.1").
@@ -26,6 +27,8 @@ MISSING = "-"
 _WHOLE_NUMBER_TYPES = frozenset({"count"})
 _WHOLE_NUMBER_UNITS = frozenset({"count", "number", "people", "persons"})
 _TWO_DECIMAL_TYPES = frozenset({"ratio"})
+#: The unit of a percentage change (value type ``ratio``, multiplier 100).
+PERCENT_CHANGE = "% change"
 
 
 def is_missing(value) -> bool:
@@ -37,6 +40,8 @@ def decimals_for(value: float | None, unit: str = "", value_type: str = "") -> i
     """Decimal places :func:`format_number` uses for ``value`` (see the module docstring)."""
     if value_type in _WHOLE_NUMBER_TYPES or unit.strip().lower() in _WHOLE_NUMBER_UNITS:
         return 0
+    if unit == PERCENT_CHANGE:
+        return 1
     if value_type in _TWO_DECIMAL_TYPES:
         return 2
     if is_missing(value):
@@ -74,4 +79,6 @@ def format_unit(value_text: str, unit: str) -> str:
     """Attach a unit to a formatted value: ``"21%"``, ``"705 per 100,000"``."""
     if value_text in (SUPPRESSED, MISSING) or not unit or unit in ("count", "score"):
         return value_text
-    return f"{value_text}{unit}" if unit == "%" else f"{value_text} {unit}"
+    if unit in ("%", PERCENT_CHANGE):
+        return f"{value_text}%"
+    return f"{value_text} {unit}"

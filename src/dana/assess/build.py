@@ -122,7 +122,7 @@ def build_assessment(
     redaction_notes: tuple[str, ...] = ()
     if config.include("engagement"):
         step("Adding engagement evidence")
-        section = _engagement_section(config)
+        section = _engagement_section(config, comparators)
         if section is None:
             extra_gaps.append(
                 DataGap(
@@ -261,7 +261,7 @@ def _pyramid(config: AssessmentConfig, comparators: Comparators) -> tuple[tuple[
 
 
 def _engagement_section(
-    config: AssessmentConfig,
+    config: AssessmentConfig, comparators: Comparators
 ) -> tuple[Section, str, tuple[str, ...]] | None:
     """The engagement section, its source line and the notes of what redaction dropped
     (for the analyst notes); None when no evidence was supplied."""
@@ -275,8 +275,9 @@ def _engagement_section(
     # redacted here for the notes of what it dropped; the section builder's own redaction
     # of the same text then changes nothing
     inputs, dropped = redact_engagement(inputs)
+    covered = tuple(a.name for a in (comparators.subject, *comparators.all()))
     section = build_engagement_section(
-        inputs, min_responses=spec.min_responses, suppression=config.suppression
+        inputs, min_responses=spec.min_responses, suppression=config.suppression, areas=covered
     )
     return section, inputs.source + (" synthetic" if inputs.synthetic else ""), dropped
 

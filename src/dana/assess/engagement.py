@@ -138,17 +138,28 @@ def _journey_findings(results: pd.DataFrame) -> list[Finding]:
     return findings
 
 
+def _everyone(participants: pd.DataFrame | None) -> int:
+    """How many took part in all (0 when unknown): the base a theme's mentions are of."""
+    if participants is None or participants.empty:
+        return 0
+    return int(pd.to_numeric(participants["participants"], errors="coerce").fillna(0).sum())
+
+
 def build_engagement_section(
     inputs: EngagementInputs,
     *,
     min_responses: int = 5,
     section_id: str = "engagement",
     suppression: SuppressionConfig | None = DEFAULT_RULE,
+    areas: tuple[str, ...] = (),
 ) -> Section:
     """Build the engagement section from the team's inputs (see dana.sources.engagement).
 
     ``suppression`` is the report's disclosure rule (default NDTMS; ``None`` for none):
-    see the module docstring for what it withholds.
+    see the module docstring for what it withholds. ``areas`` names the areas the report
+    covers (the assessed area and its comparators): journey rows of other areas (a
+    partnership's shared survey) are left out, so one area's satisfaction is never shown as
+    another's; with no ``areas``, or when none matches, every row is kept.
     """
     inputs, _dropped = redact_engagement(inputs)
     arguments = None if suppression is None else suppression.suppress_arguments()
@@ -188,16 +199,22 @@ def build_engagement_section(
             )
         )
 
-    if inputs.journey is not None and not inputs.journey.empty:
-        results = _journey_results(inputs.journey, min_responses, arguments)
+    journey = inputs.journey
+    if journey is not None and areas and journey["area"].isin(areas).any():
+        journey = journey[journey["area"].isin(areas)]
+    if journey is not None and not journey.empty:
+        results = _journey_results(journey, min_responses, arguments)
         findings.extend(_journey_findings(results))
         tables.append(_journey_table(results, min_responses, source))
         charts.extend(_journey_charts(results, source))
 
+    everyone = _everyone(inputs.participants)
     for position, theme in enumerate(inputs.themes, start=1):
         text = theme.summary
         if theme.mentions is not None and not _hidden_by(arguments, [theme.mentions])[0]:
-            text += f" (raised by {theme.mentions:,} participants)"
+            # a count without its base reads as a size it may not have
+            base = f" of the {everyone:,} who took part" if everyone else ""
+            text += f" (raised by {theme.mentions:,} participants{base})"
         if theme.quotes:
             text += " " + " ".join(f"\u201c{q}\u201d" for q in theme.quotes)
         findings.append(
