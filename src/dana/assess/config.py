@@ -49,7 +49,7 @@ SECTION_NAMES = (
     "recommendations",
 )
 SectionName = Literal[SECTION_NAMES]  # Literal[("a", "b")] is Literal["a", "b"]
-FORMATS = ("html", "docx", "pdf", "pptx")
+FORMATS = ("html", "docx", "pdf", "pptx", "json")
 OutputFormat = Literal[FORMATS]
 #: Disclosure-control presets: the rules of :func:`dana.stats.suppress` (ndtms, hes2018, lape).
 SuppressionPreset = Literal[tuple(SUPPRESSION_RULES)]
@@ -215,7 +215,9 @@ class OutputConfig(_Strict):
     @classmethod
     def _some_formats(cls, formats):
         if not formats:
-            raise ValueError("at least one output format is needed (html, docx, pdf, pptx)")
+            raise ValueError(
+                "at least one output format is needed (html, docx, pdf, pptx, json)"
+            )
         return list(dict.fromkeys(formats))
 
 
