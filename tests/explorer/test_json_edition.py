@@ -129,7 +129,9 @@ def test_the_schema_is_open_on_sections_and_strict_on_figures(default_document):
         validate_document(document, "edition.json")
     message = str(error.value)
     assert "edition.json" in message
-    assert "assessment.sections[1].figures[0].value: '705' is not of type 'number', 'null'" in message
+    assert (
+        "assessment.sections[1].figures[0].value: '705' is not of type 'number', 'null'" in message
+    )
     assert "'extra_key' was unexpected" in message
 
 

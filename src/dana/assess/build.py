@@ -40,6 +40,7 @@ from dana.assess.model import Assessment, Chart, DataGap, Section
 from dana.assess.periods import LATEST, period_sort_for
 from dana.assess.provenance import attributions, is_synthetic, provenance_entries
 from dana.assess.recommendations import load_recommendations
+from dana.assess.since import add_previous_edition
 from dana.assess.summary import summary_section
 from dana.catalogue import load_catalogue
 from dana.sources.engagement import read_engagement
@@ -60,12 +61,15 @@ def build_assessment(
     catalogue=None,
     today: date | None = None,
     progress: Progress | None = None,
+    on_results: Callable[[pd.DataFrame, Comparators, list], None] | None = None,
 ) -> Assessment:
     """Build the whole assessment model from a validated config.
 
     ``table`` and ``catalogue`` default to what the config names and the packaged
     catalogue (pass them to build from data already in memory, e.g. in tests).
-    ``progress`` is called with a short description at each step.
+    ``progress`` is called with a short description at each step. ``on_results`` is
+    called with the table, the comparators and the judged indicator results the model
+    is made from (the explorer's indicator pages reuse them: no second computation).
     """
     step = progress or (lambda _message: None)
     catalogue = load_catalogue() if catalogue is None else catalogue
@@ -77,6 +81,8 @@ def build_assessment(
     comparators = resolve_comparators(config)
     step("Comparing indicators")
     results, missing = build_indicator_results(data, indicators, comparators, config)
+    if on_results is not None:
+        on_results(data, comparators, results)
 
     step("Writing findings and charts")
     sections: list[Section] = []
@@ -156,7 +162,7 @@ def build_assessment(
     synthetic = any(is_synthetic(f.source) for f in figures) or any(
         is_synthetic(s) for s in engagement_source
     )
-    return replace(
+    assessment = replace(
         draft,
         period=period,
         recommendations=recommendations,
@@ -167,6 +173,7 @@ def build_assessment(
         disclosure=disclosure_statement(config.suppression, secondary=False),
         synthetic=synthetic,
     )
+    return add_previous_edition(assessment, config)
 
 
 def _check_key_indicators(config: AssessmentConfig, indicators) -> None:

@@ -244,6 +244,9 @@ class AssessmentConfig(_Strict):
     #: Indicators that get trend and comparison charts (the seeds' headline measures).
     key_indicators: list[str] = list(KEY_INDICATORS)
     introduction: str = ""
+    #: An earlier edition's JSON (``dana report --format json``): the report then gets a
+    #: "Since the last assessment" section (:mod:`dana.assess.since`).
+    previous_edition: str | None = None
     #: The folder paths are relative to (the config file's folder); set by load_config.
     base_dir: str = "."
 
@@ -358,6 +361,8 @@ def load_config(
             problems.append(f"{_key(err['loc'])}: {message}")
         raise ConfigError(f"{source}: " + "; ".join(dict.fromkeys(problems))) from None
     problems = check_references(config)
+    if config.previous_edition and not config.path(config.previous_edition).is_file():
+        problems.append(f"previous_edition: file not found: {config.path(config.previous_edition)}")
     if problems:
         raise ConfigError(f"{source}: " + "; ".join(problems))
     return config
