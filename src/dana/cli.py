@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from dana import __version__, cli_batch, cli_data, cli_diff, cli_report
+from dana import __version__, cli_batch, cli_data, cli_diff, cli_report, cli_serve
 
 
 @click.group()
@@ -18,6 +18,6 @@ def main() -> None:
     """DANA - Drugs and Alcohol Needs Assessment for English local authorities."""
 
 
-for _module in (cli_data, cli_report, cli_batch, cli_diff):
+for _module in (cli_data, cli_report, cli_batch, cli_diff, cli_serve):
     for _command in _module.COMMANDS:
         main.add_command(_command)

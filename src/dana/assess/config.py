@@ -215,9 +215,7 @@ class OutputConfig(_Strict):
     @classmethod
     def _some_formats(cls, formats):
         if not formats:
-            raise ValueError(
-                "at least one output format is needed (html, docx, pdf, pptx, json)"
-            )
+            raise ValueError("at least one output format is needed (html, docx, pdf, pptx, json)")
         return list(dict.fromkeys(formats))
 
 
