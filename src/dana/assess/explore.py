@@ -70,6 +70,7 @@ RANKED_COLUMNS = {
     "upper": "Upper limit",
     "count": "Count",
     "denominator": "Denominator",
+    "comparison_method": "Comparison method",
     "vs_england": "Compared with England",
     "vs_region": "Compared with region",
     "quintile": "Quintile",
@@ -188,9 +189,7 @@ def explore_area(
         config, table=table, catalogue=catalogue, today=today, on_results=keep
     )
     results = {r.figure.indicator_id: r for r in kept["results"]}
-    spine = charts.spine_chart(
-        list(results.values()), kept["comparators"], key="explorer"
-    )
+    spine = charts.spine_chart(list(results.values()), kept["comparators"], key="explorer")
     return AreaView(
         assessment=assessment,
         spine=spine,

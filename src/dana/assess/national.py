@@ -387,12 +387,15 @@ def _trend(frame: pd.DataFrame, history: list[pd.DataFrame]) -> pd.DataFrame:
             rows = rows[~rows["area_code"].isin(list(broken))]
             if rows.empty:
                 continue
+        # the catalogue's polarity, as the single-area report uses: a source row that
+        # carries another one (a transcribed year) must not break every area's series
+        polarity = str(frame.loc[frame["indicator_id"] == indicator_id, "polarity"].iloc[0])
         try:
             marked = stats.trend(
-                data=rows.assign(_value_type=value_type),
+                data=rows.assign(_value_type=value_type, _polarity=polarity),
                 by=["indicator_id", "area_code"],
                 value_type="_value_type",
-                polarity="polarity",
+                polarity="_polarity",
                 confidence=0.95,
             )
         except stats.StatsInputError as exc:

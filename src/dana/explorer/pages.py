@@ -158,7 +158,7 @@ def _ranked(table: Table | None, code: str, subject: str, unit: str, value_type:
                     "*" if pd.isna(record["Value"]) else format_number(record["Value"], **number),
                     _limits(record, number),
                     format_count(None if pd.isna(record["Count"]) else record["Count"]),
-                    _comparison_words(record["Compared with England"]),
+                    _comparison_words(record["Compared with England"], record["Comparison method"]),
                     str(record["Recent trend"] or ""),
                 ],
             }
@@ -181,10 +181,13 @@ def _ranked(table: Table | None, code: str, subject: str, unit: str, value_type:
     }
 
 
-def _comparison_words(comparison) -> str:
-    """``"▲ Better"`` for a comparison outcome; a quintile label as it is."""
+def _comparison_words(comparison, method) -> str:
+    """``"▲ Better"`` for a comparison with England; ``"Quintile: better"`` for an
+    indicator judged by its quintile among all areas (not a comparison with England)."""
     if not isinstance(comparison, str) or not comparison:
         return "-"
+    if method == "quintiles":
+        return f"Quintile: {comparison}"
     return comparison_text(comparison) if comparison in COMPARISON_LABELS else comparison
 
 
