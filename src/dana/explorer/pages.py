@@ -238,6 +238,22 @@ def indicator_page(entry: AreaEntry, code: str, page: IndicatorView) -> dict:
     }
 
 
+def warm_up(entry: AreaEntry) -> int:
+    """Draw every chart of an area's pages and of its report ahead of the first reader,
+    one chart at a time (a request waits for one drawing at most); return how many."""
+    view = entry.view
+    charts = [view.spine] if view.spine is not None else []
+    for indicator_id in view.figures:
+        page = view.indicator(indicator_id)
+        charts += list(page.charts) if page else []
+    charts += [c for s in view.assessment.all_sections() for c in s.charts]
+    for chart in charts:
+        with DRAW_LOCK:
+            entry.pictures.svg(chart)
+    report_html(entry)
+    return len(charts)
+
+
 def report_html(entry: AreaEntry) -> str:
     """The area's report as ``dana report`` writes it (drawn once, then kept)."""
     if entry.report_html is None:

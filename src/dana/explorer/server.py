@@ -12,9 +12,11 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
+import threading
 from collections.abc import Callable
 
 from dana.explorer.app import LOCAL_HOSTS, create_app
+from dana.explorer.pages import warm_up
 from dana.explorer.store import DataStore
 
 DEFAULT_HOST = "127.0.0.1"
@@ -81,10 +83,13 @@ def serve(
     allow_remote: bool = False,
     ready: Callable[[str], None] | None = None,
     sock: socket.socket | None = None,
+    warm: bool = True,
 ) -> None:
     """Serve the explorer until interrupted. ``sock`` is a socket already bound by
     :func:`bind` (so a port in use is found before the data is read); ``ready`` is
-    called with the address when serving starts."""
+    called with the address when serving starts. With ``warm``, a background thread
+    draws every chart of the config's area (its pages and its report) while the first
+    pages are read, so they are quick on first visit too."""
     import uvicorn  # deferred: only serving needs the server
 
     check_host(host, allow_remote)
@@ -97,6 +102,9 @@ def serve(
     if ready is not None:
         shown = f"[{host}]" if ":" in host else host
         ready(f"http://{shown}:{sock.getsockname()[1]}/")
+    if warm:
+        home = store.area(store.snapshot.home.code)
+        threading.Thread(target=warm_up, args=(home,), name="dana-warm", daemon=True).start()
     try:
         server.run(sockets=[sock])
     finally:
