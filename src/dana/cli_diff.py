@@ -4,6 +4,7 @@ write (:mod:`dana.render.diff`)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ import click
 from dana.assess.config import ConfigError, load_config
 from dana.assess.diff import DiffError, diff_editions
 from dana.assess.edition import Edition, EditionError, edition_of, read_edition
+from dana.cli_report import DATA_ROOT_OPTION
 from dana.sources.errors import SourceError
 
 #: A config is built; anything else is read as a JSON edition.
@@ -22,7 +24,8 @@ def load_edition(path: Path, data_root: Path | None = None) -> Edition:
     """The edition in ``path``: a JSON edition read back, or a config built now."""
     if path.suffix.lower() not in CONFIG_SUFFIXES:
         return read_edition(path)
-    from dana.assess import build_assessment  # deferred: only a config needs a build
+    # deferred: only a config needs a build
+    from dana.assess import build_assessment
 
     config = load_config(path, data_root=data_root)
     try:
@@ -45,17 +48,14 @@ def load_edition(path: Path, data_root: Path | None = None) -> Edition:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file (default: print it).",
 )
-@click.option(
-    "--data-root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder the configs' data sources are relative to (data.root).",
-)
+@DATA_ROOT_OPTION
 def diff(old, new, fmt, out, data_root):
     """What changed from OLD to NEW: each a JSON edition (`dana report --format json`) or
     a config (built now). Lists flipped comparisons, turned trends, figures that moved
     beyond their interval, recommendations whose evidence changed, new and dropped
     indicators, most important first."""
-    from dana.render.diff import diff_html, diff_markdown, write_diff  # deferred: renderers
+    # deferred: the renderers load only when a diff is written
+    from dana.render.diff import diff_document, diff_html, diff_markdown, write_diff
 
     try:
         changes = diff_editions(load_edition(old, data_root), load_edition(new, data_root))
@@ -66,10 +66,6 @@ def diff(old, new, fmt, out, data_root):
     except _ERRORS as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
-        import json
-
-        from dana.render.diff import diff_document
-
         click.echo(json.dumps(diff_document(changes), ensure_ascii=False, indent=1))
     else:
         click.echo(diff_html(changes) if fmt == "html" else diff_markdown(changes))

@@ -3,33 +3,19 @@ then serve it (:func:`dana.explorer.serve`) until Ctrl+C."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from dana.assess.config import EXAMPLE_ALIASES, EXAMPLES, ConfigError, example_config_path
+from dana.assess.config import ConfigError, example_config_path
+from dana.cli_report import CONFIG_OPTION, DATA_ROOT_OPTION, EXAMPLE_OPTION
 from dana.sources.errors import SourceError
 
 _ERRORS = (ConfigError, SourceError, ValueError, OSError)
 
 
 @click.command("serve")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Assessment config (YAML); default: the embedded default_assessment.yaml.",
-)
-@click.option(
-    "--example",
-    type=click.Choice([*EXAMPLES, *EXAMPLE_ALIASES], case_sensitive=False),
-    help="Explore a built-in example instead of a config.",
-)
-@click.option(
-    "--data-root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder the config's data sources are relative to (data.root).",
-)
+@CONFIG_OPTION
+@EXAMPLE_OPTION
+@DATA_ROOT_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -44,7 +30,8 @@ def serve(config_path, example, data_root, host, port, allow_remote):
     trend, comparisons, funnel plot, ranking of every area and metadata; read the area's
     needs assessment; download any table as CSV. Read-only; 127.0.0.1 unless told.
     """
-    from dana.explorer import DataStore, ServeError  # deferred: the server's dependencies
+    # deferred: the server and its dependencies load only when serving
+    from dana.explorer import DataStore, ServeError
     from dana.explorer import serve as run
     from dana.explorer.server import bind, check_host
 

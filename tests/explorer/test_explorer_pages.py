@@ -141,6 +141,13 @@ def test_csv_downloads(client, explorer_store):
     )
     ranked = client.get(f"/area/{HOME}/data/areas.92432.csv")
     assert len(pd.read_csv(io.StringIO(ranked.text))) == 153
+    tables = [t for s in view.assessment.all_sections() for t in s.tables]
+    assert tables  # the engagement evidence's tables
+    area_page = client.get(f"/area/{HOME}").text
+    for table in tables:
+        link = f"/area/{HOME}/data/table.{table.id}.csv"
+        assert link in area_page
+        assert len(pd.read_csv(io.StringIO(client.get(link).text))) == len(table.data)
     missing = client.get(f"/area/{HOME}/data/nothing.csv")
     assert missing.status_code == 404 and "no table \u201cnothing\u201d" in missing.text
 

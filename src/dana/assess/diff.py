@@ -458,30 +458,22 @@ def since_last_section(diff: EditionDiff, *, section_id: str = "since_last") -> 
             "Unit": [c.unit for c in moved],
         }
     )
-    tables = []
-    if len(judged):
-        tables.append(
-            Table(
-                id=f"{section_id}.judgements",
-                title="Comparisons and trends that changed since the last assessment",
-                data=judged,
-                source=f"DANA diff of this assessment against {previous}",
-            )
-        )
-    if len(values):
-        tables.append(
-            Table(
-                id=f"{section_id}.values",
-                title="Figures that moved beyond their confidence interval",
-                data=values,
-                notes="The later figure's confidence interval excludes the earlier value.",
-                source=f"DANA diff of this assessment against {previous}",
-            )
-        )
+    source = f"DANA diff of this assessment against {previous}"
+    parts = (
+        ("judgements", "Comparisons and trends that changed since the last assessment",
+         judged, ""),
+        ("values", "Figures that moved beyond their confidence interval", values,
+         "The later figure's confidence interval excludes the earlier value."),
+    )  # fmt: skip
+    tables = tuple(
+        Table(id=f"{section_id}.{key}", title=title, data=data, notes=notes, source=source)
+        for key, title, data, notes in parts
+        if len(data)
+    )
     return Section(
         id=section_id,
         title="Since the last assessment",
         summary=summary,
         findings=findings,
-        tables=tuple(tables),
+        tables=tables,
     )

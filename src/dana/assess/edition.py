@@ -83,7 +83,8 @@ def assessment_schema() -> dict:
 
 @functools.cache
 def _validator():
-    import jsonschema  # deferred: only reading and writing JSON editions needs it
+    # deferred: only reading and writing JSON editions needs it
+    import jsonschema
 
     schema = assessment_schema()
     jsonschema.Draft202012Validator.check_schema(schema)

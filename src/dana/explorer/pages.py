@@ -137,6 +137,12 @@ def area_page(entry: AreaEntry, code: str) -> dict:
         "figures_csv": csv_url(code, "figures"),
         "report_url": f"{area_url(code)}/report",
         "neighbours": a.neighbours,
+        # the assessment's own tables (engagement, breakdowns, ...), each as CSV
+        "tables": [
+            {"title": t.title, "csv": csv_url(code, f"table.{t.id}")}
+            for s in a.all_sections()
+            for t in s.tables
+        ],
     }
 
 

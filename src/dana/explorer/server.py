@@ -90,7 +90,8 @@ def serve(
     called with the address when serving starts. With ``warm``, a background thread
     draws every chart of the config's area (its pages and its report) while the first
     pages are read, so they are quick on first visit too."""
-    import uvicorn  # deferred: only serving needs the server
+    # deferred: only serving needs the server
+    import uvicorn
 
     check_host(host, allow_remote)
     sock = bind(host, port) if sock is None else sock
