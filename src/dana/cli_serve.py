@@ -60,6 +60,8 @@ def serve(config_path, example, data_root, host, port, allow_remote):
         run(store, host=host, port=port, allow_remote=allow_remote, ready=ready, sock=sock)
     except ServeError as exc:
         raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:  # Ctrl+C is how the explorer is meant to stop
+        click.echo("DANA explorer stopped.", err=True)
 
 
 COMMANDS = [serve]
