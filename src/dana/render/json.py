@@ -11,7 +11,8 @@ ISO strings. The document is wrapped with its ``format`` (``dana-assessment``),
 is never published. :func:`dana.assess.edition.read_edition` reads it back.
 
 The model is already disclosure-controlled, and so is everything here: this writer
-formats nothing and computes nothing.
+formats nothing and computes nothing. Fields for the assessment team only
+(:data:`NOT_PUBLISHED`, the analyst notes) are left out.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ from dana.assess.edition import DOCUMENT_FORMAT, SCHEMA_VERSION, validate_docume
 from dana.assess.model import Assessment
 from dana.render.writing import atomic_write
 
-__all__ = ["assessment_document", "render_json", "to_data"]
+__all__ = ["NOT_PUBLISHED", "assessment_document", "render_json", "to_data"]
+
+#: Model fields for the assessment team only (its own file, never a published output).
+NOT_PUBLISHED = frozenset({"analyst_notes"})
 
 
 def _frame(frame: pd.DataFrame) -> dict:
@@ -56,7 +60,11 @@ def to_data(value):
         number = float(value)
         return number if math.isfinite(number) else None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: to_data(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in NOT_PUBLISHED
+        }
     if isinstance(value, pd.DataFrame):
         return _frame(value)
     if isinstance(value, pd.Series):
