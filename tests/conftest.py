@@ -7,9 +7,9 @@
 - Session-scoped builds, each made at most once per run and shared by every test
   module (the model is frozen, so sharing is safe; do not mutate the frames inside):
   ``default_assessment`` (the embedded default config), ``default_outputs`` (that
-  assessment written once in all four formats), ``cp_assessment`` (the Cambridgeshire &
-  Peterborough example) and ``coventry_assessment`` (the Coventry real-data example,
-  shared-marked).
+  assessment written once in every format: the four documents and JSON),
+  ``cp_assessment`` (the Cambridgeshire & Peterborough example) and
+  ``coventry_assessment`` (the Coventry real-data example, shared-marked).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def default_assessment() -> Assessment:
 
 @pytest.fixture(scope="session")
 def default_outputs(default_assessment, tmp_path_factory) -> dict[str, Path]:
-    """The default assessment written once as HTML, DOCX, PDF and PPTX: format -> path."""
+    """The default assessment written once as HTML, DOCX, PDF, PPTX and JSON: format -> path."""
     from dana.report import write_outputs  # the renderers load only for tests that ask
 
     folder = tmp_path_factory.mktemp("default_outputs")

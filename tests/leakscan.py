@@ -11,7 +11,8 @@ text of every format as *records* - the smallest unit a reader sees together:
 - DOCX and PPTX: every paragraph and table row of every XML part of the package (the
   document, slides, notes, embedded charts' XML) and every ``descr``/``title``
   attribute (alt text);
-- PDF: every line of every page (pypdf).
+- PDF: every line of every page (pypdf);
+- JSON (the assessment model): each object's scalar members together, as a row.
 
 A secret *leaks* when one of its forms (the hidden count as printed, or a value built on
 it at display precision: a rate, a share, a limit) appears as a number in a record that
@@ -158,7 +159,45 @@ def text_records(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _json_scalar(value) -> str:
+    # a whole float is written as the integer it is, so "3.0" is found as the count 3
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def json_records(path: Path) -> list[str]:
+    """The JSON model: each object's scalar members joined (an object is read together,
+    like a table row), and every string in a list on its own."""
+    import json
+
+    lines: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            scalars = [
+                f"{key}: {_json_scalar(value)}"
+                for key, value in node.items()
+                if value is not None and not isinstance(value, dict | list)
+            ]
+            if scalars:
+                lines.append("; ".join(scalars))
+            for value in node.values():
+                if isinstance(value, dict | list):
+                    walk(value)
+        elif isinstance(node, list):
+            if node and all(not isinstance(v, dict | list) for v in node):
+                lines.append("; ".join(_json_scalar(v) for v in node if v is not None))
+            else:
+                for value in node:
+                    walk(value)
+
+    walk(json.loads(path.read_text(encoding="utf-8")))
+    return lines
+
+
 EXTRACTORS = {
+    "json": json_records,
     "md": text_records,
     "html": html_records,
     "docx": office_records,

@@ -106,18 +106,24 @@ _DATA_ROOT = click.option(
 )
 
 
-@click.command("report")
-@click.option(
+#: The options naming what to build, shared by the commands that build an assessment.
+CONFIG_OPTION = click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Assessment config (YAML); default: the embedded default_assessment.yaml.",
 )
-@click.option(
+EXAMPLE_OPTION = click.option(
     "--example",
     type=click.Choice(_EXAMPLE_NAMES, case_sensitive=False),
     help="Build a built-in example instead of a config.",
 )
+DATA_ROOT_OPTION = _DATA_ROOT
+
+
+@click.command("report")
+@CONFIG_OPTION
+@EXAMPLE_OPTION
 @_OUT
 @_FORMAT
 @_DATA_ROOT

@@ -42,7 +42,7 @@ def _text(fmt: str, path) -> str:
 def test_every_format_is_written_once_with_the_area_in_its_name(
     default_assessment, default_outputs
 ):
-    assert sorted(default_outputs) == ["docx", "html", "pdf", "pptx"]
+    assert sorted(default_outputs) == ["docx", "html", "json", "pdf", "pptx"]
     stem = output_stem(default_assessment)
     assert stem == "dana-needs-assessment-peterborough"
     for fmt, path in default_outputs.items():

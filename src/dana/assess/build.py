@@ -50,6 +50,7 @@ from dana.assess.provenance import attributions, is_synthetic, provenance_entrie
 from dana.assess.recommendations import load_recommendations
 from dana.assess.redact_evidence import redact_engagement, redact_recommendations
 from dana.assess.side_by_side import side_by_side
+from dana.assess.since import add_previous_edition
 from dana.assess.summary import summary_section
 from dana.assess.wording import Voice
 from dana.catalogue import load_catalogue
@@ -73,12 +74,15 @@ def build_assessment(
     catalogue=None,
     today: date | None = None,
     progress: Progress | None = None,
+    on_results: Callable[[pd.DataFrame, Comparators, list], None] | None = None,
 ) -> Assessment:
     """Build the whole assessment model from a validated config.
 
     ``table`` and ``catalogue`` default to what the config names and the packaged
     catalogue (pass them to build from data already in memory, e.g. in tests).
-    ``progress`` is called with a short description at each step.
+    ``progress`` is called with a short description at each step. ``on_results`` is
+    called with the table, the comparators and the judged indicator results the model
+    is made from (the explorer's indicator pages reuse them: no second computation).
     """
     step = progress or (lambda _message: None)
     catalogue = load_catalogue() if catalogue is None else catalogue
@@ -91,6 +95,8 @@ def build_assessment(
     step("Comparing indicators")
     relations = HEADLINE_RELATIONS + breakdown_relations(catalogue)
     results, missing = build_indicator_results(data, indicators, comparators, config, relations)
+    if on_results is not None:
+        on_results(data, comparators, results)
 
     step("Writing findings and charts")
     voice = Voice()
@@ -212,6 +218,7 @@ def build_assessment(
         disclosure=disclosure_statement(config.suppression, secondary=None),
         synthetic=synthetic,
     )
+    built = add_previous_edition(built, config)
     step("Checking consistency")
     facts = BuildFacts(
         ages={r.figure.indicator_id: r.indicator.age for r in results},

@@ -49,7 +49,7 @@ SECTION_NAMES = (
     "recommendations",
 )
 SectionName = Literal[SECTION_NAMES]  # Literal[("a", "b")] is Literal["a", "b"]
-FORMATS = ("html", "docx", "pdf", "pptx")
+FORMATS = ("html", "docx", "pdf", "pptx", "json")
 OutputFormat = Literal[FORMATS]
 #: Disclosure-control presets: the rules of :func:`dana.stats.suppress` (ndtms, hes2018, lape).
 SuppressionPreset = Literal[tuple(SUPPRESSION_RULES)]
@@ -221,7 +221,7 @@ class OutputConfig(_Strict):
     @classmethod
     def _some_formats(cls, formats):
         if not formats:
-            raise ValueError("at least one output format is needed (html, docx, pdf, pptx)")
+            raise ValueError("at least one output format is needed (html, docx, pdf, pptx, json)")
         return list(dict.fromkeys(formats))
 
 
@@ -248,6 +248,9 @@ class AssessmentConfig(_Strict):
     #: Indicators that get trend and comparison charts (the seeds' headline measures).
     key_indicators: list[str] = list(KEY_INDICATORS)
     introduction: str = ""
+    #: An earlier edition's JSON (``dana report --format json``): the report then gets a
+    #: "Since the last assessment" section (:mod:`dana.assess.since`).
+    previous_edition: str | None = None
     #: The folder paths are relative to (the config file's folder); set by load_config.
     base_dir: str = "."
 
@@ -362,6 +365,8 @@ def load_config(
             problems.append(f"{_key(err['loc'])}: {message}")
         raise ConfigError(f"{source}: " + "; ".join(dict.fromkeys(problems))) from None
     problems = check_references(config)
+    if config.previous_edition and not config.path(config.previous_edition).is_file():
+        problems.append(f"previous_edition: file not found: {config.path(config.previous_edition)}")
     if problems:
         raise ConfigError(f"{source}: " + "; ".join(problems))
     return config

@@ -45,7 +45,7 @@ from dana import stats
 from dana.areas import ENGLAND, load_areas
 from dana.assess.config import SuppressionConfig
 from dana.assess.disclosure import disclose_related, disclosure_statement, suppression_rule
-from dana.assess.figures import NO_TREND_TYPES, TESTED_METHODS, headline_rows, level_for
+from dana.assess.figures import TESTED_METHODS, headline_rows, level_for
 from dana.assess.model import NationalSummary
 from dana.assess.national_areas import (
     AREA_TYPES,
@@ -53,11 +53,11 @@ from dana.assess.national_areas import (
     resolve_areas,
     universe_of,
 )
+from dana.assess.national_trend import recent_trends
 from dana.assess.periods import LATEST, period_sort_for, reported_sort, up_to
 from dana.assess.provenance import OGL_ATTRIBUTION, SYNTHETIC_ATTRIBUTION, is_synthetic
 from dana.catalogue import load_catalogue
-from dana.stats.trend import TREND_POINTS
-from dana.vocabulary import NOT_COMPARED, TREND_NOT_CALCULATED
+from dana.vocabulary import NOT_COMPARED
 
 __all__ = [
     "AREA_TYPES",
@@ -198,7 +198,7 @@ def summarise_areas(
     frame = disclose_related(frame, rule, by=["indicator_id", "region_code"], note="note")
     frame = _compare(frame)
     frame = _rank(frame)
-    frame = _trend(frame, history)
+    frame = recent_trends(frame, history)
     frame = _funnel(frame)
     frame = frame.sort_values(["_order", "area_code"], kind="stable")
     if wanted is not None:
@@ -362,78 +362,6 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
         groups = stats.quantiles("value", data=part, by="indicator_id", assign=5)
         out.loc[ranked, "quintile"] = groups["quantile"].to_numpy()
     return out
-
-
-def _trend(frame: pd.DataFrame, history: list[pd.DataFrame]) -> pd.DataFrame:
-    """Recent trend per area (last five periods, unrounded values), one call per indicator."""
-    out = frame.copy()
-    out["trend"] = TREND_NOT_CALCULATED
-    out["trend_note"] = ""
-    labels, reasons = [], []
-    for rows in history:
-        indicator_id = str(rows["indicator_id"].iloc[0])
-        value_type = str(rows["value_type"].iloc[0])
-        if value_type in NO_TREND_TYPES:
-            reasons.append((indicator_id, "it has no confidence intervals to test a trend with"))
-            continue
-        # the last five periods of each area: all the trend uses
-        rows = rows.sort_values(["area_code", "period_sort"])
-        rows = rows.groupby("area_code").tail(TREND_POINTS).reset_index(drop=True)
-        broken = _broken_series(rows, value_type)
-        if broken:
-            reasons.extend(
-                ((indicator_id, code), f"the data cannot be used for a trend: {why}")
-                for code, why in broken.items()
-            )
-            rows = rows[~rows["area_code"].isin(list(broken))]
-            if rows.empty:
-                continue
-        try:
-            marked = stats.trend(
-                data=rows.assign(_value_type=value_type),
-                by=["indicator_id", "area_code"],
-                value_type="_value_type",
-                polarity="polarity",
-                confidence=0.95,
-            )
-        except stats.StatsInputError as exc:
-            reasons.append((indicator_id, f"the data cannot be used for a trend: {exc}"))
-            continue
-        labels.append(marked.loc[:, ["indicator_id", "area_code", "trend", "note"]])
-    if labels:
-        found = pd.concat(labels, ignore_index=True).rename(columns={"note": "_trend_note"})
-        merged = out[["indicator_id", "area_code"]].merge(
-            found, on=["indicator_id", "area_code"], how="left"
-        )
-        has = merged["trend"].notna().to_numpy()
-        out.loc[has, "trend"] = merged.loc[has, "trend"].to_numpy()
-        out.loc[has, "trend_note"] = merged.loc[has, "_trend_note"].fillna("").to_numpy()
-    for key, reason in reasons:
-        if isinstance(key, tuple):
-            chosen = (out["indicator_id"] == key[0]) & (out["area_code"] == key[1])
-        else:
-            chosen = out["indicator_id"] == key
-        out.loc[chosen, "trend_note"] = reason
-    absent = ~out["_present"].to_numpy() & (out["trend_note"] == "").to_numpy()
-    out.loc[absent, "trend_note"] = "no data for this area at the reported period"
-    return out
-
-
-def _broken_series(rows: pd.DataFrame, value_type: str) -> dict[str, str]:
-    """Areas whose last five points :func:`dana.stats.trend` would reject, and why.
-
-    Found up front so one area's impossible figure (a zero denominator, say) costs only
-    that area its trend, not every area's.
-    """
-    if value_type == "proportion":
-        count, denominator = rows["count"], rows["denominator"]
-        bad = (denominator <= 0) | (count < 0) | (count > denominator)
-        why = "a denominator of 0, or a count below 0 or above its denominator"
-    else:
-        bad = rows["upper_95"] <= rows["lower_95"]
-        why = "a confidence interval of zero width"
-    bad = bad.fillna(False).to_numpy(dtype=bool)
-    return dict.fromkeys(rows.loc[bad, "area_code"].unique().tolist(), why)
 
 
 def _funnel(frame: pd.DataFrame) -> pd.DataFrame:

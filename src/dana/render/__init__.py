@@ -1,4 +1,4 @@
-"""Renderers: the assessment model as HTML, Word, PDF and a slide pack, and its charts.
+"""Renderers: the assessment model as HTML, Word, PDF, a slide pack and JSON, and its charts.
 
 Public API::
 
@@ -11,8 +11,10 @@ Public API::
     charts = prepare_charts(assessment, ["docx", "pdf"])
     render_docx(assessment, "out/report.docx", charts=charts)
 
-- ``render_html``, ``render_docx``, ``render_pdf``, ``render_pptx``: write one format
-  (whole or not at all); each takes an optional ``charts=`` cache shared by a build.
+- ``render_html``, ``render_docx``, ``render_pdf``, ``render_pptx``, ``render_json``: write
+  one format (whole or not at all); each takes an optional ``charts=`` cache shared by a
+  build. ``render_json`` writes the model as data, valid against the packaged JSON
+  Schema (:mod:`dana.render.json`; read back by :func:`dana.assess.edition.read_edition`).
 - ``render_formats``: several formats of one build (charts once, formats in parallel).
 - ``FORMATS`` (the format names), ``RENDERERS`` (name -> function), ``PICTURES`` (name
   -> the picture format it embeds).
@@ -32,6 +34,7 @@ from dana.render.chart_pictures import ChartCache, ChartPicture, draw_picture
 from dana.render.docx import render_docx
 from dana.render.formats import FORMATS, PICTURES, RENDERERS, prepare_charts, render_formats
 from dana.render.html import render_html
+from dana.render.json import render_json
 from dana.render.outline import document_outline, numbering
 from dana.render.pdf import render_pdf
 from dana.render.pptx import render_pptx
@@ -53,6 +56,7 @@ __all__ = [
     "render_docx",
     "render_formats",
     "render_html",
+    "render_json",
     "render_pdf",
     "render_pptx",
     "slide_plan",

@@ -19,16 +19,23 @@ from dana.assess.model import Assessment
 from dana.render.chart_pictures import ChartCache, assessment_charts
 from dana.render.docx import render_docx
 from dana.render.html import render_html
+from dana.render.json import render_json
 from dana.render.pdf import render_pdf
 from dana.render.pptx import render_pptx
 from dana.render.writing import output_path
 
-FORMATS = ("html", "docx", "pdf", "pptx")
-RENDERERS = {"html": render_html, "docx": render_docx, "pdf": render_pdf, "pptx": render_pptx}
-#: The picture each format embeds.
-PICTURES = {"html": "svg", "docx": "png", "pdf": "png", "pptx": "png"}
+FORMATS = ("html", "docx", "pdf", "pptx", "json")
+RENDERERS = {
+    "html": render_html,
+    "docx": render_docx,
+    "pdf": render_pdf,
+    "pptx": render_pptx,
+    "json": render_json,
+}
+#: The picture each format embeds (JSON holds each chart's data, no picture).
+PICTURES = {"html": "svg", "docx": "png", "pdf": "png", "pptx": "png", "json": None}
 #: Longest first, so the last format to start is a short one (measured on the default build).
-_COST_ORDER = ("pptx", "pdf", "docx", "html")
+_COST_ORDER = ("pptx", "pdf", "docx", "html", "json")
 
 
 def _check(formats) -> list[str]:
@@ -47,7 +54,9 @@ def prepare_charts(
     """A cache with every chart of ``assessment`` drawn once for ``formats`` (PNG and/or
     SVG from the same drawing), in a process pool when there are enough charts."""
     cache = ChartCache(workers)
-    cache.prepare(assessment_charts(assessment), {PICTURES[f] for f in _check(formats)})
+    pictures = {PICTURES[f] for f in _check(formats)} - {None}
+    if pictures:
+        cache.prepare(assessment_charts(assessment), pictures)
     return cache
 
 

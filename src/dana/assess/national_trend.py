@@ -1,0 +1,95 @@
+"""The national view's recent trend: each area's last five periods, one call per indicator.
+
+Part of :mod:`dana.assess.national`; a withheld figure carries no trend, as in the
+single-area report.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dana import stats
+from dana.assess.figures import NO_TREND_TYPES
+from dana.stats.trend import TREND_POINTS
+from dana.vocabulary import TREND_NOT_CALCULATED
+
+__all__ = ["recent_trends"]
+
+
+def recent_trends(frame: pd.DataFrame, history: list[pd.DataFrame]) -> pd.DataFrame:
+    """Recent trend per area (last five periods, unrounded values), one call per indicator."""
+    out = frame.copy()
+    out["trend"] = TREND_NOT_CALCULATED
+    out["trend_note"] = ""
+    labels, reasons = [], []
+    for rows in history:
+        indicator_id = str(rows["indicator_id"].iloc[0])
+        value_type = str(rows["value_type"].iloc[0])
+        if value_type in NO_TREND_TYPES:
+            reasons.append((indicator_id, "it has no confidence intervals to test a trend with"))
+            continue
+        # the last five periods of each area: all the trend uses
+        rows = rows.sort_values(["area_code", "period_sort"])
+        rows = rows.groupby("area_code").tail(TREND_POINTS).reset_index(drop=True)
+        broken = _broken_series(rows, value_type)
+        if broken:
+            reasons.extend(
+                ((indicator_id, code), f"the data cannot be used for a trend: {why}")
+                for code, why in broken.items()
+            )
+            rows = rows[~rows["area_code"].isin(list(broken))]
+            if rows.empty:
+                continue
+        # the catalogue's polarity, as the single-area report uses: a source row that
+        # carries another one (a transcribed year) must not break every area's series
+        polarity = str(frame.loc[frame["indicator_id"] == indicator_id, "polarity"].iloc[0])
+        try:
+            marked = stats.trend(
+                data=rows.assign(_value_type=value_type, _polarity=polarity),
+                by=["indicator_id", "area_code"],
+                value_type="_value_type",
+                polarity="_polarity",
+                confidence=0.95,
+            )
+        except stats.StatsInputError as exc:
+            reasons.append((indicator_id, f"the data cannot be used for a trend: {exc}"))
+            continue
+        labels.append(marked.loc[:, ["indicator_id", "area_code", "trend", "note"]])
+    if labels:
+        found = pd.concat(labels, ignore_index=True).rename(columns={"note": "_trend_note"})
+        merged = out[["indicator_id", "area_code"]].merge(
+            found, on=["indicator_id", "area_code"], how="left"
+        )
+        has = merged["trend"].notna().to_numpy()
+        out.loc[has, "trend"] = merged.loc[has, "trend"].to_numpy()
+        out.loc[has, "trend_note"] = merged.loc[has, "_trend_note"].fillna("").to_numpy()
+    for key, reason in reasons:
+        if isinstance(key, tuple):
+            chosen = (out["indicator_id"] == key[0]) & (out["area_code"] == key[1])
+        else:
+            chosen = out["indicator_id"] == key
+        out.loc[chosen, "trend_note"] = reason
+    absent = ~out["_present"].to_numpy() & (out["trend_note"] == "").to_numpy()
+    out.loc[absent, "trend_note"] = "no data for this area at the reported period"
+    # as in the single-area report: a withheld figure carries no trend either
+    hidden = out["suppressed"].to_numpy(dtype=bool)
+    out.loc[hidden, "trend"] = TREND_NOT_CALCULATED
+    out.loc[hidden, "trend_note"] = "not shown: the figure is withheld by disclosure control"
+    return out
+
+
+def _broken_series(rows: pd.DataFrame, value_type: str) -> dict[str, str]:
+    """Areas whose last five points :func:`dana.stats.trend` would reject, and why.
+
+    Found up front so one area's impossible figure (a zero denominator, say) costs only
+    that area its trend, not every area's.
+    """
+    if value_type == "proportion":
+        count, denominator = rows["count"], rows["denominator"]
+        bad = (denominator <= 0) | (count < 0) | (count > denominator)
+        why = "a denominator of 0, or a count below 0 or above its denominator"
+    else:
+        bad = rows["upper_95"] <= rows["lower_95"]
+        why = "a confidence interval of zero width"
+    bad = bad.fillna(False).to_numpy(dtype=bool)
+    return dict.fromkeys(rows.loc[bad, "area_code"].unique().tolist(), why)
