@@ -7,6 +7,8 @@
            -> one judged Figure per indicator  dana.assess.figures (calling dana.stats)
            -> key findings                     dana.assess.summary
            -> topic sections: figures, findings, charts    dana.assess.layout
+           -> profiles, pathways, population, inequalities, demand, value for money
+                                               dana.assess.depth
            -> engagement evidence              dana.assess.engagement
            -> data gaps, recommendations, provenance, disclosure statement
 
@@ -29,6 +31,7 @@ from dana.areas import ENGLAND
 from dana.assess import charts
 from dana.assess.comparators import Comparators, neighbour_gap, resolve_comparators
 from dana.assess.config import AssessmentConfig, ConfigError
+from dana.assess.depth import add_depth
 from dana.assess.disclosure import disclosure_statement
 from dana.assess.engagement import build_engagement_section
 from dana.assess.figures import build_indicator_results
@@ -60,17 +63,24 @@ def build_assessment(
     catalogue=None,
     today: date | None = None,
     progress: Progress | None = None,
+    depth: bool = True,
 ) -> Assessment:
     """Build the whole assessment model from a validated config.
 
     ``table`` and ``catalogue`` default to what the config names and the packaged
     catalogue (pass them to build from data already in memory, e.g. in tests).
-    ``progress`` is called with a short description at each step.
+    ``progress`` is called with a short description at each step. ``depth=False``
+    leaves out the depth parts (:func:`dana.assess.depth.add_depth`) and the embedded
+    default's depth rows: the baseline the depth benchmark measures against.
     """
     step = progress or (lambda _message: None)
     catalogue = load_catalogue() if catalogue is None else catalogue
     step("Loading data")
-    data = load_table(config) if table is None else indicator_table.validate(table, where="table")
+    data = (
+        load_table(config, depth=depth)
+        if table is None
+        else indicator_table.validate(table, where="table")
+    )
     indicators = list(catalogue) + table_indicators(data, catalogue)
     _check_key_indicators(config, indicators)
     step("Choosing comparators")
@@ -87,7 +97,7 @@ def build_assessment(
         sources = sorted({r.figure.source for r in results if r.figure.source})
         introduction = _introduction(config, comparators, results, sources)
         sections.append(summary_section(results, comparators))
-    sections += topic_sections(
+    topics = topic_sections(
         results,
         comparators,
         include=config.include,
@@ -95,8 +105,13 @@ def build_assessment(
         population_charts=_pyramid(config, comparators),
         table=data,
     )
-
     extra_gaps: list[DataGap] = list(neighbour_gap(config, comparators))
+    if depth:
+        step("Adding profiles, pathways, population, demand and value for money")
+        topics, depth_gaps = add_depth(topics, data, results, comparators, config)
+        extra_gaps += depth_gaps
+    sections += topics
+
     engagement_source = []
     if config.include("engagement"):
         step("Adding engagement evidence")
