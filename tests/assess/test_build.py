@@ -311,6 +311,7 @@ def test_default_config_builds_the_seed_sections_with_every_chart_kind(default_a
         "drugs",
         "young_people",
         "wider_determinants",
+        "demand",
         "engagement",
     ]
     drugs = assessment.sections[3]
@@ -318,19 +319,28 @@ def test_default_config_builds_the_seed_sections_with_every_chart_kind(default_a
         "drugs.harms",
         "drugs.patterns",
         "drugs.treatment",
+        "drugs.profile",
         "drugs.service_use",
         "drugs.outcomes",
         "drugs.prison",
     ]
     charts = [c for s in assessment.all_sections() for c in s.charts]
-    assert {c.kind for c in charts} == {"spine", "pyramid", "trend", "compare_bar", "funnel"}
+    assert {c.kind for c in charts} == {
+        "spine", "pyramid", "trend", "compare_bar", "funnel", "breakdown", "projection",
+    }  # fmt: skip
     assert all(c.alt_text and not c.data.empty for c in charts)
     assert assessment.recommendations and assessment.synthetic
     assert len(assessment.provenance) == len(assessment.all_figures())
     ids = [f.id for f in assessment.all_findings()]
     assert len(ids) == len(set(ids))
-    # one finding per figure, with the stable id <catalogue section>.<slug>
-    figure_findings = [f for s in assessment.all_sections() for f in s.findings if s.figures]
+    # one finding per figure, with the stable id <catalogue section>.<slug> (the depth
+    # parts' tables add findings of their own kinds: profile, pathway, ...)
+    figure_findings = [
+        f
+        for s in assessment.all_sections()
+        for f in s.findings
+        if s.figures and f.kind in ("comparison", "unmet_need")
+    ]
     assert len(figure_findings) == len(assessment.all_figures())
     # a spine chart in each topic, none longer than a page can show
     spines = {s.id: c for s in assessment.all_sections() for c in s.charts if c.kind == "spine"}

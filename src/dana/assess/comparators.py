@@ -155,9 +155,10 @@ def lacking(values: dict[str, float], comparators: Comparators) -> list[Area]:
     return [a for a in comparators.neighbours if values.get(a.code) is None]
 
 
-def coverage_gaps(results, comparators: Comparators) -> tuple[DataGap, ...]:
+def coverage_gaps(results, comparators: Comparators, *, supplied: bool) -> tuple[DataGap, ...]:
     """A data gap for every figure whose comparator average leaves neighbours out, naming
-    them, so the comparator set never shrinks silently."""
+    them, so the comparator set never shrinks silently (``supplied``: the neighbours were
+    listed in the config, not computed)."""
     gaps = []
     codes = [a.code for a in comparators.neighbours]
     if not codes:
@@ -177,9 +178,7 @@ def coverage_gaps(results, comparators: Comparators) -> tuple[DataGap, ...]:
                 figure.section,
                 "missing_for_comparators",
                 f"the {figure.period} comparison uses "
-                + describe_comparators(codes, supplied=False, have_data=present)
-                .replace(" nearest statistical neighbours", " comparator areas")
-                .replace(" nearest statistical neighbour", " comparator area"),
+                + describe_comparators(codes, supplied=supplied, have_data=present),
             )
         )
     return tuple(gaps)

@@ -43,6 +43,7 @@ from dana.assess.model import DataGap, Section
 from dana.assess.parts import Parts
 from dana.assess.periods import period_sort_for
 from dana.assess.profile import TOPICS
+from dana.assess.provenance import is_synthetic
 from dana.assess.shares import group_ids, latest_sort
 from dana.assess.unit_values import read_unit_values
 from dana.assess.value_for_money import value_for_money_parts
@@ -50,11 +51,31 @@ from dana.assess.value_for_money import value_for_money_parts
 DEMAND_SECTION = ("demand", "Future demand, capacity and value for money")
 
 
+def provenance_note(parts: Parts) -> str:
+    """Which of a part's sources are real and which synthetic, said plainly."""
+    sources = {
+        piece
+        for item in (*parts.tables, *parts.charts)
+        for piece in str(item.source).split("; ")
+        if piece.strip()
+    }
+    fake = sorted(s for s in sources if is_synthetic(s))
+    real = sorted(s for s in sources if not is_synthetic(s) and not s.startswith("DANA"))
+    if fake and real:
+        return (
+            " Mixed sources: real data (" + "; ".join(real) + ") and DANA's embedded "
+            "synthetic default data (not real); each table's source and notes say which."
+        )
+    if fake:
+        return " These figures come from DANA's embedded synthetic default data, not real data."
+    return ""
+
+
 def _section(key: str, title: str, parts: Parts, summary: str) -> Section:
     return Section(
         id=key,
         title=title,
-        summary=summary,
+        summary=summary + provenance_note(parts),
         findings=parts.findings,
         charts=parts.charts,
         tables=parts.tables,
@@ -74,6 +95,11 @@ def _gap(key: str, name: str, section: str, detail: str, reason: str = "no_data"
     return DataGap(key, name, section, reason, detail)
 
 
+def _present(table: pd.DataFrame, ids) -> bool:
+    """True when some area has rows of the indicators (the part's data were loaded)."""
+    return bool(table["indicator_id"].isin(list(ids)).any())
+
+
 def add_depth(
     sections: list[Section],
     table: pd.DataFrame,
@@ -81,11 +107,17 @@ def add_depth(
     comparators: Comparators,
     config: AssessmentConfig,
 ) -> tuple[list[Section], list[DataGap]]:
-    """The sections with their depth parts added, and the gaps where data were lacking."""
+    """The sections with their depth parts added, and the gaps where data were lacking.
+
+    A part without data for the assessed area is a data gap when the table has that part's
+    data for other areas (the source was loaded but does not cover the area); a table
+    with no such data at all (a source not loaded) adds no gap for it.
+    """
     target = period_sort_for(table, config.period)
     rule = config.suppression
     area = comparators.subject
-    gaps: list[DataGap] = list(coverage_gaps(results, comparators))
+    supplied = isinstance(config.comparators.neighbours, list)
+    gaps: list[DataGap] = list(coverage_gaps(results, comparators, supplied=supplied))
     out = []
     for section in sections:
         if section.id == "population":
@@ -113,6 +145,11 @@ def _population(section, table, results, comparators, config, target, gaps) -> S
             "The areas this assessment compares with, and the area's position among them.",
         )
     ]
+    present = {
+        "population.ethnicity": _present(table, [population.CENSUS_2021]),
+        "population.projections": _present(table, list(population.PROJECTIONS)),
+        "population.inequalities": bool(table["category_type"].eq(inequality.DECILE_TYPE).any()),
+    }
     for key, title, parts, summary, gap in (
         ("population.ethnicity", "Ethnicity", population.ethnicity_parts(table, area),
          "Residents by ethnic group (Census 2021).", "Census 2021 ethnic group"),
@@ -129,7 +166,7 @@ def _population(section, table, results, comparators, config, target, gaps) -> S
     ):  # fmt: skip
         if parts:
             children.append(_section(key, title, parts, summary))
-        elif gap:
+        elif gap and present.get(key):
             gaps.append(_gap(key, title, "context", f"no {gap} data for {area.name}"))
     return replace(section, subsections=section.subsections + tuple(children))
 
@@ -154,7 +191,7 @@ def _topic(section, table, results, comparators, config, target, rule, gaps) -> 
         table, topic, area, target=target, rule=rule, adults=adults, adults_source=source,
         adults_period=period,
     )  # fmt: skip
-    if not who:
+    if not who and _present(table, group_ids("in_treatment", topic.groups)):
         gaps.append(_gap(f"{topic.key}.profile", "Who is in treatment (client profile)", section.id, f"no NDTMS breakdown rows for {area.name}"))  # fmt: skip
     grouped = pathways.grouped_figures(results, topic.key, area.name)
     extra = {
@@ -194,7 +231,7 @@ def _young_people(section, table, results, comparators, target, rule, gaps) -> S
     young = young_people.young_people_profile(table, comparators, target=target, rule=rule)
     if young:
         children.append(_section("young_people.profile", "Young people in specialist services", young, "Who the young people in treatment are, how they came, what they use."))  # fmt: skip
-    else:
+    elif _present(table, [young_people.YOUNG_PEOPLE_ID]):
         gaps.append(_gap("young_people.profile", "Young people in specialist services (profile)", "young_people", f"no NDTMS young people's breakdown rows for {area.name}"))  # fmt: skip
     harm = pathways.hidden_harm(results, area.name)
     if harm:

@@ -102,7 +102,7 @@ def table_indicators(table: pd.DataFrame, catalogue) -> list[TableIndicator]:
     """The indicators in ``table`` that the catalogue lacks, placed by their names."""
     extra = []
     # breakdown indicators (profiles, pathways, Census, projections) have their own sections
-    known = [*catalogue.ids, *(b.id for b in catalogue.breakdowns)]
+    known = [*catalogue.ids, *(b.id for b in getattr(catalogue, "breakdowns", ()))]
     rest = table[~table["indicator_id"].isin(known) & (table["category_type"] == "")]
     for indicator_id, rows in rest.groupby("indicator_id", sort=False):
         first = rows.iloc[0]

@@ -253,7 +253,7 @@ def _table(frame, key, topic, area_name, period, treated_source, resident_source
         f"{area_name}, {period}",
         data=data,
         notes=notes,
-        source=treated_source,
+        source="; ".join([treated_source, *(s.split(": ", 1)[-1] for s in resident_sources)]),
         counts=(COLUMNS[2],),
         derived=tuple((c, COLUMNS[2]) for c in (COLUMNS[3], COLUMNS[6], COLUMNS[7], COLUMNS[8])),
     )
