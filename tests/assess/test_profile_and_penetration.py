@@ -11,7 +11,7 @@ import pytest
 from dana.assess.config import SuppressionConfig
 from dana.assess.penetration import adult_residents, penetration_frame
 from dana.assess.shares import counts_by_category, disclose, shares, shares_table
-from dana.vocabulary import HIGHER, LOWER, NOT_COMPARED, SIMILAR
+from dana.vocabulary import HIGHER, NOT_COMPARED, SIMILAR
 
 AREA, ENGLAND = "E06000031", "E92000001"
 

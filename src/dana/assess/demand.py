@@ -134,7 +134,7 @@ def projected_need(table: pd.DataFrame, area_code: str, horizon: int) -> pd.Data
     adults = projection[projection["series"] == "Adults (18+)"].set_index("year")["value"]
     adults = adults[adults.index <= horizon]
     if adults.empty:
-        return pd.DataFrame(columns=["year", "series", "value", "base_year", "rate"])
+        return pd.DataFrame(columns=["year", "series", "value", "base_year", "rate", "source"])
     pieces = []
     for indicator_id, label in NEED.values():
         rows = table[
@@ -164,11 +164,12 @@ def projected_need(table: pd.DataFrame, area_code: str, horizon: int) -> pd.Data
                     "value": adults.to_numpy(float) * rate,
                     "base_year": str(row["period"]),
                     "rate": rate,
+                    "source": f"{row['source']}; {projection['source'].iloc[0]}",
                 }
             )
         )
     if not pieces:
-        return pd.DataFrame(columns=["year", "series", "value", "base_year", "rate"])
+        return pd.DataFrame(columns=["year", "series", "value", "base_year", "rate", "source"])
     return pd.concat(pieces, ignore_index=True)
 
 
@@ -258,6 +259,7 @@ def _need_table(need: pd.DataFrame, area_name: str) -> Table:
         data=wide,
         notes="Base-year prevalence (the estimate behind the unmet-need indicator / adults in "
         "the same year) x projected adults (18+): need changes with the adult population only.",
+        source="; ".join(dict.fromkeys("; ".join(need["source"]).split("; "))),
     )
 
 

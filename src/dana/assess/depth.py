@@ -159,7 +159,7 @@ def _population(section, table, results, comparators, config, target, gaps) -> S
         ("population.districts", "Variation within the area", population.district_parts(table, area),
          "Population, deprivation and ethnicity of the districts or smaller areas.", ""),
         ("population.inequalities", "Health inequalities",
-         inequality.decile_parts(table, area, results, target=target)
+         inequality.decile_parts(table, area, target=target, rule=config.suppression)
          + inequality.life_expectancy_parts(table, area),
          "Inequality by deprivation within the area (SII, RII) and life expectancy.",
          "deprivation-decile rows or life expectancy"),

@@ -30,6 +30,7 @@ from dana.areas import ENGLAND
 from dana.assess.findings import finding
 from dana.assess.model import Chart, Table
 from dana.assess.parts import Parts
+from dana.assess.shares import disclose
 from dana.breakdowns import DEPRIVATION_DECILE as DECILE_TYPE
 from dana.formatting import format_number
 from dana.vocabulary import COMPARISON_LABELS
@@ -84,12 +85,15 @@ def sii_frame(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def decile_parts(table: pd.DataFrame, area, results, *, target: int | None) -> Parts:
-    """A table of SII and RII per indicator, each indicator's decile rates and chart."""
+def decile_parts(table: pd.DataFrame, area, *, target: int | None, rule) -> Parts:
+    """A table of SII and RII per indicator, each indicator's decile rates and chart.
+
+    The SII uses the unrounded decile rows; the deciles shown are disclosure-controlled
+    (the configured rule, a second decile withheld where one could be worked out from the
+    total), their rates and limits withheld with their counts."""
     found = decile_rows(table, area.code, target)
     if not found:
         return Parts()
-    overall = {r.figure.indicator_id: r for r in results}
     summary, tables, charts, findings = [], [], [], []
     for indicator_id, rows in found.items():
         name = str(rows["indicator_name"].iloc[0]) or indicator_id
@@ -112,9 +116,9 @@ def decile_parts(table: pd.DataFrame, area, results, *, target: int | None) -> P
                 "Unit": unit,
             }
         )
-        headline = overall.get(indicator_id)
-        tables.append(_decile_table(rows, indicator_id, name, area.name, period))
-        chart = _decile_chart(rows, indicator_id, name, area.name, period, headline)
+        shown = disclose(rows, rule, derived=("value", "lower_95", "upper_95"))
+        tables.append(_decile_table(shown, indicator_id, name, area.name, period))
+        chart = _decile_chart(rows, shown, indicator_id, name, area.name, period)
         if chart is not None:
             charts.append(chart)
         findings.append(
@@ -199,8 +203,9 @@ def _decile_table(rows, indicator_id, name, area_name, period) -> Table:
     )
 
 
-def _decile_chart(rows, indicator_id, name, area_name, period, headline) -> Chart | None:
-    """Each decile's rate against the area's overall rate (crude when the deciles are)."""
+def _decile_chart(rows, shown, indicator_id, name, area_name, period) -> Chart | None:
+    """Each decile's rate against the area's overall rate (crude when the deciles are):
+    the overall rate from the unrounded ``rows``, the deciles as ``shown``."""
     count = rows["count"].sum()
     population = rows["denominator"].sum()
     if population <= 0:
@@ -209,20 +214,21 @@ def _decile_chart(rows, indicator_id, name, area_name, period, headline) -> Char
     overall = float(count / population * multiplier)
     polarity = str(rows["polarity"].iloc[0])
     judged = stats.compare(
-        rows["value"].to_numpy(float),
-        rows["lower_95"].to_numpy(float),
-        rows["upper_95"].to_numpy(float),
+        shown["value"].to_numpy(float),
+        shown["lower_95"].to_numpy(float),
+        shown["upper_95"].to_numpy(float),
         overall,
         polarity=polarity,
     )
     data = pd.DataFrame(
         {
-            "area_name": rows["category"].astype(str).to_numpy(),
-            "value": rows["value"].astype(float).to_numpy(),
-            "lower": rows["lower_95"].astype(float).to_numpy(),
-            "upper": rows["upper_95"].astype(float).to_numpy(),
+            "area_name": shown["category"].astype(str).to_numpy(),
+            "value": shown["value"].astype(float).to_numpy(),
+            "lower": shown["lower_95"].astype(float).to_numpy(),
+            "upper": shown["upper_95"].astype(float).to_numpy(),
             "comparison": judged["comparison"].astype(str).to_numpy(),
             "is_subject": False,
+            "suppressed": shown["suppressed"].astype(bool).to_numpy(),
         }
     )
     tally = judged["comparison"].value_counts()

@@ -126,12 +126,12 @@ def benefit_cost(
 
 def table_activity(
     table: pd.DataFrame, area_code: str, target: int | None
-) -> dict[tuple[str, str], tuple[float, str]]:
+) -> dict[tuple[str, str], tuple[float, str, str]]:
     """Activity from the table at each measure's latest period: (group, stage) -> (count,
-    what it is and when)."""
+    what it is and when, the rows' source)."""
     out = {}
     for key, sources in ACTIVITY.items():
-        total, periods = 0.0, []
+        total, periods, origins = 0.0, [], []
         for indicator_id, column in sources:
             rows = table[
                 (table["indicator_id"] == indicator_id)
@@ -147,8 +147,9 @@ def table_activity(
             row = rows.loc[rows["period_sort"].idxmax()]
             total += float(row[column])
             periods.append(f"{indicator_id} {row['period']}")
+            origins.append(str(row["source"]))
         if not np.isnan(total):
-            out[key] = (total, ", ".join(periods))
+            out[key] = (total, ", ".join(periods), "; ".join(dict.fromkeys(origins)))
     return out
 
 
@@ -158,7 +159,7 @@ def value_for_money_parts(
     """The "Value for money" tables and findings."""
     found = table_activity(table, area.code, target)
     given = {tuple(k.split(".", 1)): float(v) for k, v in (spec.activity or {}).items()}
-    activity = {k: v for k, (v, _) in found.items()}
+    activity = {k: v for k, (v, _, _) in found.items()}
     activity.update(given)
     used = units[
         units.apply(
@@ -204,15 +205,22 @@ def value_for_money_parts(
             if (group, stage) in given
             else found[(group, stage)][1]
         )
+        origin = "" if (group, stage) in given else found[(group, stage)][2]
         records.append(
-            {"Group": group, "Activity": ACTIVITY_WORDS[stage], "People": people, "Source": where}
+            {
+                "Group": group,
+                "Activity": ACTIVITY_WORDS[stage],
+                "People": people,
+                "Source": where,
+                "_origin": origin,
+            }
         )
     activity_table = Table(
         id="value_for_money.activity",
         title=f"Activity the benefits are counted from, {area.name}",
-        data=pd.DataFrame(records),
+        data=pd.DataFrame(records).drop(columns="_origin"),
         notes="Counts from the indicator table (latest period) unless the config gives them.",
-        source="; ".join(sorted({r["Source"] for r in records})),
+        source="; ".join(sorted({r["_origin"] for r in records if r["_origin"]})),
     )
     return Parts(
         (summary, units_table, activity_table),
