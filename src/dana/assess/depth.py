@@ -27,6 +27,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from dana.areas import ENGLAND
 from dana.assess import (
     demand,
     inequality,
@@ -95,6 +96,13 @@ def _gap(key: str, name: str, section: str, detail: str, reason: str = "no_data"
     return DataGap(key, name, section, reason, detail)
 
 
+def local_rows(table: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """The rows every depth part reads: the area's, England's and those of the smaller
+    areas within it (one pass over the table; the parts then filter a few thousand rows)."""
+    keep = table["area_code"].isin([area_code, ENGLAND]) | (table["parent_code"] == area_code)
+    return table[keep.to_numpy()]
+
+
 def _present(table: pd.DataFrame, ids) -> bool:
     """True when some area has rows of the indicators (the part's data were loaded)."""
     return bool(table["indicator_id"].isin(list(ids)).any())
@@ -116,6 +124,7 @@ def add_depth(
     target = period_sort_for(table, config.period)
     rule = config.suppression
     area = comparators.subject
+    table = local_rows(table, area.code)
     supplied = isinstance(config.comparators.neighbours, list)
     gaps: list[DataGap] = list(coverage_gaps(results, comparators, supplied=supplied))
     out = []
@@ -154,7 +163,9 @@ def _population(section, table, results, comparators, config, target, gaps) -> S
         ("population.ethnicity", "Ethnicity", population.ethnicity_parts(table, area),
          "Residents by ethnic group (Census 2021).", "Census 2021 ethnic group"),
         ("population.projections", "Population projections",
-         population.projection_parts(table, area, config.demand.horizon),
+         population.projection_parts(
+             table, area, config.demand.horizon, default_data=uses_default_data(config)
+         ),
          "How the population is projected to change.", "population projections"),
         ("population.districts", "Variation within the area", population.district_parts(table, area),
          "Population, deprivation and ethnicity of the districts or smaller areas.", ""),

@@ -37,7 +37,10 @@ def load_table(config: AssessmentConfig, *, depth: bool = True) -> pd.DataFrame:
     synthetic provides an indicator, every synthetic row of that indicator is dropped, so
     a real area value is never benchmarked against a synthetic England or neighbours.
     Then :func:`dana.assess.derived.add_derived` adds the indicators computed from
-    others (crude drug-death rates, adults in drug treatment). A source that cannot be
+    others (crude drug-death rates, adults in drug treatment). Every source is validated
+    by its reader (:func:`dana.table.validate`), so the combination is checked only where
+    it can newly fail: the derived rows are validated and the keys must be unique (the
+    full validation then names any duplicate). A source that cannot be
     read, or a Fingertips cache with nothing in it, is a :class:`ConfigError` naming its
     config key and file.
     """
@@ -58,9 +61,24 @@ def load_table(config: AssessmentConfig, *, depth: bool = True) -> pd.DataFrame:
             & _synthetic_rows(combined)
         )
         combined = pd.concat([combined[keep], frame], ignore_index=True)
-    return indicator_table.validate(
-        add_derived(combined), where=" + ".join(name for name, _ in frames)
-    )
+    where = " + ".join(name for name, _ in frames)
+    complete = add_derived(combined)
+    if len(complete) > len(combined):
+        indicator_table.validate(
+            complete.iloc[len(combined) :].reset_index(drop=True), where=f"{where}: derived"
+        )
+    if _has_duplicate_keys(complete, key):
+        indicator_table.validate(complete, where=where)  # names the duplicated rows
+    return complete
+
+
+def _has_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> bool:
+    """True when two rows share a key: candidates by a 64-bit hash, confirmed on the key."""
+    hashes = pd.util.hash_pandas_object(frame[key], index=False)
+    candidates = hashes.duplicated(keep=False).to_numpy()
+    if not candidates.any():
+        return False
+    return bool(frame.loc[candidates, key].duplicated().any())
 
 
 def _replaced(combined: pd.DataFrame, frame: pd.DataFrame, key: list[str]) -> np.ndarray:
@@ -70,9 +88,15 @@ def _replaced(combined: pd.DataFrame, frame: pd.DataFrame, key: list[str]) -> np
     the few candidates are confirmed on the key itself, so a hash collision can never
     drop a row.
     """
-    mine = pd.util.hash_pandas_object(combined[key], index=False).to_numpy()
-    theirs = pd.util.hash_pandas_object(frame[key], index=False).to_numpy()
-    candidate = np.isin(mine, theirs)
+    candidate = np.zeros(len(combined), dtype=bool)
+    shared = set(combined["indicator_id"].unique()) & set(frame["indicator_id"].unique())
+    if not shared:
+        return candidate  # no indicator in common: no key in common
+    mine_rows = combined["indicator_id"].isin(shared).to_numpy()
+    theirs = frame[frame["indicator_id"].isin(shared)]
+    mine = pd.util.hash_pandas_object(combined.loc[mine_rows, key], index=False).to_numpy()
+    other = pd.util.hash_pandas_object(theirs[key], index=False).to_numpy()
+    candidate[mine_rows] = np.isin(mine, other)
     if not candidate.any():
         return candidate
     rows = np.flatnonzero(candidate)

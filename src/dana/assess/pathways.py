@@ -39,6 +39,8 @@ SERVICE_USE = {
 OUTCOMES = {"exits": ("Exit reason",)}
 INJECTING = {"new_presentations": ("Injecting status",)}
 WAITED_LONG = ("over 3 to 6 weeks", "over 6 weeks")
+#: Measures whose breakdown is also drawn (the rest are tables only).
+CHARTED = ("exits",)
 EARLY_UNPLANNED = ("Dropped out", "Treatment withdrawn")
 MEASURE_WORDS = {
     "first_interventions": ("adults starting a first intervention", "All first interventions"),
@@ -109,13 +111,18 @@ def breakdown_parts(
             notes="Shares with 95% Wilson confidence intervals; England's share of the same "
             "substance groups. A person may be treated in more than one setting.",
         )
-        chart = breakdown_chart(
-            profile.frame,
-            chart_id=f"{key}.chart",
-            title=f"{who[0].upper()}{who[1:]} by {types}, {area.name}, {profile.period}",
-            alt_text=f"Shares of {who} in {area.name} by {types}, with England's shares.",
-            source=profile.source,
-            indicator_id=ids[0],
+        # one chart per chapter (the exits); the other breakdowns are tables
+        chart = (
+            None
+            if measure not in CHARTED
+            else breakdown_chart(
+                profile.frame,
+                chart_id=f"{key}.chart",
+                title=f"{who[0].upper()}{who[1:]} by {types}, {area.name}, {profile.period}",
+                alt_text=f"Shares of {who} in {area.name} by {types}, with England's shares.",
+                source=profile.source,
+                indicator_id=ids[0],
+            )
         )
         text = _sentence(measure, profile, who, area.name)
         parts += Parts(

@@ -31,6 +31,7 @@ from dana.assess.parts import Parts
 from dana.assess.penetration import CENSUS_2021, ETHNIC_GROUP, adult_residents
 from dana.breakdowns import CATEGORIES_2021, WHITE_BRITISH_2021
 from dana.data.default import load_population as load_default_population
+from dana.data.default import load_projection as load_default_projection
 from dana.formatting import format_count, format_number
 
 PROJECTIONS = {
@@ -150,6 +151,7 @@ def projection_frame(table: pd.DataFrame, code: str) -> pd.DataFrame:
         table["indicator_id"].isin(list(PROJECTIONS))
         & (table["area_code"] == code)
         & (table["category_type"] == "")
+        & (table["sex"] == "Persons")
     ]
     if rows.empty:
         return pd.DataFrame(columns=["year", "series", "value", "source"])
@@ -163,8 +165,72 @@ def projection_frame(table: pd.DataFrame, code: str) -> pd.DataFrame:
     ).sort_values(["series", "year"], kind="mergesort")
 
 
-def projection_parts(table: pd.DataFrame, area, horizon: int) -> Parts:
-    """Projected population to ``horizon`` (a year), its change, a projection chart."""
+#: Broad age groups of the projection by age and sex (the default's ESP bands).
+AGE_GROUPS = ("0-17", "18-64", "65+")
+YOUNG, ADULT = "ons:population_projection_under_18", "ons:population_projection_18_plus"
+
+
+def projection_by_age_and_sex(
+    table: pd.DataFrame, code: str, years: tuple[int, int], *, default_data: bool
+) -> Table | None:
+    """Projected residents by broad age group and sex in the first and last year shown:
+    the table's Male and Female rows (ONS SNPP imports: 0-17 and 18+), or with the
+    embedded default data its synthetic projection by ESP2013 band."""
+    first, last = years
+    rows = table[
+        table["indicator_id"].isin([YOUNG, ADULT])
+        & (table["area_code"] == code)
+        & table["sex"].isin(["Male", "Female"])
+        & (table["period_sort"] // 10000).isin([first, last])
+    ]
+    if not rows.empty:
+        frame = rows.assign(
+            group=rows["indicator_id"].map({YOUNG: "0-17", ADULT: "18+"}),
+            year=rows["period_sort"] // 10000,
+            population=rows["value"].astype(float),
+        )
+        source = str(rows["source"].iloc[0])
+        note = "ONS subnational population projections by sex."
+    elif default_data:
+        try:
+            projected = load_default_projection(code)
+        except KeyError:
+            return None
+        projected = projected[projected["year"].isin([first, last])]
+        start = projected["age_band"].str.replace("+", "-", regex=False).str.split("-").str[0]
+        start = start.astype(int)
+        frame = projected.assign(
+            group=np.select([start < 15, start < 65], [AGE_GROUPS[0], AGE_GROUPS[1]], AGE_GROUPS[2])
+        )
+        source = str(projected["source"].iloc[0])
+        note = (
+            "From the embedded default's projection by 5-year band, which does not split at "
+            "18: here 0-17 is ages 0-14 and 18-64 is 15-64."
+        )
+    else:
+        return None
+    wide = frame.pivot_table(
+        index=["group", "sex"], columns="year", values="population", aggfunc="sum"
+    )
+    if first not in wide.columns or last not in wide.columns:
+        return None
+    data = wide.reset_index()
+    data.columns = ["Age group", "Sex", str(first), str(last)]
+    data["Change (%)"] = (data[str(last)] - data[str(first)]) / data[str(first)] * 100
+    return Table(
+        id="population.projections.age_sex",
+        title=f"Projected residents by age group and sex, {first} and {last}",
+        data=data,
+        notes=note,
+        source=source,
+    )
+
+
+def projection_parts(
+    table: pd.DataFrame, area, horizon: int, *, default_data: bool = False
+) -> Parts:
+    """Projected population to ``horizon`` (a year), its change, a projection chart, and
+    the projection by age group and sex."""
     frame = projection_frame(table, area.code)
     if frame.empty:
         return Parts()
@@ -231,7 +297,11 @@ def projection_parts(table: pd.DataFrame, area, horizon: int) -> Parts:
     findings = (
         (finding("population.projections", text, tuple(PROJECTIONS), "context"),) if text else ()
     )
-    return Parts((table_out,), (chart,), findings)
+    by_sex = projection_by_age_and_sex(
+        table, area.code, (base_year, last_year), default_data=default_data
+    )
+    tables = (table_out,) if by_sex is None else (table_out, by_sex)
+    return Parts(tables, (chart,), findings)
 
 
 def district_parts(table: pd.DataFrame, area) -> Parts:

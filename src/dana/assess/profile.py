@@ -30,6 +30,7 @@ from dana.assess.shares import (
     ALCOHOL_GROUPS,
     DRUG_GROUPS,
     GROUP_NAMES,
+    READ_COLUMNS,
     breakdown_chart,
     counts_by_category,
     differences,
@@ -111,6 +112,8 @@ def measure_profile(
 ) -> Profile | None:
     """The area's profile for the indicators ``ids`` read as one population, with
     England's shares, at the latest period with breakdowns (None without data)."""
+    # the few rows and columns read below, taken once
+    table = table.loc[table["indicator_id"].isin(list(ids)).to_numpy(), list(READ_COLUMNS)]
     sort = latest_sort(table, ids, area_code, target)
     if sort is None:
         return None
@@ -119,11 +122,7 @@ def measure_profile(
         return None
     england = counts_by_category(table, ids, ENGLAND, sort, category_types)
     frame = disclose(shares(area, england if not england.empty else None), rule)
-    rows = table[
-        table["indicator_id"].isin(list(ids))
-        & (table["area_code"] == area_code)
-        & (table["period_sort"] == sort)
-    ]
+    rows = table[(table["area_code"] == area_code) & (table["period_sort"] == sort)]
     return Profile(
         measure=measure,
         frame=frame,
@@ -173,15 +172,20 @@ def _measure_parts(profile: Profile, topic: Topic, area_name: str) -> Parts:
     )
     chart_types = ("Sex", "Age band", "Ethnic group")
     shown = profile.frame[profile.frame["category_type"].isin(chart_types)]
-    chart = breakdown_chart(
-        shown,
-        chart_id=f"{key}.chart",
-        title=f"Sex, age and ethnic group of {who}, {area_name}, {profile.period}",
-        alt_text=alt_text(shown, who, area_name),
-        source=profile.source,
-        notes="Bars: share of the people counted with its 95% confidence interval; "
-        "markers: England's share.",
-        indicator_id=profile.indicator_ids[0],
+    # the people in treatment are drawn; new presentations are a table only
+    chart = (
+        None
+        if profile.measure != "in_treatment"
+        else breakdown_chart(
+            shown,
+            chart_id=f"{key}.chart",
+            title=f"Sex, age and ethnic group of {who}, {area_name}, {profile.period}",
+            alt_text=alt_text(shown, who, area_name),
+            source=profile.source,
+            notes="Bars: share of the people counted with its 95% confidence interval; "
+            "markers: England's share.",
+            indicator_id=profile.indicator_ids[0],
+        )
     )
     findings = [
         finding(

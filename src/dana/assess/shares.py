@@ -59,6 +59,11 @@ SHARE_COLUMNS = (
 #: Categories that record a missing answer: never named as a finding.
 NOT_RECORDED = ("not stated", "missing", "incomplete data", "declined to answer", "unknown")
 LEVEL = 0.95
+#: The columns the depth parts read from the indicator table.
+READ_COLUMNS = (
+    "indicator_id", "area_code", "period", "period_sort", "sex", "category_type",
+    "category", "count", "source",
+)  # fmt: skip
 
 
 def group_ids(measure: str, groups: Sequence[str]) -> list[str]:
@@ -70,14 +75,15 @@ def latest_sort(
     table: pd.DataFrame, indicator_ids: Sequence[str], area_code: str, target: int | None
 ) -> int | None:
     """The latest period (up to ``target``) in which the area has breakdown rows of the ids."""
-    rows = table[
-        table["indicator_id"].isin(list(indicator_ids))
-        & (table["area_code"] == area_code)
-        & (table["category_type"] != "")
-    ]
+    mask = (
+        table["indicator_id"].isin(list(indicator_ids)).to_numpy()
+        & (table["area_code"] == area_code).to_numpy()
+        & (table["category_type"] != "").to_numpy()
+    )
+    sorts = table["period_sort"].to_numpy()[mask]
     if target is not None:
-        rows = rows[rows["period_sort"] <= target]
-    return None if rows.empty else int(rows["period_sort"].max())
+        sorts = sorts[sorts <= target]
+    return None if len(sorts) == 0 else int(sorts.max())
 
 
 def counts_by_category(
@@ -95,16 +101,19 @@ def counts_by_category(
     area has no such rows.
     """
     ids = list(indicator_ids)
-    rows = table[
-        table["indicator_id"].isin(ids)
-        & (table["area_code"] == area_code)
-        & (table["period_sort"] == period_sort)
-        & (table["sex"] == "Persons")
-    ]
-    headline = rows[rows["category_type"] == ""]
-    parts = rows[rows["category_type"] != ""]
+    mask = (
+        table["indicator_id"].isin(ids).to_numpy()
+        & (table["area_code"] == area_code).to_numpy()
+        & (table["period_sort"] == period_sort).to_numpy()
+        & (table["sex"] == "Persons").to_numpy()
+    )
+    rows = table.loc[mask, list(READ_COLUMNS)]
+    blank = (rows["category_type"] == "").to_numpy()
+    headline = rows[blank]
+    keep = ~blank
     if category_types is not None:
-        parts = parts[parts["category_type"].isin(list(category_types))]
+        keep &= rows["category_type"].isin(list(category_types)).to_numpy()
+    parts = rows[keep]
     if parts.empty or headline.empty:
         return pd.DataFrame(columns=["category_type", "category", "count", "total"])
     total = float(headline.drop_duplicates("indicator_id")["count"].sum())
@@ -119,14 +128,15 @@ def _ordered(frame: pd.DataFrame, category_types: Sequence[str] | None) -> pd.Da
     types = list(category_types) if category_types else list(dict.fromkeys(frame["category_type"]))
     type_rank = {t: i for i, t in enumerate(types)}
 
-    def category_rank(row) -> int:
-        known = BREAKDOWNS.get(row["category_type"])
+    def category_rank(category_type: str, category: str) -> int:
+        known = BREAKDOWNS.get(category_type)
         order = known.categories if known else ()
-        return order.index(row["category"]) if row["category"] in order else len(order)
+        return order.index(category) if category in order else len(order)
 
+    pairs = zip(frame["category_type"], frame["category"], strict=True)
     ranked = frame.assign(
         _type=frame["category_type"].map(type_rank),
-        _category=frame.apply(category_rank, axis=1) if len(frame) else [],
+        _category=[category_rank(t, c) for t, c in pairs],
         _seen=np.arange(len(frame)),
     )
     ranked = ranked.sort_values(["_type", "_category", "_seen"], kind="mergesort")
