@@ -72,43 +72,23 @@ def _rows(**columns):
 
 @pytest.fixture(scope="module")
 def small_table():
+    nan = float("nan")
     frames = [
         _rows(
-            indicator_id="ndtms:adults_in_treatment_drug",
-            period="2020/21",
+            indicator_id=ident,
+            period=period,
             period_sort=20200000,
             age="18+ yrs",
-            count=810.0,
-            denominator=200000.0,
-            value=405.0,
-        ),  # fmt: skip
-        _rows(
-            indicator_id="ndtms:adults_in_treatment_alcohol",
-            period="2020/21",
-            period_sort=20200000,
-            age="18+ yrs",
-            count=435.0,
-            denominator=200000.0,
-            value=217.5,
-        ),  # fmt: skip
-        _rows(
-            indicator_id="ons:population_18_plus",
-            period="2020",
-            period_sort=20200000,
-            age="18+ yrs",
-            count=200000.0,
-            value=200000.0,
-            denominator=float("nan"),
-        ),  # fmt: skip
-        _rows(
-            indicator_id="93532",
-            period="2020/21",
-            period_sort=20200000,
-            age="18+ yrs",
-            count=3565.0,
-            denominator=4000.0,
-            value=89.1,
-        ),  # fmt: skip
+            count=count,
+            denominator=denominator,
+            value=value,
+        )  # fmt: skip
+        for ident, period, count, denominator, value in (
+            ("ndtms:adults_in_treatment_drug", "2020/21", 810.0, 200000.0, 405.0),
+            ("ndtms:adults_in_treatment_alcohol", "2020/21", 435.0, 200000.0, 217.5),
+            ("ons:population_18_plus", "2020", 200000.0, nan, 200000.0),
+            ("93532", "2020/21", 3565.0, 4000.0, 89.1),
+        )
     ]
     for year, adults in ((2020, 200000.0), (2025, 210000.0), (2030, 220000.0)):
         frames.append(_rows(indicator_id="ons:population_projection_18_plus", period=str(year), period_sort=year * 10000, age="18+ yrs", count=adults, value=adults, denominator=float("nan")))  # fmt: skip

@@ -26,8 +26,8 @@ from dana.areas import ENGLAND
 from dana.assess.findings import finding
 from dana.assess.model import Table
 from dana.assess.parts import Parts
-from dana.assess.profile import Topic, measure_profile
-from dana.assess.shares import breakdown_chart, group_ids, shares_table
+from dana.assess.profile import Topic, topic_profiles
+from dana.assess.shares import breakdown_chart, shares_table
 from dana.formatting import format_count, format_number
 from dana.vocabulary import COMPARISON_LABELS
 
@@ -90,13 +90,9 @@ def breakdown_parts(
 ) -> Parts:
     """A shares table (and chart) per measure of ``measures`` for the chapter's groups."""
     parts = Parts()
-    for measure, category_types in measures.items():
-        ids = group_ids(measure, topic.groups)
-        profile = measure_profile(
-            table, ids, area.code, category_types, target=target, rule=rule, measure=measure
-        )
-        if profile is None:
-            continue
+    for profile in topic_profiles(table, topic, area, measures, target=target, rule=rule):
+        measure, ids = profile.measure, profile.indicator_ids
+        category_types = measures[measure]
         noun, total_label = MEASURE_WORDS[measure]
         who = f"{noun} for {topic.noun}"
         key = f"{topic.key}.{subsection}.{measure}"

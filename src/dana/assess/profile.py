@@ -138,15 +138,21 @@ def adult_profile(table, topic: Topic, comparators, *, target, rule) -> Parts:
     parts = Parts()
     if topic.key == "drugs":
         parts += substance_group_parts(table, area, target=target, rule=rule)
-    for measure, category_types in ADULT_BREAKDOWNS.items():
+    for profile in topic_profiles(table, topic, area, ADULT_BREAKDOWNS, target=target, rule=rule):
+        parts += _measure_parts(profile, topic, area.name)
+    return parts
+
+
+def topic_profiles(table, topic: Topic, area, measures, *, target, rule):
+    """The profile of each measure (``{measure: category types}``) of the chapter's
+    substance groups that has data for the area, in order."""
+    for measure, category_types in measures.items():
         ids = group_ids(measure, topic.groups)
         profile = measure_profile(
             table, ids, area.code, category_types, target=target, rule=rule, measure=measure
         )
-        if profile is None:
-            continue
-        parts += _measure_parts(profile, topic, area.name)
-    return parts
+        if profile is not None:
+            yield profile
 
 
 def _measure_parts(profile: Profile, topic: Topic, area_name: str) -> Parts:
