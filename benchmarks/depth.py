@@ -17,10 +17,14 @@ warm-up build (imports, packaged files read):
   CPU time, median of the runs;
 * **parts**: each depth part alone on the loaded table (median of the runs);
 * **report** (``--render``): the build plus ``dana.report.write_outputs`` of all four
-  formats, with and without the depth parts (median of ``--render-runs``, alternating).
+  formats, with and without the depth parts (median of ``--render-runs``, alternating),
+  and the rendering split by step (charts drawn, each format written; one process).
 
-The depth cost is the difference of the medians; it is reported as a share of the report
-build (build + all four formats) when ``--render`` is given, else of the build.
+The client profile and penetration work is its parts' own time plus reading the depth
+rows (mostly profile breakdowns); it and all the depth parts are reported as a share of
+the report build (build + all four formats) when ``--render`` is given, else of the
+build. The rendering of the depth parts' tables and charts is the renderers' work and is
+reported separately.
 """
 
 from __future__ import annotations
@@ -37,12 +41,20 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dana._atomic import write_bytes_atomic  # noqa: E402
-from dana.assess import build_assessment, load_config  # noqa: E402
+from dana.assess import (  # noqa: E402
+    build_assessment,
+    load_config,
+    penetration,
+    population,
+    profile,
+    young_people,
+)
 from dana.assess import depth as depth_parts  # noqa: E402
 from dana.assess.comparators import resolve_comparators  # noqa: E402
 from dana.assess.figures import build_indicator_results  # noqa: E402
 from dana.assess.layout import table_indicators, topic_sections  # noqa: E402
 from dana.assess.load import load_table  # noqa: E402
+from dana.assess.profile import TOPICS  # noqa: E402
 from dana.catalogue import load_catalogue  # noqa: E402
 
 HEADING = "\n# Depth of the assessment\n"
@@ -68,7 +80,6 @@ def parts(config, runs: int) -> dict[str, float]:
     """Each step the depth adds, alone, on data already loaded (median CPU seconds)."""
     catalogue = load_catalogue()
     comparators = resolve_comparators(config)
-    steps = {"read and merge the depth rows": lambda: load_table(config)}
     data = load_table(config)
     indicators = list(catalogue) + table_indicators(data, catalogue)
     results, _ = build_indicator_results(data, indicators, comparators, config)
@@ -79,16 +90,53 @@ def parts(config, runs: int) -> dict[str, float]:
         key_indicators=frozenset(config.key_indicators),
         table=data,
     )
-    steps["all depth parts (add_depth)"] = lambda: depth_parts.add_depth(
-        sections, data, results, comparators, config
-    )
-    timings = {}
-    for name, step in steps.items():
-        timings[name] = statistics.median(_timed(step)[1] for _ in range(runs))
-    timings["read the tables without depth rows"] = statistics.median(
-        _timed(lambda: load_table(config, depth=False))[1] for _ in range(runs)
-    )
-    return timings
+    area, rule = comparators.subject, config.suppression
+    local = depth_parts.local_rows(data, area.code)
+
+    def profile_and_penetration():
+        for topic in TOPICS.values():
+            profile.adult_profile(local, topic, comparators, target=None, rule=rule)
+            adults, source, period = population.adult_residents_for(
+                local, area.code, 2023, default_data=True
+            )
+            penetration.topic_penetration(
+                local, topic, area, target=None, rule=rule, adults=adults,
+                adults_source=source, adults_period=period,
+            )  # fmt: skip
+        young_people.young_people_profile(local, comparators, target=None, rule=rule)
+
+    steps = {
+        "read the tables without the depth rows": lambda: load_table(config, depth=False),
+        "read the tables with the depth rows": lambda: load_table(config),
+        "all depth parts (add_depth)": lambda: depth_parts.add_depth(
+            sections, data, results, comparators, config
+        ),
+        "of which client profiles and penetration": profile_and_penetration,
+    }
+    return {
+        name: statistics.median(_timed(step)[1] for _ in range(runs))
+        for name, step in steps.items()
+    }
+
+
+def render_split(config) -> dict[str, dict[str, float]]:
+    """CPU seconds to draw the charts and write each format, one process, no pool."""
+    from dana.render.formats import RENDERERS, prepare_charts  # renderers: only when asked
+
+    out = {}
+    for key, depth in (("without", False), ("with", True)):
+        assessment = build_assessment(config, depth=depth)
+        _, draw, cache = _timed(lambda assessment=assessment: prepare_charts(assessment, workers=1))
+        out[key] = {"draw the charts": draw}
+        with tempfile.TemporaryDirectory() as folder:
+            for fmt, render in RENDERERS.items():
+                path = Path(folder) / f"report.{fmt}"
+                out[key][f"write {fmt}"] = _timed(
+                    lambda render=render, path=path, a=assessment, c=cache: render(
+                        a, path, charts=c
+                    )
+                )[1]
+    return out
 
 
 def reports(config, runs: int) -> dict[str, list[float]]:
@@ -112,7 +160,7 @@ def _median(values, index=None) -> float:
     return statistics.median(v if index is None else v[index] for v in values)
 
 
-def report(build_times, part_times, report_times, machine: dict) -> str:
+def report(build_times, part_times, report_times, split, machine: dict) -> str:
     lines = ["| measure | without the depth parts | with them | added | runs (with) |", "|---|---|---|---|---|"]  # fmt: skip
     for label, index in (("build, wall", 0), ("build, CPU", 1)):
         without, with_ = _median(build_times["without"], index), _median(build_times["with"], index)
@@ -132,15 +180,25 @@ def report(build_times, part_times, report_times, machine: dict) -> str:
             f"{with_ - without:+.1f} s ({(with_ - without) / without:+.0%}) | {runs} |"
         )
         total, share_of = with_, "the report build (wall)"
-    lines += ["", "| step the depth adds (alone, median CPU) | seconds |", "|---|---|"]
+    lines += ["", "| step (alone, median CPU) | seconds |", "|---|---|"]
     lines += [f"| {name} | {seconds:.2f} |" for name, seconds in part_times.items()]
+    reading = part_times["read the tables with the depth rows"] - part_times["read the tables without the depth rows"]  # fmt: skip
+    profile_cost = part_times["of which client profiles and penetration"] + reading
     lines += [
         "",
-        f"The depth parts' own work (the build's CPU difference, {added:.2f} s) is "
-        f"{added / total:.1%} of {share_of}.",
-        "",
-        *(f"- {key}: {value}" for key, value in machine.items()),
-    ]
+        f"The client profile and penetration work (its parts, {part_times['of which client profiles and penetration']:.2f} s, "
+        f"plus reading every depth row, {reading:.2f} s, most of them profile breakdowns) takes "
+        f"{profile_cost:.2f} s: {profile_cost / total:.1%} of {share_of}. All the depth "
+        f"parts together (the build's CPU difference, {added:.2f} s) are {added / total:.1%}.",
+    ]  # fmt: skip
+    if split:
+        lines += ["", "| rendering, one process, CPU | without the depth parts | with them | added |", "|---|---|---|---|"]  # fmt: skip
+        for step in split["with"]:
+            before, after = split["without"][step], split["with"][step]
+            lines.append(f"| {step} | {before:.2f} s | {after:.2f} s | {after - before:+.2f} s |")
+        before, after = sum(split["without"].values()), sum(split["with"].values())
+        lines.append(f"| all | {before:.2f} s | {after:.2f} s | {after - before:+.2f} s ({(after - before) / before:+.0%}) |")  # fmt: skip
+    lines += ["", *(f"- {key}: {value}" for key, value in machine.items())]
     return "\n".join(lines)
 
 
@@ -185,7 +243,8 @@ def main(argv=None) -> None:
     build_times = builds(config, args.runs)
     part_times = parts(config, args.runs)
     report_times = reports(config, args.render_runs) if args.render else None
-    body = report(build_times, part_times, report_times, machine())
+    split = render_split(config) if args.render else None
+    body = report(build_times, part_times, report_times, split, machine())
     print(body)
     if args.write:
         print(f"wrote {write_performance_doc(body)}")

@@ -225,6 +225,8 @@ def comparator_parts(config: AssessmentConfig, comparators: Comparators, results
         )
     positions = []
     for result in results:
+        if result.figure.polarity not in ("low_is_good", "high_is_good"):
+            continue  # a quartile is a position to aim for only where lower or higher is better
         found = quartile_position(result, comparators)
         if found is None:
             continue
@@ -247,18 +249,17 @@ def comparator_parts(config: AssessmentConfig, comparators: Comparators, results
                 title=f"{comparators.subject.name}'s quartile among its comparator areas",
                 data=pd.DataFrame(positions),
                 notes="Quartile of the assessed area among itself and its comparator areas with a "
-                "value (dana.stats.quantiles, equal-count groups by rank, ties together); 'best' "
-                "and 'worst' follow the indicator's polarity. Bedford's JSNA sets 'the top "
+                "value (dana.stats.quantiles, equal-count groups by rank, ties together), for "
+                "the indicators where lower or higher is better; 'best' and 'worst' follow "
+                "the indicator's polarity. Bedford's JSNA sets 'the top "
                 "quartile of the cluster' as a target.",
             )
         )
-        judged = [p for p in positions if p["Position"].startswith(("best", "worst", "second"))
-                  and "lowest" not in p["Position"] and "highest" not in p["Position"]]  # fmt: skip
-        best = [p for p in judged if p["Position"] == "best quartile"]
-        worst = [p for p in judged if p["Position"] == "worst quartile"]
+        best = [p for p in positions if p["Position"] == "best quartile"]
+        worst = [p for p in positions if p["Position"] == "worst quartile"]
         text = f"Among its {len(comparators.neighbours)} comparator areas, {comparators.subject.name} is"
         text += (
-            f" in the best quartile for {len(best)} of the {len(judged)} indicators where lower or "
+            f" in the best quartile for {len(best)} of the {len(positions)} indicators where lower or "
             f"higher is better, and in the worst quartile for {len(worst)}"
         )
         if worst:

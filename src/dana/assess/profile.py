@@ -254,9 +254,9 @@ def difference_sentence(frame: pd.DataFrame, who: str, area_name: str, period: s
 
 
 def _category_words(row) -> str:
-    """'who were male', 'aged 18-29', 'in the Asian ethnic group', 'with any disability'."""
+    """'who were male', 'aged 18-29', 'from the Asian ethnic group', 'referred by self,
+    family and friends', else "recorded as '<category>' (<breakdown>)"."""
     category_type, category = row["category_type"], str(row["category"])
-    lower = category[0].lower() + category[1:] if category[:2] != category[:2].upper() else category
     if category_type == "Sex":
         return f"who were {category.lower()}"
     if category_type == "Age band":
@@ -264,7 +264,7 @@ def _category_words(row) -> str:
     if category_type == "Ethnic group":
         return f"from the {category} ethnic group"
     if category_type == "Referral source":
-        return f"referred by {lower}"
+        return f"referred by {category[0].lower() + category[1:]}"
     return f"recorded as '{category}' ({category_type.lower()})"
 
 
