@@ -17,7 +17,17 @@ against their total. Each breakdown has a **kind**:
 * ``disjoint`` - no one is in two categories but some people are in none (NDTMS
   ethnic group has no "not stated" category): the parts sum to at most the total;
 * ``overlapping`` - a person may be in several (substances cited, interventions,
-  disability types): each part is at most the total.
+  disability types): each part is at most the total;
+* ``stratified`` - the population itself is divided (deprivation deciles): each row is a
+  stratum with its own ``count`` (events), ``denominator`` (its population) and
+  ``value`` (the stratum's rate, in the row's own value type, with limits); the strata's
+  counts sum to the headline count and their populations to the headline denominator.
+
+**Deprivation deciles** (``Deprivation decile``, stratified): categories "1 (most
+deprived)", "2", ... "10 (least deprived)" - any label whose first number is the decile,
+1 the most deprived, as the IMD numbers them -, by default the area's own LSOAs ranked
+into ten groups of about equal population (PHE's local deciles for an inequality within
+an area). Read by the inequality section (:mod:`dana.assess.inequality`, SII and RII).
 
 Published rounding is allowed for: NDTMS ViewIt rounds every count to the nearest 5, so
 each part and the total may each be 2.5 away from the truth and a sum of ``n`` parts may
@@ -32,6 +42,8 @@ import numpy as np
 import pandas as pd
 
 COMPLETE, DISJOINT, OVERLAPPING = "complete", "disjoint", "overlapping"
+STRATIFIED = "stratified"
+DEPRIVATION_DECILE = "Deprivation decile"
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,15 @@ BREAKDOWNS: dict[str, Breakdown] = {
         _b("Vulnerability", OVERLAPPING),
         _b("Source of referral", COMPLETE),
         _b("District", COMPLETE, note="lower-tier districts of a two-tier county"),
+        _b(
+            DEPRIVATION_DECILE,
+            STRATIFIED,
+            *(
+                f"{d} (most deprived)" if d == 1 else f"{d} (least deprived)" if d == 10 else str(d)
+                for d in range(1, 11)
+            ),
+            note="local IMD deciles; count = events, denominator = the decile's population",
+        ),  # fmt: skip
     )
 }
 
@@ -141,14 +162,17 @@ def breakdown_problems(frame: pd.DataFrame, *, rounded_to: float = 0.0) -> list[
     """Every breakdown in an indicator table whose parts break the rule of its kind.
 
     The total is the ``denominator`` of the breakdown rows (the headline ``count`` where
-    the denominator is missing). Rows whose count is missing (suppressed) are skipped;
-    a breakdown with a missing total is not checked.
+    the denominator is missing, and always for a ``stratified`` breakdown, whose
+    denominators are the strata's populations: its counts must sum to the headline
+    count). Rows whose count is missing (suppressed) are skipped; a breakdown with a
+    missing total is not checked.
     """
     parts = frame[(frame["category_type"] != "") & frame["count"].notna()]
     if parts.empty:
         return []
     headline = frame[frame["category_type"] == ""].drop_duplicates(HEADLINE)
-    total = parts["denominator"].copy()
+    stratified = parts["category_type"].map(kind_of).eq(STRATIFIED)
+    total = parts["denominator"].where(~stratified)
     missing = total.isna()
     if missing.any():
         looked_up = parts[missing].merge(
@@ -172,7 +196,8 @@ def breakdown_problems(frame: pd.DataFrame, *, rounded_to: float = 0.0) -> list[
     checked = agg["whole"].notna()
     too_big = checked & (agg["largest"] > agg["whole"] + tolerance(1, rounded_to))
     too_many = checked & ~too_big & (kind != OVERLAPPING) & (agg["added"] > agg["whole"] + slack)
-    too_few = checked & ~too_big & (kind == COMPLETE) & (agg["added"] < agg["whole"] - slack)
+    whole_kinds = (kind == COMPLETE) | (kind == STRATIFIED)
+    too_few = checked & ~too_big & whole_kinds & (agg["added"] < agg["whole"] - slack)
     problems: list[Problem] = []
     for key, row in agg[too_big | too_many | too_few].iterrows():
         label = f"{key[0]} for {key[1]}, {key[2]}, {key[3]}, {key[4]}: {key[5]!r} breakdown"

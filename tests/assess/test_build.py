@@ -313,6 +313,7 @@ def test_default_config_builds_the_seed_sections_with_every_chart_kind(default_a
         "drugs",
         "young_people",
         "wider_determinants",
+        "demand",
         "engagement",
     ]
     drugs = assessment.sections[3]
@@ -320,23 +321,28 @@ def test_default_config_builds_the_seed_sections_with_every_chart_kind(default_a
         "drugs.harms",
         "drugs.patterns",
         "drugs.treatment",
+        "drugs.profile",
         "drugs.service_use",
         "drugs.outcomes",
         "drugs.prison",
     ]
     charts = [c for s in assessment.all_sections() for c in s.charts]
-    assert {c.kind for c in charts} == {"spine", "pyramid", "trend", "compare_bar", "funnel"}
+    assert {c.kind for c in charts} == {
+        "spine", "pyramid", "trend", "compare_bar", "funnel", "breakdown", "projection",
+    }  # fmt: skip
     assert all(c.alt_text and not c.data.empty for c in charts)
     assert assessment.recommendations and assessment.synthetic
     assert len(assessment.provenance) == len(assessment.all_figures())
     ids = [f.id for f in assessment.all_findings()]
     assert len(ids) == len(set(ids))
     # every figure is stated by exactly one finding of its own section (its own paragraph
-    # <catalogue section>.<slug>, or a group: "<section>.similar", ".better", ".context")
+    # <catalogue section>.<slug>, or a group: "<section>.similar", ".better", ".context");
+    # the depth parts' tables add findings of their own (profile, pathway, ...)
     for section in assessment.all_sections():
         if section.id == "summary":
             continue
-        stated = [i for f in section.findings for i in f.indicator_ids]
+        own = {f.indicator_id for f in section.figures}
+        stated = [i for f in section.findings for i in f.indicator_ids if i in own]
         assert sorted(stated) == sorted(f.indicator_id for f in section.figures), section.id
     # a spine chart in each topic, none longer than a page can show
     spines = {s.id: c for s in assessment.all_sections() for c in s.charts if c.kind == "spine"}

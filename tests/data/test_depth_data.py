@@ -14,7 +14,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dana.breakdowns import BREAKDOWNS, COMPLETE, DISJOINT, OVERLAPPING
+from dana.breakdowns import (
+    BREAKDOWNS,
+    COMPLETE,
+    DEPRIVATION_DECILE,
+    DISJOINT,
+    OVERLAPPING,
+    breakdown_problems,
+)
 from dana.data.default import load_default_table, load_depth_table, load_projection
 
 GROUPS = ("opiate", "non_opiate_only", "non_opiate_and_alcohol", "alcohol_only")
@@ -78,7 +85,8 @@ def test_one_population_denominator_per_area_period_and_age(main):
 
 
 def test_breakdowns_sum_to_their_totals_and_shares_match_counts(depth):
-    parts = depth[depth["category_type"] != ""]
+    # deprivation deciles are strata with their own populations: tested below
+    parts = depth[(depth["category_type"] != "") & (depth["category_type"] != DEPRIVATION_DECILE)]
     headline = depth[depth["category_type"] == ""].set_index(
         ["indicator_id", "area_code", "period", "sex", "age"]
     )["count"]
@@ -242,3 +250,26 @@ def test_projections_start_from_the_population_they_project(main, depth):
     by_year = banded.groupby("year")["population"].sum()
     assert by_year[2035] == everyone["E06000031"]
     assert set(banded["base_year"]) == {2023} and by_year.index.max() == 2043
+
+
+def test_deprivation_deciles_split_the_headline_events_and_population(main, depth):
+    deciles = depth[depth["category_type"] == DEPRIVATION_DECILE]
+    assert set(deciles["indicator_id"]) == {"91380", "92906"}
+    assert (deciles["source"].str.contains("synthetic")).all()
+    keys = ["indicator_id", "area_code", "period", "sex", "age"]
+    sums = deciles.groupby(keys)[["count", "denominator"]].sum()
+    assert (deciles.groupby(keys).size() == 10).all()  # ten deciles for every area
+    headline = main[main["category_type"] == ""].set_index(keys)[["count", "denominator"]]
+    joined = sums.join(headline.add_suffix("_headline"), how="inner")
+    assert len(joined) == len(sums) == 153 * 2  # every UTLA, both indicators
+    # the deciles' events are the headline's events; their populations its population
+    assert (joined["count"] == joined["count_headline"]).all()
+    assert np.allclose(joined["denominator"], joined["denominator_headline"], atol=0.5)
+    # each decile's rate is its own crude rate per 100,000 with Byar / exact limits
+    assert np.allclose(deciles["value"], deciles["count"] / deciles["denominator"] * 1e5)
+    assert (deciles["value_type"] == "crude_rate").all()
+    assert (deciles["lower_95"] <= deciles["value"]).all()
+    assert (deciles["value"] <= deciles["upper_95"]).all()
+    # the breakdown checks accept them as a stratified breakdown of the headline
+    both = pd.concat([main[main["indicator_id"].isin(["91380", "92906"])], deciles])
+    assert breakdown_problems(both) == []

@@ -7,6 +7,8 @@
            -> one judged Figure per indicator  dana.assess.figures (calling dana.stats)
            -> key findings                     dana.assess.summary
            -> topic sections: figures, findings, charts    dana.assess.layout
+           -> profiles, pathways, population, inequalities, demand, value for money
+                                               dana.assess.depth
            -> engagement evidence              dana.assess.engagement
            -> data gaps, recommendations (redacted), provenance
            -> one disclosure pass over the whole model  dana.assess.disclose_model
@@ -34,6 +36,7 @@ from dana.assess.comparators import Comparators, neighbour_gap, resolve_comparat
 from dana.assess.config import AssessmentConfig, ConfigError
 from dana.assess.consistency import BuildFacts, enforce, mixed_sources, run_checks
 from dana.assess.count_relations import HEADLINE_RELATIONS, breakdown_relations
+from dana.assess.depth import add_depth
 from dana.assess.derived import DRUG_DEATHS_CRUDE_RATE, DRUG_TREATMENT_COUNT
 from dana.assess.disclose_model import disclose_assessment
 from dana.assess.disclosure import disclosure_statement
@@ -75,6 +78,7 @@ def build_assessment(
     today: date | None = None,
     progress: Progress | None = None,
     on_results: Callable[[pd.DataFrame, Comparators, list], None] | None = None,
+    depth: bool = True,
 ) -> Assessment:
     """Build the whole assessment model from a validated config.
 
@@ -83,11 +87,17 @@ def build_assessment(
     ``progress`` is called with a short description at each step. ``on_results`` is
     called with the table, the comparators and the judged indicator results the model
     is made from (the explorer's indicator pages reuse them: no second computation).
+    ``depth=False`` leaves out the depth parts (:func:`dana.assess.depth.add_depth`) and the embedded
+    default's depth rows: the baseline the depth benchmark measures against.
     """
     step = progress or (lambda _message: None)
     catalogue = load_catalogue() if catalogue is None else catalogue
     step("Loading data")
-    data = load_table(config) if table is None else indicator_table.validate(table, where="table")
+    data = (
+        load_table(config, depth=depth)
+        if table is None
+        else indicator_table.validate(table, where="table")
+    )
     indicators = list(catalogue) + table_indicators(data, catalogue)
     _check_key_indicators(config, indicators)
     step("Choosing comparators")
@@ -122,8 +132,12 @@ def build_assessment(
         target_sort=period_sort_for(data, config.period),
         rule=config.suppression,
     )
-
     extra_gaps: list[DataGap] = list(neighbour_gap(config, comparators))
+    if depth:
+        step("Adding profiles, pathways, population, demand and value for money")
+        sections, depth_gaps = add_depth(sections, data, results, comparators, config)
+        extra_gaps += depth_gaps
+
     engagement_source = []
     redaction_notes: tuple[str, ...] = ()
     if config.include("engagement"):

@@ -44,6 +44,7 @@ SECTION_NAMES = (
     "drugs",
     "young_people",
     "wider_determinants",
+    "demand",
     "engagement",
     "data_gaps",
     "recommendations",
@@ -213,6 +214,63 @@ class EngagementConfig(_Strict):
         return {k: v for k, v in {**named, "themes": self.themes}.items() if v}
 
 
+class DemandConfig(_Strict):
+    """Future demand and capacity (:mod:`dana.assess.demand`); every value is printed
+    beside the figures it gives."""
+
+    #: the period of the treatment base (e.g. ``2020/21``), or ``latest``
+    base_year: str = "latest"
+    #: the increase in treatment aimed for, as a fraction (Medway: 0.20)
+    target_increase: float = Field(0.20, ge=0, le=5)
+    #: people per caseworker
+    caseload: float = Field(50, gt=0)
+    #: the last projection year shown
+    horizon: int = Field(2030, ge=2000, le=2100)
+    #: treatment journeys a year at the base, replacing the table's adults in treatment
+    #: (e.g. the OHID commissioning packs' journeys: ``{alcohol: 435, drugs: 810}``)
+    base: dict[Literal["alcohol", "drugs"], float] | None = None
+    #: where ``base`` comes from (printed with it)
+    base_source: str = ""
+
+    @field_validator("base")
+    @classmethod
+    def _bases_not_negative(cls, base):
+        for key, value in (base or {}).items():
+            if value < 0:
+                raise ValueError(f"{key}: a treatment base cannot be negative ({value})")
+        return base
+
+
+class ValueForMoneyConfig(_Strict):
+    """The benefit-cost model of treatment (:mod:`dana.assess.value_for_money`)."""
+
+    #: the unit values file (CSV: group, stage, kind, value, unit, price_year, source, ...)
+    unit_values: str = "dana:value_for_money_unit_values.csv"
+    #: spend on treatment in the year (GBP), and where it comes from
+    spend: float | None = Field(None, ge=0)
+    spend_source: str = ""
+    #: activity replacing the table's counts: ``{drug.effective_treatment: 950, ...}``
+    activity: dict[str, float] | None = None
+
+    @field_validator("activity")
+    @classmethod
+    def _known_activity(cls, activity):
+        allowed = [f"{g}.{s}" for g in ("drug", "alcohol")
+                   for s in ("effective_treatment", "sustained_recovery", "no_treatment")]  # fmt: skip
+        for key, value in (activity or {}).items():
+            if key not in allowed:
+                raise ValueError(f"unknown activity {key!r}; expected one of {', '.join(allowed)}")
+            if value < 0:
+                raise ValueError(f"{key}: activity cannot be negative ({value})")
+        return activity
+
+    @model_validator(mode="after")
+    def _spend_has_source(self):
+        if self.spend is not None and not self.spend_source.strip():
+            raise ValueError("spend_source: say where the spend figure comes from")
+        return self
+
+
 class OutputConfig(_Strict):
     formats: list[OutputFormat] = list(FORMATS)
     directory: str = "out"
@@ -251,6 +309,10 @@ class AssessmentConfig(_Strict):
     #: An earlier edition's JSON (``dana report --format json``): the report then gets a
     #: "Since the last assessment" section (:mod:`dana.assess.since`).
     previous_edition: str | None = None
+    #: Future demand and capacity assumptions (see :class:`DemandConfig`).
+    demand: DemandConfig = DemandConfig()
+    #: The value-for-money model's unit values and spend (see :class:`ValueForMoneyConfig`).
+    value_for_money: ValueForMoneyConfig = ValueForMoneyConfig()
     #: The folder paths are relative to (the config file's folder); set by load_config.
     base_dir: str = "."
 

@@ -2,7 +2,8 @@
 
 :func:`check_references` lists every problem with the assessed area, the comparator
 areas, the local files, the ``data.sources`` entries, the recommendations register's
-fields, the engagement files and the Fingertips cache folder, each as
+fields, the engagement files, the Fingertips cache folder and the value-for-money unit
+values file, each as
 ``<key>: <problem>``; :func:`dana.assess.config.load_config` reports them all at once.
 
 Each check takes the validated :class:`~dana.assess.config.AssessmentConfig` (not
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 from dana.areas import load_areas
 from dana.assess.recommendations import load_recommendations
+from dana.assess.unit_values import read_unit_values
+from dana.sources import SourceFileError
 from dana.sources.cache import CACHE_ENV
 from dana.sources.registry import check_spec, describe
 
@@ -45,7 +48,23 @@ def check_references(config) -> list[str]:
         if not config.path(name).is_file():
             problems.append(f"engagement.{key}: file not found: {config.path(name)}")
     problems += _check_cache(config)
+    problems += _check_unit_values(config)
     return problems
+
+
+def _check_unit_values(config) -> list[str]:
+    """The value-for-money unit values file exists and every row is valid."""
+    if not config.include("demand"):
+        return []
+    key = "value_for_money.unit_values"
+    path = config.path(config.value_for_money.unit_values)
+    if not path.is_file():
+        return [f"{key}: file not found: {path}"]
+    try:
+        read_unit_values(path)
+    except SourceFileError as exc:
+        return [f"{key}: {exc}"]
+    return []
 
 
 def _check_register(config) -> list[str]:

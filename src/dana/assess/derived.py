@@ -16,7 +16,8 @@
 * ``ndtms:number_in_treatment_drug`` - adults in treatment for drugs: the sum of the NDTMS
   substance groups opiate, non-opiate only and non-opiate and alcohol (DEFINITIONS.md
   §3.1), per area, period, sex and age; missing when any group is missing. ViewIt LA
-  counts are each rounded to 5, so the sum can be up to 7.5 from the true total.
+  counts are each rounded to 5, so the sum can be up to 7.5 from the true total. Only
+  from real figures, like the crude rates (the catalogue marks it real-data-only).
 """
 
 from __future__ import annotations
@@ -47,11 +48,8 @@ _INCOMPLETE_NOTE = (
 
 def _real_headline(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     """Rows of one indicator with no breakdown, from sources that are not synthetic."""
-    return frame[
-        (frame["indicator_id"] == indicator_id)
-        & (frame["category_type"] == "")
-        & ~frame["source"].map(is_synthetic).astype(bool)
-    ]
+    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["category_type"] == "")]
+    return rows[~rows["source"].map(is_synthetic).astype(bool)]
 
 
 def drug_death_crude_rates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -98,6 +96,8 @@ def drug_treatment_counts(frame: pd.DataFrame) -> pd.DataFrame:
     groups = frame[
         frame["indicator_id"].isin(DRUG_TREATMENT_GROUPS) & (frame["category_type"] == "")
     ]
+    # a real-data-only count: never summed from the synthetic default's groups
+    groups = groups[~groups["source"].map(is_synthetic).astype(bool)]
     if groups.empty:
         return indicator_table.empty()
     keys = [

@@ -290,12 +290,12 @@ def disclose_table(table: Table, arguments) -> Table:
     if table.figures_only:
         return table
     if not table.counts:
-        undeclared = _count_like(data)
+        undeclared = [c for c in _count_like(data) if c not in table.not_counts]
         if undeclared:
             raise DisclosureError(
                 f"table {table.id!r} ({table.title!r}) has count-like column(s) "
                 f"{undeclared} but declares no counts: set Table.counts (and derived, "
-                "total_row) so disclosure control can apply to it"
+                "total_row) so disclosure control can apply to it, or Table.not_counts"
             )
         return table
     missing = [c for c in (*table.counts, *(d for d, _ in table.derived)) if c not in data]

@@ -105,7 +105,9 @@ class TableIndicator:
 def table_indicators(table: pd.DataFrame, catalogue) -> list[TableIndicator]:
     """The indicators in ``table`` that the catalogue lacks, placed by their names."""
     extra = []
-    rest = table[~table["indicator_id"].isin(catalogue.ids) & (table["category_type"] == "")]
+    # breakdown indicators (profiles, pathways, Census, projections) have their own sections
+    known = [*catalogue.ids, *(b.id for b in getattr(catalogue, "breakdowns", ()))]
+    rest = table[~table["indicator_id"].isin(known) & (table["category_type"] == "")]
     for indicator_id, rows in rest.groupby("indicator_id", sort=False):
         first = rows.iloc[0]
         name = str(first["indicator_name"]) or str(indicator_id)

@@ -9,13 +9,14 @@ key and file.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dana import table as indicator_table
 from dana.assess.config import AssessmentConfig, ConfigError
 from dana.assess.derived import add_derived
 from dana.assess.provenance import is_synthetic
-from dana.data.default import load_default_table
+from dana.data.default import load_default_table, load_depth_table
 from dana.data.default import load_population as load_default_population
 from dana.data.published_tables import load_published_table
 from dana.sources.cache import cached_table
@@ -24,21 +25,29 @@ from dana.sources.local import read_indicator_file
 from dana.sources.registry import describe, read_source
 
 
-def load_table(config: AssessmentConfig) -> pd.DataFrame:
+def load_table(config: AssessmentConfig, *, depth: bool = True) -> pd.DataFrame:
     """The indicator table the config names, with DANA's derived indicators added.
 
     Sources are read in order: ``data.builtin``, the Fingertips cache, ``local_files``,
-    then each ``data.sources`` entry (:func:`dana.sources.registry.read_source`). A later
+    then each ``data.sources`` entry (:func:`dana.sources.registry.read_source`); the
+    embedded default data always comes with its depth rows (client profiles, pathways,
+    Census groups, districts, projections, deprivation deciles: :data:`DEPTH`; left out
+    with ``depth=False``). A later
     source takes precedence for the same key (indicator, area, period, sex, age,
     category), so a local file can correct the default; and when a source that is not
     synthetic provides an indicator, every synthetic row of that indicator is dropped, so
     a real area value is never benchmarked against a synthetic England or neighbours.
     Then :func:`dana.assess.derived.add_derived` adds the indicators computed from
-    others (crude drug-death rates, adults in drug treatment). A source that cannot be
+    others (crude drug-death rates, adults in drug treatment). Every source is validated
+    by its reader (:func:`dana.table.validate`), so the combination is checked only where
+    it can newly fail: the derived rows are validated and the keys must be unique (the
+    full validation then names any duplicate). A source that cannot be
     read, or a Fingertips cache with nothing in it, is a :class:`ConfigError` naming its
     config key and file.
     """
     frames = _read_sources(config)
+    if not depth:
+        frames = [(name, frame) for name, frame in frames if name != DEPTH]
     key = list(indicator_table.KEY)
     combined: pd.DataFrame | None = None
     for _, frame in frames:
@@ -46,16 +55,74 @@ def load_table(config: AssessmentConfig) -> pd.DataFrame:
         if combined is None:
             combined = frame
             continue
-        keep = combined.merge(frame[key], on=key, how="left", indicator=True)["_merge"]
-        keep = (keep == "left_only").to_numpy().copy()
-        real = frame[~frame["source"].map(is_synthetic).astype(bool)]
+        keep = ~_replaced(combined, frame, key)
+        real = frame[~_synthetic_rows(frame)]
         keep &= ~(
-            combined["indicator_id"].isin(set(real["indicator_id"]))
-            & combined["source"].map(is_synthetic).astype(bool)
-        ).to_numpy()
+            combined["indicator_id"].isin(set(real["indicator_id"])).to_numpy()
+            & _synthetic_rows(combined)
+        )
         combined = pd.concat([combined[keep], frame], ignore_index=True)
-    return indicator_table.validate(
-        add_derived(combined), where=" + ".join(name for name, _ in frames)
+    where = " + ".join(name for name, _ in frames)
+    complete = add_derived(combined)
+    if len(complete) > len(combined):
+        indicator_table.validate(
+            complete.iloc[len(combined) :].reset_index(drop=True), where=f"{where}: derived"
+        )
+    if _has_duplicate_keys(complete, key):
+        indicator_table.validate(complete, where=where)  # names the duplicated rows
+    return complete
+
+
+def _has_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> bool:
+    """True when two rows share a key: candidates by a 64-bit hash, confirmed on the key."""
+    hashes = pd.util.hash_pandas_object(frame[key], index=False)
+    candidates = hashes.duplicated(keep=False).to_numpy()
+    if not candidates.any():
+        return False
+    return bool(frame.loc[candidates, key].duplicated().any())
+
+
+def _replaced(combined: pd.DataFrame, frame: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """True for the rows of ``combined`` whose key ``frame`` has too.
+
+    Rows are first matched by a 64-bit hash of their key (fast on large tables), then
+    the few candidates are confirmed on the key itself, so a hash collision can never
+    drop a row.
+    """
+    candidate = np.zeros(len(combined), dtype=bool)
+    shared = set(combined["indicator_id"].unique()) & set(frame["indicator_id"].unique())
+    if not shared:
+        return candidate  # no indicator in common: no key in common
+    mine_rows = combined["indicator_id"].isin(shared).to_numpy()
+    theirs = frame[frame["indicator_id"].isin(shared)]
+    mine = pd.util.hash_pandas_object(combined.loc[mine_rows, key], index=False).to_numpy()
+    other = pd.util.hash_pandas_object(theirs[key], index=False).to_numpy()
+    candidate[mine_rows] = np.isin(mine, other)
+    if not candidate.any():
+        return candidate
+    rows = np.flatnonzero(candidate)
+    exact = combined.iloc[rows][key].merge(frame[key], on=key, how="left", indicator=True)
+    confirmed = np.zeros(len(combined), dtype=bool)
+    confirmed[rows] = (exact["_merge"] == "both").to_numpy()
+    return confirmed
+
+
+def _synthetic_rows(frame: pd.DataFrame) -> np.ndarray:
+    """True for rows whose source is DANA's synthetic generator (one test per source)."""
+    sources = frame["source"].astype(str)
+    synthetic = [s for s in sources.unique() if is_synthetic(s)]
+    return sources.isin(synthetic).to_numpy()
+
+
+#: The embedded default's profiles, pathways, Census groups, districts, projections and
+#: deprivation deciles (``load_depth_table``): read with the default data wherever it is.
+DEPTH = "the embedded default data (profiles, pathways and population)"
+
+
+def uses_default_data(config: AssessmentConfig) -> bool:
+    """True when the config reads the embedded (synthetic) default data."""
+    return config.data.builtin == "default" or any(
+        spec.get("type") == "default" for spec in config.data.sources
     )
 
 
@@ -65,6 +132,7 @@ def _read_sources(config: AssessmentConfig) -> list[tuple[str, pd.DataFrame]]:
     builtin = config.data.builtin
     if builtin == "default":
         frames.append(("the embedded default data", load_default_table()))
+        frames.append((DEPTH, load_depth_table()))
     elif builtin == "cambridgeshire-peterborough":  # the C&P summary's printed figures
         frames.append(
             (
@@ -91,6 +159,8 @@ def _read_sources(config: AssessmentConfig) -> list[tuple[str, pd.DataFrame]]:
             frames.append((describe(spec), read_source(spec, root)))
         except (SourceError, indicator_table.IndicatorTableError) as exc:
             raise ConfigError(f"data.sources[{position}] ({spec.get('type')}): {exc}") from exc
+        if spec.get("type") == "default":
+            frames.append((DEPTH, load_depth_table()))
     if not frames:
         raise ConfigError("data: no data source is configured (builtin: none and no files)")
     return frames

@@ -192,7 +192,8 @@ class Table:
     count can be recovered as the total minus the others. A table whose counts are parts
     of a total shown elsewhere must carry that total as its total row; without one each
     cell is controlled on its own. A withheld cell holds ``dana.formatting.SUPPRESSED``
-    ("*"); a table with whole-number columns and no ``counts`` is refused by the pass.
+    ("*"); a table with whole-number columns it neither names in ``counts`` nor in
+    ``not_counts`` is refused by the pass.
     """
 
     id: str
@@ -203,6 +204,9 @@ class Table:
     counts: tuple[str, ...] = ()
     derived: tuple[tuple[str, str], ...] = ()
     total_row: str = ""
+    #: Whole-number columns that count neither people nor events (a quartile, a number of
+    #: areas, a modelled estimate): declared so the pass knows they were looked at.
+    not_counts: tuple[str, ...] = ()
     #: True when every cell is a figure of the report, already put through the report's
     #: disclosure control with its related figures (a side-by-side table of figures):
     #: the disclosure pass leaves such a table as it is.

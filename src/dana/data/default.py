@@ -115,9 +115,15 @@ def load_default_table(*, overlays: bool = True) -> pd.DataFrame:
     synthetic rows with the same key (indicator, area, period, sex, age, category);
     transcribed figures for indicators outside the catalogue are not added.
     """
-    synthetic = _synthetic_table().copy()
     if not overlays:
-        return synthetic
+        return _synthetic_table().copy()
+    return _overlaid_table().copy()
+
+
+@lru_cache(maxsize=1)
+def _overlaid_table() -> pd.DataFrame:
+    """The synthetic table with the transcribed real figures overlaid (made once)."""
+    synthetic = _synthetic_table()
     real = load_cp_example()
     real = real[real["indicator_id"].isin(load_catalogue().ids)]
     key = list(table.KEY)

@@ -42,6 +42,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "funnel": ("area_name", "denominator", "value", "is_subject"),
     "pyramid": ("age", "sex", "population"),
+    "breakdown": ("category", "share", "lower", "upper"),
+    "projection": ("year", "series", "value"),
 }
 FUNNEL_LIMIT_COLUMNS = ("x", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "centre")
 CHART_KINDS = tuple(REQUIRED_COLUMNS)
@@ -276,6 +278,25 @@ def chart_table(chart: Chart) -> pd.DataFrame:
         }
         if "comparison" in d.columns:
             out["Compared with benchmark"] = cmp("comparison")
+    elif chart.kind == "breakdown":
+        group = chart.extra.get("group")
+        out = {}
+        if group and group in d.columns:
+            out["Group"] = [str(g) for g in d[group]]
+        out["Category"] = [str(c) for c in d["category"]]
+        if "count" in d.columns:
+            out["Count"] = [SUPPRESSED if w else format_count(num(v)) for w, v in zip(hidden, d["count"], strict=True)]  # fmt: skip
+        for header, col in (("Share (%)", "share"), ("Lower CI", "lower"), ("Upper CI", "upper")):
+            out[header] = [SUPPRESSED if w else format_number(num(v), "%") for w, v in zip(hidden, d[col], strict=True)]  # fmt: skip
+        if "comparator_share" in d.columns:
+            name = chart.extra.get("comparator_name", "Comparator")
+            out[f"{name} share (%)"] = [format_number(num(v), "%") for v in d["comparator_share"]]
+    elif chart.kind == "projection":
+        out = {
+            "Year": [str(int(y)) for y in d["year"]],
+            "Series": [str(s) for s in d["series"]],
+            "Value": [format_number(num(v)) for v in d["value"]],
+        }
     else:  # pyramid
         out = {
             "Age": [str(a) for a in d["age"]],

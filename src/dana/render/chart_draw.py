@@ -24,6 +24,7 @@ from dana.render.chart_data import (
     with_unit,
     withheld,
 )
+from dana.render.chart_depth import draw_breakdown, draw_projection
 from dana.render.chart_funnel import draw_funnel
 from dana.render.chart_layout import (
     EDGE,
@@ -390,4 +391,6 @@ _KINDS = {
     "spine": _spine,
     "funnel": draw_funnel,
     "pyramid": _pyramid,
+    "breakdown": draw_breakdown,
+    "projection": draw_projection,
 }

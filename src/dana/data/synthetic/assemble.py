@@ -18,7 +18,10 @@ import pandas as pd
 from dana import stats, table
 from dana.areas import AreaHierarchy, load_areas
 from dana.catalogue import Catalogue, Indicator, load_catalogue
-from dana.data.synthetic import pathways  # noqa: F401  (registers the pathway models)
+from dana.data.synthetic import (
+    deprivation,  # noqa: F401  (registers the decile model)
+    pathways,  # noqa: F401  (registers the pathway models)
+)
 from dana.data.synthetic.anchors import Anchor, default_anchors, resolve_anchors
 from dana.data.synthetic.depth import depth_tables
 from dana.data.synthetic.models import MODELS, Model, Simulation
@@ -135,13 +138,21 @@ def _label_depth(depth: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         ],
         columns=["indicator_id", "_name", "polarity", "value_type", "multiplier", "unit"],
     )  # fmt: skip
-    frame = depth.merge(meta, on="indicator_id", how="left")
+    own = [c for c in ("value_type", "multiplier", "unit") if c in depth.columns]
+    frame = depth.rename(columns={c: f"_own_{c}" for c in own}).merge(
+        meta, on="indicator_id", how="left"
+    )
+    for column in own:  # rows that carry their own value type (decile rates) keep it
+        given = frame[f"_own_{column}"]
+        frame[column] = given.where(given.notna(), frame[column])
     if "indicator_name" not in frame:
         frame["indicator_name"] = ""
     name = frame["indicator_name"].fillna("")
     frame["indicator_name"] = np.where(name.eq(""), frame["_name"], name)
     for column in LIMITS:
-        frame[column] = np.nan
+        if column not in frame:
+            frame[column] = np.nan
+    frame = frame.drop(columns=[f"_own_{c}" for c in own])
     return frame.drop(columns="_name").assign(
         sex="Persons", value_note=SYNTHETIC_NOTE, source=SOURCE, retrieved=""
     )

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dana.areas import AreaHierarchy
 from dana.data.synthetic import context, profiles
+from dana.data.synthetic.deprivation import MODEL_ID as DECILE_MODEL
 from dana.data.synthetic.models import Simulation
 from dana.data.synthetic.pathways import GROUPS
 from dana.data.synthetic.world import PERIOD_END_YEARS, YEARS, period_label
@@ -105,6 +106,7 @@ def depth_tables(
     pieces.append(_district_rows(sim, frames, census, areas))
     projected = context.project(world)
     pieces.append(context.projection_rows(world, projected, unit_info))
+    pieces.append(_decile_rows(frames[DECILE_MODEL], unit_info))
     depth = pd.concat(pieces, ignore_index=True)
     return depth, context.projection_frame(world, projected, unit_info, source)
 
@@ -152,3 +154,12 @@ def _district_rows(sim, frames, census: np.ndarray, areas: AreaHierarchy) -> pd.
             "denominator": np.nan,
         }))  # fmt: skip
     return pd.concat(pieces, ignore_index=True)
+
+
+def _decile_rows(frame: pd.DataFrame, unit_info: pd.DataFrame) -> pd.DataFrame:
+    """The deprivation-decile rows (:mod:`.deprivation`) with their areas; the rows keep
+    their own value type (a crude rate by decile) and limits."""
+    rows = frame.merge(unit_info, on="unit", how="left")
+    return rows.assign(age="All ages", unit=rows["unit_label"]).drop(
+        columns=["unit_label", "method"], errors="ignore"
+    )

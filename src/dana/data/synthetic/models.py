@@ -365,7 +365,12 @@ def _dsr_model(indicator_id, start, end, profile, risk, pooled, window=(None, No
     def simulate(sim):
         rr = {"drug": sim.world.rr_drug, "alcohol": sim.world.rr_alcohol}
         relative = rr["drug"] ** 0.5 if risk == "sqrt_drug" else rr[risk]
-        return dsr_rows(sim.world, level(start, end), profile, relative, pooled, **ages)
+        # shared, so that later models (deprivation deciles) split the same events
+        counts = sim.shared(
+            f"dsr_counts:{indicator_id}",
+            lambda: dsr_counts(sim.world, level(start, end), profile, relative, **ages),
+        )
+        return dsr_rows(sim.world, None, profile, None, pooled, counts=counts, **ages)
 
     model(indicator_id, window=window)(simulate)
 
