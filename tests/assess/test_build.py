@@ -323,8 +323,12 @@ def test_default_config_builds_the_seed_sections_with_every_chart_kind(default_a
         "drugs.prison",
     ]
     charts = [c for s in assessment.all_sections() for c in s.charts]
-    assert {c.kind for c in charts} == {"spine", "pyramid", "trend", "compare_bar", "funnel"}
-    assert all(c.alt_text and not c.data.empty for c in charts)
+    # the body: small multiples, spines and the pyramid, compare bars only where the area
+    # is significantly worse (or higher/lower) than England; funnels in the appendix
+    assert {c.kind for c in charts} == {"spine", "pyramid", "small_trends", "compare_bar"}
+    appendix = [c for s in assessment.appendices for c in s.charts]
+    assert {c.kind for c in appendix} == {"funnel"}
+    assert all(c.alt_text and not c.data.empty for c in charts + appendix)
     assert assessment.recommendations and assessment.synthetic
     assert len(assessment.provenance) == len(assessment.all_figures())
     ids = [f.id for f in assessment.all_findings()]

@@ -8,6 +8,7 @@
            -> key findings                     dana.assess.summary
            -> topic sections: figures, findings, charts    dana.assess.layout
            -> engagement evidence              dana.assess.engagement
+           -> funnel plots, trend tables       dana.assess.appendices
            -> data gaps, recommendations, provenance, disclosure statement
 
 Data gaps, recommendations and provenance are kept in the model's own fields, which
@@ -27,6 +28,7 @@ import pandas as pd
 from dana import table as indicator_table
 from dana.areas import ENGLAND
 from dana.assess import charts
+from dana.assess.appendices import build_appendices
 from dana.assess.comparators import Comparators, neighbour_gap, resolve_comparators
 from dana.assess.config import AssessmentConfig, ConfigError
 from dana.assess.disclosure import disclosure_statement
@@ -125,6 +127,12 @@ def build_assessment(
         sections=tuple(sections),
         introduction=introduction,
         author=config.author,
+        appendices=build_appendices(
+            results,
+            comparators,
+            include=config.include,
+            key_indicators=frozenset(config.key_indicators),
+        ),
     )
     figures = draft.all_figures()
     step("Finding data gaps")

@@ -22,13 +22,15 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from dana.assess import charts
+from dana.areas import ENGLAND
+from dana.assess import charts, trend_charts
 from dana.assess.comparators import Comparators
 from dana.assess.figures import TESTED_METHODS, IndicatorResult
 from dana.assess.findings import slug
 from dana.assess.model import Chart, Section, Table
 from dana.assess.paragraphs import indicator_findings, tally
 from dana.formatting import format_number
+from dana.vocabulary import HIGHER, LOWER, WORSE
 
 #: (subsection key, title) per topic section, in the seeds' order.
 LAYOUT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
@@ -152,6 +154,23 @@ def subsection_key(indicator) -> str:
     return f"{section}.treatment"
 
 
+def group_results(results: list[IndicatorResult]) -> dict[str, list[IndicatorResult]]:
+    """The results by the (sub)section key of :data:`LAYOUT` they belong to."""
+    grouped: dict[str, list[IndicatorResult]] = {}
+    for result in results:
+        grouped.setdefault(subsection_key(result.indicator), []).append(result)
+    return grouped
+
+
+def layout_keys() -> list[tuple[str, str]]:
+    """Every (sub)section key that holds figures, with its title, in reading order."""
+    return [
+        pair
+        for key, (title, subsections) in LAYOUT.items()
+        for pair in (subsections or ((key, title),))
+    ]
+
+
 def topic_sections(
     results: list[IndicatorResult],
     comparators: Comparators,
@@ -166,9 +185,7 @@ def topic_sections(
     ``population_charts`` (the pyramid) and the breakdown tables of ``table`` go in the
     population section.
     """
-    grouped: dict[str, list[IndicatorResult]] = {}
-    for result in results:
-        grouped.setdefault(subsection_key(result.indicator), []).append(result)
+    grouped = group_results(results)
     sections: list[Section] = []
     for key, (title, subsections) in LAYOUT.items():
         if not include(key):
@@ -197,6 +214,23 @@ def topic_sections(
     return sections
 
 
+def headline_results(
+    results: list[IndicatorResult], key_indicators: frozenset[str]
+) -> list[IndicatorResult]:
+    """A topic's key indicators, or (when it has none) its first comparable one."""
+    keys = [r for r in results if r.figure.indicator_id in key_indicators]
+    return keys or [r for r in results if r.indicator.comparison in TESTED_METHODS][:1]
+
+
+def carries_the_point(result: IndicatorResult) -> bool:
+    """Whether a comparator bar chart carries a point the key figures and the spine do
+    not: the area is significantly worse than England (or, with no good direction,
+    significantly higher or lower), so where it sits among its neighbours matters to the
+    argument about need. A similar or better figure is said by the table and the spine."""
+    england = result.figure.benchmark(ENGLAND)
+    return england is not None and england.comparison in (WORSE, HIGHER, LOWER)
+
+
 def topic_section(
     key: str,
     title: str,
@@ -204,25 +238,20 @@ def topic_section(
     comparators: Comparators,
     key_indicators: frozenset[str],
 ) -> Section:
-    """A topic's figures and findings; trend and comparison charts for its key indicators
-    (or, when it has none, its first comparable one) and one funnel plot."""
-    figures, sentences, drawn = [], [], []
-    keys = [r for r in results if r.figure.indicator_id in key_indicators]
-    if not keys:
-        keys = [r for r in results if r.indicator.comparison in TESTED_METHODS][:1]
+    """A topic's figures and findings, one small-multiples chart of their trends (the
+    seeds' one chart per idea) and a comparator bar chart for each key indicator that
+    differs significantly from England. Funnel plots and each indicator's full series are
+    in the appendices (:mod:`dana.assess.appendices`)."""
+    figures, sentences = [], []
     for result in results:
         figures.append(result.figure)
         sentences.extend(indicator_findings(result, comparators))
-    for result in keys:
-        for make in (charts.trend_chart, charts.compare_bar_chart):
-            chart = make(result, comparators)
+    drawn = list(trend_charts.small_trends_charts(results, comparators, key=key, topic=title))
+    for result in headline_results(results, key_indicators):
+        if carries_the_point(result):
+            chart = charts.compare_bar_chart(result, comparators)
             if chart is not None:
                 drawn.append(chart)
-    for result in keys + [r for r in results if r not in keys]:
-        funnel = charts.funnel_chart(result, comparators)
-        if funnel is not None:
-            drawn.append(funnel)
-            break
     summary = (
         tally(results)
         if results

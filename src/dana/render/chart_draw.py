@@ -39,6 +39,7 @@ from dana.render.chart_layout import (
     width_of,
 )
 from dana.render.chart_marks import Tips, interval_text, legend, scatter_groups
+from dana.render.chart_multiples import draw_breakdown, draw_projection, draw_small_trends
 from dana.render.chart_style import (
     FONT_KEY,
     FONT_PT,
@@ -390,4 +391,7 @@ _KINDS = {
     "spine": _spine,
     "funnel": draw_funnel,
     "pyramid": _pyramid,
+    "small_trends": draw_small_trends,
+    "breakdown": draw_breakdown,
+    "projection": draw_projection,
 }

@@ -38,7 +38,6 @@ from dana.render.content import (
     KEY_FIGURE_HEADERS,
     KEY_FIGURE_UNBROKEN,
     SYNTHETIC_NOTICE,
-    cell_text,
     charts_in_reading_order,
     disclosure_paragraphs,
     gap_reason,
@@ -75,6 +74,7 @@ from dana.render.outline import (
 from dana.render.slides import card_fields, evidence_slides, slide_reference
 from dana.render.style import comparison_colour, comparison_text, text_colour_on
 from dana.render.table_layout import column_widths
+from dana.render.table_text import display_cells
 from dana.render.writing import atomic_write, output_path
 from dana.vocabulary import COMPARISON_LABELS
 
@@ -84,7 +84,7 @@ TABLE_STYLE = "Light Grid Accent 1"
 CARD_STYLE = "Light List Accent 1"
 _SYNTHETIC_RED = RGBColor(0xD4, 0x35, 0x1C)
 _CELL = STYLES["DANA Table"]
-_PICTURE_GAP = 4.0  # points around a picture paragraph
+_PICTURE_GAP = 0.0  # the picture has its own white margin (LibreOffice adds none either)
 
 
 def render_docx(
@@ -311,10 +311,10 @@ class _DocxBuilder:
         for finding in section.findings:
             ref = slide_reference(finding, self.evidence)
             self._para(finding.text + (f" ({ref})" if ref else ""))
+        for chart in charts_in_reading_order(section):  # in the PDF's order
+            self._chart(chart)
         if section.figures:
             self._key_figures(section)
-        for chart in charts_in_reading_order(section):
-            self._chart(chart)
         for table in section.tables:
             self._display_table(table)
 
@@ -352,8 +352,8 @@ class _DocxBuilder:
 
     def _display_table(self, table: Table):
         self._caption("Table", self.numbers.table(table), table.title)
-        rows = [[cell_text(v) for v in row] for row in table.data.itertuples(index=False)]
-        self._table([xml_safe(c) for c in table.data.columns], rows)
+        headers, rows, numeric = display_cells(table)
+        self._table(headers, rows, unbroken=numeric)
         self._notes(table_footnote(table))
 
     def _recommendations(self, heading):

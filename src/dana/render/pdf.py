@@ -25,7 +25,6 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
-    KeepTogether,
     PageBreak,
     Paragraph,
     Spacer,
@@ -43,7 +42,6 @@ from dana.render.content import (
     KEY_FIGURE_HEADERS,
     KEY_FIGURE_UNBROKEN,
     SYNTHETIC_NOTICE,
-    cell_text,
     charts_in_reading_order,
     disclosure_paragraphs,
     gap_reason,
@@ -71,6 +69,7 @@ from dana.render.pdf_page import (
     LABEL_FILL,
     TEXT_W,
     ChartImage,
+    Float,
     Heading,
     ReportTemplate,
     build,
@@ -79,6 +78,7 @@ from dana.render.pdf_page import (
 from dana.render.slides import card_fields, evidence_slides, slide_reference
 from dana.render.style import comparison_colour, comparison_text, text_colour_on
 from dana.render.table_layout import column_widths
+from dana.render.table_text import display_cells
 from dana.render.writing import atomic_write, output_path
 from dana.vocabulary import COMPARISON_LABELS
 
@@ -180,6 +180,11 @@ class _PdfStory:
         self.story.append(Paragraph("Contents", self.s["h1"]))
         self.contents = TableOfContents()
         self.contents.levelStyles = [self.s["toc1"], self.s["toc2"], self.s["toc3"]]
+        # reportlab pads every contents line as a table cell; tight lines keep it one page
+        self.contents.tableStyle = TableStyle(
+            [(side, (0, 0), (-1, -1), 0.6) for side in ("TOPPADDING", "BOTTOMPADDING")]
+            + [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING")]
+        )
         self.contents.dotsMinLevel = 0
         self.story.append(self.contents)
         self.story.append(PageBreak())
@@ -251,14 +256,16 @@ class _PdfStory:
     def _section(self, heading):
         section: Section = heading.section
         for para in paragraphs(section.summary):
-            self._para(para)
+            self._para(para, "lead")  # kept with what follows: no heading left at a page foot
         for finding in section.findings:
             ref = slide_reference(finding, self.evidence)
             self._para(finding.text + (f" ({ref})" if ref else ""))
-        if section.figures:
-            self._key_figures(section)
+        # charts before the key figures: a chart that does not fit the rest of a page
+        # floats past the table, which fills the page instead (pdf_page.Float)
         for chart in charts_in_reading_order(section):
             self._chart(chart)
+        if section.figures:
+            self._key_figures(section)
         for table in section.tables:
             self._display_table(table)
 
@@ -302,13 +309,12 @@ class _PdfStory:
             block.append(
                 Paragraph(f"<i>Chart description:</i> {_esc(chart.alt_text)}", self.s["small"])
             )
-        self.story.append(KeepTogether(block))
+        self.story.append(Float(block))
 
     def _display_table(self, table: DisplayTable):
-        headers = [str(c) for c in table.data.columns]
-        rows = [[cell_text(v) for v in row] for row in table.data.itertuples(index=False)]
+        headers, rows, numeric = display_cells(table)
         self.story += self._table_caption(self.numbers.table(table), table.title)
-        self.story.append(self._table(headers, rows, numeric=set(range(1, len(headers)))))
+        self.story.append(self._table(headers, rows, numeric=numeric, unbroken=numeric))
         self.story.append(Paragraph(_esc(table_footnote(table)), self.s["small"]))
 
     def _recommendations(self, heading):
