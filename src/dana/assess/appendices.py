@@ -130,7 +130,8 @@ def trend_table(result: IndicatorResult, comparators: Comparators) -> Table:
     )
     empty = [c for c in ("Count", "Denominator", bench) if _blank(data[c])]
     data = data.drop(columns=empty)
-    unit = f" ({figure.unit})" if figure.unit and figure.unit not in ("count", "score") else ""
+    # the unit in the title, unless the columns already say it (%)
+    unit = f" ({figure.unit})" if figure.unit not in ("", "%", "count", "score") else ""
     level = f"{result.level:.1%}".replace(".0%", "%")
     has_count = "Count" in data.columns
     return Table(

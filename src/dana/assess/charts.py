@@ -226,12 +226,11 @@ def spine_chart(
     names it; build one chart per topic of at most :data:`MAX_SPINE_ROWS` rows
     (:func:`spine_groups`)."""
     rows = []
-    for result in spine_rows(results):
+    for result, areas in _spine_drawable(results):
         figure = result.figure
         england = figure.benchmark(ENGLAND)
         # The published (disclosure-controlled) values: the worst and best ARE single
         # areas' values, so a value suppressed for small numbers must not appear as one.
-        areas = utla_rows(result)
         spread = stats.quantiles("value", data=areas, probs=(0.0, 0.25, 0.75, 1.0))
         q = dict(zip(spread["probability"], spread["value"], strict=True))
         low_first = figure.polarity == "low_is_good"
@@ -274,14 +273,20 @@ def spine_chart(
 
 def spine_rows(results: list[IndicatorResult]) -> list[IndicatorResult]:
     """The results a spine chart can draw (a value, an England value, not a count)."""
+    return [result for result, _ in _spine_drawable(results)]
+
+
+def _spine_drawable(results: list[IndicatorResult]) -> list[tuple[IndicatorResult, pd.DataFrame]]:
+    """The drawable results with their upper-tier authorities' rows (read once each)."""
     out = []
     for result in results:
         figure = result.figure
         england = figure.benchmark(ENGLAND)
         if figure.value is None or england is None or figure.value_type == "count":
             continue
-        if len(utla_rows(result)) >= 5:
-            out.append(result)
+        areas = utla_rows(result)
+        if len(areas) >= 5:
+            out.append((result, areas))
     return out
 
 

@@ -39,7 +39,8 @@ from dana.render.chart_layout import (
     width_of,
 )
 from dana.render.chart_marks import Tips, interval_text, legend, scatter_groups
-from dana.render.chart_multiples import draw_breakdown, draw_projection, draw_small_trends
+from dana.render.chart_multiples import draw_breakdown, draw_projection
+from dana.render.chart_small import draw_small_trends
 from dana.render.chart_style import (
     FONT_KEY,
     FONT_PT,

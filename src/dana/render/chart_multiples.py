@@ -1,10 +1,10 @@
-"""Drawing of the chart kinds that show many series at once: ``small_trends`` (one small
-panel per indicator), ``breakdown`` (shares of a total by category, optionally in panels)
-and ``projection`` (lines over future years).
+"""Drawing of the chart kinds that show a whole distribution or several series:
+``breakdown`` (shares of a total by category, optionally in panels) and ``projection``
+(lines over future years); small multiples are :mod:`dana.render.chart_small`.
 
 Like :mod:`dana.render.chart_draw`, every frame is computed from measured text, never
-searched for, and :func:`draw_small_trends`, :func:`draw_breakdown` and
-:func:`draw_projection` return ``(figure, tips)``. Nothing here computes a statistic:
+searched for, and :func:`draw_breakdown` and :func:`draw_projection` return
+``(figure, tips)``. Nothing here computes a statistic:
 the panels, shares, intervals and projections are the model's.
 """
 
@@ -13,17 +13,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from dana.assess.model import Chart
-from dana.formatting import SUPPRESSED, format_level, format_number, format_unit
+from dana.formatting import SUPPRESSED, format_number, format_unit
 from dana.render import measure
 from dana.render.chart_data import (
     floats,
     headline_decimals,
-    num,
-    panel_decimals,
-    panels,
     value_text,
     withheld,
 )
@@ -33,7 +29,6 @@ from dana.render.chart_layout import (
     PAD,
     TICK,
     Frame,
-    legend_layout,
     new_figure,
     place_legend,
     tick_text,
@@ -42,7 +37,6 @@ from dana.render.chart_layout import (
 )
 from dana.render.chart_marks import Tips, legend
 from dana.render.chart_style import (
-    DPI,
     FONT_KEY,
     FONT_PT,
     WIDTH_IN,
@@ -66,140 +60,6 @@ def _columns(n: int) -> int:
 
 def _wrap(text: str, width: float, *, bold: bool = False) -> list[str]:
     return measure.wrap(text, FONT_PT, width, FONT_KEY + ("-bold" if bold else ""))
-
-
-# --- small trends ----------------------------------------------------------------------------
-
-
-def draw_small_trends(chart: Chart):
-    """A grid of small line charts, one per indicator, each on its own scale from zero:
-    the value with its confidence band and the benchmark dashed. Each panel is titled
-    with the indicator, and under it the unit and latest value, so the grid reads in
-    print without the data table."""
-    items = panels(chart)
-    n = len(items)
-    cols = _columns(n)
-    rows_n = math.ceil(n / cols)
-    # one panel alone is as wide as two of a pair: a single series needs no full page width
-    cell_w = (_FULL - 2 * EDGE - (max(cols, 2) - 1) * _COLUMN_GAP) / max(cols, 2)
-    W = _FULL if cols > 1 else cell_w + 2 * EDGE
-    axes_h = {1: 80.0, 2: 72.0, 3: 62.0}[cols]
-    bench_name = chart.extra.get("benchmark_name", "Benchmark")
-    level = chart.extra.get("level")
-
-    heads = []
-    for _, name, unit, rows in items:
-        places = panel_decimals(rows, unit)
-        values = floats(rows["value"])
-        hidden = withheld(rows, "trend")
-        shown = np.flatnonzero(~hidden & ~np.isnan(values))
-        # the latest value with its unit: the panel's scale has no unit label of its own
-        sub = (
-            f"{rows['period'].iloc[shown[-1]]}: "
-            + format_unit(format_number(values[shown[-1]], unit, decimals=places), unit)
-            if len(shown)
-            else (unit if unit not in ("count", "score") else "")
-        )
-        heads.append((_wrap(name, cell_w, bold=True), _wrap(sub, cell_w), places))
-    # every panel of a row starts its axes at the same height
-    title_h = [
-        max(len(t) + len(s) for t, s, _ in heads[r * cols : (r + 1) * cols]) * LINE_PT
-        for r in range(rows_n)
-    ]
-    row_h = [h + PAD + axes_h + TICK + LINE_PT + _ROW_GAP for h in title_h]
-    handles = [
-        line_handle(bench_name, style="--"),
-        line_handle("Area value", colour=SERIES_PALETTE[0], width=2),
-        patch_handle(
-            f"{format_level(float(level))} confidence interval" if level else "Confidence interval",
-            _BAND,
-        ),
-    ]
-    grid_h = sum(row_h) - _ROW_GAP
-    frame = Frame(
-        height=grid_h, left=EDGE, right=EDGE, top=EDGE, bottom=0,
-        legend=legend_layout([h.get_label() for h in handles], W - 2 * EDGE), width=W,
-    )  # fmt: skip
-    fig = Figure(figsize=frame.size_in(), dpi=DPI)
-    H = frame.figure_height
-    tips: Tips = {}
-    for i, ((_, _, unit, rows), (title, sub, places)) in enumerate(zip(items, heads, strict=True)):
-        r, c = divmod(i, cols)
-        cell_top = EDGE + sum(row_h[:r])
-        cell_left = EDGE + c * (cell_w + _COLUMN_GAP)
-        text_y = H - cell_top
-        for line in title:
-            fig.text(cell_left / W, text_y / H, line, fontweight="bold", va="top", color=TEXT)
-            text_y -= LINE_PT
-        for line in sub:
-            fig.text(cell_left / W, text_y / H, line, va="top", color=MUTED)
-            text_y -= LINE_PT
-        _panel(fig, rows, unit, places, i, tips, bench_name, level, H, W,
-               top=cell_top + title_h[r] + PAD, left=cell_left, width=cell_w, height=axes_h)  # fmt: skip
-    place_legend(fig, frame, handles)
-    return fig, tips
-
-
-def _panel(
-    fig, rows, unit, places, index, tips, bench_name, level, H, W, *, top, left, width, height
-):
-    values, lower, upper = floats(rows["value"]), floats(rows["lower"]), floats(rows["upper"])
-    hidden = withheld(rows, "trend")
-    values = np.where(hidden, np.nan, values)
-    lower, upper = np.where(hidden, np.nan, lower), np.where(hidden, np.nan, upper)
-    bench = floats(rows["benchmark_value"]) if "benchmark_value" in rows.columns else None
-    parts = [values, upper] + ([bench] if bench is not None else [])
-    top_value = np.nanmax(np.concatenate(parts), initial=0)
-    ticks = value_ticks(top_value * 1.04 if top_value > 0 else 1.0, bins=3)
-    labels = tick_text(ticks)
-    axes_left = left + width_of(labels) + TICK
-    axes_w = left + width - axes_left - 4
-    ax = fig.add_axes((axes_left / W, (H - top - height) / H, axes_w / W, height / H))
-    style_axes(ax)
-    x = np.arange(len(rows), dtype=float)
-    if bench is not None:
-        ax.plot(x, bench, color=TEXT, linestyle="--", linewidth=1.2, zorder=1)
-    ax.fill_between(x, lower, upper, color=_BAND, linewidth=0, zorder=1)
-    ax.plot(x, values, color=SERIES_PALETTE[0], linewidth=1.8, zorder=2)
-    keep = ~np.isnan(values)
-    gid = f"pt-{index}"
-    ax.scatter(x[keep], values[keep], s=12, color=SERIES_PALETTE[0], zorder=3, gid=gid)
-    periods = [str(p) for p in rows["period"]]
-
-    def number(v) -> str:
-        return format_number(num(v), unit, decimals=places)
-
-    def text(v) -> str:
-        return format_unit(number(v), unit)
-
-    tips[gid] = [
-        f"{rows['name'].iloc[0]}, {periods[j]}: {text(values[j])}"
-        + (
-            f" ({format_level(float(level)) + ' ' if level else ''}CI {number(lower[j])} to "
-            f"{number(upper[j])})"
-            if not (np.isnan(lower[j]) or np.isnan(upper[j]))
-            else ""
-        )
-        + (
-            f"; {bench_name} {text(bench[j])}"
-            if bench is not None and not np.isnan(bench[j])
-            else ""
-        )
-        for j in np.flatnonzero(keep)
-    ]
-    for j in np.flatnonzero(hidden):
-        ax.annotate(SUPPRESSED, (x[j], 0), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=12, color=TEXT)  # fmt: skip
-    ends = [0, len(rows) - 1] if len(rows) > 1 else [0]
-    if len(ends) == 2 and width_of([periods[0]]) + width_of([periods[-1]]) + PAD > axes_w:
-        ends = ends[1:]  # two long period labels would run into each other: the latest only
-    ax.set_xticks([x[j] for j in ends], [periods[j] for j in ends])
-    if len(ends) == 2:
-        first, last = ax.get_xticklabels()
-        first.set_horizontalalignment("left")
-        last.set_horizontalalignment("right")
-    ax.set_xlim(-0.15, max(len(rows) - 1, 0) + 0.15)
-    ax.set_yticks(ticks, labels)
-    ax.set_ylim(0, ticks[-1])
 
 
 # --- breakdown -------------------------------------------------------------------------------

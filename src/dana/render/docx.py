@@ -57,12 +57,11 @@ from dana.render.docx_parts import (
     STYLES,
     add_field,
     bookmark,
-    cant_split,
     fill_contents,
-    repeat_header,
+    fix_widths,
     set_up_styles,
-    set_widths,
     shade,
+    table_rows,
 )
 from dana.render.outline import (
     DATA_GAPS,
@@ -252,30 +251,19 @@ class _DocxBuilder:
         widths = widths or column_widths(
             all_rows, TEXT_WIDTH_PT, size=size, font="arial", padding=12, unbroken=unbroken
         )
-        table = self.doc.add_table(rows=len(all_rows), cols=len(widths))
+        table = self.doc.add_table(rows=0, cols=len(widths))
         table.style = self.doc.styles[style]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         _table_look(table, header)
-        for r, (row, values) in enumerate(zip(table.rows, all_rows, strict=True)):
-            cant_split(row)
-            if header and r == 0:
-                repeat_header(row)
-            for c, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
-                fill = (fills or {}).get((r, c))
-                _set_cell(
-                    cell,
-                    text,
-                    size=size,
-                    bold=(header and r == 0) or (bold_first_column and c == 0),
-                    fill=fill,
-                )
-        set_widths(table, widths)
-        if style == CARD_STYLE:  # a card stays on one page: each row keeps with the next
-            for row in table.rows[:-1]:
-                for cell in row.cells:
-                    for para in cell.paragraphs:
-                        para.paragraph_format.keep_with_next = True
+        fix_widths(table, widths)
+        for row in table_rows(
+            [[xml_safe(t) for t in r] for r in all_rows], widths, size=size,
+            line=STYLES["DANA Table"].line * size / _CELL.size, style_id=_TABLE_STYLE_ID,
+            header=header, fills=fills, ink=text_colour_on, bold_first_column=bold_first_column,
+            keep_with_next=style == CARD_STYLE,
+        ):  # fmt: skip
+            table._tbl.append(row)
         line = STYLES["DANA Table"].line * size / _CELL.size
         self.pages.table(
             all_rows,
@@ -435,18 +423,3 @@ _TABLE_STYLE_ID = "DANATable"  # python-docx's id for the "DANA Table" style
 
 def _set_style(paragraph, style_id: str) -> None:
     paragraph._p.get_or_add_pPr().style = style_id
-
-
-def _set_cell(cell, text: str, *, size: float, bold: bool = False, fill: str | None = None):
-    cell.text = ""
-    para = cell.paragraphs[0]
-    _set_style(para, _TABLE_STYLE_ID)
-    fmt = para.paragraph_format
-    fmt.line_spacing = Pt(STYLES["DANA Table"].line * size / _CELL.size)
-    run = para.add_run(xml_safe(text))
-    run.font.size = Pt(size)
-    if bold:
-        run.bold = True
-    if fill:
-        shade(cell._tc.get_or_add_tcPr(), fill.lstrip("#"))
-        run.font.color.rgb = RGBColor.from_string(text_colour_on(fill).lstrip("#"))

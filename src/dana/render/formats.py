@@ -9,6 +9,7 @@ formats in parallel worker processes, longest first, each file whole or not at a
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 from collections.abc import Mapping
@@ -17,14 +18,25 @@ from pathlib import Path
 
 from dana.assess.model import Assessment
 from dana.render.chart_pictures import ChartCache, assessment_charts
-from dana.render.docx import render_docx
-from dana.render.html import render_html
-from dana.render.pdf import render_pdf
-from dana.render.pptx import render_pptx
 from dana.render.writing import output_path
 
 FORMATS = ("html", "docx", "pdf", "pptx")
-RENDERERS = {"html": render_html, "docx": render_docx, "pdf": render_pdf, "pptx": render_pptx}
+
+
+def _renderer(fmt: str):
+    """``dana.render.<fmt>.render_<fmt>``, imported on first call: writing one format
+    loads only its own library (python-docx, reportlab, python-pptx, Jinja2)."""
+    module, name = f"dana.render.{fmt}", f"render_{fmt}"
+
+    def render(assessment, path, **kwargs):
+        return getattr(importlib.import_module(module), name)(assessment, path, **kwargs)
+
+    render.__name__ = render.__qualname__ = name
+    render.__doc__ = f"Write one assessment as {fmt.upper()}: :func:`{module}.{name}`."
+    return render
+
+
+RENDERERS = {fmt: _renderer(fmt) for fmt in FORMATS}
 #: The picture each format embeds.
 PICTURES = {"html": "svg", "docx": "png", "pdf": "png", "pptx": "png"}
 #: Longest first, so the last format to start is a short one (measured on the default build).

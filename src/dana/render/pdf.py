@@ -35,6 +35,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from dana.assess.model import Assessment, Chart, Section
 from dana.assess.model import Table as DisplayTable
+from dana.render import measure
 from dana.render.chart_data import caption
 from dana.render.chart_pictures import ChartCache, pictures_for
 from dana.render.content import (
@@ -105,8 +106,6 @@ def render_pdf(
     def make_story():
         story = _PdfStory(assessment, pictures)
         return story.build(), story.contents
-
-    make_story()  # any error in the content is raised before a file is opened
 
     def write(tmp: Path):
         doc = ReportTemplate(str(tmp), assessment)
@@ -214,23 +213,48 @@ class _PdfStory:
         self, headers, rows, *, numeric=(), fills=(), inks=None, size=_CELL_PT, unbroken=()
     ) -> Table:
         """A grid table with a repeating header row, columns sized to their contents;
-        ``inks`` gives a text colour to some cells ({(row, column): "#RRGGBB"})."""
+        ``inks`` gives a text colour to some cells ({(row, column): "#RRGGBB"}).
+
+        A cell whose text fits its column on one line is a plain string, set by the
+        table's own font commands; only cells that wrap are Paragraphs (parsing and
+        wrapping thousands of one-line Paragraphs was most of the PDF's time)."""
         cell, num, head = self.s["cell"], self.s["cell_num"], self.s["cell_head"]
         inks = inks or {}
         widths = column_widths([headers, *rows], TEXT_W, size=size, padding=9, unbroken=unbroken)
-        data = [[Paragraph(_esc(h), head) for h in headers]]
+        font = cell.fontName
+        commands = [
+            ("FONT", (0, 0), (-1, -1), font, size, cell.leading),
+            ("FONT", (0, 0), (-1, 0), head.fontName, size, head.leading),
+            ("TEXTCOLOR", (0, 0), (-1, 0), head.textColor),
+            *(("ALIGN", (c, 0), (c, -1), "RIGHT") for c in numeric),
+            *(("TEXTCOLOR", (c, r), (c, r), colors.HexColor(ink)) for (r, c), ink in inks.items()),
+        ]
+
+        def fits(text: str, c: int, face: str) -> bool:
+            return "\n" not in text and measure.text_width(text, size, face) <= widths[c] - 8.5
+
+        data = [
+            [
+                h if fits(h, c, "sans-bold") else Paragraph(_esc(h), head)
+                for c, h in enumerate(headers)
+            ]
+        ]
         for r, row in enumerate(rows, 1):
             line = []
             for c, value in enumerate(row):
+                text = str(value)
+                if fits(text, c, "sans"):
+                    line.append(text)
+                    continue
                 style = num if c in numeric else cell
                 if (r, c) in inks:
                     style = ParagraphStyle(
                         f"ink{inks[(r, c)]}", parent=style, textColor=colors.HexColor(inks[(r, c)])
                     )
-                line.append(Paragraph(_esc(value), style))
+                line.append(Paragraph(_esc(text), style))
             data.append(line)
         table = Table(data, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle(_grid_style() + list(fills)))
+        table.setStyle(TableStyle(_grid_style() + commands + list(fills)))
         return table
 
     # --- parts -------------------------------------------------------------------------------
