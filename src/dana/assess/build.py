@@ -62,17 +62,23 @@ def build_assessment(
     catalogue=None,
     today: date | None = None,
     progress: Progress | None = None,
+    validated: bool = False,
 ) -> Assessment:
     """Build the whole assessment model from a validated config.
 
     ``table`` and ``catalogue`` default to what the config names and the packaged
     catalogue (pass them to build from data already in memory, e.g. in tests).
-    ``progress`` is called with a short description at each step.
+    ``progress`` is called with a short description at each step. ``validated=True``
+    says ``table`` has already passed :func:`dana.table.validate` (``dana batch``
+    validates the table once for every area).
     """
     step = progress or (lambda _message: None)
     catalogue = load_catalogue() if catalogue is None else catalogue
     step("Loading data")
-    data = load_table(config) if table is None else indicator_table.validate(table, where="table")
+    if table is None:
+        data = load_table(config)
+    else:
+        data = table if validated else indicator_table.validate(table, where="table")
     indicators = list(catalogue) + table_indicators(data, catalogue)
     _check_key_indicators(config, indicators)
     step("Choosing comparators")

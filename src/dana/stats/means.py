@@ -51,7 +51,9 @@ def mean(x, *, data=None, by=None, confidence=0.95) -> pd.DataFrame:
     for level in levels:
         with np.errstate(invalid="ignore"):
             # scipy.stats.t.ppf(q, df) is special.stdtrit(df, q)
-            t_by_size = _special.stdtrit(np.where(sizes > 1, sizes - 1, np.nan), 1 - (1 - level) / 2)
+            t_by_size = _special.stdtrit(
+                np.where(sizes > 1, sizes - 1, np.nan), 1 - (1 - level) / 2
+            )
         half = t_by_size[size_of_group] * stderr
         limits.append((level, average - half, average + half))
     return output(
