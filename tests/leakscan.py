@@ -11,7 +11,7 @@ text of every format as *records* - the smallest unit a reader sees together:
 - DOCX and PPTX: every paragraph and table row of every XML part of the package (the
   document, slides, notes, embedded charts' XML) and every ``descr``/``title``
   attribute (alt text);
-- PDF: every line of every page (pypdf);
+- PDF: every line of every page as laid out (pypdf's layout mode: a table row is a line);
 - JSON (the assessment model): each object's scalar members together, as a row.
 
 A secret *leaks* when one of its forms (the hidden count as printed, or a value built on
@@ -44,7 +44,7 @@ _DRAWING_WORDS = (
 )
 _DRAWING = frozenset(_DRAWING_WORDS.split())
 _BLOCKS = frozenset(
-    "p li h1 h2 h3 h4 h5 h6 caption figcaption tr dt dd title desc text summary td th".split()  # noqa: SIM905
+    "p li h1 h2 h3 h4 h5 h6 caption figcaption tr dt dd title desc text summary".split()  # noqa: SIM905
 )
 
 
@@ -65,6 +65,9 @@ class Secret:
     forms: tuple[str, ...]
     #: each a set of other cells that together give the secret by subtraction
     derivations: tuple[tuple[Visible, ...], ...] = ()
+    #: the period the withheld figure is for: a record that names other periods and
+    #: not this one is about another year (a series table's row), not about the secret
+    period: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,8 @@ def office_records(path: Path) -> list[str]:
                 continue
             for element in root.iter():
                 local = _local(element.tag)
+                if local == "p" and any(_local(a.tag) == "tc" for a in element.iterancestors()):
+                    continue  # a cell's paragraph is read with its row
                 if local in ("p", "tr", "ser"):
                     text = " | ".join(t.strip() for t in element.itertext() if t.strip())
                     if text:
@@ -150,7 +155,9 @@ def office_records(path: Path) -> list[str]:
 def pdf_records(path: Path) -> list[str]:
     lines = []
     for page in PdfReader(str(path)).pages:
-        lines.extend(line for line in (page.extract_text() or "").splitlines() if line.strip())
+        # layout mode keeps a table row on one line, as the reader sees it
+        text = page.extract_text(extraction_mode="layout") or ""
+        lines.extend(" ".join(line.split()) for line in text.splitlines() if line.strip())
     return lines
 
 
@@ -167,21 +174,26 @@ def _json_scalar(value) -> str:
 
 
 def json_records(path: Path) -> list[str]:
-    """The JSON model: each object's scalar members joined (an object is read together,
-    like a table row), and every string in a list on its own."""
+    """The JSON model: each object's numbers and short strings joined (an object is read
+    together, like a table row), its sentences and notes each on their own, and each
+    list of scalars (a frame's record) as one row."""
     import json
 
     lines: list[str] = []
 
     def walk(node) -> None:
         if isinstance(node, dict):
-            scalars = [
-                f"{key}: {_json_scalar(value)}"
-                for key, value in node.items()
-                if value is not None and not isinstance(value, dict | list)
-            ]
+            scalars, prose = [], []
+            for key, value in node.items():
+                if value is None or isinstance(value, dict | list):
+                    continue
+                if isinstance(value, str) and len(value) > 60:
+                    prose.append(value)  # a sentence or note is read on its own, as in HTML
+                else:
+                    scalars.append(f"{key}: {_json_scalar(value)}")
             if scalars:
                 lines.append("; ".join(scalars))
+            lines.extend(prose)
             for value in node.values():
                 if isinstance(value, dict | list):
                     walk(value)
@@ -251,16 +263,30 @@ def visible(parsed: list[tuple[str, set[str]]], item: Visible) -> bool:
     )
 
 
+_CROSS_REFERENCE = re.compile(r"\((?:slide|page|see slide|see page) \d+\)", re.I)
+_PERIOD = re.compile(r"(?<![\d])(?:19|20)\d{2}(?:[/-]\d{2,4})?(?![\d])")
+
+
+def _other_period(record: str, period: str) -> bool:
+    """True when the record names periods, none of them ``period`` (another year's row)."""
+    if not period:
+        return False
+    named = _PERIOD.findall(record)
+    return bool(named) and period not in record
+
+
 def scan(records: dict[str, list[str]], secrets: list[Secret]) -> list[Leak]:
     """Every way a secret can be read or derived from the records, per format."""
     leaks = []
     for fmt, lines in records.items():
+        # a cross-reference ("(slide 6)", "(page 12)") is navigation, not a figure
+        lines = [_CROSS_REFERENCE.sub("", line) for line in lines]
         parsed = [(line, numbers_in(line)) for line in lines]
         for secret in secrets:
             for form in secret.forms:
                 plain = _plain(form)
                 for line, numbers in parsed:
-                    if plain not in numbers:
+                    if plain not in numbers or _other_period(line, secret.period):
                         continue
                     if _names(line, secret.labels) and plain in numbers_in(
                         _without(line, secret.labels)
@@ -341,6 +367,7 @@ def figure_secrets(assessment, table, catalogue, relations) -> list[Secret]:
                     (indicator.short_name,),
                     tuple(dict.fromkeys(forms)),
                     tuple(derivations),
+                    period=str(figure.period),
                 )
             )
     return secrets
@@ -350,33 +377,32 @@ def breakdown_secrets(assessment, table) -> list[Secret]:
     """Every withheld cell of every breakdown table, with its raw count and share."""
     secrets = []
     subject = assessment.area.code
-    for section in assessment.all_sections():
-        for shown in section.tables:
-            if not shown.id.startswith("breakdown."):
+    for shown in assessment.all_tables():  # the body's and the detailed tables' appendix
+        if not shown.id.startswith("breakdown."):
+            continue
+        indicator_id = shown.id[len("breakdown.") : shown.id.rindex(".")]
+        rows = table[
+            (table["indicator_id"] == indicator_id)
+            & (table["area_code"] == subject)
+            & (table["category_type"] != "")
+        ]
+        rows = rows[rows["period_sort"] == rows["period_sort"].max()]
+        raw = dict(zip(rows["category"], rows["count"].fillna(rows["value"]), strict=True))
+        total = float(rows["denominator"].max())
+        data = shown.data
+        for category, count in zip(data["Category"], data["Count"], strict=True):
+            if count != "*" or category not in raw:
                 continue
-            indicator_id = shown.id[len("breakdown.") : shown.id.rindex(".")]
-            rows = table[
-                (table["indicator_id"] == indicator_id)
-                & (table["area_code"] == subject)
-                & (table["category_type"] != "")
-            ]
-            rows = rows[rows["period_sort"] == rows["period_sort"].max()]
-            raw = dict(zip(rows["category"], rows["count"].fillna(rows["value"]), strict=True))
-            total = float(rows["denominator"].max())
-            data = shown.data
-            for category, count in zip(data["Category"], data["Count"], strict=True):
-                if count != "*" or category not in raw:
-                    continue
-                value = float(raw[category])
-                others = [Visible((str(c),), _count_form(raw[c])) for c in raw if c != category]
-                secrets.append(
-                    Secret(
-                        f"{shown.id}: {category}",
-                        (str(category),),
-                        (_count_form(value), f"{value / total * 100:.1f}"),
-                        ((Visible(("Total",), _count_form(total)), *others),),
-                    )
+            value = float(raw[category])
+            others = [Visible((str(c),), _count_form(raw[c])) for c in raw if c != category]
+            secrets.append(
+                Secret(
+                    f"{shown.id}: {category}",
+                    (str(category),),
+                    (_count_form(value), f"{value / total * 100:.1f}"),
+                    ((Visible(("Total",), _count_form(total)), *others),),
                 )
+            )
     return secrets
 
 

@@ -198,7 +198,7 @@ def test_one_blocked_target_keeps_the_old_report_and_says_so(
     (out / f"{stem}.pdf" / "notes.txt").write_text("mine\n")
     before = _files(tmp_path)
 
-    def render(_assessment, paths):  # the renderers are not what is tested here
+    def render(_assessment, paths, **_options):  # the renderers are not what is tested here
         for path in paths.values():
             Path(path).write_text("new\n")
         return paths

@@ -1,7 +1,11 @@
 """`dana batch`: the national view, every area at once. Thin: parse, check, call
 :func:`dana.assess.summarise_areas` and :func:`dana.render.national.write_summary` (and,
-with ``--reports html``, the single-area builder and the HTML renderer for each area),
-show progress and where the files are."""
+with ``--reports``, :func:`dana.batch.write_area_reports` for each area's assessment in
+the formats asked for), show progress per area and format with the time left, and a
+summary of what was written.
+
+Everything but click loads inside the command, so ``dana --help`` starts at once.
+"""
 
 from __future__ import annotations
 
@@ -9,30 +13,10 @@ import time
 from pathlib import Path
 
 import click
+from rich import progress as bars
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from dana import table as indicator_table
-from dana._atomic import check_folder
-from dana.areas import load_areas
-from dana.assess import build_assessment, load_config, summarise_areas
-from dana.assess.config import SuppressionConfig
-from dana.assess.disclosure import suppression_rule
-from dana.assess.national import resolve_areas, select_indicators
-from dana.catalogue import load_catalogue
-from dana.data.default import load_default_table
-from dana.sources.errors import SourceError
-from dana.sources.local import read_indicator_file
-
-_ERRORS = (ValueError, KeyError, OSError, SourceError)
-_PRESETS = SuppressionConfig.presets()
+_FORMATS = ("html", "docx", "pdf", "pptx")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -40,19 +24,43 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _suppression(text: str):
+def _suppression(text: str, presets):
     """--suppression: a preset name, a non-negative threshold, or "none"."""
     cleaned = text.strip().lower()
     if cleaned == "none":
         return None
     if cleaned.isdigit():
         return int(cleaned)
-    if cleaned in _PRESETS:
+    if cleaned in presets:
         return cleaned
     raise click.BadParameter(
-        f"{text!r} is not {', '.join(_PRESETS)}, a threshold (0 or more) or none",
+        f"{text!r} is not {', '.join(presets)}, a threshold (0 or more) or none",
         param_hint="'--suppression'",
     )
+
+
+def _formats(values: tuple[str, ...]) -> list[str]:
+    formats = list(dict.fromkeys(_split(values)))
+    unknown = [f for f in formats if f not in _FORMATS]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: expected some of {', '.join(_FORMATS)}",
+            param_hint="'--reports'",
+        )
+    return formats
+
+
+def _size(count: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:,.0f} {unit}" if unit == "bytes" else f"{count:,.1f} {unit}"
+        count /= 1000
+    raise AssertionError("unreachable")
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{seconds:.1f} s"
 
 
 @click.command("batch")
@@ -77,8 +85,14 @@ def _suppression(text: str):
 @click.option(
     "--reports",
     multiple=True,
-    type=click.Choice(["html"]),
-    help="Also build each area's assessment report (static HTML, about 20-30 s per area).",
+    help="Also write each area's assessment in these formats (html, docx, pdf, pptx; "
+    "repeat or comma-separate), one area per core, into OUT/areas.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Areas written at once with --reports (default: every core).",
 )
 @click.option("--period", default="latest", show_default=True, help="'latest' or a period label.")
 @click.option(
@@ -93,26 +107,38 @@ def _suppression(text: str):
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="A local indicator file to use instead of the embedded default data.",
 )
-def batch(out, area_type, indicators, areas, reports, period, suppression, data_file):
+def batch(out, area_type, indicators, areas, reports, workers, period, suppression, data_file):
     """Summarise every area on every indicator (CSV + XLSX), optionally with reports."""
-    # the writers (openpyxl, the renderers) load only when there is something to write
+    # deferred: the data, assessment and writer libraries load only when batch runs
+    from dana._atomic import check_folder
+    from dana.areas import load_areas
+    from dana.assess import summarise_areas
+    from dana.assess.config import SuppressionConfig
+    from dana.assess.disclosure import suppression_rule
+    from dana.assess.national import resolve_areas, select_indicators
+    from dana.catalogue import load_catalogue
     from dana.render.national import write_summary
+    from dana.sources.errors import SourceError
 
+    errors = (ValueError, KeyError, OSError, SourceError)
     console = Console(stderr=True)
     # every argument is checked before any work
     try:
+        formats = _formats(reports)
         hierarchy = load_areas()
         catalogue = load_catalogue()
         area_codes = resolve_areas(_split(areas), area_type, hierarchy) if areas else None
         indicator_ids = _split(indicators) or None
         select_indicators(catalogue, indicator_ids)
-        rule = suppression_rule(_suppression(suppression))
+        rule = suppression_rule(_suppression(suppression, SuppressionConfig.presets()))
         check_folder(out)
     except NotADirectoryError as exc:
         raise click.ClickException(f"--out: {exc}") from None
-    except _ERRORS as exc:
+    except click.BadParameter:
+        raise
+    except errors as exc:
         raise click.ClickException(str(exc)) from None
-    if reports and area_type != "utla":
+    if formats and area_type != "utla":
         raise click.ClickException("--reports builds upper-tier assessments: use --area-type utla")
 
     with console.status("Loading data and summarising every area"):
@@ -129,7 +155,7 @@ def batch(out, area_type, indicators, areas, reports, period, suppression, data_
                 hierarchy=hierarchy,
             )
             paths = write_summary(summary, out)
-        except _ERRORS as exc:
+        except errors as exc:
             raise click.ClickException(f"{exc}\nNothing was written to {out}.") from None
     rows = summary.rows
     n_areas, n_indicators = rows["area_code"].nunique(), rows["indicator_id"].nunique()
@@ -138,53 +164,85 @@ def batch(out, area_type, indicators, areas, reports, period, suppression, data_
         click.echo("Note: contains SYNTHETIC data - illustrative only, not for citation.")
     for path in paths:
         click.echo(f"  wrote {path}")
-    if reports:
+    if formats:
         codes = list(dict.fromkeys(rows["area_code"]))
-        _reports(codes, table, catalogue, Path(out) / "areas", console)
+        names = dict(zip(rows["area_code"], rows["area_name"], strict=True))
+        _reports(codes, names, table, catalogue, Path(out) / "areas", formats, workers, console)
 
 
 def _load_table(data_file: Path | None):
+    # deferred with the rest of the command (see the module docstring)
+    from dana import table as indicator_table
+    from dana.data.default import load_default_table
+    from dana.sources.local import read_indicator_file
+
     if data_file is None:
-        return load_default_table()
+        return load_default_table()  # validated as it is read
     frame = indicator_table.coerce(read_indicator_file(data_file))
     return indicator_table.validate(frame, where=str(data_file))
 
 
-def _reports(codes, table, catalogue, folder: Path, console: Console) -> None:
-    """Each area's assessment as static HTML; each file is written atomically."""
-    # the renderers (matplotlib, plotly, ...) load only when reports are asked for
-    from dana.render.html import render_html
-    from dana.report import output_stem
+def _reports(codes, names, table, catalogue, folder: Path, formats, workers, console) -> None:
+    """Each area's assessment in ``formats``, with progress per area and per format."""
+    # deferred: the renderers load only when reports are asked for
+    from dana.batch import DONE, FAILED, FORMAT, STARTED, BatchStopped, write_area_reports
 
-    folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
+    with bars.Progress(
+        bars.TextColumn("{task.description}"),
+        bars.BarColumn(),
+        bars.MofNCompleteColumn(),
+        bars.TextColumn("files"),
+        bars.TimeElapsedColumn(),
+        bars.TextColumn("left"),
+        bars.TimeRemainingColumn(),
         console=console,
     ) as bar:
-        task = bar.add_task("Reports", total=len(codes))
-        for code in codes:
-            bar.update(task, description=f"Report {code}")
-            try:
-                config = load_config(None, area=code)
-                assessment = build_assessment(config, table=table, catalogue=catalogue)
-                path = render_html(
-                    assessment, folder / f"{output_stem(assessment)}.html", interactive=False
+        task = bar.add_task("Reports", total=len(codes) * len(formats))
+        done_areas = [0]
+
+        def progress(event) -> None:
+            if event.kind == STARTED:
+                bar.update(task, description=f"{event.name}: building")
+            elif event.kind == FORMAT:
+                bar.update(task, advance=1, description=f"{event.name}: {event.fmt} written")
+            elif event.kind == DONE:
+                done_areas[0] += 1
+                r = event.report
+                steps = ", ".join(f"{f} {s:.1f}" for f, s in r.format_seconds.items())
+                bar.console.print(
+                    f"  [{done_areas[0]}/{len(codes)}] {r.name}: {len(r.paths)} files, "
+                    f"{_size(r.bytes)}, {r.seconds:.1f} s (build {r.build_seconds:.1f}; {steps})"
                 )
-            except _ERRORS as exc:
-                raise click.ClickException(
-                    f"report for {code} failed: {exc}\nReports already written are complete."
-                ) from None
-            bar.console.print(f"  wrote {path}")
-            bar.advance(task)
+            elif event.kind == FAILED:
+                bar.console.print(f"  {event.name}: FAILED - {event.failure.reason}")
+
+        try:
+            result = write_area_reports(
+                codes, table, catalogue, folder, formats, workers=workers,
+                progress=progress, names=names,
+            )  # fmt: skip
+        except BatchStopped as stopped:
+            raise click.ClickException(_stopped_message(stopped.result, folder)) from None
     elapsed = time.perf_counter() - started
     click.echo(
-        f"{len(codes)} report(s) in {elapsed:.0f} s ({elapsed / max(len(codes), 1):.1f} s per area)."
+        f"{len(result.reports)} areas, {result.files} files, {_size(result.bytes)} in "
+        f"{folder}, {_duration(elapsed)} ({elapsed / max(len(result.reports), 1):.1f} s per area)."
     )
+
+
+def _stopped_message(result, folder: Path) -> str:
+    failure = result.failure
+    done = len(result.reports)
+    lines = [
+        f"Stopped: the report for {failure.name} ({failure.code}) failed: {failure.reason}",
+        f"{done} area(s) are complete in {folder} (each with all its files, whole); "
+        f"{failure.name}'s files were not written"
+        + (f"; {len(result.not_started)} area(s) were not started." if result.not_started else "."),
+    ]
+    if failure.disk_full:
+        lines.append("Free some space (or choose another --out) and run the batch again.")
+    return "\n".join(lines)
 
 
 COMMANDS = [batch]

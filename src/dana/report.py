@@ -52,6 +52,8 @@ def write_outputs(
     *,
     progress: Progress | None = None,
     analyst_notes: bool = True,
+    workers: int | None = None,
+    on_format: Callable[[str, Path], None] | None = None,
 ) -> list[Path]:
     """Render ``assessment`` in each format into ``out_dir``; return the written paths.
 
@@ -60,7 +62,10 @@ def write_outputs(
     report, last in the returned list, whole or nothing with the formats.
     Nothing is written to ``out_dir`` unless every format renders successfully. An
     unknown format is a ``ValueError`` and an ``out_dir`` that is a file a
-    ``NotADirectoryError``, both raised before any rendering.
+    ``NotADirectoryError``, both raised before any rendering. ``workers`` and
+    ``on_format`` go to :func:`dana.render.render_formats` (``workers=1``: all in this
+    process, as ``dana batch`` runs each area; ``on_format(fmt, staged_path)`` as each
+    format is written).
     """
     formats = list(dict.fromkeys(formats))
     unknown = [fmt for fmt in formats if fmt not in RENDERERS]
@@ -77,7 +82,12 @@ def write_outputs(
         if progress:
             progress("Rendering " + ", ".join(fmt.upper() for fmt in formats))
         # charts drawn once for every format, then the formats written side by side
-        written = render_formats(assessment, {fmt: staging / f"{stem}.{fmt}" for fmt in formats})
+        written = render_formats(
+            assessment,
+            {fmt: staging / f"{stem}.{fmt}" for fmt in formats},
+            workers=workers,
+            on_format=on_format,
+        )
         paths = [Path(written[fmt]) for fmt in formats]
         if analyst_notes:
             paths.append(Path(write_analyst_notes(assessment, staging / f"{stem}{NOTES_SUFFIX}")))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
+from dana.assess.appendices import DETAIL_ID
 from dana.formatting import SUPPRESSED
 
 DEPTH_SECTIONS = (
@@ -23,9 +25,29 @@ DEPTH_SECTIONS = (
 )
 
 
+def with_details(assessment) -> dict:
+    """Each section by id with the tables and charts the appendix 'Detailed tables'
+    holds for it (:func:`dana.assess.appendices.detailed_tables`)."""
+    prefix = DETAIL_ID + "."
+    details = {
+        s.id[len(prefix) :]: s
+        for s, _, _ in assessment.walk_sections(appendices=True)
+        if s.id.startswith(prefix)
+    }
+    out = {}
+    for section in assessment.all_sections():
+        extra = details.get(section.id)
+        if extra is not None:
+            section = replace(
+                section, tables=section.tables + extra.tables, charts=section.charts + extra.charts
+            )
+        out[section.id] = section
+    return out
+
+
 @pytest.fixture(scope="module")
 def sections(default_assessment):
-    return {s.id: s for s in default_assessment.all_sections()}
+    return with_details(default_assessment)
 
 
 def test_default_report_has_every_depth_part_with_its_evidence(sections):
@@ -112,7 +134,7 @@ def test_depth_parts_appear_in_every_format(default_outputs):
 def test_coventry_uses_real_census_for_residents_and_mixes_in_no_synthetic_data(
     coventry_assessment,
 ):
-    sections = {s.id: s for s in coventry_assessment.all_sections()}
+    sections = with_details(coventry_assessment)
     ethnicity = sections["population.ethnicity"]
     assert "Census 2021" in ethnicity.tables[0].source
     assert not coventry_assessment.synthetic

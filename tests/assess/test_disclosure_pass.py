@@ -224,7 +224,13 @@ def funnel_build():
         recommendations=None,
     )
     model = build_assessment(config, table=indicator_table.coerce(frame), today=date(2025, 1, 1))
-    (funnel,) = [c for s in model.all_sections() for c in s.charts if c.kind == "funnel"]
+    # funnel plots are in their appendix
+    (funnel,) = [
+        c
+        for s, _, _ in model.walk_sections(appendices=True)
+        for c in s.charts
+        if c.kind == "funnel"
+    ]
     return funnel
 
 

@@ -318,7 +318,8 @@ def tiny_cli(monkeypatch):
     from dana import cli_batch
 
     monkeypatch.setattr(cli_batch, "_load_table", lambda _path: data)
-    monkeypatch.setattr(cli_batch, "load_catalogue", lambda: catalogue)
+    # the command imports inside itself (a fast `dana --help`): patch where it imports from
+    monkeypatch.setattr("dana.catalogue.load_catalogue", lambda: catalogue)
     return main
 
 
@@ -416,12 +417,11 @@ def test_cli_legend_states_the_rule_it_applied(tiny_cli, tmp_path, value, statem
 
 
 def test_cli_out_that_is_a_file_fails_before_any_work(tiny_cli, tmp_path, monkeypatch):
-    from dana import cli_batch
 
     def never(*_args, **_kwargs):
         raise AssertionError("the summary must not be computed")
 
-    monkeypatch.setattr(cli_batch, "summarise_areas", never)
+    monkeypatch.setattr("dana.assess.summarise_areas", never)
     blocker = tmp_path / "national"
     blocker.write_text("a file in the way", encoding="utf-8")
     out = blocker / "2025"

@@ -197,14 +197,14 @@ def test_charts_are_pictures_with_alt_text_and_captions(document, sample_assessm
 
 def test_findings_are_editable_paragraphs_with_slide_references(document, rendered):
     texts = [p.text for p in document.paragraphs if p.style.name == "Normal"]
-    # Slide 12 by hand: title, about, Drugs, impact divider, trend chart, 2 figures,
-    # service-users divider, bar and funnel charts, adults in treatment (11), early exits (12).
+    # By hand (test_pptx's docstring): 1 title, 2 about, 3 Drugs, 4 the impact of drug
+    # use (its key figures, drug-poisoning admissions among them), 5 drug service users
+    # (its key figures, early exits among them).
     assert (
-        f"Early unplanned exits (21.4%) are worse than England (15.6%). {SCRIPT} (slide 12)"
-        in texts
+        f"Early unplanned exits (21.4%) are worse than England (15.6%). {SCRIPT} (slide 5)" in texts
     )
     assert (
-        "Hospital admissions for drug poisoning (41.5 per 100,000) are significantly worse than England (26.1) at the 99.8% level. (slide 7)"
+        "Hospital admissions for drug poisoning (41.5 per 100,000) are significantly worse than England (26.1) at the 99.8% level. (slide 4)"
         in texts
     )
     with zipfile.ZipFile(rendered) as z:
@@ -224,7 +224,7 @@ def test_recommendation_cards(document):
         "TREATMENT (Increasing engagement in treatment); RECOVERY (Improving recovery outcomes)"
     )
     assert first["GAP"] == "No local data on reasons for early exit."  # the label says GAP once
-    assert first["Evidence"] == "See slide 12 of the slide pack."
+    assert first["Evidence"] == "See slide 5 of the slide pack."
     assert dict((r[0], r[1]) for r in _table_rows(cards[2]))["Area"] == "C&YP"
     (listing,) = _find_table(document, "Number")
     assert _table_rows(listing)[1] == ["1", "To reduce early unplanned exits from drug treatment."]

@@ -97,7 +97,7 @@ def test_contents_page_lists_headings_with_page_numbers(reader, page_texts):
 
 def test_free_text_is_escaped_not_interpreted(page_texts):
     text = " ".join(" ".join(page_texts).split())
-    assert f"(15.6%). {SCRIPT} (slide 12)" in text
+    assert f"(15.6%). {SCRIPT} (slide 5)" in text
     assert "England & its nearest neighbours" in text
     assert "&amp;" not in text and "&lt;" not in text
 
@@ -129,7 +129,7 @@ def test_recommendations_gaps_and_licence(page_texts):
     assert "GAP No local data on reasons for early exit." in text  # label, then the text
     assert "GAP GAP" not in text
     assert "Timescale Short term (under 6 months)" in text
-    assert "Evidence See slide 12 of the slide pack." in text
+    assert "Evidence See slide 5 of the slide pack." in text
     assert "No school survey for Peterborough since 2019." in text
     assert (
         "Contains public sector information licensed under the Open Government Licence v3.0."

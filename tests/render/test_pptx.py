@@ -1,21 +1,22 @@
 """The slide-pack renderer: re-open the .pptx with python-pptx and check the slides.
 
-The expected slide order is counted by hand from the sample (tests/render/sample.py):
+The expected slide order is counted by hand from the sample (tests/render/sample.py),
+each section's panels paired two to a slide (dana.render.slide_panels):
 
     1 title, 2 about,
-    3 Drugs (divider; no figures of its own),
-    4 The impact of drug use (divider), 5 trend chart (not linked to a figure in the
-      sample, so shown with the section's charts), 6 deaths from drug misuse,
-      7 drug-poisoning admissions,
-    8 Drug service users (divider), 9 compare-bar chart, 10 funnel chart, 11 adults in
-      treatment, 12 early exits, 13 opiate completions, 14 substance table,
-    15 Alcohol (divider), 16 pyramid, 17 dependency, 18 deaths in treatment (suppressed),
-    19 Children and young people (divider), 20 spine chart, 21 under-18 admissions,
-      22 15-24 admissions,
-    23 recommendations list, 24-26 one card each, 27 data gaps,
-    28 sources (9 figures fit one slide), 29 licence.
+    3 Drugs (a chapter with only its summary: the summary as text),
+    4 The impact of drug use: its 2 key figures beside the trend chart (Figure 1),
+    5 Drug service users & service outcomes (1 of 2): 3 key figures beside the bar
+      chart (Figure 2),
+    6 ... (2 of 2): the funnel (Figure 3) beside the substance table (Table 3, four
+      short rows: half a slide holds it),
+    7 Alcohol: 2 key figures beside the pyramid (Figure 4),
+    8 Children and young people: 2 key figures beside the spine chart (Figure 5),
+    9 recommendations list, 10-12 one card each, 13 data gaps,
+    14 sources, licence and disclosure control.
 
-Chart and table slides carry the shared figure and table numbers in their titles.
+So 14 slides for 9 figures, 5 charts and a table (the old one-slide-per-figure pack had
+29). Findings sit in each slide's speaker notes.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from variants import (
     LEAKY_TEXTS,
     with_leaky_suppressed_value,
     with_linked_charts,
-    with_long_finding,
+    with_long_table,
+    with_long_text,
 )
 
 from dana.render import numbering, render_pptx
@@ -41,14 +43,6 @@ def pack(sample_assessment, charts, tmp_path_factory):
     path = tmp_path_factory.mktemp("pptx") / "pack.pptx"
     assert render_pptx(with_leaky_suppressed_value(sample_assessment), path, charts=charts) == path
     return Presentation(str(path))
-
-
-@pytest.fixture(scope="module")
-def linked_pack(sample_assessment, charts, tmp_path_factory):
-    path = tmp_path_factory.mktemp("pptx") / "linked.pptx"
-    return Presentation(
-        str(render_pptx(with_linked_charts(sample_assessment), path, charts=charts))
-    )
 
 
 def _title(slide) -> str:
@@ -65,37 +59,77 @@ def _texts(slide) -> list[str]:
     return out
 
 
+def _rows(slide) -> list[list[str]]:
+    return [
+        [c.text for c in row.cells] for s in slide.shapes if s.has_table for row in s.table.rows
+    ]
+
+
+def _notes(slide) -> str:
+    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+
+
 def _pictures(slide):
     return [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
 
 
 def test_slide_count_and_order(pack, sample_assessment):
     titles = [_title(s) for s in pack.slides]
-    assert len(titles) == 29
-    assert titles[0] == "Drugs and Alcohol Needs Assessment for Peterborough"
-    numbers = numbering(sample_assessment)
-    trend = sample_assessment.all_sections()[1].charts[0]
-    assert titles[2:7] == [
+    assert titles == [
+        "Drugs and Alcohol Needs Assessment for Peterborough",
+        "About this slide pack",
         "Drugs",
         "The impact of drug use",
-        f"Figure {numbers.figure(trend)}: {trend.title}",
-        "Deaths from drug misuse",
-        "Hospital admissions for drug poisoning",
+        "Drug service users & service outcomes (1 of 2)",
+        "Drug service users & service outcomes (2 of 2)",
+        "Alcohol",
+        "Children and young people",
+        "Recommendations",
+        "Recommendation 1: To reduce early unplanned exits from drug treatment.",
+        "Recommendation 2: To investigate hospital admissions for drug poisoning.",
+        "Recommendation 3: To develop the approach to prevention for school-aged children.",
+        "Areas where data was lacking",
+        "Sources, licence and disclosure control",
     ]
-    assert titles[10:13] == [
-        "Adults in drug treatment",
-        "Early unplanned exits from drug treatment",
-        "Successful completion of drug treatment: opiate users",
+    assert "Drugs" in _texts(pack.slides[3])  # a subsection's kicker names its chapter
+
+
+def test_each_section_slide_pairs_its_key_figures_with_a_chart(pack, sample_assessment):
+    numbers = numbering(sample_assessment)
+    harm, treatment = sample_assessment.sections[0].subsections
+    slide = pack.slides[3]
+    (picture,) = _pictures(slide)
+    assert picture._element.nvPicPr.cNvPr.get("descr") == harm.charts[0].alt_text
+    assert f"Figure {numbers.figure(harm.charts[0])}: {harm.charts[0].title}" in _texts(slide)
+    rows = _rows(slide)
+    assert rows[0] == ["Indicator", "Value", "England", "Compared with England", "Recent trend"]
+    assert [r[0] for r in rows[1:]] == [f.name for f in harm.figures]
+    # the funnel beside the substance table, which keeps its number and header
+    rows = _rows(pack.slides[5])
+    table = treatment.tables[0]
+    assert f"Table {numbers.table(table)}: {table.title}" in _texts(pack.slides[5])
+    assert rows[0] == list(table.data.columns) and len(rows) == 5
+
+
+def test_key_figure_rows_say_value_england_comparison_and_trend(pack):
+    rows = {r[0]: r for r in _rows(pack.slides[3])[1:]}
+    assert rows["Hospital admissions for drug poisoning"][1:4] == [
+        "41.5 per 100,000",
+        "26.1 per 100,000",
+        "\u25bc Worse (99.8%)",
     ]
-    table = sample_assessment.all_sections()[2].tables[0]
-    number = numbering(sample_assessment).table(table)
-    assert titles[13] == f"Table {number}: Adults in treatment by substance group, 2021/22"
-    assert titles[17] == "Deaths in alcohol treatment"
-    assert titles[22] == "Recommendations"
-    assert titles[23] == "Recommendation 1: To reduce early unplanned exits from drug treatment."
-    assert titles[26] == "Areas where data was lacking"
-    assert titles[27] == "Sources and methods"
-    assert titles[28] == "Licence, attributions and disclosure control"
+    assert rows["Deaths from drug misuse"][3] == "\u25cf Similar"
+    footer = " ".join(_texts(pack.slides[3]))
+    assert "Source: OHID Fingertips API" in footer
+
+
+def test_findings_are_in_the_speaker_notes(pack):
+    notes = _notes(pack.slides[3])
+    assert (
+        "Hospital admissions for drug poisoning (41.5 per 100,000) are significantly worse "
+        "than England (26.1) at the 99.8% level." in notes
+    )
+    assert "Line chart" in notes or "Figure 1:" in notes  # the chart's description too
 
 
 def test_every_slide_is_numbered_and_flagged_synthetic(pack):
@@ -106,63 +140,39 @@ def test_every_slide_is_numbered_and_flagged_synthetic(pack):
         assert any("SYNTHETIC" in t for t in texts), number
 
 
-def test_figure_slide_shows_value_interval_comparison_finding_and_source(pack):
-    slide = pack.slides[6]  # hospital admissions for drug poisoning
-    texts = _texts(slide)
-    assert "41.5 per 100,000" in texts
-    assert any(t.startswith("95% CI 36.2 to 47.4") for t in texts)
-    assert "\u25bc Worse than England (26.1 per 100,000), 99.8% level" in texts
-    assert (
-        "Hospital admissions for drug poisoning (41.5 per 100,000) are significantly worse "
-        "than England (26.1) at the 99.8% level." in texts
-    )
-    assert any(t.startswith("Period: 2021/22. Source: OHID Fingertips API") for t in texts)
-    # no chart for it in the sample: a compare table with each benchmark instead
-    (table,) = [s.table for s in slide.shapes if s.has_table]
-    rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[1][:3] == ["Peterborough", "41.5 per 100,000", "36.2 to 47.4"]
-    assert rows[2] == ["England", "26.1 per 100,000", "", "\u25bc Worse (99.8%)"]
-    assert rows[3] == ["East of England", "22.3 per 100,000", "", "\u25bc Worse"]
-
-
-def test_similar_reads_similar_to(pack):
-    assert "\u25cf Similar to England (5.2 per 100,000)" in _texts(pack.slides[5])
-
-
 def test_suppressed_figure_shows_star_and_never_the_number(pack):
-    slide = pack.slides[17]
-    texts = _texts(slide)
-    assert "*" in texts
-    assert not any(leak in t for t in texts for leak in LEAKY_TEXTS)
-    all_text = " ".join(t for s in pack.slides for t in _texts(s))
+    rows = {r[0]: r for r in _rows(pack.slides[6])[1:]}
+    assert rows["Deaths in alcohol treatment"][1] == "*"
+    all_text = " ".join(t for s in pack.slides for t in [*_texts(s), _notes(s)])
     assert not any(leak in all_text for leak in LEAKY_TEXTS)
 
 
 def test_free_text_survives_literally(pack):
-    texts = _texts(pack.slides[11])
-    assert f"Early unplanned exits (21.4%) are worse than England (15.6%). {SCRIPT}" in texts
-    assert any("& are less likely to recover" in t for t in _texts(pack.slides[23]))
+    assert f"Early unplanned exits (21.4%) are worse than England (15.6%). {SCRIPT}" in _notes(
+        pack.slides[4]
+    )
+    assert any("& are less likely to recover" in t for t in _texts(pack.slides[9]))
 
 
-def test_section_charts_are_pictures_with_alt_text(pack, sample_assessment):
+def test_every_chart_is_a_picture_with_alt_text(pack, sample_assessment):
     alt = {c.id: c.alt_text for s in sample_assessment.all_sections() for c in s.charts}
     pictures = [p for slide in pack.slides for p in _pictures(slide)]
     assert sorted(p._element.nvPicPr.cNvPr.get("descr") for p in pictures) == sorted(alt.values())
-    assert all(p.width.inches >= 4 for p in pictures)
+    assert all(p.width.inches >= 3.5 for p in pictures)
 
 
-def test_linked_charts_replace_compare_tables(linked_pack, sample_assessment):
-    assert len(linked_pack.slides) == 26  # the three linked charts no longer need own slides
-    slide = linked_pack.slides[4]
-    assert _title(slide) == "Deaths from drug misuse"
-    (picture,) = _pictures(slide)
-    trend = next(c for c in sample_assessment.all_sections()[1].charts)
-    assert picture._element.nvPicPr.cNvPr.get("descr") == trend.alt_text
-    assert not any(s.has_table for s in slide.shapes)
+def test_linking_charts_to_figures_changes_nothing_on_the_slides(
+    sample_assessment, charts, tmp_path
+):
+    """Charts are placed by section, beside the section's key figures, whether or not
+    they are tagged with an indicator (they were given a slide of their own before)."""
+    path = render_pptx(with_linked_charts(sample_assessment), tmp_path / "l.pptx", charts=charts)
+    titles = [_title(s) for s in Presentation(str(path)).slides]
+    assert len(titles) == 14 and titles[3] == "The impact of drug use"
 
 
 def test_recommendation_card(pack):
-    texts = _texts(pack.slides[23])
+    texts = _texts(pack.slides[9])
     assert "Early unplanned exits (21.4%) are worse than England (15.6%)." in " ".join(texts)
     card = "\n".join(texts)
     assert "GAP\nNo local data on reasons for early exit." in card  # the label says GAP once
@@ -170,24 +180,21 @@ def test_recommendation_card(pack):
     assert "ADULT \u2713" in texts and "C&YP" in texts
     assert "TREATMENT \u2713" in texts and "RECOVERY \u2713" in texts and "HARM" in texts
     assert "Short term (under 6 months)" in texts
-    assert any(t.endswith("Evidence: slide 12") for t in texts)
+    # the card's finding (early exits) is a key figure on slide 5
+    assert any(t.endswith("Evidence: slide 5") for t in texts)
 
 
-def test_data_gaps_and_licence(pack):
-    gap_rows = [
-        [c.text for c in row.cells]
-        for s in pack.slides[26].shapes
-        if s.has_table
-        for row in s.table.rows
-    ]
+def test_data_gaps_sources_and_licence(pack):
+    gap_rows = _rows(pack.slides[12])
     assert gap_rows[1][:3] == [
         "Deaths in alcohol treatment",
         "Alcohol",
         "Suppressed (small numbers)",
     ]
-    licence = " ".join(_texts(pack.slides[28]))
+    licence = " ".join(_texts(pack.slides[13]))
     assert "Open Government Licence v3.0" in licence
     assert "Counts of 1 to 7 are suppressed" in licence
+    assert "Sources: OHID Fingertips API (" in licence  # each source once, with its count
 
 
 def _assert_on_slide(prs):
@@ -201,59 +208,48 @@ def _assert_on_slide(prs):
                 for para in shape.text_frame.paragraphs:
                     for run in para.runs:
                         assert run.font.size is None or run.font.size >= Emu(7 * 12700), number
+            if shape.has_table:  # a table's rows end above the footer
+                bottom = shape.top + sum(row.height for row in shape.table.rows)
+                assert bottom <= height - Emu(int(0.8 * 914400)), number
 
 
-def test_shapes_stay_on_the_slide_with_legible_text(pack, linked_pack):
+def test_shapes_stay_on_the_slide_with_legible_text(pack):
     _assert_on_slide(pack)
-    _assert_on_slide(linked_pack)
 
 
-def test_overlong_finding_flows_to_a_continued_slide(sample_assessment, charts, tmp_path):
-    """A finding too long for its box is never cut off: the rest goes on the next slide."""
-    long = with_long_finding(sample_assessment, "92432", words=400)
-    prs = Presentation(str(render_pptx(long, tmp_path / "long.pptx", charts=charts)))
+def test_overlong_text_flows_on_with_every_word_once(sample_assessment, charts, tmp_path):
+    """A section text too long for a slide is never cut off: it continues in the next
+    panel (two columns, then further slides), every word once and in order."""
+    prs = Presentation(
+        str(render_pptx(with_long_text(sample_assessment, 900), tmp_path / "t.pptx", charts=charts))
+    )
     _assert_on_slide(prs)
-    words = []
-    titles = [_title(s) for s in prs.slides]
-    first = titles.index("Deaths from drug misuse")
-    assert titles[first + 1] == "Deaths from drug misuse (continued)"
-    continued = [s for s in prs.slides if _title(s).startswith("Deaths from drug misuse")]
-    assert len(continued) >= 2
-    for slide in continued:
-        for shape in slide.shapes:
-            if shape.has_text_frame and "word" in shape.text_frame.text:
-                words += [w for w in shape.text_frame.text.split() if w.startswith("word")]
-    assert words == [f"word{i}" for i in range(400)]  # every word, once, in order
+    words = [
+        w
+        for s in prs.slides
+        if _title(s).startswith("Drugs")
+        for t in _texts(s)
+        for w in t.split()
+        if w.startswith("word")
+    ]
+    assert words == [f"word{i}" for i in range(900)]
     assert "\u2026" not in " ".join(t for s in prs.slides for t in _texts(s))
 
 
-def test_an_indicators_further_charts_follow_its_slide(sample_assessment, charts, tmp_path):
-    """A figure with a trend, a bar and a funnel: the trend on the figure's slide, then a
-    slide for each of the other two, in figure-number order, each large enough to read."""
-    from dataclasses import replace
-
-    drugs = sample_assessment.sections[0]
-    harm, treatment = drugs.subsections
-    adults = treatment.figures[0].indicator_id
-    trend = replace(harm.charts[0], extra={**harm.charts[0].extra, "indicator_id": adults})
-    linked = tuple(replace(c, extra={**c.extra, "indicator_id": adults}) for c in treatment.charts)
-    treatment = replace(treatment, charts=(trend, *linked))
-    harm = replace(harm, charts=())
-    odd = replace(
-        sample_assessment,
-        sections=(replace(drugs, subsections=(harm, treatment)), *sample_assessment.sections[1:]),
+def test_a_long_table_continues_with_its_header_repeated(sample_assessment, charts, tmp_path):
+    prs = Presentation(
+        str(render_pptx(with_long_table(sample_assessment, 60), tmp_path / "r.pptx", charts=charts))
     )
-    prs = Presentation(str(render_pptx(odd, tmp_path / "grouped.pptx", charts=charts)))
-    titles = [_title(s) for s in prs.slides]
-    i = titles.index("Adults in drug treatment")
-    numbers = numbering(odd)
-    assert [numbers.figure(c) for c in treatment.charts] == [1, 2, 3]
-    assert titles[i + 1 : i + 3] == [
-        f"Figure {numbers.figure(c)}: {c.title}" for c in treatment.charts[1:]
-    ]
-    assert [len(_pictures(prs.slides[j])) for j in (i, i + 1, i + 2)] == [1, 1, 1]
-    assert all(p.width.inches >= 6 for j in (i + 1, i + 2) for p in _pictures(prs.slides[j]))
     _assert_on_slide(prs)
+    bodies = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_table and shape.table.cell(0, 0).text == "Row":
+                rows = [[c.text for c in r.cells] for r in shape.table.rows]
+                assert rows[0] == ["Row", "Count"]
+                bodies += [r[0] for r in rows[1:]]
+    assert bodies == [f"row {i}" for i in range(60)]  # every row once, in order
+    assert any("(2 of " in t for s in prs.slides for t in _texts(s))
 
 
 def test_failed_write_leaves_no_file(sample_assessment, charts, tmp_path, monkeypatch):

@@ -10,6 +10,7 @@
            -> profiles, pathways, population, inequalities, demand, value for money
                                                dana.assess.depth
            -> engagement evidence              dana.assess.engagement
+           -> funnel plots, trend tables       dana.assess.appendices
            -> data gaps, recommendations (redacted), provenance
            -> one disclosure pass over the whole model  dana.assess.disclose_model
            -> the disclosure statement of the rule applied
@@ -32,6 +33,7 @@ from dana import table as indicator_table
 from dana.areas import ENGLAND
 from dana.assess import charts
 from dana.assess.analyst_notes import analyst_notes
+from dana.assess.appendices import build_appendices, detailed_tables
 from dana.assess.comparators import Comparators, neighbour_gap, resolve_comparators
 from dana.assess.config import AssessmentConfig, ConfigError
 from dana.assess.consistency import BuildFacts, enforce, mixed_sources, run_checks
@@ -79,6 +81,7 @@ def build_assessment(
     progress: Progress | None = None,
     on_results: Callable[[pd.DataFrame, Comparators, list], None] | None = None,
     depth: bool = True,
+    validated: bool = False,
 ) -> Assessment:
     """Build the whole assessment model from a validated config.
 
@@ -88,16 +91,17 @@ def build_assessment(
     called with the table, the comparators and the judged indicator results the model
     is made from (the explorer's indicator pages reuse them: no second computation).
     ``depth=False`` leaves out the depth parts (:func:`dana.assess.depth.add_depth`) and the embedded
-    default's depth rows: the baseline the depth benchmark measures against.
+    default's depth rows: the baseline the depth benchmark measures against. ``validated=True``
+    says ``table`` has already passed :func:`dana.table.validate` (``dana batch``
+    validates the table once for every area).
     """
     step = progress or (lambda _message: None)
     catalogue = load_catalogue() if catalogue is None else catalogue
     step("Loading data")
-    data = (
-        load_table(config, depth=depth)
-        if table is None
-        else indicator_table.validate(table, where="table")
-    )
+    if table is None:
+        data = load_table(config, depth=depth)
+    else:
+        data = table if validated else indicator_table.validate(table, where="table")
     indicators = list(catalogue) + table_indicators(data, catalogue)
     _check_key_indicators(config, indicators)
     step("Choosing comparators")
@@ -168,6 +172,8 @@ def build_assessment(
         introduction = _introduction(config, comparators, results, sources, engaged=engaged)
         sections.insert(0, summary_section(results, comparators, sections, voice))
 
+    sections, detail_appendix = detailed_tables(sections)
+    detail = (detail_appendix,) if detail_appendix is not None else ()
     title = config.title or f"Drug and alcohol needs assessment: {comparators.subject.name}"
     draft = Assessment(
         title=title,
@@ -178,6 +184,13 @@ def build_assessment(
         sections=tuple(sections),
         introduction=introduction,
         author=config.author,
+        appendices=build_appendices(
+            results,
+            comparators,
+            include=config.include,
+            key_indicators=frozenset(config.key_indicators),
+        )
+        + detail,
     )
     figures = draft.all_figures()
     step("Finding data gaps")

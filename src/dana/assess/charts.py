@@ -39,70 +39,6 @@ def _tally(comparisons: pd.Series) -> str:
     return ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
 
 
-def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | None:
-    """Values and limits over time for the area, with England's value at each period."""
-    figure, series = result.figure, result.series
-    low, high = limit_columns(result.level)
-    withheld = series["suppressed"].astype(bool) | (
-        series["value"].isna()
-        & series["value_note"].astype(str).str.contains("suppress", case=False)
-    )
-    shown = series[series["value"].notna() | withheld]
-    if int(shown["value"].notna().sum()) < 2:
-        return None
-    withheld = withheld[shown.index].to_numpy(dtype=bool)
-    england = result.rows[result.rows["area_code"] == ENGLAND].set_index("period_sort")["value"]
-    data = pd.DataFrame(
-        {
-            "period": shown["period"].astype(str).to_numpy(),
-            "period_sort": shown["period_sort"].to_numpy(),
-            "value": _values(shown).to_numpy(),
-            "lower": _values(shown, low).to_numpy(),
-            "upper": _values(shown, high).to_numpy(),
-            "benchmark_value": shown["period_sort"].map(england).astype(float).to_numpy(),
-            "suppressed": withheld,
-        }
-    )
-    drawn = data[~data["suppressed"]]
-    first, last = drawn.iloc[0], drawn.iloc[-1]
-    area = comparators.subject.name
-    change = (
-        "rose"
-        if last["value"] > first["value"]
-        else "fell"
-        if last["value"] < first["value"]
-        else "was unchanged"
-    )
-    alt = (
-        f"Line chart of {result.indicator.short_name.lower()} in {area}, {len(data)} periods. "
-        f"{area}'s value {change} from {with_unit(first['value'], figure)} in {first['period']} "
-        f"to {with_unit(last['value'], figure)} in {last['period']}"
-    )
-    if not np.isnan(last["benchmark_value"]):
-        alt += f"; England was {with_unit(last['benchmark_value'], figure)} in {last['period']}"
-    if withheld.any():
-        hidden = ", ".join(data.loc[data["suppressed"], "period"])
-        alt += f". Suppressed (small numbers, shown as *): {hidden}"
-    alt += f". Recent trend: {figure.trend}."
-    return Chart(
-        id=f"trend.{figure.indicator_id}",
-        kind="trend",
-        title=f"{result.indicator.short_name}: {area}, {data['period'].iloc[0]} to {data['period'].iloc[-1]}",
-        alt_text=alt,
-        data=data,
-        unit=figure.unit,
-        notes=f"Shaded band: {result.level:.1%} confidence interval. Dashed line: England.".replace(
-            ".0%", "%"
-        ),
-        source=figure.source,
-        extra={
-            "indicator_id": figure.indicator_id,
-            "level": result.level,
-            "benchmark_name": "England",
-        },
-    )
-
-
 def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Chart | None:
     """The area and its comparators at the reported period, each compared with England."""
     figure = result.figure
@@ -313,12 +249,11 @@ def spine_chart(
     names it; build one chart per topic of at most :data:`MAX_SPINE_ROWS` rows
     (:func:`spine_groups`)."""
     rows = []
-    for result in spine_rows(results):
+    for result, areas in _spine_drawable(results):
         figure = result.figure
         england = figure.benchmark(ENGLAND)
         # The published (disclosure-controlled) values: the worst and best ARE single
         # areas' values, so a value suppressed for small numbers must not appear as one.
-        areas = utla_rows(result)
         spread = stats.quantiles("value", data=areas, probs=(0.0, 0.25, 0.75, 1.0))
         q = dict(zip(spread["probability"], spread["value"], strict=True))
         low_first = figure.polarity == "low_is_good"
@@ -361,14 +296,20 @@ def spine_chart(
 
 def spine_rows(results: list[IndicatorResult]) -> list[IndicatorResult]:
     """The results a spine chart can draw (a value, an England value, not a count)."""
+    return [result for result, _ in _spine_drawable(results)]
+
+
+def _spine_drawable(results: list[IndicatorResult]) -> list[tuple[IndicatorResult, pd.DataFrame]]:
+    """The drawable results with their upper-tier authorities' rows (read once each)."""
     out = []
     for result in results:
         figure = result.figure
         england = figure.benchmark(ENGLAND)
         if figure.value is None or england is None or figure.value_type == "count":
             continue
-        if len(utla_rows(result)) >= 5:
-            out.append(result)
+        areas = utla_rows(result)
+        if len(areas) >= 5:
+            out.append((result, areas))
     return out
 
 

@@ -175,9 +175,20 @@ class _Pass:
             figures=tuple(self.changed.get(f.indicator_id, f) for f in section.figures),
             findings=tuple(self.finding(f) for f in section.findings),
             charts=tuple(c for c in (self.chart(c) for c in section.charts) if c is not None),
-            tables=tuple(disclose_table(t, self.arguments) for t in section.tables),
+            tables=tuple(disclose_table(self.series(t), self.arguments) for t in section.tables),
             subsections=tuple(self.section(s) for s in section.subsections),
         )
+
+    def series(self, table: Table) -> Table:
+        """A figure's series table with the row of a figure withheld here blanked."""
+        if table.series_of not in self.newly or "Period" not in table.data:
+            return table
+        data = table.data.copy()
+        row = (data["Period"].astype(str) == self.changed[table.series_of].period).to_numpy()
+        for column in data.columns:
+            if column != "Period":
+                data[column] = data[column].astype(object).where(~row, SUPPRESSED)
+        return replace(table, data=data)
 
     def finding(self, finding: Finding) -> Finding:
         hidden = [i for i in finding.indicator_ids if i in self.newly]
@@ -203,6 +214,14 @@ class _Pass:
             elif "is_subject" in data:
                 data["suppressed"] = _flag(data) | data["is_subject"].fillna(False).astype(bool)
             rewrite = True
+        if chart.kind == "small_trends" and "indicator_id" in data:
+            periods = data["indicator_id"].map(
+                {i: self.changed[i].period for i in self.newly if i in self.changed}
+            )
+            row = (data["period"].astype(str) == periods).to_numpy()
+            if row.any():
+                data["suppressed"] = _flag(data) | row
+                rewrite = True
         if chart.kind == "spine" and "indicator_id" in data:
             keep = ~data["indicator_id"].isin(self.changed)
             rewrite |= not keep.all()

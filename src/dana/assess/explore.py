@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dana.assess import charts
+from dana.assess import charts, trend_charts
 from dana.assess.build import build_assessment
 from dana.assess.config import AssessmentConfig
 from dana.assess.figures import IndicatorResult
@@ -152,7 +152,7 @@ class AreaView:
         if figure is None or result is None:
             return None
         drawn = []
-        for make in (charts.trend_chart, charts.compare_bar_chart, charts.funnel_chart):
+        for make in (trend_charts.trend_chart, charts.compare_bar_chart, charts.funnel_chart):
             chart = make(result, self.comparators)
             if chart is not None:
                 drawn.append(chart)

@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from dana.assess import charts
+from dana.areas import ENGLAND
+from dana.assess import charts, trend_charts
 from dana.assess.comparators import Comparators
 from dana.assess.consistency import funnel_disagreement, same_uncertainty_model
 from dana.assess.figures import TESTED_METHODS, IndicatorResult
@@ -31,6 +32,7 @@ from dana.assess.findings import slug
 from dana.assess.model import Chart, Section, Table
 from dana.assess.paragraphs import indicator_findings, section_findings, tally
 from dana.assess.wording import Voice
+from dana.vocabulary import HIGHER, LOWER, WORSE
 
 #: (subsection key, title) per topic section, in the seeds' order.
 LAYOUT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
@@ -180,6 +182,23 @@ def subsection_key(indicator) -> str:
     return f"{section}.treatment"
 
 
+def group_results(results: list[IndicatorResult]) -> dict[str, list[IndicatorResult]]:
+    """The results by the (sub)section key of :data:`LAYOUT` they belong to."""
+    grouped: dict[str, list[IndicatorResult]] = {}
+    for result in results:
+        grouped.setdefault(subsection_key(result.indicator), []).append(result)
+    return grouped
+
+
+def layout_keys() -> list[tuple[str, str]]:
+    """Every (sub)section key that holds figures, with its title, in reading order."""
+    return [
+        pair
+        for key, (title, subsections) in LAYOUT.items()
+        for pair in (subsections or ((key, title),))
+    ]
+
+
 def topic_sections(
     results: list[IndicatorResult],
     comparators: Comparators,
@@ -199,9 +218,7 @@ def topic_sections(
     the figures whose benchmarks mix real and synthetic data.
     """
     write = {"voice": voice, "mixed": mixed}
-    grouped: dict[str, list[IndicatorResult]] = {}
-    for result in results:
-        grouped.setdefault(subsection_key(result.indicator), []).append(result)
+    grouped = group_results(results)
     sections: list[Section] = []
     for key, (title, subsections) in LAYOUT.items():
         if not include(key):
@@ -238,6 +255,23 @@ def topic_sections(
     return sections
 
 
+def headline_results(
+    results: list[IndicatorResult], key_indicators: frozenset[str]
+) -> list[IndicatorResult]:
+    """A topic's key indicators, or (when it has none) its first comparable one."""
+    keys = [r for r in results if r.figure.indicator_id in key_indicators]
+    return keys or [r for r in results if r.indicator.comparison in TESTED_METHODS][:1]
+
+
+def carries_the_point(result: IndicatorResult) -> bool:
+    """Whether a comparator bar chart carries a point the key figures and the spine do
+    not: the area is significantly worse than England (or, with no good direction,
+    significantly higher or lower), so where it sits among its neighbours matters to the
+    argument about need. A similar or better figure is said by the table and the spine."""
+    england = result.figure.benchmark(ENGLAND)
+    return england is not None and england.comparison in (WORSE, HIGHER, LOWER)
+
+
 def topic_section(
     key: str,
     title: str,
@@ -248,31 +282,24 @@ def topic_section(
     voice: Voice | None = None,
     mixed: frozenset[str] = frozenset(),
 ) -> Section:
-    """A topic's figures and findings; trend and comparison charts for its key indicators
-    (or, when it has none, its first comparable one) and one funnel plot, drawn only for
-    a figure whose interval uses the funnel's own uncertainty model and whose verdict
-    agrees with it (:mod:`dana.assess.consistency`)."""
-    figures, sentences, drawn = [], [], []
-    keys = [r for r in results if r.figure.indicator_id in key_indicators]
-    if not keys:
-        keys = [r for r in results if r.indicator.comparison in TESTED_METHODS][:1]
-    for result in results:
-        figures.append(result.figure)
+    """A topic's figures and findings, one small-multiples chart of their trends (the
+    seeds' one chart per idea) and a comparator bar chart for each key indicator that
+    differs significantly from England. Funnel plots (each drawn only where the funnel's
+    uncertainty model and verdict agree with the figure's, :func:`funnel_fits`) and each
+    indicator's full series are in the appendices (:mod:`dana.assess.appendices`)."""
+    figures = [result.figure for result in results]
+    sentences = []
     if voice is None:
         for result in results:
             sentences.extend(indicator_findings(result, comparators))
     else:
         sentences.extend(section_findings(key, results, comparators, voice, mixed=mixed)[0])
-    for result in keys:
-        for make in (charts.trend_chart, charts.compare_bar_chart):
-            chart = make(result, comparators)
+    drawn = list(trend_charts.small_trends_charts(results, comparators, key=key, topic=title))
+    for result in headline_results(results, key_indicators):
+        if carries_the_point(result):
+            chart = charts.compare_bar_chart(result, comparators)
             if chart is not None:
                 drawn.append(chart)
-    for result in keys + [r for r in results if r not in keys]:
-        funnel = charts.funnel_chart(result, comparators)
-        if funnel is not None and _funnel_fits(funnel, result):
-            drawn.append(funnel)
-            break
     summary = (
         tally(results, voice)
         if results
@@ -288,7 +315,9 @@ def topic_section(
     )
 
 
-def _funnel_fits(funnel: Chart, result: IndicatorResult) -> bool:
+def funnel_fits(funnel: Chart, result: IndicatorResult) -> bool:
+    """True when a funnel plot may be shown beside the figure: its interval uses the
+    funnel's own uncertainty model and the two verdicts agree (:mod:`dana.assess.consistency`)."""
     statistic = "proportion" if result.figure.value_type == "proportion" else "rate"
     multiplier = float(result.indicator.multiplier)
     if not same_uncertainty_model(result.figure, statistic, multiplier):

@@ -207,6 +207,9 @@ class Table:
     #: Whole-number columns that count neither people nor events (a quartile, a number of
     #: areas, a modelled estimate): declared so the pass knows they were looked at.
     not_counts: tuple[str, ...] = ()
+    #: The indicator whose periods the rows are (a ``Period`` column), for a table of one
+    #: figure's series: the pass withholds the row of a figure it withholds.
+    series_of: str = ""
     #: True when every cell is a figure of the report, already put through the report's
     #: disclosure control with its related figures (a side-by-side table of figures):
     #: the disclosure pass leaves such a table as it is.
@@ -302,9 +305,10 @@ class Assessment:
         """The comparator areas other than England and the region (statistical neighbours)."""
         return tuple(a for a in self.comparators if a.area_type not in ("england", "region"))
 
-    def walk_sections(self):
+    def walk_sections(self, *, appendices: bool = False):
         """Every section depth first, as ``(section, depth, trail)``: depth 0 for a chapter,
-        and the trail of its ancestors' titles. The one section walker every layer uses."""
+        and the trail of its ancestors' titles. The one section walker every layer uses;
+        with ``appendices`` the appendices' sections follow the body's."""
 
         def walk(sections, depth, trail):
             for s in sections:
@@ -312,6 +316,8 @@ class Assessment:
                 yield from walk(s.subsections, depth + 1, (*trail, s.title))
 
         yield from walk(self.sections, 0, ())
+        if appendices:
+            yield from walk(self.appendices, 0, ())
 
     def all_sections(self):
         """Every section, depth first."""
@@ -322,6 +328,10 @@ class Assessment:
 
     def all_findings(self):
         return [f for s in self.all_sections() for f in s.findings]
+
+    def all_tables(self):
+        """Every table of the body and the appendices (detailed tables are in an appendix)."""
+        return [t for s, _, _ in self.walk_sections(appendices=True) for t in s.tables]
 
 
 @dataclass(frozen=True)

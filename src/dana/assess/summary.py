@@ -117,9 +117,21 @@ def _where(indicator_id: str, sections: list[Section]) -> tuple[Section | None, 
     if found is None:
         return None, False
     charted = any(
-        c.extra.get("indicator_id") == indicator_id or indicator_id in c.id for c in found.charts
+        c.extra.get("indicator_id") == indicator_id
+        or indicator_id in c.id
+        # a small-multiples chart has a panel per indicator
+        or ("indicator_id" in c.data and (c.data["indicator_id"] == indicator_id).any())
+        for c in found.charts
     )
     return found, charted
+
+
+#: Where a key finding's evidence is, in turn (the seeds do not repeat one sentence).
+_EVIDENCE_FORMS = (
+    "The evidence is in {where}.",
+    "See {where} for the evidence.",
+    "For the evidence, see {where}.",
+)
 
 
 def key_finding(result: IndicatorResult, reason: str, area: str, voice: Voice, where) -> str:
@@ -141,7 +153,8 @@ def key_finding(result: IndicatorResult, reason: str, area: str, voice: Voice, w
     section, charted = where
     if section is not None:
         charts_word = " and its charts" if charted else ""
-        text += f" The evidence is in '{section.title}'{charts_word}."
+        form = voice.pick("evidence", _EVIDENCE_FORMS)
+        text += " " + form.format(where=f"'{section.title}'{charts_word}")
     return text
 
 

@@ -28,18 +28,47 @@ Public API::
 Renderers format and draw; they never compute a statistic.
 """
 
-from dana.render.chart_data import ChartDataError, chart_table
-from dana.render.chart_data import caption as chart_caption
-from dana.render.chart_pictures import ChartCache, ChartPicture, draw_picture
-from dana.render.docx import render_docx
-from dana.render.formats import FORMATS, PICTURES, RENDERERS, prepare_charts, render_formats
-from dana.render.html import render_html
-from dana.render.json import render_json
-from dana.render.outline import document_outline, numbering
-from dana.render.pdf import render_pdf
-from dana.render.pptx import render_pptx
-from dana.render.slides import slide_plan
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__ below
+    from dana.render.chart_data import ChartDataError, chart_table
+    from dana.render.chart_data import caption as chart_caption
+    from dana.render.chart_pictures import ChartCache, ChartPicture, draw_picture
+    from dana.render.docx import render_docx
+    from dana.render.formats import FORMATS, PICTURES, RENDERERS, prepare_charts, render_formats
+    from dana.render.html import render_html
+    from dana.render.json import render_json
+    from dana.render.outline import document_outline, numbering
+    from dana.render.pdf import render_pdf
+    from dana.render.pptx import render_pptx
+    from dana.render.slides import slide_plan
+
+#: Public name -> (module, attribute): each loads on first use, so ``import dana.render``
+#: (or one of its small modules) loads no plotting or document library by itself.
+_LAZY = {
+    "ChartDataError": ("dana.render.chart_data", "ChartDataError"),
+    "chart_table": ("dana.render.chart_data", "chart_table"),
+    "chart_caption": ("dana.render.chart_data", "caption"),
+    "ChartCache": ("dana.render.chart_pictures", "ChartCache"),
+    "ChartPicture": ("dana.render.chart_pictures", "ChartPicture"),
+    "draw_picture": ("dana.render.chart_pictures", "draw_picture"),
+    "render_docx": ("dana.render.docx", "render_docx"),
+    "FORMATS": ("dana.render.formats", "FORMATS"),
+    "PICTURES": ("dana.render.formats", "PICTURES"),
+    "RENDERERS": ("dana.render.formats", "RENDERERS"),
+    "prepare_charts": ("dana.render.formats", "prepare_charts"),
+    "render_formats": ("dana.render.formats", "render_formats"),
+    "render_html": ("dana.render.html", "render_html"),
+    "render_json": ("dana.render.json", "render_json"),
+    "document_outline": ("dana.render.outline", "document_outline"),
+    "numbering": ("dana.render.outline", "numbering"),
+    "render_pdf": ("dana.render.pdf", "render_pdf"),
+    "render_pptx": ("dana.render.pptx", "render_pptx"),
+    "slide_plan": ("dana.render.slides", "slide_plan"),
+}
 __all__ = [
     "FORMATS",
     "PICTURES",
@@ -61,3 +90,17 @@ __all__ = [
     "render_pptx",
     "slide_plan",
 ]
+
+
+def __getattr__(name: str):
+    """Load a public name's module on first use (PEP 562); see ``_LAZY``."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'dana.render' has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -42,6 +42,15 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "funnel": ("area_name", "denominator", "value", "is_subject"),
     "pyramid": ("age", "sex", "population"),
+    "small_trends": (
+        "indicator_id",
+        "name",
+        "period",
+        "period_sort",
+        "value",
+        "lower",
+        "upper",
+    ),
     "breakdown": ("category", "share", "lower", "upper"),
     "projection": ("year", "series", "value"),
 }
@@ -83,6 +92,12 @@ def validate(chart: Chart) -> None:
             )
     if chart.kind == "pyramid":
         pyramid_frame(chart)  # checks sexes and repeated cells
+    group = chart.extra.get("group")
+    if chart.kind == "breakdown" and group is not None and group not in chart.data.columns:
+        raise ChartDataError(
+            f"chart {chart.id!r} (breakdown): extra['group'] names column {group!r}, "
+            "which the data does not have"
+        )
 
 
 def num(x: Any) -> float:
@@ -181,20 +196,62 @@ def pyramid_frame(chart: Chart) -> tuple[pd.DataFrame, bool]:
 # --- text ------------------------------------------------------------------------------------
 
 
+#: id(chart) -> (chart, decimals): a chart's precision is asked for once per value drawn.
+_DECIMALS: dict[int, tuple[Chart, int]] = {}
+
+
 def headline_decimals(chart: Chart) -> int:
     """Decimal places of the chart's value columns: those of its headline value (the
     subject area's, or the latest period's), by :func:`dana.formatting.decimals_for`."""
+    hit = _DECIMALS.get(id(chart))
+    if hit is not None and hit[0] is chart:
+        return hit[1]
+    if len(_DECIMALS) > 256:
+        _DECIMALS.clear()
+    places = _headline_decimals(chart)
+    _DECIMALS[id(chart)] = (chart, places)
+    return places
+
+
+def _headline_decimals(chart: Chart) -> int:
     d = chart.data
-    if chart.kind == "trend":
-        values = floats(trend_frame(chart)["value"])
+    if chart.kind in ("trend", "projection"):
+        values = (
+            floats(trend_frame(chart)["value"]) if chart.kind == "trend" else floats(d["value"])
+        )
         shown = values[~np.isnan(values)]
         headline = shown[-1] if len(shown) else None
     elif "is_subject" in d.columns:
         subject = d[d["is_subject"].fillna(False).astype(bool)]
         headline = num(subject["value"].iloc[0]) if len(subject) else None
+    elif chart.kind == "breakdown":
+        shares = floats(d["share"])
+        shares = shares[~np.isnan(shares)]
+        return max((decimals_for(v, "%") for v in shares), default=1)
     else:
         headline = None
     return decimals_for(headline, chart.unit)
+
+
+def panel_decimals(panel: pd.DataFrame, unit: str) -> int:
+    """A small-multiples panel's precision: that of its latest drawn value."""
+    values = floats(panel["value"])
+    shown = values[~np.isnan(values)]
+    return decimals_for(shown[-1] if len(shown) else None, unit)
+
+
+def panels(chart: Chart) -> list[tuple[str, str, str, pd.DataFrame]]:
+    """A small_trends chart's panels in data order: ``(indicator_id, name, unit, rows)``
+    with each panel's rows in period order."""
+    d = chart.data
+    out = []
+    for indicator_id in dict.fromkeys(d["indicator_id"]):
+        rows = d[d["indicator_id"] == indicator_id].sort_values("period_sort", kind="stable")
+        unit = str(rows["unit"].iloc[0]) if "unit" in rows.columns else chart.unit
+        out.append(
+            (str(indicator_id), str(rows["name"].iloc[0]), unit, rows.reset_index(drop=True))
+        )
+    return out
 
 
 def value_text(value: Any, chart: Chart, decimals: int | None = None) -> str:
@@ -278,25 +335,19 @@ def chart_table(chart: Chart) -> pd.DataFrame:
         }
         if "comparison" in d.columns:
             out["Compared with benchmark"] = cmp("comparison")
+    elif chart.kind == "small_trends":
+        return _small_trends_table(chart)
     elif chart.kind == "breakdown":
-        group = chart.extra.get("group")
-        out = {}
-        if group and group in d.columns:
-            out["Group"] = [str(g) for g in d[group]]
-        out["Category"] = [str(c) for c in d["category"]]
-        if "count" in d.columns:
-            out["Count"] = [SUPPRESSED if w else format_count(num(v)) for w, v in zip(hidden, d["count"], strict=True)]  # fmt: skip
-        for header, col in (("Share (%)", "share"), ("Lower CI", "lower"), ("Upper CI", "upper")):
-            out[header] = [SUPPRESSED if w else format_number(num(v), "%") for w, v in zip(hidden, d[col], strict=True)]  # fmt: skip
-        if "comparator_share" in d.columns:
-            name = chart.extra.get("comparator_name", "Comparator")
-            out[f"{name} share (%)"] = [format_number(num(v), "%") for v in d["comparator_share"]]
+        return _breakdown_table(chart, hidden, places)
     elif chart.kind == "projection":
         out = {
             "Year": [str(int(y)) for y in d["year"]],
-            "Series": [str(s) for s in d["series"]],
-            "Value": [format_number(num(v)) for v in d["value"]],
+            "Series": [str(x) for x in d["series"]],
+            "Value": f("value"),
         }
+        for col, header in (("lower", "Lower"), ("upper", "Upper")):
+            if col in d.columns:
+                out[header] = f(col)
     else:  # pyramid
         out = {
             "Age": [str(a) for a in d["age"]],
@@ -316,3 +367,58 @@ def chart_table(chart: Chart) -> pd.DataFrame:
 def with_unit(text: str, chart: Chart) -> str:
     """A formatted value with the chart's unit (``"12.1%"``, ``"705 per 100,000"``)."""
     return format_unit(text, chart.unit)
+
+
+def _small_trends_table(chart: Chart) -> pd.DataFrame:
+    """One row per indicator and period, each panel at its own precision."""
+    bench = chart.extra.get("benchmark_name", "Benchmark")
+    frames = []
+    for _, name, unit, rows in panels(chart):
+        places = panel_decimals(rows, unit)
+        hidden = withheld(rows, "trend")
+
+        def text(col: str, rows=rows, places=places, unit=unit, hidden=hidden) -> list[str]:
+            values = [format_number(num(v), unit, decimals=places) for v in rows[col]]
+            return [SUPPRESSED if h else t for h, t in zip(hidden, values, strict=True)]
+
+        part = {
+            "Indicator": [name] * len(rows),
+            "Period": [str(p) for p in rows["period"]],
+            "Value": text("value"),
+            "Lower CI": text("lower"),
+            "Upper CI": text("upper"),
+        }
+        if "benchmark_value" in rows.columns:
+            part[bench] = [
+                format_number(num(v), unit, decimals=places) for v in rows["benchmark_value"]
+            ]
+        frames.append(pd.DataFrame(part))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _breakdown_table(chart: Chart, hidden: np.ndarray, places: int) -> pd.DataFrame:
+    d = chart.data.reset_index(drop=True)
+
+    def share(col: str) -> list[str]:
+        values = [format_number(num(v), "%", decimals=places) for v in d[col]]
+        return [SUPPRESSED if h else t for h, t in zip(hidden, values, strict=True)]
+
+    out: dict[str, list[str]] = {}
+    group = chart.extra.get("group")
+    if group and group in d.columns:
+        out[str(group).replace("_", " ").capitalize()] = [str(g) for g in d[group]]
+    out["Category"] = [str(c) for c in d["category"]]
+    if "count" in d.columns:
+        out["Count"] = [
+            SUPPRESSED if h else format_count(num(v))
+            for h, v in zip(hidden, d["count"], strict=True)
+        ]
+    out["Share (%)"] = share("share")
+    out["Lower CI"] = share("lower")
+    out["Upper CI"] = share("upper")
+    if "comparator_share" in d.columns:
+        name = chart.extra.get("comparator_name", "Comparator")
+        out[f"{name} share (%)"] = [
+            format_number(num(v), "%", decimals=places) for v in d["comparator_share"]
+        ]
+    return pd.DataFrame(out)

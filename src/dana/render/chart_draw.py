@@ -24,7 +24,6 @@ from dana.render.chart_data import (
     with_unit,
     withheld,
 )
-from dana.render.chart_depth import draw_breakdown, draw_projection
 from dana.render.chart_funnel import draw_funnel
 from dana.render.chart_layout import (
     EDGE,
@@ -40,6 +39,8 @@ from dana.render.chart_layout import (
     width_of,
 )
 from dana.render.chart_marks import Tips, interval_text, legend, scatter_groups
+from dana.render.chart_multiples import draw_breakdown, draw_projection
+from dana.render.chart_small import draw_small_trends
 from dana.render.chart_style import (
     FONT_KEY,
     FONT_PT,
@@ -391,6 +392,7 @@ _KINDS = {
     "spine": _spine,
     "funnel": draw_funnel,
     "pyramid": _pyramid,
+    "small_trends": draw_small_trends,
     "breakdown": draw_breakdown,
     "projection": draw_projection,
 }

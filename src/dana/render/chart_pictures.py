@@ -26,6 +26,7 @@ from dana.assess.model import Assessment, Chart
 from dana.render.chart_draw import draw
 from dana.render.chart_style import DPI, RC_PARAMS
 from dana.render.chart_svg import finish_svg
+from dana.render.outline import all_sections_in_order
 
 PNG, SVG = "png", "svg"
 PICTURE_FORMATS = (PNG, SVG)
@@ -184,5 +185,5 @@ def pictures_for(assessment: Assessment, charts: ChartCache | None, fmt: str) ->
 
 
 def assessment_charts(assessment: Assessment) -> list[Chart]:
-    """Every chart of the assessment, in section order."""
-    return [c for s in assessment.all_sections() for c in s.charts]
+    """Every chart of the assessment, in section order, the appendices' last."""
+    return [c for s, _ in all_sections_in_order(assessment) for c in s.charts]

@@ -38,7 +38,6 @@ from dana.render.content import (
     KEY_FIGURE_HEADERS,
     KEY_FIGURE_UNBROKEN,
     SYNTHETIC_NOTICE,
-    cell_text,
     charts_in_reading_order,
     disclosure_paragraphs,
     gap_reason,
@@ -58,12 +57,11 @@ from dana.render.docx_parts import (
     STYLES,
     add_field,
     bookmark,
-    cant_split,
     fill_contents,
-    repeat_header,
+    fix_widths,
     set_up_styles,
-    set_widths,
     shade,
+    table_rows,
 )
 from dana.render.outline import (
     DATA_GAPS,
@@ -75,6 +73,7 @@ from dana.render.outline import (
 from dana.render.slides import card_fields, evidence_slides, slide_reference
 from dana.render.style import comparison_colour, comparison_text, text_colour_on
 from dana.render.table_layout import column_widths
+from dana.render.table_text import display_cells
 from dana.render.writing import atomic_write, output_path
 from dana.vocabulary import COMPARISON_LABELS
 
@@ -84,7 +83,7 @@ TABLE_STYLE = "Light Grid Accent 1"
 CARD_STYLE = "Light List Accent 1"
 _SYNTHETIC_RED = RGBColor(0xD4, 0x35, 0x1C)
 _CELL = STYLES["DANA Table"]
-_PICTURE_GAP = 4.0  # points around a picture paragraph
+_PICTURE_GAP = 0.0  # the picture has its own white margin (LibreOffice adds none either)
 
 
 def render_docx(
@@ -252,30 +251,19 @@ class _DocxBuilder:
         widths = widths or column_widths(
             all_rows, TEXT_WIDTH_PT, size=size, font="arial", padding=12, unbroken=unbroken
         )
-        table = self.doc.add_table(rows=len(all_rows), cols=len(widths))
+        table = self.doc.add_table(rows=0, cols=len(widths))
         table.style = self.doc.styles[style]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         _table_look(table, header)
-        for r, (row, values) in enumerate(zip(table.rows, all_rows, strict=True)):
-            cant_split(row)
-            if header and r == 0:
-                repeat_header(row)
-            for c, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
-                fill = (fills or {}).get((r, c))
-                _set_cell(
-                    cell,
-                    text,
-                    size=size,
-                    bold=(header and r == 0) or (bold_first_column and c == 0),
-                    fill=fill,
-                )
-        set_widths(table, widths)
-        if style == CARD_STYLE:  # a card stays on one page: each row keeps with the next
-            for row in table.rows[:-1]:
-                for cell in row.cells:
-                    for para in cell.paragraphs:
-                        para.paragraph_format.keep_with_next = True
+        fix_widths(table, widths)
+        for row in table_rows(
+            [[xml_safe(t) for t in r] for r in all_rows], widths, size=size,
+            line=STYLES["DANA Table"].line * size / _CELL.size, style_id=_TABLE_STYLE_ID,
+            header=header, fills=fills, ink=text_colour_on, bold_first_column=bold_first_column,
+            keep_with_next=style == CARD_STYLE,
+        ):  # fmt: skip
+            table._tbl.append(row)
         line = STYLES["DANA Table"].line * size / _CELL.size
         self.pages.table(
             all_rows,
@@ -311,10 +299,10 @@ class _DocxBuilder:
         for finding in section.findings:
             ref = slide_reference(finding, self.evidence)
             self._para(finding.text + (f" ({ref})" if ref else ""))
+        for chart in charts_in_reading_order(section):  # in the PDF's order
+            self._chart(chart)
         if section.figures:
             self._key_figures(section)
-        for chart in charts_in_reading_order(section):
-            self._chart(chart)
         for table in section.tables:
             self._display_table(table)
 
@@ -352,8 +340,8 @@ class _DocxBuilder:
 
     def _display_table(self, table: Table):
         self._caption("Table", self.numbers.table(table), table.title)
-        rows = [[cell_text(v) for v in row] for row in table.data.itertuples(index=False)]
-        self._table([xml_safe(c) for c in table.data.columns], rows)
+        headers, rows, numeric = display_cells(table)
+        self._table(headers, rows, unbroken=numeric)
         self._notes(table_footnote(table))
 
     def _recommendations(self, heading):
@@ -435,18 +423,3 @@ _TABLE_STYLE_ID = "DANATable"  # python-docx's id for the "DANA Table" style
 
 def _set_style(paragraph, style_id: str) -> None:
     paragraph._p.get_or_add_pPr().style = style_id
-
-
-def _set_cell(cell, text: str, *, size: float, bold: bool = False, fill: str | None = None):
-    cell.text = ""
-    para = cell.paragraphs[0]
-    _set_style(para, _TABLE_STYLE_ID)
-    fmt = para.paragraph_format
-    fmt.line_spacing = Pt(STYLES["DANA Table"].line * size / _CELL.size)
-    run = para.add_run(xml_safe(text))
-    run.font.size = Pt(size)
-    if bold:
-        run.bold = True
-    if fill:
-        shade(cell._tc.get_or_add_tcPr(), fill.lstrip("#"))
-        run.font.color.rgb = RGBColor.from_string(text_colour_on(fill).lstrip("#"))

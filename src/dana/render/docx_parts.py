@@ -9,6 +9,7 @@ from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from lxml import etree
 
 from dana.render.docx_pages import TEXT_WIDTH_PT, TextStyle
 
@@ -207,3 +208,73 @@ def repeat_header(row) -> None:
 
 def cant_split(row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _text_xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def table_rows(
+    rows,
+    widths_pt,
+    *,
+    size: float,
+    line: float,
+    style_id: str,
+    header: bool,
+    fills: dict | None = None,
+    ink=None,
+    bold_first_column: bool = False,
+    keep_with_next: bool = False,
+) -> list:
+    """The table's rows as ``w:tr`` elements, built as one XML text and parsed once
+    (python-docx's cell-by-cell API spent most of the Word report's time on thousands of
+    cells). Each row never splits across pages and the header row repeats; each cell
+    holds one paragraph in ``style_id`` at exact ``line`` spacing and ``size`` points,
+    with its width fixed, a fill from ``fills`` ({(row, col): "#hex"}) and, on a fill,
+    the text colour ``ink(fill)``; with ``keep_with_next`` every row but the last keeps
+    with the next (a card stays on one page)."""
+    twips = [round(w * 20) for w in widths_pt]
+    spacing = f'<w:spacing w:line="{round(line * 20)}" w:lineRule="exact"/>'
+    half_points = round(size * 2)
+    out = []
+    for r, values in enumerate(rows):
+        head = header and r == 0
+        keep = "<w:keepNext/>" if keep_with_next and r < len(rows) - 1 else ""
+        cells = []
+        for c, (text, width) in enumerate(zip(values, twips, strict=True)):
+            fill = (fills or {}).get((r, c))
+            shading = (
+                f'<w:shd w:val="clear" w:color="auto" w:fill="{fill.lstrip("#")}"/>' if fill else ""
+            )
+            bold = "<w:b/>" if head or (bold_first_column and c == 0) else ""
+            colour = f'<w:color w:val="{ink(fill).lstrip("#")}"/>' if fill else ""
+            cells.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}{spacing}</w:pPr>'
+                f'<w:r><w:rPr>{bold}{colour}<w:sz w:val="{half_points}"/></w:rPr>'
+                f'<w:t xml:space="preserve">{_text_xml(text)}</w:t></w:r></w:p></w:tc>'
+            )
+        properties = "<w:cantSplit/>" + ('<w:tblHeader w:val="true"/>' if head else "")
+        out.append(f"<w:tr><w:trPr>{properties}</w:trPr>{''.join(cells)}</w:tr>")
+    xml = f'<w:tbl xmlns:w="{_W}">{"".join(out)}</w:tbl>'
+    return list(etree.fromstring(xml.encode("utf-8"), etree.XMLParser(huge_tree=True)))
+
+
+def fix_widths(table, widths_pt) -> None:
+    """Fixed column widths on the grid and the table (the cells carry theirs)."""
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_pt, strict=True):
+        column.set(qn("w:w"), str(round(width * 20)))
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(round(sum(widths_pt) * 20)))
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)

@@ -9,29 +9,34 @@ formats in parallel worker processes, longest first, each file whole or not at a
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
-from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from dana.assess.model import Assessment
 from dana.render.chart_pictures import ChartCache, assessment_charts
-from dana.render.docx import render_docx
-from dana.render.html import render_html
-from dana.render.json import render_json
-from dana.render.pdf import render_pdf
-from dana.render.pptx import render_pptx
 from dana.render.writing import output_path
 
 FORMATS = ("html", "docx", "pdf", "pptx", "json")
-RENDERERS = {
-    "html": render_html,
-    "docx": render_docx,
-    "pdf": render_pdf,
-    "pptx": render_pptx,
-    "json": render_json,
-}
+
+
+def _renderer(fmt: str):
+    """``dana.render.<fmt>.render_<fmt>``, imported on first call: writing one format
+    loads only its own library (python-docx, reportlab, python-pptx, Jinja2, jsonschema)."""
+    module, name = f"dana.render.{fmt}", f"render_{fmt}"
+
+    def render(assessment, path, **kwargs):
+        return getattr(importlib.import_module(module), name)(assessment, path, **kwargs)
+
+    render.__name__ = render.__qualname__ = name
+    render.__doc__ = f"Write one assessment as {fmt.upper()}: :func:`{module}.{name}`."
+    return render
+
+
+RENDERERS = {fmt: _renderer(fmt) for fmt in FORMATS}
 #: The picture each format embeds (JSON holds each chart's data, no picture).
 PICTURES = {"html": "svg", "docx": "png", "pdf": "png", "pptx": "png", "json": None}
 #: Longest first, so the last format to start is a short one (measured on the default build).
@@ -71,24 +76,38 @@ def render_formats(
     *,
     charts: ChartCache | None = None,
     workers: int | None = None,
+    on_format: Callable[[str, Path], None] | None = None,
 ) -> dict[str, Path]:
     """Write ``assessment`` in each format of ``targets`` (format -> file path) and return
     the written paths. A failure is raised as it was raised in the renderer, after the
     other formats finish; a failed format leaves no file behind, and the caller decides
-    what to do with the ones that succeeded (``dana.report`` publishes all or none)."""
+    what to do with the ones that succeeded (``dana.report`` publishes all or none).
+
+    ``workers=1`` draws the charts and writes the formats one after another in this
+    process (``dana batch`` runs one area per core instead). ``on_format(fmt, path)`` is
+    called as each format is written (for progress)."""
     formats = _check(targets)
     for fmt in formats:
         output_path(targets[fmt])  # a missing folder fails before any drawing
     cache = charts if charts is not None else prepare_charts(assessment, formats, workers=workers)
     pool_size = min(cache.workers if workers is None else max(1, workers), len(formats))
     order = [f for f in _COST_ORDER if f in formats]
+    done = on_format or (lambda _fmt, _path: None)
     if pool_size < 2:
-        return {f: Path(RENDERERS[f](assessment, targets[f], charts=cache)) for f in order}
+        written = {}
+        for fmt in order:
+            written[fmt] = Path(RENDERERS[fmt](assessment, targets[fmt], charts=cache))
+            done(fmt, written[fmt])
+        return {f: written[f] for f in formats}
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     jobs = [(f, assessment, targets[f], cache) for f in order]
     with ProcessPoolExecutor(pool_size, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = {f: pool.submit(_render_one, job) for f, job in zip(order, jobs, strict=True)}
-        failures = [future.exception() for future in futures.values() if future.exception()]
+        futures = {pool.submit(_render_one, job): f for f, job in zip(order, jobs, strict=True)}
+        for future in as_completed(futures):
+            if future.exception() is None:
+                done(futures[future], Path(future.result()))
+        failures = [future.exception() for future in futures if future.exception()]
     if failures:
         raise failures[0]
-    return {f: Path(futures[f].result()) for f in formats}
+    by_format = {f: Path(future.result()) for future, f in futures.items()}
+    return {f: by_format[f] for f in formats}

@@ -34,10 +34,12 @@ from dana.assess.model import (
     Chart,
     Figure,
     Section,
+    Table,
 )
 from dana.formatting import format_level
 from dana.render.chart_data import caption, chart_table
 from dana.render.chart_pictures import ChartCache, pictures_for
+from dana.render.chart_style import WIDTH_IN
 from dana.render.content import (
     HOW_TO_READ,
     POPULATION_NAMES,
@@ -66,10 +68,14 @@ from dana.render.outline import (
     PROVENANCE,
     RECOMMENDATIONS,
     Numbering,
+    all_sections_in_order,
     document_outline,
+    methods_title,
     numbering,
+    walk_appendices,
 )
 from dana.render.style import comparison_colour, comparison_label, comparison_symbol, text_colour_on
+from dana.render.table_text import display_cells
 from dana.render.writing import atomic_write
 from dana.vocabulary import COMPARISON_LABELS, NOT_COMPARED, SIMILAR
 
@@ -85,6 +91,7 @@ _ACROSS = {"trend", "funnel"}
 class _SectionView:
     section: Section
     level: int
+    title: str = ""  # the heading as shown ("Appendix A: Funnel plots"); the section's own
     key_figures: list[dict] = field(default_factory=list)
     ci_header: str = "Confidence interval"
     sources: SourceNotes | None = None
@@ -122,27 +129,44 @@ def _figure_row(figure: Figure) -> dict:
 
 
 def _table_view(df: pd.DataFrame) -> dict:
+    """A chart's data table (already text) for the template."""
     return {
         "columns": [str(c) for c in df.columns],
         "rows": [["" if pd.isna(v) else str(v) for v in row] for row in df.itertuples(index=False)],
+        "numeric": set(),
+    }
+
+
+def _display_view(table: Table, numbers: Numbering) -> dict:
+    """A model table, its numbers written by :func:`~dana.render.table_text.display_cells`."""
+    headers, rows, numeric = display_cells(table)
+    return {
+        "table": table,
+        "number": numbers.table(table),
+        "columns": headers,
+        "rows": rows,
+        "numeric": numeric,
     }
 
 
 def _chart_view(chart: Chart, numbers: Numbering, pictures: ChartCache) -> dict:
+    picture = pictures.svg(chart)
     return {
         "chart": chart,
         "number": numbers.figure(chart),
         "caption": caption(chart),
-        "svg": pictures.svg(chart).svg,
+        "svg": picture.svg,
+        # a chart drawn narrower than the page width is shown narrower too
+        "scale": f"{min(picture.width_in / WIDTH_IN, 1):.3f}",
         "order": "across" if chart.kind in _ACROSS else "down",
         "data_table": _table_view(chart_table(chart)),
     }
 
 
 def _section_view(
-    section: Section, depth: int, numbers: Numbering, pictures: ChartCache
+    section: Section, depth: int, numbers: Numbering, pictures: ChartCache, title: str = ""
 ) -> _SectionView:
-    view = _SectionView(section=section, level=min(2 + depth, 4))
+    view = _SectionView(section=section, level=min(2 + depth, 4), title=title or section.title)
     view.key_figures = [_figure_row(f) for f in section.figures]
     view.sources = source_notes(section.figures)
     for row, mark in zip(view.key_figures, view.sources.marks, strict=True):
@@ -153,9 +177,7 @@ def _section_view(
     if section.figures:
         view.key_figures_number = numbers.key_figures(section)
     view.charts = [_chart_view(c, numbers, pictures) for c in charts_in_reading_order(section)]
-    view.tables = [
-        {"table": t, "number": numbers.table(t), **_table_view(t.data)} for t in section.tables
-    ]
+    view.tables = [_display_view(t, numbers) for t in section.tables]
     view.subsections = [_section_view(s, depth + 1, numbers, pictures) for s in section.subsections]
     return view
 
@@ -186,10 +208,17 @@ def _environment() -> jinja2.Environment:
 def _context(assessment: Assessment, interactive: bool, pictures: ChartCache) -> dict:
     numbers = numbering(assessment)
     sections = [_section_view(s, 0, numbers, pictures) for s in assessment.sections]
-    has_charts = any(s.charts for s in assessment.all_sections())
+    appendices = [
+        _section_view(s, 0, numbers, pictures, title)
+        for s, depth, title in walk_appendices(assessment)
+        if depth == 0
+    ]
+    has_charts = any(s.charts for s, _ in all_sections_in_order(assessment))
     return {
         "a": assessment,
         "sections": sections,
+        "appendices": appendices,
+        "methods_title": methods_title(assessment),
         "toc": _toc(assessment),
         "legend": [_badge(c, 0.95) for c in COMPARISON_LABELS],
         "how_to_read": HOW_TO_READ,

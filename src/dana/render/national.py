@@ -11,12 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from dana._atomic import publish_together
 from dana.assess.model import NationalSummary
+from dana.render.xlsx import BOLD, WRAPPED, Sheet, write_workbook
 
 __all__ = ["SUMMARY_CSV", "SUMMARY_XLSX", "write_csv", "write_summary", "write_xlsx"]
 
@@ -118,12 +115,9 @@ def write_csv(summary: NationalSummary, path: Path) -> Path:
 
 
 def write_xlsx(summary: NationalSummary, path: Path) -> Path:
-    """The workbook: a Legend sheet, then one sheet per assessment section."""
+    """The workbook: a Legend sheet, then one sheet per assessment section (header row
+    bold and frozen, with a filter), written by :mod:`dana.render.xlsx`."""
     rows = summary.rows
-    book = Workbook()
-    legend = book.active
-    legend.title = "Legend"
-    bold = Font(bold=True)
     lines = [("DANA all-areas summary", "")]
     if summary.synthetic_warning:
         lines.append(("SYNTHETIC DATA", summary.synthetic_warning))
@@ -131,23 +125,12 @@ def write_xlsx(summary: NationalSummary, path: Path) -> Path:
     if summary.disclosure:
         lines.append(("Disclosure control", summary.disclosure))
     lines.append(("Licence", summary.licence))
-    for term, text in lines:
-        legend.append([term, text])
-    for row in legend.iter_rows():
-        row[0].font = bold
-        row[1].alignment = Alignment(wrap_text=True, vertical="top")
-    legend.column_dimensions["A"].width = 38
-    legend.column_dimensions["B"].width = 110
+    sheets = [
+        Sheet("Legend", lines, header=False, styles={0: BOLD, 1: WRAPPED}, widths={0: 38, 1: 110})
+    ]
     columns = list(rows.columns)
     for section in dict.fromkeys(rows["section"]):
-        sheet = book.create_sheet(_SECTION_TITLES.get(section, section)[:31])
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = bold
         part = rows[rows["section"] == section].astype(object)
-        for values in part.itertuples(index=False):
-            sheet.append([None if pd.isna(v) else v for v in values])
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-    book.save(path)
-    return path
+        values = part.where(part.notna(), None).to_numpy().tolist()
+        sheets.append(Sheet(_SECTION_TITLES.get(section, section)[:31], [columns, *values]))
+    return write_workbook(path, sheets)

@@ -2,8 +2,9 @@
 of its figures and tables.
 
 :func:`document_outline` lists the parts of the report (introduction, how to read it,
-each section of the assessment, recommendations, data gaps, the appendix) as headings
-with a level and a stable anchor; the HTML contents, the Word contents page and the PDF
+each section of the assessment, recommendations, data gaps, then the appendices: the
+model's own (funnel plots, trend tables), lettered A, B, ..., and last the data sources
+and methods) as headings with a level and a stable anchor; the HTML contents, the Word contents page and the PDF
 bookmarks are all made from it, so they agree. A new part of the report (key findings,
 another appendix) is a new heading kind here and one method in each renderer.
 
@@ -44,6 +45,45 @@ class Heading:
     recommendation: Recommendation | None = None
 
 
+def appendix_letter(number: int) -> str:
+    """``0 -> "A"``, ``1 -> "B"``, ... ``26 -> "AA"``: the appendices' letters."""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def walk_appendices(assessment: Assessment):
+    """The model's appendices depth first, as ``(section, depth, title)``: a chapter's
+    title lettered ("Appendix A: Funnel plots"), its subsections' as they are."""
+
+    def walk(sections, depth):
+        for s in sections:
+            yield s, depth, s.title
+            yield from walk(s.subsections, depth + 1)
+
+    for number, chapter in enumerate(assessment.appendices):
+        yield chapter, 0, f"Appendix {appendix_letter(number)}: {chapter.title}"
+        yield from walk(chapter.subsections, 1)
+
+
+def methods_title(assessment: Assessment) -> str:
+    """The last appendix's title: "Appendix C: data sources and methods" (no letter when
+    it is the only appendix)."""
+    letter = f" {appendix_letter(len(assessment.appendices))}" if assessment.appendices else ""
+    return f"Appendix{letter}: data sources and methods"
+
+
+def all_sections_in_order(assessment: Assessment):
+    """Every section of the body, then of the appendices, as ``(section, depth)``."""
+    for section, depth, _ in assessment.walk_sections():
+        yield section, depth
+    for section, depth, _ in walk_appendices(assessment):
+        yield section, depth
+
+
 def document_outline(assessment: Assessment) -> tuple[Heading, ...]:
     """Every heading of the report in reading order (see the module docstring)."""
     out = [
@@ -64,7 +104,11 @@ def document_outline(assessment: Assessment) -> tuple[Heading, ...]:
         ]  # fmt: skip
     if assessment.data_gaps:
         out.append(Heading(DATA_GAPS, "Areas where data was lacking", 1, "data-gaps"))
-    out.append(Heading(APPENDIX, "Appendix: data sources and methods", 1, "appendix"))
+    for section, depth, title in walk_appendices(assessment):
+        out.append(
+            Heading(SECTION, title, min(depth + 1, 3), f"section-{section.id}", section=section)
+        )
+    out.append(Heading(APPENDIX, methods_title(assessment), 1, "appendix"))
     if assessment.provenance:
         out.append(Heading(PROVENANCE, "Provenance of each figure", 2, "provenance"))
     out.append(Heading(DISCLOSURE, "Disclosure control", 2, "disclosure"))
@@ -104,29 +148,36 @@ class Numbering:
 def numbering(assessment: Assessment) -> Numbering:
     """Number every chart and table in reading order: within each section its
     key-figures table, its charts (:func:`~dana.render.content.charts_in_reading_order`)
-    and its display tables; then the recommendations list, the data gaps and the
-    provenance tables."""
+    and its display tables; then the recommendations list and the data gaps; then the
+    appendices' sections the same way, and last the provenance table."""
     result = Numbering()
-    tables = 0
-    figures = 0
-    for section, _, _ in assessment.walk_sections():
+    counts = {"tables": 0, "figures": 0}
+
+    def table(key) -> None:
+        counts["tables"] += 1
+        result.tables[key] = counts["tables"]
+
+    def number(section: Section) -> None:
         if section.figures:
-            tables += 1
-            result.tables[("key-figures", id(section))] = tables
+            table(("key-figures", id(section)))
         for chart in charts_in_reading_order(section):
-            figures += 1
-            result.figures[id(chart)] = figures
-        for table in section.tables:
-            tables += 1
-            result.tables[id(table)] = tables
+            counts["figures"] += 1
+            result.figures[id(chart)] = counts["figures"]
+        for shown in section.tables:
+            table(id(shown))
         for finding in section.findings:
             result.findings.setdefault(finding.id, f"F{len(result.findings) + 1}")
+
+    for section, _, _ in assessment.walk_sections():
+        number(section)
     for kind, present in (
         (RECOMMENDATIONS, assessment.recommendations),
         (DATA_GAPS, assessment.data_gaps),
-        (PROVENANCE, assessment.provenance),
     ):
         if present:
-            tables += 1
-            result.tables[kind] = tables
+            table(kind)
+    for section, _, _ in walk_appendices(assessment):
+        number(section)
+    if assessment.provenance:
+        table(PROVENANCE)
     return result

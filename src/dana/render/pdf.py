@@ -25,7 +25,6 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
-    KeepTogether,
     PageBreak,
     Paragraph,
     Spacer,
@@ -36,6 +35,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from dana.assess.model import Assessment, Chart, Section
 from dana.assess.model import Table as DisplayTable
+from dana.render import measure
 from dana.render.chart_data import caption
 from dana.render.chart_pictures import ChartCache, pictures_for
 from dana.render.content import (
@@ -43,7 +43,6 @@ from dana.render.content import (
     KEY_FIGURE_HEADERS,
     KEY_FIGURE_UNBROKEN,
     SYNTHETIC_NOTICE,
-    cell_text,
     charts_in_reading_order,
     disclosure_paragraphs,
     gap_reason,
@@ -71,6 +70,7 @@ from dana.render.pdf_page import (
     LABEL_FILL,
     TEXT_W,
     ChartImage,
+    Float,
     Heading,
     ReportTemplate,
     build,
@@ -79,6 +79,7 @@ from dana.render.pdf_page import (
 from dana.render.slides import card_fields, evidence_slides, slide_reference
 from dana.render.style import comparison_colour, comparison_text, text_colour_on
 from dana.render.table_layout import column_widths
+from dana.render.table_text import display_cells
 from dana.render.writing import atomic_write, output_path
 from dana.vocabulary import COMPARISON_LABELS
 
@@ -105,8 +106,6 @@ def render_pdf(
     def make_story():
         story = _PdfStory(assessment, pictures)
         return story.build(), story.contents
-
-    make_story()  # any error in the content is raised before a file is opened
 
     def write(tmp: Path):
         doc = ReportTemplate(str(tmp), assessment)
@@ -180,6 +179,11 @@ class _PdfStory:
         self.story.append(Paragraph("Contents", self.s["h1"]))
         self.contents = TableOfContents()
         self.contents.levelStyles = [self.s["toc1"], self.s["toc2"], self.s["toc3"]]
+        # reportlab pads every contents line as a table cell; tight lines keep it one page
+        self.contents.tableStyle = TableStyle(
+            [(side, (0, 0), (-1, -1), 0.6) for side in ("TOPPADDING", "BOTTOMPADDING")]
+            + [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING")]
+        )
         self.contents.dotsMinLevel = 0
         self.story.append(self.contents)
         self.story.append(PageBreak())
@@ -209,23 +213,48 @@ class _PdfStory:
         self, headers, rows, *, numeric=(), fills=(), inks=None, size=_CELL_PT, unbroken=()
     ) -> Table:
         """A grid table with a repeating header row, columns sized to their contents;
-        ``inks`` gives a text colour to some cells ({(row, column): "#RRGGBB"})."""
+        ``inks`` gives a text colour to some cells ({(row, column): "#RRGGBB"}).
+
+        A cell whose text fits its column on one line is a plain string, set by the
+        table's own font commands; only cells that wrap are Paragraphs (parsing and
+        wrapping thousands of one-line Paragraphs was most of the PDF's time)."""
         cell, num, head = self.s["cell"], self.s["cell_num"], self.s["cell_head"]
         inks = inks or {}
         widths = column_widths([headers, *rows], TEXT_W, size=size, padding=9, unbroken=unbroken)
-        data = [[Paragraph(_esc(h), head) for h in headers]]
+        font = cell.fontName
+        commands = [
+            ("FONT", (0, 0), (-1, -1), font, size, cell.leading),
+            ("FONT", (0, 0), (-1, 0), head.fontName, size, head.leading),
+            ("TEXTCOLOR", (0, 0), (-1, 0), head.textColor),
+            *(("ALIGN", (c, 0), (c, -1), "RIGHT") for c in numeric),
+            *(("TEXTCOLOR", (c, r), (c, r), colors.HexColor(ink)) for (r, c), ink in inks.items()),
+        ]
+
+        def fits(text: str, c: int, face: str) -> bool:
+            return "\n" not in text and measure.text_width(text, size, face) <= widths[c] - 8.5
+
+        data = [
+            [
+                h if fits(h, c, "sans-bold") else Paragraph(_esc(h), head)
+                for c, h in enumerate(headers)
+            ]
+        ]
         for r, row in enumerate(rows, 1):
             line = []
             for c, value in enumerate(row):
+                text = str(value)
+                if fits(text, c, "sans"):
+                    line.append(text)
+                    continue
                 style = num if c in numeric else cell
                 if (r, c) in inks:
                     style = ParagraphStyle(
                         f"ink{inks[(r, c)]}", parent=style, textColor=colors.HexColor(inks[(r, c)])
                     )
-                line.append(Paragraph(_esc(value), style))
+                line.append(Paragraph(_esc(text), style))
             data.append(line)
         table = Table(data, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle(_grid_style() + list(fills)))
+        table.setStyle(TableStyle(_grid_style() + commands + list(fills)))
         return table
 
     # --- parts -------------------------------------------------------------------------------
@@ -251,14 +280,16 @@ class _PdfStory:
     def _section(self, heading):
         section: Section = heading.section
         for para in paragraphs(section.summary):
-            self._para(para)
+            self._para(para, "lead")  # kept with what follows: no heading left at a page foot
         for finding in section.findings:
             ref = slide_reference(finding, self.evidence)
             self._para(finding.text + (f" ({ref})" if ref else ""))
-        if section.figures:
-            self._key_figures(section)
+        # charts before the key figures: a chart that does not fit the rest of a page
+        # floats past the table, which fills the page instead (pdf_page.Float)
         for chart in charts_in_reading_order(section):
             self._chart(chart)
+        if section.figures:
+            self._key_figures(section)
         for table in section.tables:
             self._display_table(table)
 
@@ -302,13 +333,12 @@ class _PdfStory:
             block.append(
                 Paragraph(f"<i>Chart description:</i> {_esc(chart.alt_text)}", self.s["small"])
             )
-        self.story.append(KeepTogether(block))
+        self.story.append(Float(block))
 
     def _display_table(self, table: DisplayTable):
-        headers = [str(c) for c in table.data.columns]
-        rows = [[cell_text(v) for v in row] for row in table.data.itertuples(index=False)]
+        headers, rows, numeric = display_cells(table)
         self.story += self._table_caption(self.numbers.table(table), table.title)
-        self.story.append(self._table(headers, rows, numeric=set(range(1, len(headers)))))
+        self.story.append(self._table(headers, rows, numeric=numeric, unbroken=numeric))
         self.story.append(Paragraph(_esc(table_footnote(table)), self.s["small"]))
 
     def _recommendations(self, heading):

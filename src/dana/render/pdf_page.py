@@ -1,9 +1,14 @@
-"""The PDF's page: styles, running header and footer, bookmarks, contents, and a build
-whose layout passes skip the pictures.
+"""The PDF's page: styles, running header and footer, bookmarks, contents, floating
+charts, and a build whose layout passes skip the pictures.
 
 reportlab lays the document out more than once so the contents page can show page
 numbers. Only the last pass is kept, so the earlier ones (drafts) reserve each chart's
 space without embedding its image, which was the slowest step of every pass.
+
+A chart (with its caption) is a :class:`Float`: kept whole, and when it does not fit
+the rest of a page, the text and tables after it move up to fill that page and the chart
+follows them at the top of the next one, as a typeset report places figures (rather
+than leaving the rest of the page blank).
 """
 
 from __future__ import annotations
@@ -16,7 +21,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
 from dana.assess.model import Assessment
 from dana.render import measure
@@ -48,6 +63,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("Heading2", parent=body, fontName=f"{font}-Bold", fontSize=13.5, leading=17, textColor=ACCENT_C, spaceBefore=10, spaceAfter=6, keepWithNext=True),
         "h3": ParagraphStyle("Heading3", parent=body, fontName=f"{font}-Bold", fontSize=11.5, leading=15, textColor=colors.black, spaceBefore=8, spaceAfter=4, keepWithNext=True),
         "body": body,
+        "lead": ParagraphStyle("Lead", parent=body, keepWithNext=True),
         "small": ParagraphStyle("Small", parent=body, fontSize=8, leading=10, textColor=MUTED_C, spaceAfter=8),
         "caption": ParagraphStyle("Caption", parent=body, fontName=f"{font}-Bold", fontSize=9, leading=11.5, textColor=ACCENT_C, spaceBefore=4, spaceAfter=3, keepWithNext=True),
         "table_caption": ParagraphStyle("TableCaption", parent=body, fontName=f"{font}-Bold", fontSize=9, leading=11.5, textColor=ACCENT_C, spaceBefore=4, spaceAfter=3),
@@ -57,9 +73,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "card": ParagraphStyle("Card", parent=body, fontSize=9.5, leading=12, spaceAfter=0),
         "card_label": ParagraphStyle("CardLabel", parent=body, fontName=f"{font}-Bold", fontSize=9.5, leading=12, spaceAfter=0),
         "synthetic": ParagraphStyle("Synthetic", parent=body, fontName=f"{font}-Bold", textColor=RED_C, backColor=colors.HexColor("#FDECEA"), borderPadding=6, spaceBefore=10, spaceAfter=12),
-        "toc1": ParagraphStyle("TOC1", parent=body, fontSize=10.5, leading=14, leftIndent=0, spaceAfter=1),
-        "toc2": ParagraphStyle("TOC2", parent=body, fontSize=9.5, leading=12.5, leftIndent=14, spaceAfter=0),
-        "toc3": ParagraphStyle("TOC3", parent=body, fontSize=9, leading=12, leftIndent=28, spaceAfter=0),
+        "toc1": ParagraphStyle("TOC1", parent=body, fontSize=10.5, leading=13, leftIndent=0, spaceBefore=3, spaceAfter=0),
+        "toc2": ParagraphStyle("TOC2", parent=body, fontSize=9.5, leading=12, leftIndent=14, spaceBefore=0, spaceAfter=0),
+        "toc3": ParagraphStyle("TOC3", parent=body, fontSize=9, leading=11.5, leftIndent=28, spaceBefore=0, spaceAfter=0),
     }  # fmt: skip
 
 
@@ -89,6 +105,19 @@ class ChartImage(Flowable):
         if getattr(self.canv, "_dana_draft", False):
             return
         self.canv.drawImage(ImageReader(io.BytesIO(self.png)), 0, 0, self.width, self.height)
+
+
+class Float(KeepTogether):
+    """A chart with its caption and notes: kept whole, and floated past the text after it
+    when it does not fit the rest of the page (see the module docstring)."""
+
+
+#: What may move up past a float: body text and tables, never a heading or another float.
+_FILLERS = (Paragraph, Table, Spacer, CondPageBreak)
+
+
+def _filler(flowable) -> bool:
+    return isinstance(flowable, _FILLERS) and not isinstance(flowable, Heading)
 
 
 def running_title(assessment: Assessment) -> str:
@@ -145,6 +174,20 @@ class ReportTemplate(BaseDocTemplate):
         canvas.setFont(font, _HEADER_PT)
         canvas.drawCentredString(PAGE_W / 2, 1.1 * cm, f"Page {doc.page}")
         canvas.restoreState()
+
+    def filterFlowables(self, flowables):
+        """Before a float that does not fit the rest of the page, place the next piece of
+        text or table first (it may split to fill the page); repeated until the float
+        fits or nothing may move past it (a heading, another float, the section end)."""
+        if not flowables or not isinstance(flowables[0], Float) or len(flowables) < 2:
+            return
+        frame = self.frame
+        if frame._atTop or not _filler(flowables[1]):
+            return
+        room = frame._y - frame._y1p - flowables[0].getSpaceBefore()
+        _, height = flowables[0].wrapOn(self.canv, frame._getAvailableWidth(), frame._height)
+        if height > room:
+            flowables[0], flowables[1] = flowables[1], flowables[0]
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Heading):

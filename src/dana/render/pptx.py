@@ -1,16 +1,15 @@
 """Render an assessment as a slide pack (python-pptx), like Cambridgeshire & Peterborough's.
 
 The pack follows :func:`dana.render.slides.slide_plan`, so the Word and PDF reports can
-cite "slide N" for each finding: a title slide, an "about" slide, for each section a
-divider, its section-wide charts, then ONE SLIDE PER KEY INDICATOR (its first chart, or a
-compare table; the value with its confidence interval; the comparison in words, symbol
-and colour; its findings; a source and period footnote) and a slide for each of its
-further charts, display tables, recommendation cards in
-Coventry's layout, data gaps, sources and the licence.
+cite "slide N" for each finding: a title slide, an "about" slide, then each section as
+slides of two panels (its key figures, with the comparison in words, symbol and colour,
+beside the small-multiples chart of their trends; its other charts and tables two to a
+slide; its summary in a strip above and its findings in the speaker notes),
+recommendation cards in Coventry's layout, data gaps, and the sources and licence.
 
 Text stays on the slide: the plan measured it and flowed what does not fit on to
-"(continued)" slides. Charts are the build's shared pictures, with their figure numbers
-in the footnote. Nothing here computes a statistic.
+"(continued)" panels and slides. Charts are the build's shared pictures, with their
+figure numbers in their captions. Nothing here computes a statistic.
 """
 
 from __future__ import annotations
@@ -20,33 +19,14 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
-from dana.assess.model import OUTCOME_AREA_NAMES, TIMESCALE_NAMES, Assessment, Chart, Figure
-from dana.formatting import MISSING, format_level, format_unit
-from dana.render.chart_data import caption
+from dana.assess.model import OUTCOME_AREA_NAMES, TIMESCALE_NAMES, Assessment, Chart
 from dana.render.chart_pictures import ChartCache, pictures_for
-from dana.render.content import (
-    SYNTHETIC_NOTICE,
-    key_figure_row,
-    section_trail,
-    table_footnote,
-    xml_safe,
-)
-from dana.render.figure_text import (
-    comparison_badge,
-    comparison_badges,
-    comparison_words,
-    england_benchmark,
-    format_benchmark_value,
-    format_interval,
-    value_with_unit,
-)
+from dana.render.content import SYNTHETIC_NOTICE, section_trail, xml_safe
 from dana.render.outline import numbering
 from dana.render.pptx_shapes import (
-    ACCENT,
     DARK,
     MUTED,
     RED,
@@ -57,34 +37,35 @@ from dana.render.pptx_shapes import (
     fitted,
     picture,
     place,
-    rgb,
     solid,
     table,
-    table_height,
 )
-from dana.render.slides import (
-    CARD_BOX,
+from dana.render.slide_panels import (
+    BODY_BOTTOM,
+    BODY_TOP,
     CONTENT_WIDTH,
-    CONTINUED_BOX,
-    DIVIDER_BOX,
-    FIGURE_FINDINGS_BOX,
+    GAP,
+    HALF_WIDTH,
     MARGIN,
     SLIDE_HEIGHT_IN,
     SLIDE_WIDTH_IN,
+    STRIP,
+    caption_height,
+)
+from dana.render.slide_text import fit_size, text_height
+from dana.render.slides import (
+    CARD_BOX,
+    CONTINUED_BOX,
     Slide,
     evidence_slides,
     recommendation_evidence,
     slide_plan,
 )
-from dana.render.style import comparison_colour, comparison_text, text_colour_on
 from dana.render.writing import atomic_write, output_path
-from dana.vocabulary import NOT_COMPARED
 
 __all__ = ["render_pptx"]
 
 _LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
-_CHART_X, _CHART_W, _RIGHT_X = MARGIN, 7.8, MARGIN + 8.1
-_RIGHT_W = SLIDE_WIDTH_IN - MARGIN - _RIGHT_X
 
 
 def render_pptx(
@@ -177,73 +158,72 @@ class _PptxBuilder:
         slide = self._content_slide(spec.title, number)
         self._page_box(slide, spec, MARGIN, 1.5, CONTINUED_BOX, space_after=8)
 
-    def _slide_divider(self, spec: Slide, number: int):
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[_LAYOUT_TITLE_ONLY])
-        band = slide.shapes.add_shape(
-            MSO_SHAPE.RECTANGLE, 0, 0, Inches(0.25), self.prs.slide_height
-        )
-        solid(band, ACCENT)
-        title = slide.shapes.title
-        width = CONTENT_WIDTH - 0.2
-        place(title, MARGIN + 0.2, 1.6, width, 1.6)
-        size = fitted(spec.title, width, 1.6, 36 if spec.depth == 0 else 30, 20, bold=True)
-        fill_frame(title, spec.title, size, bold=True, colour=ACCENT)
-        if spec.page and spec.page.paragraphs:
-            self._page_box(slide, spec, MARGIN + 0.2, 3.3, DIVIDER_BOX, space_after=6, colour=MUTED)
-        self._furniture(slide, number)
-
-    def _slide_figure(self, spec: Slide, number: int):
-        fig = spec.figure
-        slide = self._content_slide(fig.name, number, kicker=section_trail(self.a, spec.section.id))
-        if spec.chart is not None:
-            box(
-                slide,
-                f"Figure {self.numbers.figure(spec.chart)}: {spec.chart.title}",
-                _CHART_X,
-                1.45,
-                _CHART_W,
-                0.5,
-                13,
-                9,
-                bold=True,
-            )
-            self._picture(slide, spec.chart, _CHART_X, 1.95, _CHART_W, 4.7)
+    def _slide_section(self, spec: Slide, number: int):
+        section = spec.section
+        trail = section_trail(self.a, section.id)
+        kicker = trail.rsplit(" \u203a ", 1)[0] if " \u203a " in trail else ""
+        slide = self._content_slide(spec.numbered_title(), number, kicker=kicker)
+        top = BODY_TOP
+        if spec.strip is not None:
+            height = text_height(spec.strip.text, spec.strip.size, STRIP[0])
+            box(slide, spec.strip.text, MARGIN, top, STRIP[0], height, spec.strip.size, spec.strip.size, colour=MUTED)  # fmt: skip
+            top += height + 0.1
+        if len(spec.panels) == 1:
+            places = [(MARGIN, CONTENT_WIDTH)]
         else:
-            self._compare_table(slide, fig, _CHART_X, 1.6, _CHART_W)
-        self._value_panel(slide, fig, _RIGHT_X, 1.45, _RIGHT_W)
-        if spec.page and spec.page.paragraphs:
-            self._page_box(slide, spec, _RIGHT_X, 4.25, FIGURE_FINDINGS_BOX, space_after=6)
-        self._notes(
-            slide,
-            [
-                *(spec.page.paragraphs if spec.page else ()),
-                *([spec.chart.alt_text] if spec.chart else []),
-            ],
-        )
-        footer = [f"Period: {fig.period}"]
-        if fig.source:
-            footer.append(
-                f"Source: {fig.source}" + (f", retrieved {fig.retrieved}" if fig.retrieved else "")
-            )
-        if fig.method:
-            footer.append(f"Method: {fig.method}")
-        if fig.value_note:
-            footer.append(fig.value_note)
-        self._footer(slide, ". ".join(footer))
+            places = [(MARGIN, HALF_WIDTH), (MARGIN + HALF_WIDTH + GAP, HALF_WIDTH)]
+        notes, footer = [], []
+        sources = {f.source.strip() for f in spec.figures if f.source}
+        for panel, (x, width) in zip(spec.panels, places, strict=True):
+            getattr(self, f"_panel_{panel.kind}")(slide, panel, x, top, width, BODY_BOTTOM - top)
+            shown = panel.chart or panel.table
+            if shown is None:
+                continue
+            if shown.source:
+                sources.add(shown.source.strip())
+            if panel.chart is not None:
+                label = f"Figure {self.numbers.figure(shown)}"
+                notes.append(f"{label}: {shown.alt_text}")
+                about = " ".join(
+                    x
+                    for x in (f"Unit: {shown.unit}." if shown.unit else "", shown.notes.strip())
+                    if x
+                )
+            else:
+                label, about = f"Table {self.numbers.table(shown)}", shown.notes.strip()
+            if about:
+                footer.append(f"{label}: {about}")
+        for finding in section.findings:
+            if any(f.indicator_id in finding.indicator_ids for f in spec.figures):
+                notes.append(finding.text)
+        if sources:
+            footer.insert(0, "Source: " + "; ".join(sorted(sources)) + ".")
+        self._notes(slide, notes)
+        self._footer(slide, " ".join(t for t in footer if t.strip()), notes_too=True)
 
-    def _slide_chart(self, spec: Slide, number: int):
-        chart = spec.chart
+    def _panel_figures(self, slide, panel, x, y, width, height):
+        widths = panel.widths(width)
+        fills = dict(panel.fills)
+        table(slide, panel.headers, panel.rows, x, y, widths, panel.font_pt, fills=fills)
+
+    def _panel_table(self, slide, panel, x, y, width, height):
+        title = f"Table {self.numbers.table(panel.table)}: {panel.table.title}"
+        if panel.parts > 1:
+            title += f" ({panel.part} of {panel.parts})"
+        size, used = caption_height(title, width)
+        box(slide, title, x, y, width, used, size, size, bold=True)
+        table(slide, panel.headers, panel.rows, x, y + used, panel.widths(width), panel.font_pt)
+
+    def _panel_text(self, slide, panel, x, y, width, height):
+        page = panel.page
+        box(slide, page.text, x, y, width, height, page.size, page.size, space_after=6, size=page.size)  # fmt: skip
+
+    def _panel_chart(self, slide, panel, x, y, width, height):
+        chart = panel.chart
         title = f"Figure {self.numbers.figure(chart)}: {chart.title}"
-        slide = self._content_slide(title, number, kicker=section_trail(self.a, spec.section.id))
-        self._picture(slide, chart, MARGIN, 1.5, CONTENT_WIDTH, 5.15)
-        self._notes(slide, [chart.alt_text])
-        self._footer(slide, caption(chart))
-
-    def _slide_table(self, spec: Slide, number: int):
-        title = f"Table {self.numbers.table(spec.table)}: {spec.numbered_title()}"
-        slide = self._content_slide(title, number, kicker=section_trail(self.a, spec.section.id))
-        table(slide, spec.headers, spec.rows, MARGIN, 1.6, spec.widths, spec.font_pt)
-        self._footer(slide, table_footnote(spec.table))
+        size, used = caption_height(title, width)
+        box(slide, title, x, y, width, used, size, size, bold=True)
+        self._picture(slide, chart, x, y + used + 0.05, width, height - used - 0.05)
 
     def _slide_rec_list(self, spec: Slide, number: int):
         slide = self._content_slide(spec.numbered_title(), number)
@@ -253,12 +233,6 @@ class _PptxBuilder:
     def _slide_gaps(self, spec: Slide, number: int):
         slide = self._content_slide(spec.numbered_title(), number)
         table(slide, spec.headers, spec.rows, MARGIN, 1.6, spec.widths, spec.font_pt)
-
-    def _slide_sources(self, spec: Slide, number: int):
-        slide = self._content_slide(spec.numbered_title(), number)
-        table(slide, spec.headers, spec.rows, MARGIN, 1.6, spec.widths, spec.font_pt)
-        note = f"Every figure: {spec.note}. " if spec.note else ""
-        self._footer(slide, note + "Licences and attributions are on the last slide.")
 
     def _slide_rec(self, spec: Slide, number: int):
         rec = spec.items[0]
@@ -363,8 +337,16 @@ class _PptxBuilder:
             )
             solid(tag, RED)
 
-    def _footer(self, slide, text: str):
-        """The footnote: source, period, method, notes."""
+    def _footer(self, slide, text: str, *, notes_too: bool = False):
+        """The footnote: sources, units and notes of what the slide shows. Text too long
+        for the footer at its smallest size goes to the speaker notes instead (with
+        ``notes_too``), so nothing is cut off."""
+        if not text:
+            return
+        if notes_too and fit_size(text, CONTENT_WIDTH - 1.0, 0.68, 10, 7) is None:
+            notes = slide.notes_slide.notes_text_frame
+            notes.text = (notes.text + "\n" if notes.text else "") + xml_safe(text)
+            text = "Sources, units and notes for this slide are in its speaker notes."
         if text:
             box(
                 slide,
@@ -377,68 +359,6 @@ class _PptxBuilder:
                 7,
                 colour=MUTED,
             )
-
-    def _value_panel(self, slide, fig: Figure, x: float, y: float, w: float):
-        box(slide, value_with_unit(fig), x, y, w, 0.7, 30, 16, bold=True)
-        interval = format_interval(fig)
-        if fig.suppressed:
-            sub = "Suppressed: too few events to publish"
-        elif interval == MISSING:
-            sub = fig.value_note or "No confidence interval"
-        else:
-            sub = f"{format_level(fig.confidence)} CI {interval}"
-        box(slide, f"{sub}. {fig.period}", x, y + 0.7, w, 0.5, 13, 9, colour=MUTED)
-        bench = england_benchmark(fig)
-        key = bench.comparison if bench else NOT_COMPARED
-        level = bench.confidence if bench else 0.95
-        text = comparison_badge(fig, bench) if bench else comparison_text(NOT_COMPARED)
-        fill = comparison_colour(key, level)
-        shape = box(
-            slide,
-            text,
-            x,
-            y + 1.25,
-            w,
-            0.55,
-            14,
-            9,
-            bold=True,
-            colour=rgb(text_colour_on(fill)),
-            anchor=MSO_ANCHOR.MIDDLE,
-        )
-        solid(shape, rgb(fill), line=DARK)
-        others = [b for b in fig.benchmarks if b is not bench]
-        extra = comparison_badges(fig, others)
-        extra.append(f"Recent trend: {fig.trend}")
-        if fig.rank is not None:
-            extra.append(
-                f"Rank {fig.rank} of {fig.rank_of} among {self.a.area.name} and comparators (1 = lowest)"
-            )
-        box(slide, "\n".join(extra), x, y + 1.85, w, 0.95, 12, 8, colour=MUTED)
-
-    def _compare_table(self, slide, fig: Figure, x: float, y: float, w: float):
-        row = key_figure_row(fig)
-        rows = [[self.a.area.name, row.value, row.interval, "\u2014"]]
-        fills = {}
-        for r, b in enumerate(fig.benchmarks, 2):
-            rows.append(
-                [
-                    b.benchmark_name,
-                    _with_unit(format_benchmark_value(fig, b), fig),
-                    "",
-                    comparison_words(b),
-                ]
-            )
-            fills[(r, 3)] = comparison_colour(b.comparison, b.confidence)
-        headers = ["Area", "Value", f"{format_level(fig.confidence)} CI", "Comparison"]
-        widths = (2.3, 2.1, 1.5, w - 5.9)
-        size = 16
-        while size > 10 and y + table_height(headers, rows, widths, size) > 6.1:
-            size -= 0.5
-        table(slide, headers, rows, x, y, widths, size, fills=fills)
-        below = y + table_height(headers, rows, widths, size) + 0.15
-        note = "No chart for this indicator: the table compares the value with each benchmark."
-        box(slide, note, x, below, w, 0.4, 11, 9, colour=MUTED)
 
     def _picture(self, slide, chart: Chart, x, y, w, h):
         shown = self.pictures.png(chart)
@@ -458,7 +378,3 @@ class _PptxBuilder:
         texts = [xml_safe(t) for t in texts if t]
         if texts:
             slide.notes_slide.notes_text_frame.text = "\n".join(texts)
-
-
-def _with_unit(text: str, fig: Figure) -> str:
-    return format_unit(text, fig.unit)

@@ -152,6 +152,12 @@ def table(slide, headers, rows, x, y, widths, size: float, *, fills=None):
     grid = shape.table
     for c, width in enumerate(widths):
         grid.columns[c].width = Inches(width)
+    # each row as tall as its text (as the plan measured it), not python-pptx's 0.4 inch
+    for r, row in enumerate([headers, *rows]):
+        height = max(
+            text_height(xml_safe(t), size, w, bold=r == 0) for t, w in zip(row, widths, strict=True)
+        )
+        grid.rows[r].height = Inches(height + 0.05)
     for c, text in enumerate(headers):
         _cell(grid.cell(0, c), text, size, bold=True, colour=WHITE)
     for r, row in enumerate(rows, 1):
@@ -159,17 +165,6 @@ def table(slide, headers, rows, x, y, widths, size: float, *, fills=None):
             fill = (fills or {}).get((r, c))
             _cell(grid.cell(r, c), text, size, fill=fill)
     return grid
-
-
-def table_height(headers, rows, widths, size) -> float:
-    return sum(
-        max(
-            text_height(xml_safe(t), size, w, bold=row is headers)
-            for t, w in zip(row, widths, strict=True)
-        )
-        + 0.05
-        for row in [headers, *rows]
-    )
 
 
 def _cell(
@@ -195,10 +190,15 @@ def _cell(
     set_font(run.font, size, bold=bold, colour=colour)
 
 
-def picture(slide, png: bytes, size_in: tuple[float, float], x, y, w, h, *, alt: str, title: str):
-    """The chart as large as fits the box (centred across it), alt text in ``descr``."""
+def picture(
+    slide, png: bytes, size_in: tuple[float, float], x, y, w, h, *, alt: str, title: str,
+    max_scale: float = 1.4,
+):  # fmt: skip
+    """The chart as large as fits the box (centred across it), alt text in ``descr``;
+    never more than ``max_scale`` times its drawn size (a short chart blown up to a
+    whole slide reads as shouting)."""
     pw, ph = size_in
-    scale = min(w / pw, h / ph)
+    scale = min(w / pw, h / ph, max_scale)
     width, height = pw * scale, ph * scale
     pic = slide.shapes.add_picture(
         io.BytesIO(png), Inches(x + (w - width) / 2), Inches(y), Inches(width), Inches(height)

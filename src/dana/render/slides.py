@@ -3,68 +3,64 @@
 Slide N is ``slide_plan(a)[N - 1]``, so the Word and PDF reports can point at "slide N"
 the way the Cambridgeshire & Peterborough summary report does. Text is measured here
 (:mod:`dana.render.slide_text`) against the boxes it will sit in, and flows on to a
-"(continued)" slide when it cannot fit, so the numbering already counts every slide the
-pack will have and nothing on a slide is ever cut off.
+"(continued)" slide or panel when it cannot fit, so the numbering already counts every
+slide the pack will have and nothing on a slide is ever cut off.
 
-Order: title, about; for each section a divider (its summary and the findings that
-belong to no figure), the section-wide charts (spine, pyramid), one slide per key figure
-(its first chart or a compare table, the value, the comparison and its findings) followed
-by a slide for each of its further charts, display tables; then recommendations (list,
-one card each), data gaps, sources and the licence. Charts come in the order of their
-figure numbers.
+Order: title, about; for each section its slides of panels
+(:mod:`dana.render.slide_panels`: the key figures beside the small-multiples chart of
+their trends, then the other charts and tables two to a slide, the section's summary in
+a strip above); then recommendations (list, one card each), data gaps, and the sources,
+licence and disclosure rule. The funnel plots and full trend tables are the report's
+appendices; the pack says where to find them.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
-from dana.assess.model import TIMESCALE_NAMES, Assessment, Chart, Figure, Section, Table
+from dana.assess.model import TIMESCALE_NAMES, Assessment, Chart, Figure, Section
 from dana.render.content import (
     SYNTHETIC_NOTICE,
-    cell_text,
     comparator_sentence,
-    figure_charts,
-    findings_for_figure,
     gap_reason,
     gap_section,
     gap_statement_text,
     paragraphs,
     population_badges,
-    provenance_table,
     recommendation_fields,
-    section_charts,
     section_titles,
-    unlinked_findings,
 )
-from dana.render.slide_text import Page, flow, text_height
+from dana.render.slide_panels import (
+    BODY_BOTTOM,
+    BODY_TOP,
+    CONTENT_WIDTH,
+    Panel,
+    body_height,
+    pair,
+    section_panels,
+    strip_page,
+    table_pages,
+)
+from dana.render.slide_text import Page, flow
 
-SLIDE_WIDTH_IN = 13.333
-SLIDE_HEIGHT_IN = 7.5
-MARGIN = 0.5
-CONTENT_WIDTH = SLIDE_WIDTH_IN - 2 * MARGIN
-BODY_TOP = 1.5
-BODY_BOTTOM = SLIDE_HEIGHT_IN - 0.85  # the footer sits below
 # Boxes whose text can overflow: (width, height) in inches, (largest, smallest) size.
 ABOUT_BOX = (CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP, 20, 14)
-DIVIDER_BOX = (CONTENT_WIDTH - 0.2, 3.2, 22, 14)
 CONTINUED_BOX = (CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP, 20, 14)
-FIGURE_FINDINGS_BOX = (4.23, 2.4, 16, 12)
 CARD_BOX = (8.63, BODY_BOTTOM - BODY_TOP, 18, 12)
-TABLE_SIZES = (14, 10)  # a table's largest and smallest font size
 
 
 @dataclass(frozen=True)
 class Slide:
     """One slide of the pack: what it shows, and the model objects it needs."""
 
-    kind: str  # title, about, divider, figure, chart, table, rec_list, rec, gaps, sources, licence, text
+    kind: str  # title, about, section, text, rec_list, rec, gaps, licence
     title: str = ""
     section: Section | None = None
     depth: int = 0
-    figure: Figure | None = None
-    charts: tuple[Chart, ...] = ()
     page: Page | None = None  # the flowed text this slide holds
-    table: Table | None = None
+    panels: tuple[Panel, ...] = ()  # a section slide's one or two panels
+    strip: Page | None = None  # a section's summary, on its first slide
     headers: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
     widths: tuple[float, ...] = ()
@@ -75,8 +71,12 @@ class Slide:
     note: str = ""
 
     @property
-    def chart(self) -> Chart | None:
-        return self.charts[0] if self.charts else None
+    def charts(self) -> tuple[Chart, ...]:
+        return tuple(p.chart for p in self.panels if p.chart is not None)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(f for p in self.panels for f in p.figures)
 
     def numbered_title(self) -> str:
         """The title, with "(2 of 3)" when the slide is one part of several (a
@@ -94,43 +94,12 @@ def _continued(title: str, pages: list[Page], **common) -> list[Slide]:
     ]
 
 
-def table_pages(headers, rows, widths, top: float, sizes=TABLE_SIZES) -> tuple[float, list[list]]:
-    """The rows split into slides that each fit between ``top`` and the footer: the
-    largest size at which the table fits one slide, else the smallest size and as many
-    slides as needed (the header row repeats on each)."""
-    available = BODY_BOTTOM - top
-
-    def height(row, size):
-        return (
-            max(
-                text_height(str(t), size, w, bold=row is headers)
-                for t, w in zip(row, widths, strict=True)
-            )
-            + 0.05
-        )
-
-    size = sizes[0]
-    while size >= sizes[1]:
-        if height(headers, size) + sum(height(r, size) for r in rows) <= available:
-            return size, [list(rows)]
-        size -= 0.5
-    size = sizes[1]
-    pages: list[list] = [[]]
-    used = height(headers, size)
-    for row in rows:
-        h = height(row, size)
-        if pages[-1] and used + h > available:
-            pages.append([])
-            used = height(headers, size)
-        pages[-1].append(row)
-        used += h
-    return size, pages
-
-
 def _table_slides(
     kind: str, title: str, headers, rows, widths, *, top: float = 1.6, **common
 ) -> list[Slide]:
-    size, pages = table_pages(tuple(headers), [tuple(r) for r in rows], widths, top)
+    size, widths, pages = table_pages(
+        tuple(headers), [tuple(r) for r in rows], sum(widths), BODY_BOTTOM - top
+    )
     return [
         Slide(kind, title=title, headers=tuple(headers), rows=tuple(page), widths=tuple(widths), font_pt=size, part=i, parts=len(pages), **common)
         for i, page in enumerate(pages, 1)
@@ -142,8 +111,10 @@ def about_paragraphs(assessment: Assessment) -> list[str]:
     if assessment.disclosure:
         parts.append(f"Small numbers: {assessment.disclosure}")
     parts.append(
-        "Each key indicator has its own slide: the value with its confidence interval, how it "
-        "compares with England (in words, a symbol and colour), and what it means."
+        "Each section's slide gives every indicator's value, England's, how they compare (in "
+        "words, a symbol and colour) and the recent trend, beside a chart of the trends; "
+        "the findings are in the speaker notes and, in full, in the report, whose "
+        "appendices hold the funnel plots and every indicator's full series."
     )
     if assessment.synthetic:
         parts.append(SYNTHETIC_NOTICE)
@@ -151,7 +122,23 @@ def about_paragraphs(assessment: Assessment) -> list[str]:
 
 
 def licence_paragraphs(assessment: Assessment) -> list[str]:
-    parts = list(assessment.attributions)
+    """Sources (each once, with how many figures come from it), licences, the disclosure
+    rule and where the methods are."""
+    counts: dict[str, int] = {}
+    for entry in assessment.provenance:
+        source = entry.source or "Source not recorded"
+        counts[source] = counts.get(source, 0) + 1
+    parts = (
+        [
+            "Sources: "
+            + "; ".join(f"{s} ({n} figure{'s' if n != 1 else ''})" for s, n in counts.items())
+            + ". The report's last appendix gives each figure's source, period, retrieval date "
+            "and method."
+        ]
+        if counts
+        else []
+    )
+    parts += list(assessment.attributions)
     parts.append(f"Disclosure control: {assessment.disclosure or 'no rule was recorded.'}")
     parts.append("Suppressed values are shown as * and never published.")
     if assessment.synthetic:
@@ -175,61 +162,36 @@ def card_paragraphs(rec) -> list[str]:
 
 
 def _section_slides(section: Section, depth: int) -> list[Slide]:
-    width, height, big, small = DIVIDER_BOX
-    text = [*paragraphs(section.summary), *(f"\u2022 {f.text}" for f in unlinked_findings(section))]
-    pages = flow(text, width, height, big, small, space_after=6) if text else [Page((), big)]
-    slides = [Slide("divider", title=section.title, section=section, depth=depth, page=pages[0])]
-    slides += _continued(section.title, pages, section=section, depth=depth)
-    for chart in section_charts(section):
-        slides.append(
-            Slide("chart", title=chart.title, section=section, depth=depth, charts=(chart,))
-        )
-    charts = figure_charts(section)
-    for fig in section.figures:
-        own = charts.get(fig.indicator_id, [])
-        findings = [f.text for f in findings_for_figure(section, fig)]
-        width, height, big, small = FIGURE_FINDINGS_BOX
-        pages = (
-            flow(findings, width, height, big, small, space_after=6)
-            if findings
-            else [Page((), big)]
-        )
-        slides.append(
-            Slide(
-                "figure",
-                title=fig.name,
-                section=section,
-                depth=depth,
-                figure=fig,
-                charts=tuple(own[:1]),
-                page=pages[0],
-            )
-        )
-        slides += _continued(fig.name, pages, section=section, depth=depth, figure=fig)
-        # the figure's further charts (comparators, funnel), each large enough to read
-        for chart in own[1:]:
-            slides.append(
-                Slide(
-                    "chart",
-                    title=chart.title,
-                    section=section,
-                    depth=depth,
-                    figure=fig,
-                    charts=(chart,),
-                )
-            )
-    for table in section.tables:
-        headers = [str(c) for c in table.data.columns]
-        rows = [[cell_text(v) for v in row] for row in table.data.itertuples(index=False)]
-        widths = [CONTENT_WIDTH / max(len(headers), 1)] * len(headers)
-        slides += _table_slides(
-            "table", table.title, headers, rows, widths, section=section, depth=depth, table=table
-        )
-    return slides  # fmt: skip
+    strip = strip_page(section)
+    panels = section_panels(section, body_height(strip))
+    if panels and all(p.kind == "text" for p in panels):
+        strip = None  # the summary is the text itself
+    groups = pair(panels)
+    if not groups:
+        return []
+    return [
+        Slide("section", title=section.title, section=section, depth=depth, panels=panels,
+              strip=strip if number == 1 else None, part=number, parts=len(groups))
+        for number, panels in enumerate(groups, 1)
+    ]  # fmt: skip
+
+
+_last_plan: tuple[weakref.ref, list[Slide]] | None = None
 
 
 def slide_plan(assessment: Assessment) -> list[Slide]:
-    """The slides of the pack, in order (see the module docstring)."""
+    """The slides of the pack, in order (see the module docstring). The plan of the
+    assessment planned last is kept: the Word, PDF and slide renderers of one build all
+    ask for it (to cite slide numbers) and get the same list, measured once."""
+    global _last_plan
+    if _last_plan is not None and _last_plan[0]() is assessment:
+        return list(_last_plan[1])
+    plan = _plan(assessment)
+    _last_plan = (weakref.ref(assessment), plan)
+    return list(plan)
+
+
+def _plan(assessment: Assessment) -> list[Slide]:
     width, height, big, small = ABOUT_BOX
     about = flow(about_paragraphs(assessment), width, height, big, small, space_after=8)
     slides = [
@@ -267,36 +229,12 @@ def slide_plan(assessment: Assessment) -> list[Slide]:
             rows,
             (3.6, 2.4, 2.3, 4.03),
         )
-    if assessment.provenance:
-        prov = provenance_table(assessment.provenance)
-        widths = _provenance_widths(prov.headers)
-        note = "; ".join(f"{label}: {text}" for label, text in prov.shared)
-        slides += _table_slides(
-            "sources", "Sources and methods", prov.headers, prov.rows, widths, note=note
-        )
     width, height, big, small = CONTINUED_BOX
     licence = flow(licence_paragraphs(assessment), width, height, big, small, space_after=8)
-    slides.append(
-        Slide("licence", title="Licence, attributions and disclosure control", page=licence[0])
-    )
-    slides += _continued("Licence, attributions and disclosure control", licence)
+    title = "Sources, licence and disclosure control"
+    slides.append(Slide("licence", title=title, page=licence[0]))
+    slides += _continued(title, licence)
     return slides  # fmt: skip
-
-
-_PROVENANCE_SHARE = {
-    "Indicator": 3.2,
-    "Period": 1.2,
-    "Source": 2.6,
-    "Retrieved": 1.3,
-    "Method": 3.4,
-    "CI": 0.8,
-    "Licence": 2.0,
-}
-
-
-def _provenance_widths(headers) -> tuple[float, ...]:
-    shares = [_PROVENANCE_SHARE[h] for h in headers]
-    return tuple(CONTENT_WIDTH * s / sum(shares) for s in shares)
 
 
 def _timescale(rec) -> str:
@@ -306,20 +244,22 @@ def _timescale(rec) -> str:
 def evidence_slides(assessment: Assessment, plan: list[Slide] | None = None) -> dict[str, int]:
     """Slide number of the evidence for each indicator id and each finding id.
 
-    An indicator's evidence is its figure slide. A finding points at the slide of its
-    first indicator shown in the pack, or its section's divider when it has none.
+    An indicator's evidence is the slide holding its key-figure row. A finding points at
+    the slide of its first indicator shown in the pack, or its section's first slide when
+    it has none.
     """
     out: dict[str, int] = {}
-    divider_of: dict[str, int] = {}
+    first_of: dict[str, int] = {}
     for number, slide in enumerate(plan or slide_plan(assessment), 1):
-        if slide.kind == "figure":
-            out.setdefault(slide.figure.indicator_id, number)
-        elif slide.kind == "divider":
-            divider_of[slide.section.id] = number
+        if slide.kind == "section":
+            first_of.setdefault(slide.section.id, number)
+            for figure in slide.figures:
+                out.setdefault(figure.indicator_id, number)
     for section, _, _ in assessment.walk_sections():
         for finding in section.findings:
             slides = [out[i] for i in finding.indicator_ids if i in out]
-            out.setdefault(finding.id, slides[0] if slides else divider_of[section.id])
+            if slides or section.id in first_of:
+                out.setdefault(finding.id, slides[0] if slides else first_of[section.id])
     return out
 
 

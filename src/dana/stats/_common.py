@@ -18,7 +18,10 @@ from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _sp
+
+# scipy.special, not scipy.stats: the same quantile functions scipy.stats calls, without
+# the second or so it takes to import scipy.stats at every start
+from scipy import special as _special
 
 from dana.stats._blocks import blockwise
 from dana.stats._sorting import min_ranks
@@ -83,7 +86,12 @@ def limit_columns(level: float) -> tuple[str, str]:
 
 def z_value(level: float) -> float:
     """Two-sided standard normal quantile: 1.959964 for 0.95, 3.090232 for 0.998."""
-    return float(_sp.norm.ppf(1 - (1 - level) / 2))
+    return float(_special.ndtri(1 - (1 - level) / 2))  # = scipy.stats.norm.ppf
+
+
+def chi2_quantile(p, df):
+    """The chi-square quantile, as scipy.stats.chi2.ppf computes it: 2 P^-1(df/2, p)."""
+    return 2 * _special.gammaincinv(np.asarray(df, dtype=float) / 2, p)
 
 
 def byar_limits(count, level: float):
@@ -114,8 +122,8 @@ def exact_poisson_limits(count, level: float):
     o = np.asarray(count, dtype=float)
     alpha = 1 - level
     with np.errstate(invalid="ignore"):
-        lower = np.where(o == 0, 0.0, _sp.chi2.ppf(alpha / 2, 2 * np.where(o == 0, 1, o)) / 2)
-    upper = _sp.chi2.ppf(1 - alpha / 2, 2 * o + 2) / 2
+        lower = np.where(o == 0, 0.0, chi2_quantile(alpha / 2, 2 * np.where(o == 0, 1, o)) / 2)
+    upper = chi2_quantile(1 - alpha / 2, 2 * o + 2) / 2
     return lower, upper
 
 

@@ -25,7 +25,6 @@ from functools import lru_cache
 
 import numpy as np
 from scipy import special as _special
-from scipy.interpolate import CubicSpline
 
 _BISECTION_STEPS = 80
 #: At most this many values are solved exactly; more are interpolated.
@@ -69,6 +68,9 @@ class _Grid:
     """
 
     def __init__(self, alpha: float):
+        # deferred: scipy.interpolate is needed only when a Poisson funnel is drawn
+        from scipy.interpolate import CubicSpline
+
         self.log_e0 = float(np.log(-np.log(alpha / 2)))
         below = int(np.ceil((self.log_e0 - np.log(_GRID_MIN)) / _GRID_STEP))
         above = int(np.ceil((np.log(_GRID_MAX) - self.log_e0) / _GRID_STEP))

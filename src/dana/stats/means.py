@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _sp
+from scipy import special as _special
 
 from dana.stats._common import StatsInputError, confidence_levels, quantile_groups
 from dana.stats._frame import resolve, sum_within
@@ -50,7 +50,10 @@ def mean(x, *, data=None, by=None, confidence=0.95) -> pd.DataFrame:
     limits = []
     for level in levels:
         with np.errstate(invalid="ignore"):
-            t_by_size = _sp.t.ppf(1 - (1 - level) / 2, np.where(sizes > 1, sizes - 1, np.nan))
+            # scipy.stats.t.ppf(q, df) is special.stdtrit(df, q)
+            t_by_size = _special.stdtrit(
+                np.where(sizes > 1, sizes - 1, np.nan), 1 - (1 - level) / 2
+            )
         half = t_by_size[size_of_group] * stderr
         limits.append((level, average - half, average + half))
     return output(

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _sp
 
 from dana.stats._common import (
     StatsInputError,
+    chi2_quantile,
     confidence_levels,
     limit_columns,
     z_value,
@@ -34,7 +34,7 @@ from dana.vocabulary import TREND_NOT_CALCULATED as CANNOT
 #: Points used: the most recent five.
 TREND_POINTS = 5
 #: Chi-square with 1 df at 99.8%: 9.5495 (= 3.090232^2).
-TREND_THRESHOLD = float(_sp.chi2.ppf(0.998, 1))
+TREND_THRESHOLD = float(chi2_quantile(0.998, 1))
 
 
 def trend(
