@@ -1,0 +1,188 @@
+"""Death registrations: ONS drug-related, alcohol-specific and alcohol-related deaths.
+
+Deaths count by **year of registration** (ONS convention) and usual residence; a death is
+used when it has a readable underlying cause, age (0-150), sex (1 or 2), registration date
+in the period and residence in England (an English LA code; Welsh, Scottish and Northern
+Irish codes are excluded, as is a death with no LA code).
+
+The long cause table has the underlying cause at position 0 and the contributory causes
+(``FIC10MEN1..15`` / ``S_COD_CODE_1..15``) at 1-15, codes normalised as for HES; every
+definition reads it joined to :func:`dana.records.reference.death_code_table`:
+
+======================== ===============================================================
+indicator                a death counts when
+======================== ===============================================================
+drug_poisoning_deaths    the underlying cause is F11-F16, F18-F19, X40-X44, X60-X64, X85
+                         or Y10-Y14 (ONS; DEFINITIONS.md s.1.1)
+drug_misuse_deaths       the underlying cause is F11-F16 or F18-F19, or it is a drug
+                         poisoning and a controlled drug was mentioned: the ONS drugs
+                         database flag where the extract has one, otherwise a T-code proxy
+                         (T40.0-T40.9, T42.4, T43.6 among the causes; not ONS-comparable,
+                         and the output says so)
+alcohol_specific_deaths  the underlying cause is on the ONS 2017 alcohol-specific list
+alcohol_related_deaths   AAF-weighted (Fingertips 93763): 1 for an alcohol-specific
+                         underlying cause or T51.0/T51.1/T51.9 in any cause field, else the
+                         PHE 2020 *mortality* fraction of the underlying cause by age band
+                         and sex (no partial fractions under 16; fractions <= 0 dropped)
+======================== ===============================================================
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from dana.records import reference
+from dana.records.codes import normalised_code
+from dana.records.common import (
+    EXCLUDED,
+    REJECTED,
+    duplicated_keys,
+    esp_band,
+    first_reason,
+    key,
+    outside_england,
+    with_residence,
+)
+from dana.records.engines import Engine
+from dana.records.extracts import Extract
+from dana.records.hospital import _aaf_band
+from dana.records.parse import date, integer, text
+from dana.records.period import Period
+
+INDICATORS = (
+    "drug_poisoning_deaths",
+    "drug_misuse_deaths",
+    "alcohol_specific_deaths",
+    "alcohol_related_deaths",
+)
+_YES = ["Y", "YES", "1", "TRUE", "T"]
+
+
+def stage(engine: Engine, extract: Extract, period: Period) -> ir.Table:
+    """One row per registration: typed fields, residence, raw causes, the ``reason``."""
+    t = extract.table
+    ucod, ucod_malformed = normalised_code(text(t.ucod))
+    age, age_unreadable = integer(t.age)
+    sex, _ = integer(t.sex)
+    dor, dor_unreadable = date(t.dor)
+    mentions = list(extract.columns.repeated_names("mention"))
+    t = t.mutate(
+        record_id=key(t.record_id),
+        ucod=ucod,
+        _ucod_malformed=ucod_malformed,
+        age=age,
+        _age_unreadable=age_unreadable,
+        sex=sex.fill_null(-1),
+        dor=dor,
+        _dor_unreadable=dor_unreadable,
+        lsoa=text(t.lsoa).upper(),
+        controlled=text(t.controlled_drug).upper().isin(_YES).fill_null(False),
+        **{name: text(t[name]) for name in mentions},
+    )
+    dups = duplicated_keys(t, "record_id")
+    t = t.left_join(dups, "record_id").mutate(duplicated=ibis._.duplicated.fill_null(False))
+    t = with_residence(engine, t, t.la)
+    reason = first_reason(
+        (t.duplicated, REJECTED + "record id appears more than once (every copy set aside)"),
+        (t._ucod_malformed, REJECTED + "underlying cause is not a valid ICD-10 code"),
+        (t.ucod.isnull(), REJECTED + "underlying cause missing"),
+        (t._age_unreadable, REJECTED + "age not a whole number"),
+        (~t.age.between(0, 150), REJECTED + "age missing or outside 0-150"),
+        (t._dor_unreadable, REJECTED + "date of registration not a valid date"),
+        (t.dor.isnull(), REJECTED + "date of registration missing"),
+        (~t.sex.isin([1, 2]), EXCLUDED + "sex not 1 or 2"),
+        (
+            t._la.isnull() | outside_england(t._la),
+            EXCLUDED + "residence outside England or not known",
+        ),
+        (~t.dor.between(period.start, period.end), EXCLUDED + f"registered outside {period.label}"),
+    )
+    # a row number identifies a death (extracts often have no key); it is fixed when the
+    # staged table is materialised, so the cause table built from it links back exactly
+    order = [t.dor, t.ucod, t._la, t.age, t.sex, t.lsoa, *[t[m] for m in mentions]]
+    row = ibis.row_number().over(ibis.window(order_by=order)).cast("int64")
+    return t.select(
+        "ucod", "sex", "age", "district", "utla", "region", "la_status", "lsoa",
+        "controlled", *mentions, _row=row, reason=reason,
+    )  # fmt: skip
+
+
+def causes(extract: Extract, staged: ir.Table) -> ir.Table:
+    """Long cause table of used deaths: ``_row, pos, code, malformed`` (0 = underlying)."""
+    used = staged.filter(staged.reason.isnull())
+    names = list(extract.columns.repeated_names("mention"))
+    fields = [ibis.struct({"pos": ibis.literal(0, "int16"), "raw": used.ucod})]
+    fields += [
+        ibis.struct({"pos": ibis.literal(int(name[-2:]), "int16"), "raw": used[name]})
+        for name in names
+    ]
+    long = used.select("_row", d=ibis.array(fields).unnest())
+    long = long.select("_row", pos=long.d.pos, raw=long.d.raw).filter(ibis._.raw.notnull())
+    code, malformed = normalised_code(long.raw)
+    return long.select("_row", "pos", code=code, malformed=malformed)
+
+
+def count(
+    engine: Engine, extract: Extract, staged: ir.Table, period: Period
+) -> tuple[ir.Table, list[str]]:
+    """Events of every death indicator, and notes for the run summary."""
+    long = engine.materialise(causes(extract, staged), "causes")
+    malformed = int(engine.collect(long.aggregate(n=long.malformed.sum()))["n"].fillna(0).iloc[0])
+    notes = []
+    if malformed:
+        notes.append(
+            f"{malformed:,} contributory cause field(s) held a malformed ICD-10 code and "
+            "were not used"
+        )
+    codes = engine.lookup("death_codes", reference.death_code_table())
+    aaf = engine.lookup("aaf_mortality", reference.aaf_table("mortality"))
+    used = staged.filter(staged.reason.isnull())
+    deaths = used.select("_row", "sex", "age", aaf_band=_aaf_band(used.age))
+    m = long.filter(long.code.notnull()).inner_join(codes, "code").inner_join(deaths, "_row")
+    m = m.left_join(aaf, ["condition", "sex", "aaf_band"])
+    underlying = m.pos == 0
+    aaf_c = ibis.cases(
+        (underlying & m.wholly, 100),
+        (m.alcohol_any_position, 100),
+        (underlying, m.aaf_c.fill_null(0)),
+        else_=0,
+    )
+    label = ibis.cases(
+        (m.wholly | m.alcohol_any_position, "Wholly attributable conditions"),
+        else_=m.condition,
+    )
+    flags = m.group_by("_row").aggregate(
+        poisoning=(underlying & m.drug_poisoning).max(),
+        misuse_cause=(underlying & m.drug_misuse_cause).max(),
+        proxy=m.controlled_drug_proxy.max(),
+        specific=(underlying & m.wholly).max(),
+        related_c=aaf_c.max(),
+        related_condition=label.argmax(aaf_c * 1000 + (999 - m.pos)),
+    )
+    e = used.inner_join(flags, "_row")
+    controlled = e.controlled if "controlled_drug" in extract.columns.fields else e.proxy
+    dims = {
+        "sex": e.sex,
+        "band": esp_band(e.age),
+        "age": e.age.cast("int16"),
+        "district": e.district,
+        "utla": e.utla,
+        "region": e.region,
+        "lsoa": e.lsoa,
+        "ethnic": ibis.literal("Not recorded on death registrations"),
+    }
+    null_text = ibis.null("string")
+    parts = [
+        (e.poisoning, "drug_poisoning_deaths", ibis.literal(100), null_text),
+        (e.misuse_cause | (e.poisoning & controlled), "drug_misuse_deaths", ibis.literal(100), null_text),
+        (e.specific, "alcohol_specific_deaths", ibis.literal(100), null_text),
+        (e.related_c > 0, "alcohol_related_deaths", e.related_c, e.related_condition),
+    ]
+    selections = [
+        e.filter(keep.fill_null(False)).select(
+            indicator=ibis.literal(name), weight_c=weight.cast("int64"), condition=condition, **dims
+        )
+        for keep, name, weight, condition in parts
+    ]
+    return ibis.union(*selections, distinct=False), notes

@@ -1,0 +1,163 @@
+"""Where the record-level expressions run: DuckDB (embedded, the default) or PySpark.
+
+Every definition in :mod:`dana.records` is an ibis expression; an :class:`Engine` only
+reads files into tables, holds lookups, materialises intermediate tables and returns
+results. The expressions are the same on both engines (RECORDS.md part B: identical
+results on DuckDB and Spark for the same ibis expressions).
+
+* ``duckdb`` - in-process, no server, works offline. Threads and memory limit are
+  settings (``threads=2``, ``memory_limit="3GB"``).
+* ``spark`` - PySpark through ibis. Local mode (``local[2]``) by default; pass an existing
+  ``SparkSession`` (a cluster, Databricks) as ``session=`` to run where national data
+  lives. Spark needs Java 17 or 21; without it :class:`EngineError` says how to install it.
+
+Materialised tables are Parquet files in a working folder (deleted by :meth:`Engine.close`):
+the canonical long diagnosis table is built once per extract and every diagnosis-based
+indicator reads it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+ENGINES = ("duckdb", "spark")
+#: How a user installs Java for the Spark engine (Debian / Ubuntu).
+JAVA_INSTALL = "apt-get install -y openjdk-17-jre-headless"
+
+
+class EngineError(RuntimeError):
+    """An engine cannot start or run; the message says what to do."""
+
+
+class Engine:
+    """A connection plus a working folder for materialised tables."""
+
+    def __init__(
+        self, name: str, con, workdir: Path, *, owns_workdir: bool, stop=None, spark=None
+    ) -> None:
+        self.name = name
+        self._spark = spark
+        self.con = con
+        self.workdir = workdir
+        self._owns_workdir = owns_workdir
+        self._stop = stop
+        self._lookups: dict[str, ir.Table] = {}
+
+    # -- reading ------------------------------------------------------------------------
+    def read_csv(self, paths: list[Path], *, delimiter: str) -> ir.Table:
+        """All columns as text (types are parsed by the definitions, identically)."""
+        sources = [str(p) for p in paths]
+        if self.name == "duckdb":
+            return self.con.read_csv(
+                sources, delim=delimiter, header=True, all_varchar=True, quote='"'
+            )
+        frame = self._spark.read.csv(sources, sep=delimiter, header=True, quote='"')
+        return self._register(frame)
+
+    def read_parquet(self, paths: list[Path]) -> ir.Table:
+        sources = [str(p) for p in paths]
+        if self.name == "duckdb":
+            return self.con.read_parquet(sources)
+        return self._register(self._spark.read.parquet(*sources))
+
+    def _register(self, spark_frame) -> ir.Table:
+        # ibis' pyspark read_* take one path; a list of files is read by Spark directly
+        name = f"dana_{uuid.uuid4().hex[:12]}"
+        spark_frame.createOrReplaceTempView(name)
+        return self.con.table(name)
+
+    def lookup(self, name: str, frame: pd.DataFrame) -> ir.Table:
+        """A small reference table (code lists, AAFs, area maps), written once per run."""
+        if name not in self._lookups:
+            path = self.workdir / f"lookup_{name}.parquet"
+            frame.to_parquet(path, index=False)
+            self._lookups[name] = self.read_parquet([path])
+        return self._lookups[name]
+
+    # -- materialising and collecting ---------------------------------------------------
+    def materialise(self, expr: ir.Table, name: str) -> ir.Table:
+        """Compute ``expr`` once into Parquet and return a table reading it back."""
+        path = self.workdir / f"{name}_{uuid.uuid4().hex[:8]}.parquet"
+        self.con.to_parquet(expr, str(path))  # Spark writes a folder of part files
+        return self.read_parquet([path])
+
+    def collect(self, expr: ir.Table) -> pd.DataFrame:
+        return self.con.to_pyarrow(expr).to_pandas()
+
+    def close(self) -> None:
+        if self._stop is not None:
+            self._stop()
+            self._stop = None
+        if self._owns_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def java_available() -> bool:
+    """Whether a Java runtime is on PATH or under JAVA_HOME."""
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").exists():
+        return True
+    return shutil.which("java") is not None
+
+
+def spark_session(*, driver_memory: str = "2g", cores: int = 2, shuffle_partitions: int = 4):
+    """A local SparkSession configured for small machines (UI off, few shuffle partitions)."""
+    if not java_available():
+        raise EngineError(
+            "the Spark engine needs Java 17 or 21, which is not installed; install it with "
+            f"`{JAVA_INSTALL}` (or set JAVA_HOME), or use --engine duckdb"
+        )
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession  # deferred: pyspark is heavy and Spark is optional
+
+    return (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName("dana-records")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.driver.memory", driver_memory)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.ansi.enabled", "false")
+        .getOrCreate()
+    )
+
+
+def connect(
+    engine: str = "duckdb",
+    *,
+    workdir: str | Path | None = None,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    session=None,
+) -> Engine:
+    """Open an engine. ``session`` (Spark only) reuses an existing SparkSession."""
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    owns = workdir is None
+    folder = Path(tempfile.mkdtemp(prefix="dana-records-")) if owns else Path(workdir)
+    folder.mkdir(parents=True, exist_ok=True)
+    if engine == "duckdb":
+        settings = {}
+        if threads:
+            settings["threads"] = threads
+        if memory_limit:
+            settings["memory_limit"] = memory_limit
+        settings["temp_directory"] = str(folder / "spill")
+        con = ibis.duckdb.connect(**settings)
+        return Engine("duckdb", con, folder, owns_workdir=owns, stop=con.disconnect)
+    spark = session if session is not None else spark_session()
+    return Engine("spark", ibis.pyspark.connect(spark), folder, owns_workdir=owns, spark=spark)

@@ -1,0 +1,243 @@
+"""NDTMS adult treatment: numbers in treatment, new presentations, completions, exits.
+
+Episodes are joined into **treatment journeys** per client: an episode starting no more
+than 21 days after the client's previous episodes ended continues the journey (NDTMS /
+NI 40 rule, DEFINITIONS.md s.3.2). With the reporting period P (a financial year):
+
+========================= =================================================================
+indicator                 people (adults 18+) counted
+========================= =================================================================
+in_treatment[_group]      with an episode open at any time in P; the substance group is the
+                          NDTMS hierarchy over those episodes: any opiate -> opiate; else
+                          non-opiate and alcohol together -> non-opiate and alcohol; else
+                          non-opiate only; else alcohol only (DEFINITIONS.md s.3.1)
+new_presentations         with a journey starting in P
+successful_completion_*   whose latest journey exit in P was a successful completion (and,
+                          for opiate clients, not on substitute medication at exit where the
+                          extract records it) with no episode starting in the 6 calendar
+                          months after it; over those in treatment in the group (PHOF C19)
+early_unplanned_exits     new presentations whose journey ended in an unplanned exit
+                          within 12 weeks (84 days) of its start; over new presentations
+in_treatment_over_6_years whose current journey began more than 6 years before P ended
+penetration_*             opiate clients aged 18-64; alcohol clients (alcohol only plus
+                          non-opiate and alcohol) aged 18+ - numerators for unmet need
+========================= =================================================================
+
+A client's age, sex, ethnicity and residence are those of their latest episode open in P.
+Episodes outside P are kept to link journeys and find re-presentations; the run summary
+lists them as not in the period.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from dana.records import reference
+from dana.records.common import (
+    EXCLUDED,
+    attach,
+    REJECTED,
+    duplicated_keys,
+    esp_band,
+    ethnic_group,
+    first_reason,
+    key,
+    outside_england,
+    with_residence,
+)
+from dana.records.engines import Engine
+from dana.records.extracts import Extract
+from dana.records.parse import date, integer, text
+from dana.records.period import Period
+
+JOURNEY_GAP_DAYS = 21
+EARLY_EXIT_DAYS = 84
+GROUPS = ("opiate", "non_opiate", "non_opiate_alcohol", "alcohol")
+#: Accepted substance-group values (lower case, spaces and hyphens removed) -> group.
+_SUBSTANCE = {
+    "opiate": "opiate", "opiates": "opiate", "1": "opiate",
+    "nonopiateonly": "non_opiate", "nonopiate": "non_opiate", "2": "non_opiate",
+    "nonopiateandalcohol": "non_opiate_alcohol", "3": "non_opiate_alcohol",
+    "alcoholonly": "alcohol", "alcohol": "alcohol", "4": "alcohol",
+}  # fmt: skip
+_SEX = {"M": 1, "MALE": 1, "1": 1, "F": 2, "FEMALE": 2, "2": 2}
+_FAR = ibis.date(9999, 12, 31)
+_NOT_IN_PERIOD = EXCLUDED + "episode not open in the period (used only to link journeys)"
+
+
+def _days(value: ir.DateValue) -> ir.IntegerValue:
+    return value.delta(ibis.date(1900, 1, 1), unit="day").cast("int64")
+
+
+def stage(engine: Engine, extract: Extract, period: Period) -> ir.Table:
+    """One row per episode: typed fields, exit reason, residence and ``reason``."""
+    t = extract.table
+    start, start_bad = date(t.start)
+    end, end_bad = date(t.end)
+    age, age_bad = integer(t.age)
+    squeezed = text(t.substance).lower().re_replace(r"[\s\-_]", "")
+    group = ibis.cases(*[(squeezed == k, v) for k, v in _SUBSTANCE.items()], else_=ibis.null("string"))
+    sex = text(t.sex).upper()
+    exits = reference.discharge_reasons()
+    exit_text = text(t.exit_reason)
+    exit_lower = exit_text.lower()
+    category = ibis.cases(
+        *[(exit_text == c, cat) for c, cat in zip(exits["code"], exits["category"], strict=True) if c],
+        *[(exit_lower == cat.lower(), cat) for cat in dict.fromkeys(exits["category"])],
+        else_=ibis.ifelse(exit_text.isnull(), ibis.null("string"), "Not known"),
+    )
+    t = t.mutate(
+        client=key(t.client),
+        episode=key(t.episode),
+        start=start,
+        end=end,
+        age=age,
+        _start_bad=start_bad,
+        _end_bad=end_bad,
+        _age_bad=age_bad,
+        group=group,
+        _group_raw=text(t.substance),
+        sex=ibis.cases(*[(sex == k, v) for k, v in _SEX.items()], else_=0).cast("int64"),
+        ethnic=ethnic_group(t.ethnicity),
+        lsoa=ibis.null("string"),
+        exit_category=category,
+        osm=text(t.osm_at_exit).upper().isin(["Y", "YES", "1", "TRUE"]).fill_null(False),
+    )
+    episode_key = t.client.cast("string").concat("|", t.episode.cast("string"))
+    t = t.mutate(_ep=ibis.ifelse(t.episode.isnull(), ibis.null("string"), episode_key))
+    dups = duplicated_keys(t, "_ep")
+    t = t.left_join(dups, "_ep").mutate(duplicated=ibis._.duplicated.fill_null(False))
+    t = with_residence(engine, t, t.la)
+    reason = first_reason(
+        (t.client.isnull(), REJECTED + "client id missing"),
+        (t.duplicated, REJECTED + "episode id appears more than once for a client"),
+        (t._start_bad, REJECTED + "episode start not a valid date"),
+        (t.start.isnull(), REJECTED + "episode start missing"),
+        (t._end_bad, REJECTED + "episode end not a valid date"),
+        (t.end < t.start, REJECTED + "episode ends before it starts"),
+        (t._age_bad | ~t.age.between(0, 150), REJECTED + "age missing or outside 0-150"),
+        (t._group_raw.isnull(), REJECTED + "substance group missing"),
+        (t.group.isnull(), REJECTED + "substance group not recognised"),
+        (t.age < 18, EXCLUDED + "aged under 18 (young people's treatment)"),
+        (t._la.isnull() | outside_england(t._la), EXCLUDED + "residence outside England or not known"),
+        ((t.start > period.end) | (t.end < period.start), _NOT_IN_PERIOD),
+    )
+    order = [t.client, t.start, t.episode, t.end, t.group, t.exit_category, t._la, t.age]
+    seq = ibis.row_number().over(ibis.window(order_by=order)).cast("int64")
+    return t.select(
+        "client", "start", "end", "age", "sex", "ethnic", "group", "exit_category", "osm",
+        "district", "utla", "region", "la_status", "lsoa", _seq=seq, reason=reason,
+    )  # fmt: skip
+
+
+def _journeys(history: ir.Table) -> tuple[ir.Table, ir.Table]:
+    """Episodes with their journey number, and one row per journey."""
+    order = ["start", "_seq"]
+    t = history.mutate(end_f=history.end.fill_null(_FAR))
+    t = t.mutate(ran_to=t.end_f.max().over(ibis.cumulative_window(group_by="client", order_by=order)))
+    t = t.mutate(before=t.ran_to.lag().over(ibis.window(group_by="client", order_by=order)))
+    new = t.before.isnull() | (t.start.delta(t.before, unit="day") > JOURNEY_GAP_DAYS)
+    t = t.mutate(_new=new.cast("int64"))
+    t = t.mutate(journey=t._new.sum().over(ibis.cumulative_window(group_by="client", order_by=order)))
+    exit_key = _days(t.end_f) * 1_000_000_000 + t._seq
+    reasons = reference.discharge_reasons().drop_duplicates("category")
+    successful = [c for c, ok in zip(reasons["category"], reasons["successful"], strict=True) if ok]
+    unplanned = [c for c, ok in zip(reasons["category"], reasons["unplanned"], strict=True) if ok]
+    journeys = t.group_by(["client", "journey"]).aggregate(
+        j_start=t.start.min(),
+        j_end=t.end_f.max(),
+        exit_category=t.exit_category.argmax(exit_key),
+        exit_osm=t.osm.argmax(exit_key),
+    )
+    journeys = journeys.mutate(
+        closed=journeys.j_end != _FAR,
+        successful=journeys.exit_category.isin(successful),
+        unplanned=journeys.exit_category.isin(unplanned),
+    )
+    return t, journeys
+
+
+def count(
+    engine: Engine, extract: Extract, staged: ir.Table, period: Period
+) -> tuple[ir.Table, list[str]]:
+    """Events of every treatment indicator (one row per client and indicator)."""
+    period_start, period_end = period.start, period.end
+    history = staged.filter(staged.reason.isnull() | (staged.reason == _NOT_IN_PERIOD))
+    episodes, journeys = _journeys(history)
+    episodes = engine.materialise(episodes, "journey_episodes")
+    journeys = engine.materialise(journeys, "journeys")
+    open_in = episodes.filter(episodes.reason.isnull())
+    latest = _days(open_in.start) * 1_000_000_000 + open_in._seq
+    people = open_in.group_by("client").aggregate(
+        **{c: open_in[c].argmax(latest) for c in ("age", "sex", "ethnic", "district", "utla", "region", "lsoa", "journey")},
+        opiate=(open_in.group == "opiate").max(),
+        non_opiate=open_in.group.isin(["non_opiate", "non_opiate_alcohol"]).max(),
+        alcohol=open_in.group.isin(["alcohol", "non_opiate_alcohol"]).max(),
+    )  # fmt: skip
+    people = people.mutate(
+        group=ibis.cases(
+            (people.opiate, "opiate"),
+            (people.non_opiate & people.alcohol, "non_opiate_alcohol"),
+            (people.non_opiate, "non_opiate"),
+            else_="alcohol",
+        )
+    )
+    current = journeys.select("client", "journey", current_start="j_start")
+    people = attach(people, current, ["client", "journey"])
+    in_p = journeys.j_start.between(period_start, period_end)
+    new = journeys.filter(in_p).group_by("client").aggregate(
+        new_presentation=ibis.literal(True),
+        early_exit=(journeys.closed & journeys.unplanned & (journeys.j_end.delta(journeys.j_start, unit="day") <= EARLY_EXIT_DAYS)).max(),
+    )  # fmt: skip
+    exits = journeys.filter(journeys.closed & journeys.j_end.between(period_start, period_end))
+    exit_key = _days(exits.j_end) * 1_000_000_000 + exits.journey
+    last_exit = exits.group_by("client").aggregate(
+        exit_date=exits.j_end.argmax(exit_key),
+        exit_successful=exits.successful.argmax(exit_key),
+        exit_osm=exits.exit_osm.argmax(exit_key),
+    )
+    later = episodes.select("client", "start").inner_join(last_exit.select("client", "exit_date"), "client")
+    later = later.filter((later.start > later.exit_date) & (later.start <= later.exit_date + ibis.interval(months=6)))
+    represented = later.group_by("client").aggregate(represented=ibis.literal(True))
+    p = attach(attach(attach(people, new, "client"), last_exit, "client"), represented, "client")
+    six_years_before = ibis.literal(period_end) - ibis.interval(years=6)
+    success = (
+        p.exit_successful.fill_null(False)
+        & ~p.represented.fill_null(False)
+        & ~((p.group == "opiate") & p.exit_osm.fill_null(False))
+    )
+    dims = {
+        "sex": p.sex,
+        "band": esp_band(p.age),
+        "age": p.age.cast("int16"),
+        "district": p.district,
+        "utla": p.utla,
+        "region": p.region,
+        "lsoa": p.lsoa,
+        "ethnic": p.ethnic,
+    }
+    is_new = p.new_presentation.fill_null(False)
+    parts = [
+        (ibis.literal(True), "in_treatment"),
+        (p.group == "opiate", "in_treatment_opiate"),
+        (p.group.isin(["non_opiate", "non_opiate_alcohol"]), "in_treatment_non_opiate"),
+        (p.group == "alcohol", "in_treatment_alcohol"),
+        (is_new, "new_presentations"),
+        (success & (p.group == "opiate"), "successful_completion_opiate"),
+        (success & p.group.isin(["non_opiate", "non_opiate_alcohol"]), "successful_completion_non_opiate"),
+        (success & (p.group == "alcohol"), "successful_completion_alcohol"),
+        (is_new & p.early_exit.fill_null(False), "early_unplanned_exits"),
+        (p.current_start < six_years_before, "in_treatment_over_6_years"),
+        ((p.group == "opiate") & (p.age <= 64), "penetration_opiate_18_64"),
+        (p.group.isin(["alcohol", "non_opiate_alcohol"]), "penetration_alcohol_18_plus"),
+    ]  # fmt: skip
+    selections = [
+        p.filter(keep.fill_null(False)).select(
+            indicator=ibis.literal(name), weight_c=ibis.literal(100, "int64"),
+            condition=ibis.null("string"), **dims,
+        )  # fmt: skip
+        for keep, name in parts
+    ]
+    return ibis.union(*selections, distinct=False), []
+
