@@ -73,8 +73,9 @@ def _sum(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _with_persons(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     sexed = frame.assign(sex=frame["sex"].map(SEX_LABELS))
+    sexed = _sum(sexed[sexed["sex"].notna()], keys)
     persons = _sum(frame.assign(sex="Persons"), keys)
-    return pd.concat([sexed[sexed["sex"].notna()], persons], ignore_index=True)
+    return pd.concat([sexed, persons], ignore_index=True)
 
 
 def event_cells(
@@ -153,33 +154,44 @@ def population_by_band(den: Denominators, years: tuple[int, ...], ages) -> pd.Da
     return frame.groupby(["area_code", "sex", "band"], as_index=False)["population"].sum()
 
 
-def population_cells(
-    definition: Definition,
-    cells: pd.DataFrame,
-    den: Denominators,
-    years: tuple[int, ...],
-    lsoa: pd.DataFrame | None,
-) -> pd.DataFrame:
-    """Population per rate cell and band (cells of ethnic group / condition have none)."""
-    wanted = cells[cells["category_type"].isin(["", DECILE])][CELL_KEY].drop_duplicates()
-    out = []
-    for age_label, rows in wanted.groupby("age", sort=False):
-        pop = population_by_band(den, years, _ages_of(age_label, definition))
-        persons = pop.groupby(["area_code", "band"], as_index=False)["population"].sum()
-        persons["sex"] = "Persons"
-        pop = pd.concat([pop.assign(sex=pop["sex"].map(SEX_LABELS)), persons], ignore_index=True)
-        plain = rows[rows["category_type"] == ""]
-        areas = plain.merge(pop, on=["area_code", "sex"], how="inner")
-        out.append(areas)
-        small = _small_area_population(plain, pop, lsoa)
-        if small is not None:
-            out.append(small)
-        deciles = rows[rows["category_type"] == DECILE]
-        if not deciles.empty and lsoa is not None:
-            out.append(deciles.merge(_decile_population(pop, lsoa), on=["area_code", "category"]))
-    if not out:
-        return pd.DataFrame(columns=[*CELL_KEY, "band", "population"])
-    return pd.concat(out, ignore_index=True)[[*CELL_KEY, "band", "population"]]
+class Populations:
+    """Population cells by age range, computed once per range and reused by every
+    definition (the same ages are asked for many times)."""
+
+    def __init__(self, den: Denominators, years: tuple[int, ...], lsoa: pd.DataFrame | None):
+        self.den, self.years, self.lsoa = den, years, lsoa
+        self._cache: dict[tuple, tuple] = {}
+
+    def parts(self, ages) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+        """(areas by sex label and band, small areas, deciles) for an age range."""
+        if ages not in self._cache:
+            pop = population_by_band(self.den, self.years, ages)
+            persons = pop.groupby(["area_code", "band"], as_index=False)["population"].sum()
+            persons["sex"] = "Persons"
+            pop = pd.concat([pop.assign(sex=pop["sex"].map(SEX_LABELS)), persons], ignore_index=True)
+            small = decile = None
+            if self.lsoa is not None:
+                small = _small_area_population(pop, self.lsoa)
+                decile = _decile_population(pop, self.lsoa)
+            self._cache[ages] = (pop, small, decile)
+        return self._cache[ages]
+
+    def cells(self, definition: Definition, cells: pd.DataFrame) -> pd.DataFrame:
+        """Population per rate cell and band (ethnic group / condition cells have none)."""
+        wanted = cells[cells["category_type"].isin(["", DECILE])][CELL_KEY].drop_duplicates()
+        out = []
+        for age_label, rows in wanted.groupby("age", sort=False):
+            pop, small, decile = self.parts(_ages_of(age_label, definition))
+            plain = rows[rows["category_type"] == ""]
+            out.append(plain.merge(pop, on=["area_code", "sex"], how="inner"))
+            if small is not None:
+                out.append(plain.merge(small, on=["area_code", "sex"], how="inner"))
+            deciles = rows[rows["category_type"] == DECILE]
+            if decile is not None and not deciles.empty:
+                out.append(deciles.merge(decile, on=["area_code", "category"]))
+        if not out:
+            return pd.DataFrame(columns=[*CELL_KEY, "band", "population"])
+        return pd.concat(out, ignore_index=True)[[*CELL_KEY, "band", "population"]]
 
 
 def _lsoa_shares(lsoa: pd.DataFrame) -> pd.DataFrame:
@@ -189,16 +201,17 @@ def _lsoa_shares(lsoa: pd.DataFrame) -> pd.DataFrame:
     return shares
 
 
-def _small_area_population(plain, pop, lsoa) -> pd.DataFrame | None:
-    if lsoa is None or lsoa["small_area"].isna().all():
+def _small_area_population(pop: pd.DataFrame, lsoa: pd.DataFrame) -> pd.DataFrame | None:
+    """Persons population by small area x band (LSOA shares of the district)."""
+    if lsoa["small_area"].isna().all():
         return None
     shares = _lsoa_shares(lsoa)
     share = shares.groupby(["small_area", "district"], as_index=False)["share"].sum()
     districts = pop[pop["sex"] == "Persons"].rename(columns={"area_code": "district"})
     small = share.merge(districts, on="district")
     small["population"] = small["population"] * small["share"]
-    small = small.rename(columns={"small_area": "area_code"})[["area_code", "sex", "band", "population"]]
-    return plain.merge(small, on=["area_code", "sex"], how="inner")
+    small = small.rename(columns={"small_area": "area_code"})
+    return small.groupby(["area_code", "sex", "band"], as_index=False)["population"].sum()
 
 
 def _decile_population(pop: pd.DataFrame, lsoa: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,7 @@ import ibis.expr.types as ir
 import pyarrow.parquet as pq
 
 from dana.records.engines import Engine
-from dana.records.layouts import ColumnMap, map_columns
+from dana.records.layouts import LAYOUTS, ColumnMap, map_columns
 
 SYNTHETIC_MANIFEST = "dana-synthetic.json"
 _TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".psv")
@@ -44,6 +44,7 @@ class Extract:
     table: ir.Table
     columns: ColumnMap
     synthetic: str  # "" for real data, else the generator's description
+    sample_scale: float | None = None  # synthetic: the share of a national year simulated
 
     @property
     def label(self) -> str:
@@ -112,16 +113,17 @@ def _check_same(first: Path, other: Path, a: dict[str, str], b: dict[str, str]) 
     )
 
 
-def synthetic_label(files: list[Path]) -> str:
-    """The generator's description if every file is listed in its manifest, else ""."""
+def synthetic_manifest(files: list[Path]) -> dict:
+    """The generator's manifest if every file is listed in it, else {} (real data)."""
     manifest = files[0].parent / SYNTHETIC_MANIFEST
     if not manifest.is_file():
-        return ""
+        return {}
     info = json.loads(manifest.read_text(encoding="utf-8"))
     listed = set(info.get("files", []))
-    if all(p.name in listed or p.parent.name in listed for p in files):
-        return str(info.get("description", "DANA synthetic records - not real data"))
-    return ""
+    if all(p.name in listed for p in files):
+        info.setdefault("description", "DANA synthetic records - not real data")
+        return info
+    return {}
 
 
 def open_extract(engine: Engine, kind: str, source: str | Path | list) -> Extract:
@@ -141,19 +143,19 @@ def open_extract(engine: Engine, kind: str, source: str | Path | list) -> Extrac
         header, delimiter = headers[0]
         raw = engine.read_csv(files, delimiter=delimiter)
     columns = map_columns(kind, header, where=str(files[0]))
+    manifest = synthetic_manifest(files)
     return Extract(
         kind=kind,
         files=tuple(files),
         table=canonical(raw, columns, kind),
         columns=columns,
-        synthetic=synthetic_label(files),
+        synthetic=str(manifest.get("description", "")),
+        sample_scale=float(manifest["scale"]) if "scale" in manifest else None,
     )
 
 
 def canonical(raw: ir.Table, columns: ColumnMap, kind: str) -> ir.Table:
     """The raw table with canonical names; absent optional fields as NULL text."""
-    from dana.records.layouts import LAYOUTS
-
     layout = LAYOUTS[kind]
     selected: dict[str, ir.Value] = {}
     for spec in layout.fields:

@@ -136,3 +136,11 @@ def with_district_split(base: Denominators, *, seed: int) -> Denominators:
         return base
     frame = pd.concat([base.frame, *extra], ignore_index=True)
     return Denominators(frame, f"{base.source}; {SYNTHETIC_DISTRICTS}", base.from_bands)
+
+
+def scaled(den: Denominators, factor: float) -> Denominators:
+    """Denominators for a sample: every population multiplied by ``factor`` (a synthetic
+    extract at scale 0.01 simulates 1% of England, so its rates need 1% of the people)."""
+    frame = den.frame.assign(population=den.frame["population"] * factor)
+    note = f"{den.source}; scaled by {factor:g} to the synthetic sample"
+    return Denominators(frame, note, den.from_bands)

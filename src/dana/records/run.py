@@ -18,12 +18,12 @@ import pandas as pd
 from dana import table as contract
 from dana.records import deaths, hospital, treatment
 from dana.records.aggregate import cubes
-from dana.records.cells import event_cells, population_cells
+from dana.records.cells import Populations, event_cells
 from dana.records.engines import Engine, connect
 from dana.records.extracts import Extract, open_extract
 from dana.records.indicators import DRUG_MISUSE_PROXY_NOTE, definitions
 from dana.records.period import Period, financial_year
-from dana.records.population import Denominators, default_denominators, from_frame
+from dana.records.population import Denominators, default_denominators, from_frame, scaled
 from dana.records.values import values
 from dana.records.assemble import assemble
 
@@ -92,6 +92,7 @@ def _summary(engine: Engine, extract: Extract, staged) -> tuple[pd.DataFrame, li
 
 def _rows(kind, the_cubes, period, den, lsoa, *, band_cut) -> pd.DataFrame:
     computed, cells_by_name = [], {}
+    populations = Populations(den, period.years, lsoa)
     for definition in definitions(kind):
         weighted = definition.name in ("alcohol_related_narrow", "alcohol_related_broad", "alcohol_related_deaths")
         cells_by_name[definition.name] = event_cells(definition, the_cubes, weighted=weighted)
@@ -101,7 +102,7 @@ def _rows(kind, the_cubes, period, den, lsoa, *, band_cut) -> pd.DataFrame:
             denominator = cells_by_name[definition.denominator].assign(indicator=definition.name)
             result = values(definition, events, None, denominator)
         else:
-            population = population_cells(definition, events, den, period.years, lsoa)
+            population = populations.cells(definition, events)
             result = values(definition, events, population)
         if definition.value_type in ("dsr", "crude_rate") and den.cuts_bands(*definition.ages):
             band_cut.add((definition.name, definition.age_label))
@@ -137,17 +138,19 @@ def compute_indicators(
     own = isinstance(engine, str)
     eng = connect(engine) if own else engine
     try:
-        den = (
-            default_denominators(period.years)
-            if population is None
-            else from_frame(population, source=population_source)
-        )
+        extracts = {k: open_extract(eng, k, s) for k, s in sources.items() if s is not None}
+        if population is None:
+            den = default_denominators(period.years)
+            scales = {e.sample_scale for e in extracts.values() if e.sample_scale is not None}
+            if len(scales) > 1:
+                raise ValueError(f"synthetic extracts of different scales {sorted(scales)}")
+            if scales and scales != {1.0}:
+                den = scaled(den, scales.pop())
+        else:
+            den = from_frame(population, source=population_source)
         tables, summaries, notes = [], [], []
-        for kind, source in sources.items():
-            if source is None:
-                continue
+        for kind, extract in extracts.items():
             module = KINDS[kind]
-            extract = open_extract(eng, kind, source)
             kind_period = _period_for(kind, period)
             staged = eng.materialise(module.stage(eng, extract, kind_period), f"{kind}_staged")
             summary, kind_notes = _summary(eng, extract, staged)
