@@ -44,33 +44,61 @@ def _sum(table: ir.Table, keys: list[str]) -> ir.Table:
     )
 
 
+_TYPES = {
+    "indicator": "string", "region": "string", "utla": "string", "district": "string",
+    "sex": "int64", "band": "int16", "agegroup": "int16", "ethnic": "string",
+    "condition": "string", "imd_decile": "int64", "lsoa_district": "string",
+    "small_area": "string",
+}  # fmt: skip
+_KEYS = {"geo": GEO, "condition": CONDITION, "decile": DECILE, "small_area": SMALL_AREA}
+
+
+def _branch(table: ir.Table, name: str) -> ir.Table:
+    """One cube with every cube's columns (NULL where not its own), tagged ``cube``."""
+    summed = _sum(table, _KEYS[name])
+    columns = {
+        c: (summed[c] if c in _KEYS[name] else ibis.null(kind)).cast(kind)
+        for c, kind in _TYPES.items()
+    }
+    return summed.select(cube=ibis.literal(name), **columns, n=summed.n, w=summed.w)
+
+
 def cubes(
     engine: Engine, events: ir.Table, *, kind: str, lsoa: pd.DataFrame | None
 ) -> dict[str, pd.DataFrame]:
-    """The four cubes as pandas frames (``decile``/``small_area`` empty without a lookup)."""
+    """The four cubes as pandas frames (``decile``/``small_area`` empty without a lookup).
+
+    One query returns all four (a union), so a slow-to-start engine (Spark) runs one job;
+    rows come back sorted by key so that the pandas sums which follow add in the same
+    order on every engine and give identical values, not just values equal to rounding.
+    """
     events = engine.materialise(events.mutate(agegroup=age_group(events.age, kind)), "events")
-    result = {
-        "geo": engine.collect(_sum(events, GEO)),
-        "condition": engine.collect(_sum(events.filter(events.condition.notnull()), CONDITION)),
-    }
-    if lsoa is None:
-        result["decile"] = pd.DataFrame(columns=[*DECILE, "n", "w"])
-        result["small_area"] = pd.DataFrame(columns=[*SMALL_AREA, "n", "w"])
-        return result
-    lookup = engine.lookup(
-        "lsoa",
-        pd.DataFrame(
-            {
-                "lsoa": lsoa["lsoa"].astype(str),
-                "lsoa_district": lsoa["district"].astype(str),
-                "small_area": lsoa["small_area"].astype(object),
-                "lsoa_decile": lsoa["imd_decile"].fillna(0).astype("int64"),
-            }
-        ),
-    )
-    joined = events.left_join(lookup, "lsoa")
-    joined = joined.mutate(imd_decile=joined.lsoa_decile.fill_null(0))
-    result["decile"] = engine.collect(_sum(joined, DECILE))
-    known = joined.filter(joined.small_area.notnull())
-    result["small_area"] = engine.collect(_sum(known, SMALL_AREA))
+    branches = [_branch(events, "geo")]
+    branches.append(_branch(events.filter(events.condition.notnull()), "condition"))
+    if lsoa is not None:
+        lookup = engine.lookup(
+            "lsoa",
+            pd.DataFrame(
+                {
+                    "lsoa": lsoa["lsoa"].astype(str),
+                    "lsoa_district": lsoa["district"].astype(str),
+                    "small_area": lsoa["small_area"].astype(object),
+                    "lsoa_decile": lsoa["imd_decile"].fillna(0).astype("int64"),
+                }
+            ),
+        )
+        joined = events.left_join(lookup, "lsoa")
+        joined = joined.mutate(imd_decile=joined.lsoa_decile.fill_null(0))
+        branches.append(_branch(joined, "decile"))
+        branches.append(_branch(joined.filter(joined.small_area.notnull()), "small_area"))
+    frame = engine.collect(ibis.union(*branches, distinct=False))
+    result = {}
+    for name, keys in _KEYS.items():
+        part = frame[frame["cube"] == name][[*keys, "n", "w"]].copy()
+        for column in keys:  # the union made integer keys nullable floats
+            if _TYPES[column].startswith("int"):
+                part[column] = part[column].astype("int64")
+        result[name] = part.sort_values(keys, na_position="first", kind="mergesort").reset_index(
+            drop=True
+        )
     return result

@@ -47,7 +47,7 @@ from dana.records.common import (
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
 from dana.records.hospital import _aaf_band
-from dana.records.parse import date, integer, text
+from dana.records.parse import as_string, date, integer, text
 from dana.records.period import Period
 
 INDICATORS = (
@@ -62,7 +62,7 @@ _YES = ["Y", "YES", "1", "TRUE", "T"]
 def stage(engine: Engine, extract: Extract, period: Period) -> ir.Table:
     """One row per registration: typed fields, residence, raw causes, the ``reason``."""
     t = extract.table
-    ucod, ucod_malformed = normalised_code(text(t.ucod))
+    ucod, ucod_malformed = normalised_code(as_string(t.ucod))
     age, age_unreadable = integer(t.age)
     sex, _ = integer(t.sex)
     dor, dor_unreadable = date(t.dor)
@@ -78,7 +78,7 @@ def stage(engine: Engine, extract: Extract, period: Period) -> ir.Table:
         _dor_unreadable=dor_unreadable,
         lsoa=text(t.lsoa).upper(),
         controlled=text(t.controlled_drug).upper().isin(_YES).fill_null(False),
-        **{name: text(t[name]) for name in mentions},
+        **{name: as_string(t[name]) for name in mentions},
     )
     dups = duplicated_keys(t, "record_id")
     t = t.left_join(dups, "record_id").mutate(duplicated=ibis._.duplicated.fill_null(False))

@@ -50,6 +50,7 @@ class Engine:
         self._owns_workdir = owns_workdir
         self._stop = stop
         self._lookups: dict[str, ir.Table] = {}
+        self._intermediates: list = []
 
     # -- reading ------------------------------------------------------------------------
     def read_csv(self, paths: list[Path], *, delimiter: str) -> ir.Table:
@@ -84,15 +85,32 @@ class Engine:
 
     # -- materialising and collecting ---------------------------------------------------
     def materialise(self, expr: ir.Table, name: str) -> ir.Table:
-        """Compute ``expr`` once into Parquet and return a table reading it back."""
+        """Compute ``expr`` once and return a table holding the result.
+
+        Both engines write Parquet in the working folder and read it back: DuckDB's buffer
+        manager can then spill, keeping memory flat at national scale, and on Spark it
+        cuts the plan (measured: ``DataFrame.cache()`` made the small-data run slower,
+        as every later query re-analysed the cached lineage).
+        """
         path = self.workdir / f"{name}_{uuid.uuid4().hex[:8]}.parquet"
         self.con.to_parquet(expr, str(path))  # Spark writes a folder of part files
+        self._intermediates.append(path)
         return self.read_parquet([path])
+
+    def release(self) -> None:
+        """Drop every materialised intermediate (called at the end of each run)."""
+        for path in self._intermediates:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        self._intermediates.clear()
 
     def collect(self, expr: ir.Table) -> pd.DataFrame:
         return self.con.to_pyarrow(expr).to_pandas()
 
     def close(self) -> None:
+        self.release()
         if self._stop is not None:
             self._stop()
             self._stop = None
@@ -124,7 +142,7 @@ def spark_session(*, driver_memory: str = "2g", cores: int = 2, shuffle_partitio
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession  # deferred: pyspark is heavy and Spark is optional
 
-    return (
+    session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("dana-records")
         .config("spark.ui.enabled", "false")
@@ -132,8 +150,11 @@ def spark_session(*, driver_memory: str = "2g", cores: int = 2, shuffle_partitio
         .config("spark.driver.memory", driver_memory)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def connect(

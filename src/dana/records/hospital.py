@@ -53,7 +53,7 @@ from dana.records.common import (
 )
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
-from dana.records.parse import date, integer, text
+from dana.records.parse import as_string, date, integer, text
 from dana.records.period import Period
 
 INDICATORS = (
@@ -149,7 +149,7 @@ def diagnoses(extract: Extract) -> ir.Table:
     names = list(extract.columns.repeated_names("diag"))
     fields = ibis.array(
         [
-            ibis.struct({"pos": ibis.literal(int(name[-2:]), "int16"), "raw": text(t[name])})
+            ibis.struct({"pos": ibis.literal(int(name[-2:]), "int16"), "raw": as_string(t[name])})
             for name in names
         ]
     )

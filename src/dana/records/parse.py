@@ -23,10 +23,18 @@ _UK = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
 _COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 
 
+def as_string(column: ir.Value) -> ir.StringValue:
+    return column if column.type().is_string() else column.cast("string")
+
+
 def text(column: ir.Value) -> ir.StringValue:
-    """Trimmed text; empty -> NULL."""
-    value = column if column.type().is_string() else column.cast("string")
-    value = value.strip()
+    """Trimmed text; empty -> NULL.
+
+    Trimmed with a regular expression, not ``strip()``: ibis 12 compiles ``strip()`` for
+    Spark to ``TRIM(' \t\n\r\v\f' FROM x)``, whose literal Spark reads as including the
+    letters t, n, r, v and f, so "f102 " came back as "102" on Spark only.
+    """
+    value = as_string(column).re_replace(r"^\s+|\s+$", "")
     return ibis.ifelse(value.length() == 0, ibis.null("string"), value)
 
 

@@ -59,12 +59,15 @@ def _period_for(kind: str, period: Period) -> Period:
 
 def _source(extract: Extract, engine: Engine, den: Denominators, lsoa_source: str | None) -> str:
     origin = extract.synthetic or f"Record-level {extract.kind} extract {extract.label}"
-    text = f"{origin} via DANA records engine ({engine.name}); denominators: {den.source}"
+    text = f"{origin} via DANA records engine; denominators: {den.source}"
     return text + (f"; LSOA lookup: {lsoa_source}" if lsoa_source else "")
 
 
 def _summary(engine: Engine, extract: Extract, staged) -> tuple[pd.DataFrame, list[str]]:
-    counts = engine.collect(staged.group_by("reason").aggregate(records=staged.count()))
+    """Records by reason (one query, with the LA-code status of the used ones)."""
+    grouped = staged.group_by(["reason", "la_status"]).aggregate(records=staged.count())
+    both = engine.collect(grouped)
+    counts = both.groupby("reason", dropna=False, as_index=False, sort=False)["records"].sum()
     outcome = counts["reason"].fillna("used: ").str.split(":").str[0]
     frame = pd.DataFrame(
         {
@@ -74,9 +77,9 @@ def _summary(engine: Engine, extract: Extract, staged) -> tuple[pd.DataFrame, li
             "reason": counts["reason"].fillna("").str.split(": ", n=1).str[-1],
             "records": counts["records"].astype("int64"),
         }
-    ).sort_values(["outcome", "records"], ascending=[False, False], kind="mergesort")
-    used = staged.filter(staged.reason.isnull())
-    status = engine.collect(used.group_by("la_status").aggregate(records=used.count()))
+    ).sort_values(["outcome", "records", "reason"], ascending=[False, False, True], kind="mergesort")
+    used = both[both["reason"].isna()]
+    status = used.groupby("la_status", as_index=False)["records"].sum()
     notes = []
     for row in status.itertuples():
         if row.la_status == "earlier code":
@@ -177,6 +180,8 @@ def compute_indicators(
     finally:
         if own:
             eng.close()
+        else:
+            eng.release()
 
 
 def _retrieved(extract: Extract) -> str:
