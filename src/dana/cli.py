@@ -18,9 +18,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from dana import cli_batch, cli_data, cli_report
+    from dana import cli_batch, cli_data, cli_records, cli_report
 
-    for module in (cli_data, cli_report, cli_batch):
+    for module in (cli_data, cli_report, cli_batch, cli_records):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -22,7 +22,7 @@ from dana.areas import ENGLAND
 from dana.records.common import ESP_BANDS
 from dana.records.geography import la_lookup
 from dana.records.indicators import AGE_GROUPS, Definition
-from dana.records.population import Denominators
+from dana.records.population import Denominators, PopulationError
 
 CELL_KEY = ["indicator", "area_code", "sex", "age", "category_type", "category"]
 SEX_LABELS = {1: "Male", 2: "Female"}
@@ -149,7 +149,7 @@ def population_by_band(den: Denominators, years: tuple[int, ...], ages) -> pd.Da
     frame = frame[frame["year"].isin(years)]
     missing = sorted(set(years) - set(frame["year"]))
     if missing:
-        raise ValueError(f"no population for year(s) {missing} in {den.source}")
+        raise PopulationError(f"no population for year(s) {missing} in {den.source}")
     frame = frame.assign(band=np.minimum(frame["age"] // 5, 18))
     return frame.groupby(["area_code", "sex", "band"], as_index=False)["population"].sum()
 

@@ -35,6 +35,8 @@ from functools import lru_cache
 import ibis
 import ibis.expr.types as ir
 
+from dana.records.errors import RecordsError
+
 #: Characters removed before a code is read (spaces, full stop, HES fillers and flags).
 _STRIP = r"[\s.\-*+]"
 _WELL_FORMED = r"^[A-Z][0-9]{2}([0-9X][0-9A-Z]{0,2})?$"
@@ -46,7 +48,7 @@ _ITEM = re.compile(
 )
 
 
-class CodeListError(ValueError):
+class CodeListError(RecordsError, ValueError):
     """A code list in the embedded notation cannot be read; the message quotes the item."""
 
 

@@ -28,12 +28,14 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from dana.records.errors import RecordsError
+
 ENGINES = ("duckdb", "spark")
 #: How a user installs Java for the Spark engine (Debian / Ubuntu).
 JAVA_INSTALL = "apt-get install -y openjdk-17-jre-headless"
 
 
-class EngineError(RuntimeError):
+class EngineError(RecordsError, RuntimeError):
     """An engine cannot start or run; the message says what to do."""
 
 

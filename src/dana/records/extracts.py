@@ -25,13 +25,14 @@ import ibis.expr.types as ir
 import pyarrow.parquet as pq
 
 from dana.records.engines import Engine
+from dana.records.errors import RecordsError
 from dana.records.layouts import LAYOUTS, ColumnMap, map_columns
 
 SYNTHETIC_MANIFEST = "dana-synthetic.json"
 _TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".psv")
 
 
-class ExtractError(ValueError):
+class ExtractError(RecordsError, ValueError):
     """An extract's files cannot be read together; the message names the files."""
 
 

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from dana.areas import ENGLAND, load_areas
+from dana.records.errors import RecordsError
 
 LSOA_LOOKUP_COLUMNS = ("lsoa", "district", "small_area", "imd_decile", "population")
 #: Header names accepted for each column of an LSOA lookup (lower case).
@@ -54,7 +55,7 @@ _RESIDENTS_PER_LSOA = 1_650
 _LSOAS_PER_SMALL_AREA = 5
 
 
-class GeographyFileError(ValueError):
+class GeographyFileError(RecordsError, ValueError):
     """An LSOA lookup or deprivation file lacks a column or has a bad value."""
 
 

@@ -27,8 +27,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from dana.records.errors import RecordsError
 
-class LayoutError(ValueError):
+
+class LayoutError(RecordsError, ValueError):
     """A file does not have the layout of its extract kind; says which columns and why."""
 
 

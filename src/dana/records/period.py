@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dana.records.errors import RecordsInputError
+
 
 @dataclass(frozen=True)
 class Period:
@@ -22,9 +24,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.kind not in ("financial", "calendar"):
-            raise ValueError(f"period kind must be 'financial' or 'calendar', not {self.kind!r}")
+            raise RecordsInputError(f"period kind must be 'financial' or 'calendar', not {self.kind!r}")
         if self.last < self.first:
-            raise ValueError(f"period {self.first}-{self.last} runs backwards")
+            raise RecordsInputError(f"period {self.first}-{self.last} runs backwards")
 
     @property
     def start(self) -> date:

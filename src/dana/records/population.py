@@ -25,6 +25,7 @@ import pandas as pd
 
 from dana.areas import ENGLAND, load_areas
 from dana.records.common import ESP_BANDS
+from dana.records.errors import RecordsError
 
 DEFAULT_SOURCE = "DANA synthetic population (embedded default) - not real data"
 SYNTHETIC_DISTRICTS = "districts split from their county by DANA (synthetic)"
@@ -32,7 +33,7 @@ BAND_NOTE = "population for this age range estimated from 5-year bands"
 SEXES = {"Male": 1, "Female": 2, "male": 1, "female": 2, "M": 1, "F": 2, 1: 1, 2: 2}
 
 
-class PopulationError(ValueError):
+class PopulationError(RecordsError, ValueError):
     """The denominator frame lacks a column, an area or a year the run needs."""
 
 

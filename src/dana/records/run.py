@@ -20,6 +20,7 @@ from dana.records import deaths, hospital, treatment
 from dana.records.aggregate import cubes
 from dana.records.cells import Populations, event_cells
 from dana.records.engines import Engine, connect
+from dana.records.errors import RecordsInputError
 from dana.records.extracts import Extract, open_extract
 from dana.records.indicators import DRUG_MISUSE_PROXY_NOTE, definitions
 from dana.records.period import Period, financial_year
@@ -136,7 +137,7 @@ def compute_indicators(
     """
     sources = {"hes": hes, "deaths": deaths, "treatment": treatment}
     if not any(v is not None for v in sources.values()):
-        raise ValueError("give at least one extract (hes=, deaths= or treatment=)")
+        raise RecordsInputError("give at least one extract (hes=, deaths= or treatment=)")
     period = financial_year(year, last_year)
     own = isinstance(engine, str)
     eng = connect(engine) if own else engine
@@ -146,7 +147,7 @@ def compute_indicators(
             den = default_denominators(period.years)
             scales = {e.sample_scale for e in extracts.values() if e.sample_scale is not None}
             if len(scales) > 1:
-                raise ValueError(f"synthetic extracts of different scales {sorted(scales)}")
+                raise RecordsInputError(f"synthetic extracts of different scales {sorted(scales)}")
             if scales and scales != {1.0}:
                 den = scaled(den, scales.pop())
         else:
