@@ -95,8 +95,11 @@ def event_cells(
         groups["age"] = groups["agegroup"].map(dict(enumerate(labels)))
         keep = groups["age"] != definition.age_label
         out.append(groups[keep].assign(sex="Persons", category_type="", category=""))
-    ethnic = _sum(geo, ["area_code", "ethnic"]).rename(columns={"ethnic": "category"})
-    out.append(ethnic.assign(sex="Persons", age=definition.age_label, category_type=ETHNIC, band=-1))
+    if definition.kind != "deaths":  # death registrations do not record ethnicity
+        ethnic = _sum(geo, ["area_code", "ethnic"]).rename(columns={"ethnic": "category"})
+        out.append(
+            ethnic.assign(sex="Persons", age=definition.age_label, category_type=ETHNIC, band=-1)
+        )
     condition = cubes["condition"][cubes["condition"]["indicator"] == name]
     if not condition.empty:
         condition = condition.assign(x=_x(condition, weighted), district=np.nan)

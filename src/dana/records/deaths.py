@@ -32,21 +32,28 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+import pandas as pd
+
 from dana.records import reference
 from dana.records.codes import normalised_code
 from dana.records.common import (
+    ETHNIC_LABELS,
+    ETHNIC_NOT_KNOWN,
     EXCLUDED,
     REJECTED,
+    derive,
     duplicated_keys,
     esp_band,
     first_reason,
     key,
-    outside_england,
+    with_lsoa,
     with_residence,
 )
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
 from dana.records.hospital import _aaf_band
+from dana.records.indicators import indicator_index
+from dana.records.longtable import code_map, long_table
 from dana.records.parse import as_string, date, integer, text
 from dana.records.period import Period
 
@@ -59,88 +66,73 @@ INDICATORS = (
 _YES = ["Y", "YES", "1", "TRUE", "T"]
 
 
-def stage(engine: Engine, extract: Extract, period: Period) -> ir.Table:
+def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame | None) -> ir.Table:
     """One row per registration: typed fields, residence, raw causes, the ``reason``."""
-    t = extract.table
-    ucod, ucod_malformed = normalised_code(as_string(t.ucod))
-    age, age_unreadable = integer(t.age)
-    sex, _ = integer(t.sex)
-    dor, dor_unreadable = date(t.dor)
     mentions = list(extract.columns.repeated_names("mention"))
-    t = t.mutate(
-        record_id=key(t.record_id),
-        ucod=ucod,
-        _ucod_malformed=ucod_malformed,
-        age=age,
-        _age_unreadable=age_unreadable,
-        sex=sex.fill_null(-1),
-        dor=dor,
-        _dor_unreadable=dor_unreadable,
-        lsoa=text(t.lsoa).upper(),
-        controlled=text(t.controlled_drug).upper().isin(_YES).fill_null(False),
-        **{name: as_string(t[name]) for name in mentions},
-    )
+    t = extract.table
+    t = t.mutate(record_id=key(t.record_id), _ucod_raw=as_string(t.ucod))
+    t = derive(t, "_ucod_raw", lambda v: dict(zip(("ucod", "_ucod_malformed"), normalised_code(v), strict=True)))
+    t = derive(t, "age", lambda v: dict(zip(("_age", "_age_unreadable"), integer(v), strict=True)))
+    t = derive(t, "sex", lambda v: {"_sex": integer(v)[0].fill_null(-1)})
+    t = derive(t, "dor", lambda v: dict(zip(("_dor", "_dor_unreadable"), date(v), strict=True)))
+    t = derive(t, "controlled_drug", lambda v: {"controlled": text(v).upper().isin(_YES).fill_null(False)})
+    t = t.mutate(**{name: as_string(t[name]) for name in mentions})
     dups = duplicated_keys(t, "record_id")
     t = t.left_join(dups, "record_id").mutate(duplicated=ibis._.duplicated.fill_null(False))
-    t = with_residence(engine, t, t.la)
+    t = with_residence(engine, t, "la")
+    t = with_lsoa(engine, t, "lsoa", lsoa)
     reason = first_reason(
         (t.duplicated, REJECTED + "record id appears more than once (every copy set aside)"),
         (t._ucod_malformed, REJECTED + "underlying cause is not a valid ICD-10 code"),
         (t.ucod.isnull(), REJECTED + "underlying cause missing"),
         (t._age_unreadable, REJECTED + "age not a whole number"),
-        (~t.age.between(0, 150), REJECTED + "age missing or outside 0-150"),
+        (~t._age.between(0, 150), REJECTED + "age missing or outside 0-150"),
         (t._dor_unreadable, REJECTED + "date of registration not a valid date"),
-        (t.dor.isnull(), REJECTED + "date of registration missing"),
-        (~t.sex.isin([1, 2]), EXCLUDED + "sex not 1 or 2"),
-        (
-            t._la.isnull() | outside_england(t._la),
-            EXCLUDED + "residence outside England or not known",
-        ),
-        (~t.dor.between(period.start, period.end), EXCLUDED + f"registered outside {period.label}"),
+        (t._dor.isnull(), REJECTED + "date of registration missing"),
+        (~t._sex.isin([1, 2]), EXCLUDED + "sex not 1 or 2"),
+        (~t.la_england, EXCLUDED + "residence outside England or not known"),
+        (~t._dor.between(period.start, period.end), EXCLUDED + f"registered outside {period.label}"),
     )
     # a row number identifies a death (extracts often have no key); it is fixed when the
     # staged table is materialised, so the cause table built from it links back exactly
-    order = [t.dor, t.ucod, t._la, t.age, t.sex, t.lsoa, *[t[m] for m in mentions]]
+    order = [t._dor, t._ucod_raw, t.la, t._age, t._sex, t.lsoa, *[t[m] for m in mentions]]
     row = ibis.row_number().over(ibis.window(order_by=order)).cast("int64")
     return t.select(
-        "ucod", "sex", "age", "district", "utla", "region", "la_status", "lsoa",
-        "controlled", *mentions, _row=row, reason=reason,
+        "_ucod_raw", *mentions, "controlled", "la_id", "la_status", "lsoa_id",
+        sex=t._sex.cast("int8"), age=t._age.cast("int16"), _row=row, reason=reason,
     )  # fmt: skip
 
 
-def causes(extract: Extract, staged: ir.Table) -> ir.Table:
-    """Long cause table of used deaths: ``_row, pos, code, malformed`` (0 = underlying)."""
+def causes(engine: Engine, extract: Extract, staged: ir.Table) -> tuple[ir.Table, ir.Table]:
+    """(code map, long cause table of used deaths ``_row, pos, code_id``; 0 = underlying)."""
     used = staged.filter(staged.reason.isnull())
-    names = list(extract.columns.repeated_names("mention"))
-    fields = [ibis.struct({"pos": ibis.literal(0, "int16"), "raw": used.ucod})]
-    fields += [
-        ibis.struct({"pos": ibis.literal(int(name[-2:]), "int16"), "raw": used[name]})
-        for name in names
-    ]
-    long = used.select("_row", d=ibis.array(fields).unnest())
-    long = long.select("_row", pos=long.d.pos, raw=long.d.raw).filter(ibis._.raw.notnull())
-    code, malformed = normalised_code(long.raw)
-    return long.select("_row", "pos", code=code, malformed=malformed)
+    mentions = extract.columns.repeated_names("mention")
+    positions = {0: "_ucod_raw", **{int(name[-2:]): name for name in mentions}}
+    codes = code_map(engine, used, list(positions.values()), "death_code_map")
+    return codes, engine.materialise(long_table(used, "_row", positions, codes), "causes")
 
 
 def count(
     engine: Engine, extract: Extract, staged: ir.Table, period: Period
 ) -> tuple[ir.Table, list[str]]:
     """Events of every death indicator, and notes for the run summary."""
-    long = engine.materialise(causes(extract, staged), "causes")
-    malformed = int(engine.collect(long.aggregate(n=long.malformed.sum()))["n"].fillna(0).iloc[0])
+    codes, long = causes(engine, extract, staged)
+    bad = long.inner_join(codes.filter(codes.malformed).select("code_id"), "code_id")
+    malformed = int(engine.collect(bad.aggregate(n=bad.count()))["n"].iloc[0])
     notes = []
     if malformed:
         notes.append(
-            f"{malformed:,} contributory cause field(s) held a malformed ICD-10 code and "
+            f"deaths: {malformed:,} cause field(s) held a malformed ICD-10 code and "
             "were not used"
         )
-    codes = engine.lookup("death_codes", reference.death_code_table())
+    lookup = engine.lookup("death_codes", reference.death_code_table())
     aaf = engine.lookup("aaf_mortality", reference.aaf_table("mortality"))
+    relevant = codes.filter(codes.code.notnull()).inner_join(lookup, "code")
+    relevant = relevant.drop("raw", "code", "condition")
     used = staged.filter(staged.reason.isnull())
     deaths = used.select("_row", "sex", "age", aaf_band=_aaf_band(used.age))
-    m = long.filter(long.code.notnull()).inner_join(codes, "code").inner_join(deaths, "_row")
-    m = m.left_join(aaf, ["condition", "sex", "aaf_band"])
+    m = long.inner_join(relevant, "code_id").inner_join(deaths, "_row")
+    m = m.left_join(aaf, ["condition_id", "sex", "aaf_band"])
     underlying = m.pos == 0
     aaf_c = ibis.cases(
         (underlying & m.wholly, 100),
@@ -148,41 +140,32 @@ def count(
         (underlying, m.aaf_c.fill_null(0)),
         else_=0,
     )
-    label = ibis.cases(
-        (m.wholly | m.alcohol_any_position, "Wholly attributable conditions"),
-        else_=m.condition,
-    )
+    label = ibis.cases((m.wholly | m.alcohol_any_position, 0), else_=m.condition_id)
     flags = m.group_by("_row").aggregate(
         poisoning=(underlying & m.drug_poisoning).max(),
         misuse_cause=(underlying & m.drug_misuse_cause).max(),
         proxy=m.controlled_drug_proxy.max(),
         specific=(underlying & m.wholly).max(),
         related_c=aaf_c.max(),
-        related_condition=label.argmax(aaf_c * 1000 + (999 - m.pos)),
+        related_condition=label.cast("int16").argmax(aaf_c * 1000 + (999 - m.pos)),
     )
     e = used.inner_join(flags, "_row")
     controlled = e.controlled if "controlled_drug" in extract.columns.fields else e.proxy
-    dims = {
-        "sex": e.sex,
-        "band": esp_band(e.age),
-        "age": e.age.cast("int16"),
-        "district": e.district,
-        "utla": e.utla,
-        "region": e.region,
-        "lsoa": e.lsoa,
-        "ethnic": ibis.literal("Not recorded on death registrations"),
-    }
-    null_text = ibis.null("string")
+    no_condition = ibis.null("int16")
     parts = [
-        (e.poisoning, "drug_poisoning_deaths", ibis.literal(100), null_text),
-        (e.misuse_cause | (e.poisoning & controlled), "drug_misuse_deaths", ibis.literal(100), null_text),
-        (e.specific, "alcohol_specific_deaths", ibis.literal(100), null_text),
+        (e.poisoning, "drug_poisoning_deaths", ibis.literal(100), no_condition),
+        (e.misuse_cause | (e.poisoning & controlled), "drug_misuse_deaths", ibis.literal(100), no_condition),
+        (e.specific, "alcohol_specific_deaths", ibis.literal(100), no_condition),
         (e.related_c > 0, "alcohol_related_deaths", e.related_c, e.related_condition),
-    ]
+    ]  # fmt: skip
+    not_recorded = ETHNIC_LABELS.index(ETHNIC_NOT_KNOWN)
     selections = [
         e.filter(keep.fill_null(False)).select(
-            indicator=ibis.literal(name), weight_c=weight.cast("int64"), condition=condition, **dims
-        )
+            indicator=ibis.literal(indicator_index(name), "int8"),
+            weight_c=weight.cast("int64"), condition=condition.cast("int16"),
+            sex=e.sex, band=esp_band(e.age), age=e.age, la_id=e.la_id, lsoa_id=e.lsoa_id,
+            ethnic=ibis.literal(not_recorded, "int8"),
+        )  # fmt: skip
         for keep, name, weight, condition in parts
     ]
     return ibis.union(*selections, distinct=False), notes

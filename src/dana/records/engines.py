@@ -180,6 +180,8 @@ def connect(
         if memory_limit:
             settings["memory_limit"] = memory_limit
         settings["temp_directory"] = str(folder / "spill")
+        # row order is never relied on; keeping it would serialise Parquet writes
+        settings["preserve_insertion_order"] = False
         con = ibis.duckdb.connect(**settings)
         return Engine("duckdb", con, folder, owns_workdir=owns, stop=con.disconnect)
     spark = session if session is not None else spark_session()

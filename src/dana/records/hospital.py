@@ -38,22 +38,26 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+import pandas as pd
+
 from dana.records import reference
-from dana.records.codes import normalised_code
 from dana.records.common import (
     EXCLUDED,
     REJECTED,
+    derive,
     duplicated_keys,
     esp_band,
     ethnic_group,
     first_reason,
     key,
-    outside_england,
+    with_lsoa,
     with_residence,
 )
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
-from dana.records.parse import as_string, date, integer, text
+from dana.records.indicators import indicator_index
+from dana.records.longtable import code_map, long_table
+from dana.records.parse import date, integer, text
 from dana.records.period import Period
 
 INDICATORS = (
@@ -67,116 +71,104 @@ INDICATORS = (
 _REGION_LETTERS = list("ABCDEFGHJK") + ["U", "Y"]
 
 
-def _aaf_band(age: ir.IntegerValue) -> ir.StringValue:
+def _aaf_band(age: ir.IntegerValue) -> ir.IntegerValue:
+    """Index of the PHE AAF age band (NULL under 16: no fractions for children)."""
     bands = reference.AAF_BANDS
     return ibis.cases(
-        (age < bands[0][1], ibis.null("string")),
-        *[(age <= high, label) for label, _, high in bands if high is not None],
-        else_=bands[-1][0],
-    )
+        (age < bands[0][1], ibis.null("int8")),
+        *[(age <= high, i) for i, (_, _, high) in enumerate(bands) if high is not None],
+        else_=len(bands) - 1,
+    ).cast("int8")
 
 
-def stage(engine: Engine, extract: Extract, period: Period) -> ir.Table:
-    """One row per record: typed fields, residence, and the record's ``reason``."""
-    t = extract.table
-    t = t.mutate(epikey=key(t.epikey))
-    epistat, _ = integer(t.epistat)
-    classpat, _ = integer(t.classpat)
-    epiorder, _ = integer(t.epiorder)
-    sex, _ = integer(t.sex)
-    startage, age_unreadable = integer(t.startage)
-    epiend, end_unreadable = date(t.epiend)
+def _age(value: ir.Value) -> dict[str, ir.Value]:
+    startage, unreadable = integer(value)
     infant = startage.between(7001, 7007)
     age = ibis.cases((startage.between(0, 150), startage), (infant, 0), else_=ibis.null("int64"))
-    t = t.mutate(
-        # a missing or unreadable code fails its rule ("not 3" includes unreadable)
-        _epistat=epistat.fill_null(-1),
-        _classpat=classpat.fill_null(-1),
-        _epiorder=epiorder.fill_null(-1),
-        sex=sex.fill_null(-1),
-        _startage=startage,
-        _age_unreadable=age_unreadable,
-        age=age,
-        epiend=epiend,
-        _end_unreadable=end_unreadable,
-        _resgor=text(t.resgor).upper(),
-        lsoa=text(t.lsoa).upper(),
-        ethnic=ethnic_group(t.ethnos),
-    )
+    return {"_startage": startage, "_age_unreadable": unreadable, "_age": age}
+
+
+def _code(name: str):
+    # a missing or unreadable code fails its rule ("not 3" includes unreadable)
+    return lambda value: {name: integer(value)[0].fill_null(-1)}
+
+
+def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame | None) -> ir.Table:
+    """One row per record: typed fields, residence, and the record's ``reason``."""
+    t = extract.table
+    fields = ["epistat", "classpat", "epiorder", "sex", "startage", "epiend", "resgor", "la", "lsoa", "ethnos"]
+    t = t.select(*fields, epikey=key(t.epikey))  # no diagnosis columns: not needed here
+    for column, name in (("epistat", "_epistat"), ("classpat", "_classpat"),
+                         ("epiorder", "_epiorder"), ("sex", "_sex")):  # fmt: skip
+        t = derive(t, column, _code(name))
+    t = derive(t, "startage", _age)
+    t = derive(t, "epiend", lambda v: dict(zip(("_epiend", "_end_unreadable"), date(v), strict=True)))
+    t = derive(t, "resgor", lambda v: {"_resgor": text(v).upper()})
+    t = derive(t, "ethnos", lambda v: {"ethnic": ethnic_group(v)})
     dups = duplicated_keys(t, "epikey")
     t = t.left_join(dups, "epikey").mutate(duplicated=ibis._.duplicated.fill_null(False))
-    t = with_residence(engine, t, t.la)
+    t = with_residence(engine, t, "la")
+    t = with_lsoa(engine, t, "lsoa", lsoa)
     resgor = t._resgor
     england = ibis.cases(
         (resgor.notnull(), resgor.isin(_REGION_LETTERS) | resgor.re_search(r"^E1200000[1-9]$")),
-        (t._la.notnull(), ~outside_england(t._la)),
-        else_=False,
+        else_=t.la_england,
     )
     reason = first_reason(
         (t.epikey.isnull(), REJECTED + "EPIKEY missing"),
         (t.duplicated, REJECTED + "EPIKEY appears more than once (every copy set aside)"),
         (t._startage.isnull() & ~t._age_unreadable, REJECTED + "STARTAGE missing"),
         (t._age_unreadable, REJECTED + "STARTAGE not a whole number"),
-        (t.age.isnull(), REJECTED + "STARTAGE outside 0-150 and not an infant code 7001-7007"),
+        (t._age.isnull(), REJECTED + "STARTAGE outside 0-150 and not an infant code 7001-7007"),
         (t._end_unreadable, REJECTED + "EPIEND not a valid date"),
-        (t.epiend.isnull(), REJECTED + "EPIEND missing"),
+        (t._epiend.isnull(), REJECTED + "EPIEND missing"),
         (t._epistat != 3, EXCLUDED + "EPISTAT not 3 (episode not finished)"),
         (~t._classpat.isin([1, 2, 5]), EXCLUDED + "CLASSPAT not 1, 2 or 5"),
         (t._epiorder != 1, EXCLUDED + "EPIORDER not 01 (not the first episode of the spell)"),
-        (~t.sex.isin([1, 2]), EXCLUDED + "SEX not 1 or 2 (not known or not specified)"),
+        (~t._sex.isin([1, 2]), EXCLUDED + "SEX not 1 or 2 (not known or not specified)"),
         (~england, EXCLUDED + "residence outside England or not known"),
-        (~t.epiend.between(period.start, period.end), EXCLUDED + f"EPIEND outside {period.label}"),
+        (~t._epiend.between(period.start, period.end), EXCLUDED + f"EPIEND outside {period.label}"),
     )
     return t.select(
         "epikey",
-        "sex",
-        "age",
-        "epiend",
-        "district",
-        "utla",
-        "region",
-        "la_status",
-        "lsoa",
-        "ethnic",
+        sex=t._sex.cast("int8"),
+        age=t._age.cast("int16"),
+        la_id=t.la_id,
+        la_status=t.la_status,
+        lsoa_id=t.lsoa_id,
+        ethnic=t.ethnic,
         reason=reason,
     )
 
 
-def diagnoses(extract: Extract) -> ir.Table:
-    """The canonical long diagnosis table: ``epikey, pos, code, malformed`` (one row per
-    non-empty diagnosis field; ``code`` NULL where the field is malformed)."""
+def diagnoses(engine: Engine, extract: Extract) -> tuple[ir.Table, ir.Table]:
+    """(the code map, the canonical long diagnosis table ``epikey, pos, code_id``)."""
     t = extract.table
-    names = list(extract.columns.repeated_names("diag"))
-    fields = ibis.array(
-        [
-            ibis.struct({"pos": ibis.literal(int(name[-2:]), "int16"), "raw": as_string(t[name])})
-            for name in names
-        ]
-    )
-    long = t.select(epikey=key(t.epikey), d=fields.unnest())
-    long = long.select("epikey", pos=long.d.pos, raw=long.d.raw).filter(
-        ibis._.raw.notnull() & ibis._.epikey.notnull()
-    )
-    code, malformed = normalised_code(long.raw)
-    return long.select("epikey", "pos", code=code, malformed=malformed)
+    t = t.mutate(epikey=key(t.epikey))
+    columns = extract.columns.repeated_names("diag")
+    positions = {int(name[-2:]): name for name in columns}
+    codes = code_map(engine, t, list(columns), "hes_code_map")
+    long = long_table(t.filter(t.epikey.notnull()), "epikey", positions, codes)
+    return codes, engine.materialise(long, "hes_diagnoses")
 
 
-def episode_flags(engine: Engine, staged: ir.Table, long: ir.Table) -> ir.Table:
-    """Per admission episode with any relevant code: the numerator flags and weights."""
-    codes = engine.lookup("hes_codes", reference.hes_code_table())
+def episode_flags(engine: Engine, staged: ir.Table, codes: ir.Table, long: ir.Table) -> ir.Table:
+    """Per admission episode with any relevant code: numerator flags, weights, and the
+    episode's breakdown fields (carried through so no second join is needed)."""
+    lookup = engine.lookup("hes_codes", reference.hes_code_table())
     aaf = engine.lookup("aaf_morbidity", reference.aaf_table("morbidity"))
+    relevant = codes.filter(codes.code.notnull()).inner_join(lookup, "code")
+    relevant = relevant.drop("raw", "code", "condition")
     admissions = staged.filter(staged.reason.isnull()).select(
-        "epikey", "sex", "age", aaf_band=_aaf_band(staged.age)
+        "epikey", "sex", "age", "la_id", "lsoa_id", "ethnic", aaf_band=_aaf_band(staged.age)
     )
-    mentions = long.filter(long.code.notnull()).inner_join(codes, "code")
-    m = mentions.inner_join(admissions, "epikey")
-    m = m.left_join(aaf, ["condition", "sex", "aaf_band"])
+    m = long.inner_join(relevant, "code_id").inner_join(admissions, "epikey")
+    m = m.left_join(aaf, ["condition_id", "sex", "aaf_band"])
     m = m.mutate(
         aaf_c=ibis.cases((m.wholly, 100), else_=m.aaf_c.fill_null(0)),
-        label=ibis.cases((m.wholly, "Wholly attributable conditions"), else_=m.condition),
+        label=ibis.cases((m.wholly, 0), else_=m.condition_id).cast("int16"),
     )
-    narrow_ok = (m.pos == 1) | m.external
-    narrow_c = ibis.ifelse(narrow_ok, m.aaf_c, 0)
+    narrow_c = ibis.ifelse((m.pos == 1) | m.external, m.aaf_c, 0)
     # largest fraction, ties to the lowest position (positions are unique in an episode)
     broad_key = m.aaf_c * 1000 + (999 - m.pos)
     narrow_key = narrow_c * 1000 + (999 - m.pos)
@@ -188,57 +180,54 @@ def episode_flags(engine: Engine, staged: ir.Table, long: ir.Table) -> ir.Table:
         broad_condition=m.label.argmax(broad_key),
         drug_poisoning=(m.drug_poisoning & (m.pos == 1)).max(),
         substance=((m.substance_primary & (m.pos == 1)) | m.substance_any).max(),
+        # the same for every row of an episode: max() just carries them
+        sex=m.sex.max(),
+        age=m.age.max(),
+        la_id=m.la_id.max(),
+        lsoa_id=m.lsoa_id.max(),
+        ethnic=m.ethnic.max(),
     )
 
 
-def events(staged: ir.Table, flags: ir.Table) -> ir.Table:
+def events(flags: ir.Table) -> ir.Table:
     """One row per (indicator, episode counted): weight in hundredths and breakdown fields."""
-    admissions = staged.filter(staged.reason.isnull())
-    e = admissions.inner_join(flags, "epikey")
-    dims = {
-        "sex": e.sex,
-        "band": esp_band(e.age),
-        "age": e.age.cast("int16"),
-        "district": e.district,
-        "utla": e.utla,
-        "region": e.region,
-        "lsoa": e.lsoa,
-        "ethnic": e.ethnic,
-    }
-    null_text = ibis.null("string")
+    e = flags
+    no_condition = ibis.null("int16")
     parts = [
-        (e.specific, "alcohol_specific_admissions", ibis.literal(100), null_text),
-        (e.specific & (e.age < 18), "alcohol_specific_admissions_u18", ibis.literal(100), null_text),
+        (e.specific, "alcohol_specific_admissions", ibis.literal(100), no_condition),
+        (e.specific & (e.age < 18), "alcohol_specific_admissions_u18", ibis.literal(100), no_condition),
         (e.narrow_c > 0, "alcohol_related_narrow", e.narrow_c, e.narrow_condition),
         (e.broad_c > 0, "alcohol_related_broad", e.broad_c, e.broad_condition),
-        (e.drug_poisoning, "drug_poisoning_admissions", ibis.literal(100), null_text),
-        (e.substance & e.age.between(15, 24), "substance_misuse_15_24", ibis.literal(100), null_text),
-    ]
-    selections = [
-        e.filter(keep.fill_null(False)).select(
-            indicator=ibis.literal(name),
-            weight_c=weight.cast("int64"),
-            condition=condition,
-            **dims,
-        )
-        for keep, name, weight, condition in parts
-    ]
-    return ibis.union(*selections, distinct=False)
+        (e.drug_poisoning, "drug_poisoning_admissions", ibis.literal(100), no_condition),
+        (e.substance & e.age.between(15, 24), "substance_misuse_15_24", ibis.literal(100), no_condition),
+    ]  # fmt: skip
+    return ibis.union(
+        *[
+            e.filter(keep.fill_null(False)).select(
+                indicator=ibis.literal(indicator_index(name), "int8"),
+                weight_c=weight.cast("int64"),
+                condition=condition.cast("int16"),
+                sex=e.sex, band=esp_band(e.age), age=e.age,
+                la_id=e.la_id, lsoa_id=e.lsoa_id, ethnic=e.ethnic,
+            )  # fmt: skip
+            for keep, name, weight, condition in parts
+        ],
+        distinct=False,
+    )
 
 
 def count(
     engine: Engine, extract: Extract, staged: ir.Table, period: Period
 ) -> tuple[ir.Table, list[str]]:
     """Events of every HES indicator, and notes for the run summary (malformed codes)."""
-    long = engine.materialise(diagnoses(extract), "diagnoses")
-    used = staged.filter(staged.reason.isnull()).select("epikey")
-    bad = long.filter(long.malformed).inner_join(used, "epikey")
-    malformed = engine.collect(bad.aggregate(n=bad.count()))["n"].iloc[0]
+    codes, long = diagnoses(engine, extract)
+    bad = long.inner_join(codes.filter(codes.malformed).select("code_id"), "code_id")
+    malformed = int(engine.collect(bad.aggregate(n=bad.count()))["n"].iloc[0])
     notes = []
     if malformed:
         notes.append(
-            f"{int(malformed):,} diagnosis field(s) of used episodes held a malformed ICD-10 "
-            "code and were not used (the rest of each episode was)"
+            f"hes: {malformed:,} diagnosis field(s) held a malformed ICD-10 code and were "
+            "not used (the rest of each episode was)"
         )
-    flags = engine.materialise(episode_flags(engine, staged, long), "episode_flags")
-    return events(staged, flags), notes
+    flags = engine.materialise(episode_flags(engine, staged, codes, long), "episode_flags")
+    return events(flags), notes

@@ -93,3 +93,8 @@ DRUG_MISUSE_PROXY_NOTE = _PROXY
 def definitions(kind: str | None = None) -> tuple[Definition, ...]:
     """All definitions, or those of one extract kind."""
     return tuple(d for d in DEFINITIONS if kind is None or d.kind == kind)
+
+
+def indicator_index(name: str) -> int:
+    """Position of a definition in :data:`DEFINITIONS` (the engine carries integers)."""
+    return next(i for i, d in enumerate(DEFINITIONS) if d.name == name)

@@ -34,7 +34,10 @@ def text(column: ir.Value) -> ir.StringValue:
     Spark to ``TRIM(' \t\n\r\v\f' FROM x)``, whose literal Spark reads as including the
     letters t, n, r, v and f, so "f102 " came back as "102" on Spark only.
     """
-    value = as_string(column).re_replace(r"^\s+|\s+$", "")
+    value = as_string(column)
+    # the regular expression only where an end is blank: most fields need no trimming
+    edge = value.substr(0, 1).isin([" ", "\t"]) | value.right(1).isin([" ", "\t"])
+    value = ibis.ifelse(edge, value.re_replace(r"^\s+|\s+$", ""), value)
     return ibis.ifelse(value.length() == 0, ibis.null("string"), value)
 
 

@@ -109,14 +109,18 @@ def aaf_fractions() -> pd.DataFrame:
 
 
 def aaf_table(measure: str) -> pd.DataFrame:
-    """Positive fractions of one measure, in hundredths (``aaf_c``, int)."""
+    """Positive fractions of one measure for the engines: ``condition_id`` (index into
+    :func:`condition_labels`), ``sex`` (1/2), ``aaf_band`` (index into :data:`AAF_BANDS`)
+    and ``aaf_c``, the fraction in hundredths (int)."""
     frame = aaf_fractions()
     frame = frame[(frame["measure"] == measure) & (frame["aaf"] > 0)]
+    conditions = {label: i for i, label in enumerate(condition_labels())}
+    bands = {label: i for i, (label, _, _) in enumerate(AAF_BANDS)}
     return pd.DataFrame(
         {
-            "condition": frame["condition"].to_numpy(),
-            "sex": frame["sex"].astype("int64").to_numpy(),
-            "aaf_band": frame["aaf_band"].to_numpy(),
+            "condition_id": frame["condition"].map(conditions).astype("int16").to_numpy(),
+            "sex": frame["sex"].astype("int8").to_numpy(),
+            "aaf_band": frame["aaf_band"].map(bands).astype("int8").to_numpy(),
             "aaf_c": (frame["aaf"] * 100).round().astype("int64").to_numpy(),
         }
     )
@@ -134,12 +138,24 @@ def drug_code_list(name: str) -> frozenset[str]:
     return frozenset(codes)
 
 
+WHOLLY_LABEL = "Wholly attributable conditions"
+
+
+@lru_cache(maxsize=1)
+def condition_labels() -> tuple[str, ...]:
+    """``condition`` index -> label: wholly attributable first, then the PHE conditions."""
+    names = sorted({row["condition"] for row in read_definition("aaf_phe2020_conditions.csv")})
+    return (WHOLLY_LABEL, *names)
+
+
 def _code_frame(flags: dict[str, frozenset[str]], conditions: dict[str, str]) -> pd.DataFrame:
     codes = sorted(set().union(*flags.values(), conditions))
     frame = pd.DataFrame({"code": codes})
     for name, members in flags.items():
         frame[name] = frame["code"].isin(members)
     frame["condition"] = frame["code"].map(conditions).astype(object)
+    index = {label: i for i, label in enumerate(condition_labels())}
+    frame["condition_id"] = frame["condition"].map(index).fillna(-1).astype("int16")
     frame["external"] = frame["code"].map(is_external_cause)
     return frame
 

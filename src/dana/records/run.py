@@ -19,6 +19,7 @@ from dana import table as contract
 from dana.records import deaths, hospital, treatment
 from dana.records.aggregate import cubes
 from dana.records.cells import Populations, event_cells
+from dana.records.common import LA_STATUS
 from dana.records.engines import Engine, connect
 from dana.records.errors import RecordsInputError
 from dana.records.extracts import Extract, open_extract
@@ -81,6 +82,7 @@ def _summary(engine: Engine, extract: Extract, staged) -> tuple[pd.DataFrame, li
     ).sort_values(["outcome", "records", "reason"], ascending=[False, False, True], kind="mergesort")
     used = both[both["reason"].isna()]
     status = used.groupby("la_status", as_index=False)["records"].sum()
+    status["la_status"] = status["la_status"].map(dict(enumerate(LA_STATUS)))
     notes = []
     for row in status.itertuples():
         if row.la_status == "earlier code":
@@ -156,7 +158,7 @@ def compute_indicators(
         for kind, extract in extracts.items():
             module = KINDS[kind]
             kind_period = _period_for(kind, period)
-            staged = eng.materialise(module.stage(eng, extract, kind_period), f"{kind}_staged")
+            staged = eng.materialise(module.stage(eng, extract, kind_period, lsoa), f"{kind}_staged")
             summary, kind_notes = _summary(eng, extract, staged)
             events, count_notes = module.count(eng, extract, staged, kind_period)
             the_cubes = cubes(eng, events, kind=kind, lsoa=lsoa)

@@ -38,16 +38,17 @@ from dana.records.common import (
     EXCLUDED,
     attach,
     REJECTED,
+    derive,
     duplicated_keys,
     esp_band,
     ethnic_group,
     first_reason,
     key,
-    outside_england,
     with_residence,
 )
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
+from dana.records.indicators import indicator_index
 from dana.records.parse import date, integer, text
 from dana.records.period import Period
 
@@ -70,64 +71,67 @@ def _days(value: ir.DateValue) -> ir.IntegerValue:
     return value.delta(ibis.date(1900, 1, 1), unit="day").cast("int64")
 
 
-def stage(engine: Engine, extract: Extract, period: Period) -> ir.Table:
+def _exit_category(value: ir.Value) -> dict[str, ir.Value]:
+    exits = reference.discharge_reasons()
+    raw = text(value)
+    lower = raw.lower()
+    category = ibis.cases(
+        *[(raw == c, cat) for c, cat in zip(exits["code"], exits["category"], strict=True) if c],
+        *[(lower == cat.lower(), cat) for cat in dict.fromkeys(exits["category"])],
+        else_=ibis.ifelse(raw.isnull(), ibis.null("string"), "Not known"),
+    )
+    return {"exit_category": category}
+
+
+def _substance(value: ir.Value) -> dict[str, ir.Value]:
+    raw = text(value)
+    squeezed = raw.lower().re_replace(r"[\s\-_]", "")
+    group = ibis.cases(*[(squeezed == k, v) for k, v in _SUBSTANCE.items()], else_=ibis.null("string"))
+    return {"group": group, "_group_raw": raw}
+
+
+def _sex(value: ir.Value) -> dict[str, ir.Value]:
+    raw = text(value).upper()
+    return {"_sex": ibis.cases(*[(raw == k, v) for k, v in _SEX.items()], else_=0).cast("int8")}
+
+
+def stage(engine: Engine, extract: Extract, period: Period, lsoa=None) -> ir.Table:
     """One row per episode: typed fields, exit reason, residence and ``reason``."""
     t = extract.table
-    start, start_bad = date(t.start)
-    end, end_bad = date(t.end)
-    age, age_bad = integer(t.age)
-    squeezed = text(t.substance).lower().re_replace(r"[\s\-_]", "")
-    group = ibis.cases(*[(squeezed == k, v) for k, v in _SUBSTANCE.items()], else_=ibis.null("string"))
-    sex = text(t.sex).upper()
-    exits = reference.discharge_reasons()
-    exit_text = text(t.exit_reason)
-    exit_lower = exit_text.lower()
-    category = ibis.cases(
-        *[(exit_text == c, cat) for c, cat in zip(exits["code"], exits["category"], strict=True) if c],
-        *[(exit_lower == cat.lower(), cat) for cat in dict.fromkeys(exits["category"])],
-        else_=ibis.ifelse(exit_text.isnull(), ibis.null("string"), "Not known"),
-    )
-    t = t.mutate(
-        client=key(t.client),
-        episode=key(t.episode),
-        start=start,
-        end=end,
-        age=age,
-        _start_bad=start_bad,
-        _end_bad=end_bad,
-        _age_bad=age_bad,
-        group=group,
-        _group_raw=text(t.substance),
-        sex=ibis.cases(*[(sex == k, v) for k, v in _SEX.items()], else_=0).cast("int64"),
-        ethnic=ethnic_group(t.ethnicity),
-        lsoa=ibis.null("string"),
-        exit_category=category,
-        osm=text(t.osm_at_exit).upper().isin(["Y", "YES", "1", "TRUE"]).fill_null(False),
-    )
+    t = t.mutate(client=key(t.client), episode=key(t.episode))
+    t = derive(t, "start", lambda v: dict(zip(("_start", "_start_bad"), date(v), strict=True)))
+    t = derive(t, "end", lambda v: dict(zip(("_end", "_end_bad"), date(v), strict=True)))
+    t = derive(t, "age", lambda v: dict(zip(("_age", "_age_bad"), integer(v), strict=True)))
+    t = derive(t, "substance", _substance)
+    t = derive(t, "sex", _sex)
+    t = derive(t, "ethnicity", lambda v: {"ethnic": ethnic_group(v)})
+    t = derive(t, "exit_reason", _exit_category)
+    t = derive(t, "osm_at_exit", lambda v: {"osm": text(v).upper().isin(["Y", "YES", "1", "TRUE"]).fill_null(False)})
     episode_key = t.client.cast("string").concat("|", t.episode.cast("string"))
     t = t.mutate(_ep=ibis.ifelse(t.episode.isnull(), ibis.null("string"), episode_key))
     dups = duplicated_keys(t, "_ep")
     t = t.left_join(dups, "_ep").mutate(duplicated=ibis._.duplicated.fill_null(False))
-    t = with_residence(engine, t, t.la)
+    t = with_residence(engine, t, "la")
     reason = first_reason(
         (t.client.isnull(), REJECTED + "client id missing"),
         (t.duplicated, REJECTED + "episode id appears more than once for a client"),
         (t._start_bad, REJECTED + "episode start not a valid date"),
-        (t.start.isnull(), REJECTED + "episode start missing"),
+        (t._start.isnull(), REJECTED + "episode start missing"),
         (t._end_bad, REJECTED + "episode end not a valid date"),
-        (t.end < t.start, REJECTED + "episode ends before it starts"),
-        (t._age_bad | ~t.age.between(0, 150), REJECTED + "age missing or outside 0-150"),
+        (t._end < t._start, REJECTED + "episode ends before it starts"),
+        (t._age_bad | ~t._age.between(0, 150), REJECTED + "age missing or outside 0-150"),
         (t._group_raw.isnull(), REJECTED + "substance group missing"),
         (t.group.isnull(), REJECTED + "substance group not recognised"),
-        (t.age < 18, EXCLUDED + "aged under 18 (young people's treatment)"),
-        (t._la.isnull() | outside_england(t._la), EXCLUDED + "residence outside England or not known"),
-        ((t.start > period.end) | (t.end < period.start), _NOT_IN_PERIOD),
+        (t._age < 18, EXCLUDED + "aged under 18 (young people's treatment)"),
+        (~t.la_england, EXCLUDED + "residence outside England or not known"),
+        ((t._start > period.end) | (t._end < period.start), _NOT_IN_PERIOD),
     )
-    order = [t.client, t.start, t.episode, t.end, t.group, t.exit_category, t._la, t.age]
+    order = [t.client, t._start, t.episode, t._end, t.group, t.exit_category, t.la, t._age]
     seq = ibis.row_number().over(ibis.window(order_by=order)).cast("int64")
     return t.select(
-        "client", "start", "end", "age", "sex", "ethnic", "group", "exit_category", "osm",
-        "district", "utla", "region", "la_status", "lsoa", _seq=seq, reason=reason,
+        "client", "ethnic", "group", "exit_category", "osm", "la_id", "la_status",
+        start=t._start, end=t._end, sex=t._sex, age=t._age.cast("int16"),
+        lsoa_id=ibis.null("int32"), _seq=seq, reason=reason,
     )  # fmt: skip
 
 
@@ -170,7 +174,7 @@ def count(
     open_in = episodes.filter(episodes.reason.isnull())
     latest = _days(open_in.start) * 1_000_000_000 + open_in._seq
     people = open_in.group_by("client").aggregate(
-        **{c: open_in[c].argmax(latest) for c in ("age", "sex", "ethnic", "district", "utla", "region", "lsoa", "journey")},
+        **{c: open_in[c].argmax(latest) for c in ("age", "sex", "ethnic", "la_id", "lsoa_id", "journey")},
         opiate=(open_in.group == "opiate").max(),
         non_opiate=open_in.group.isin(["non_opiate", "non_opiate_alcohol"]).max(),
         alcohol=open_in.group.isin(["alcohol", "non_opiate_alcohol"]).max(),
@@ -208,14 +212,12 @@ def count(
         & ~((p.group == "opiate") & p.exit_osm.fill_null(False))
     )
     dims = {
-        "sex": p.sex,
+        "sex": p.sex.cast("int8"),
         "band": esp_band(p.age),
         "age": p.age.cast("int16"),
-        "district": p.district,
-        "utla": p.utla,
-        "region": p.region,
-        "lsoa": p.lsoa,
-        "ethnic": p.ethnic,
+        "la_id": p.la_id,
+        "lsoa_id": p.lsoa_id.cast("int32"),
+        "ethnic": p.ethnic.cast("int8"),
     }
     is_new = p.new_presentation.fill_null(False)
     parts = [
@@ -234,8 +236,8 @@ def count(
     ]  # fmt: skip
     selections = [
         p.filter(keep.fill_null(False)).select(
-            indicator=ibis.literal(name), weight_c=ibis.literal(100, "int64"),
-            condition=ibis.null("string"), **dims,
+            indicator=ibis.literal(indicator_index(name), "int8"),
+            weight_c=ibis.literal(100, "int64"), condition=ibis.null("int16"), **dims,
         )  # fmt: skip
         for keep, name in parts
     ]
