@@ -4,8 +4,8 @@
 character, with ``X`` filling an undivided category (HES convention, NHS Data Dictionary
 "ICD-10 CODE"): ``K70.3``, ``K703``, ``K703-``, ``k703 `` and ``K703-D`` all become
 ``K703``; ``F10.2D`` becomes ``F102``; ``I10``, ``I10X``, ``I10.X`` and ``i10-`` become
-``I10X``. The rule, applied identically by :func:`normalise_icd10` (Python) and
-:func:`normalised_code` (an ibis expression, so DuckDB and Spark run the same thing):
+``I10X``. The rule, :func:`normalise_icd10`, is applied once to each distinct value an
+extract holds (:mod:`dana.records.longtable`), so every engine uses the same code:
 
 1. upper case; remove spaces, full stops, ``-`` (HES 5th-character filler), ``*`` / ``+``
    (asterisk and dagger signs);
@@ -31,9 +31,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-import ibis
-import ibis.expr.types as ir
 
 from dana.records.errors import RecordsError
 
@@ -66,22 +63,6 @@ def normalise_icd10(raw: object) -> str | None:
     if not re.match(_WELL_FORMED, text):
         raise CodeListError(f"malformed ICD-10 code {raw!r}")
     return text + "X" if len(text) == 3 else text[:4]
-
-
-def normalised_code(raw: ir.StringValue) -> tuple[ir.StringValue, ir.BooleanValue]:
-    """ibis: (canonical code or NULL, is-malformed) for a raw code column.
-
-    The same rule as :func:`normalise_icd10`. A NULL or empty field gives (NULL, False).
-    """
-    text = raw.upper().re_replace(_STRIP, "")
-    present = text.notnull() & (text.length() > 0)
-    well_formed = present & text.re_search(_WELL_FORMED)
-    code = ibis.cases(
-        (well_formed & (text.length() == 3), text.concat("X")),
-        (well_formed, text.substr(0, 4)),
-        else_=ibis.null("string"),
-    )
-    return code, present & ~well_formed
 
 
 def _category_index(category: str) -> int:

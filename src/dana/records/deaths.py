@@ -35,26 +35,28 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from dana.records import reference
-from dana.records.codes import normalised_code
+from dana.records.codes import CodeListError, normalise_icd10
 from dana.records.common import (
     ETHNIC_LABELS,
     ETHNIC_NOT_KNOWN,
     EXCLUDED,
     REJECTED,
-    derive,
+    date_field,
     duplicated_keys,
     esp_band,
     first_reason,
+    integer_field,
     key,
-    with_lsoa,
-    with_residence,
+    lsoa_field,
+    residence_field,
 )
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
 from dana.records.hospital import _aaf_band
 from dana.records.indicators import indicator_index
-from dana.records.longtable import code_map, long_table
-from dana.records.parse import as_string, date, integer, text
+from dana.records.fields import Field, parse_fields
+from dana.records.longtable import as_string, code_map, long_table
+from dana.records.parse import text
 from dana.records.period import Period
 
 INDICATORS = (
@@ -66,28 +68,45 @@ INDICATORS = (
 _YES = ["Y", "YES", "1", "TRUE", "T"]
 
 
+def _cause_rule(value) -> dict[str, object]:
+    raw = text(value)
+    if raw is None:
+        return {"ucod": None, "_ucod_malformed": False}
+    try:
+        return {"ucod": normalise_icd10(raw), "_ucod_malformed": False}
+    except CodeListError:
+        return {"ucod": None, "_ucod_malformed": True}
+
+
 def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame | None) -> ir.Table:
     """One row per registration: typed fields, residence, raw causes, the ``reason``."""
     mentions = list(extract.columns.repeated_names("mention"))
     t = extract.table
     t = t.mutate(record_id=key(t.record_id), _ucod_raw=as_string(t.ucod))
-    t = derive(t, "_ucod_raw", lambda v: dict(zip(("ucod", "_ucod_malformed"), normalised_code(v), strict=True)))
-    t = derive(t, "age", lambda v: dict(zip(("_age", "_age_unreadable"), integer(v), strict=True)))
-    t = derive(t, "sex", lambda v: {"_sex": integer(v)[0].fill_null(-1)})
-    t = derive(t, "dor", lambda v: dict(zip(("_dor", "_dor_unreadable"), date(v), strict=True)))
-    t = derive(t, "controlled_drug", lambda v: {"controlled": text(v).upper().isin(_YES).fill_null(False)})
     t = t.mutate(**{name: as_string(t[name]) for name in mentions})
+    t = parse_fields(
+        engine,
+        t,
+        [
+            Field("_ucod_raw", _cause_rule, {"ucod": "string", "_ucod_malformed": "bool"}),
+            integer_field("age", "_age"),
+            integer_field("sex", "_sex", missing=-1),
+            date_field("dor", "_dor"),
+            Field("controlled_drug", lambda v: {"controlled": (text(v) or "").upper() in _YES},
+                  {"controlled": "bool"}),  # fmt: skip
+            residence_field("la"),
+            lsoa_field("lsoa", lsoa),
+        ],
+    )
     dups = duplicated_keys(t, "record_id")
     t = t.left_join(dups, "record_id").mutate(duplicated=ibis._.duplicated.fill_null(False))
-    t = with_residence(engine, t, "la")
-    t = with_lsoa(engine, t, "lsoa", lsoa)
     reason = first_reason(
         (t.duplicated, REJECTED + "record id appears more than once (every copy set aside)"),
         (t._ucod_malformed, REJECTED + "underlying cause is not a valid ICD-10 code"),
         (t.ucod.isnull(), REJECTED + "underlying cause missing"),
-        (t._age_unreadable, REJECTED + "age not a whole number"),
+        (t._age_bad, REJECTED + "age not a whole number"),
         (~t._age.between(0, 150), REJECTED + "age missing or outside 0-150"),
-        (t._dor_unreadable, REJECTED + "date of registration not a valid date"),
+        (t._dor_bad, REJECTED + "date of registration not a valid date"),
         (t._dor.isnull(), REJECTED + "date of registration missing"),
         (~t._sex.isin([1, 2]), EXCLUDED + "sex not 1 or 2"),
         (~t.la_england, EXCLUDED + "residence outside England or not known"),

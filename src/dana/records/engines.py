@@ -85,6 +85,15 @@ class Engine:
             self._lookups[name] = self.read_parquet([path])
         return self._lookups[name]
 
+    def arrow_table(self, name: str, table) -> ir.Table:
+        """A small table made during a run (e.g. parsed field values), released after it."""
+        import pyarrow.parquet as pq  # deferred: only needed here
+
+        path = self.workdir / f"{name}_{uuid.uuid4().hex[:8]}.parquet"
+        pq.write_table(table, path)
+        self._intermediates.append(path)
+        return self.read_parquet([path])
+
     # -- materialising and collecting ---------------------------------------------------
     def materialise(self, expr: ir.Table, name: str) -> ir.Table:
         """Compute ``expr`` once and return a table holding the result.
@@ -111,6 +120,9 @@ class Engine:
     def collect(self, expr: ir.Table) -> pd.DataFrame:
         return self.con.to_pyarrow(expr).to_pandas()
 
+    def collect_arrow(self, expr: ir.Table):
+        return self.con.to_pyarrow(expr)
+
     def close(self) -> None:
         self.release()
         if self._stop is not None:
@@ -134,8 +146,15 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
-def spark_session(*, driver_memory: str = "2g", cores: int = 2, shuffle_partitions: int = 4):
-    """A local SparkSession configured for small machines (UI off, few shuffle partitions)."""
+def spark_session(
+    *,
+    driver_memory: str = "2g",
+    cores: int = 2,
+    shuffle_partitions: int = 4,
+    settings: dict[str, str] | None = None,
+):
+    """A local SparkSession configured for small machines (UI off, few shuffle partitions);
+    ``settings`` adds or overrides Spark configuration."""
     if not java_available():
         raise EngineError(
             "the Spark engine needs Java 17 or 21, which is not installed; install it with "
@@ -144,7 +163,7 @@ def spark_session(*, driver_memory: str = "2g", cores: int = 2, shuffle_partitio
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession  # deferred: pyspark is heavy and Spark is optional
 
-    session = (
+    builder = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("dana-records")
         .config("spark.ui.enabled", "false")
@@ -153,8 +172,10 @@ def spark_session(*, driver_memory: str = "2g", cores: int = 2, shuffle_partitio
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
     )
+    for name, value in (settings or {}).items():
+        builder = builder.config(name, value)
+    session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
 

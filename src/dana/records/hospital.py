@@ -35,6 +35,8 @@ hundredths (integers) so sums are exact on every engine.
 
 from __future__ import annotations
 
+import re
+
 import ibis
 import ibis.expr.types as ir
 
@@ -44,20 +46,22 @@ from dana.records import reference
 from dana.records.common import (
     EXCLUDED,
     REJECTED,
-    derive,
+    date_field,
     duplicated_keys,
     esp_band,
-    ethnic_group,
+    ethnic_field,
     first_reason,
+    integer_field,
     key,
-    with_lsoa,
-    with_residence,
+    lsoa_field,
+    residence_field,
 )
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
 from dana.records.indicators import indicator_index
 from dana.records.longtable import code_map, long_table
-from dana.records.parse import date, integer, text
+from dana.records.fields import Field, parse_fields
+from dana.records.parse import integer, text
 from dana.records.period import Period
 
 INDICATORS = (
@@ -81,16 +85,24 @@ def _aaf_band(age: ir.IntegerValue) -> ir.IntegerValue:
     ).cast("int8")
 
 
-def _age(value: ir.Value) -> dict[str, ir.Value]:
-    startage, unreadable = integer(value)
-    infant = startage.between(7001, 7007)
-    age = ibis.cases((startage.between(0, 150), startage), (infant, 0), else_=ibis.null("int64"))
-    return {"_startage": startage, "_age_unreadable": unreadable, "_age": age}
+def _age_rule(value) -> dict[str, object]:
+    startage, bad = integer(value)
+    if startage is not None and 7001 <= startage <= 7007:
+        age = 0  # infants: under one year
+    elif startage is not None and 0 <= startage <= 150:
+        age = startage
+    else:
+        age = None
+    return {"_startage": startage, "_age_bad": bad, "_age": age}
 
 
-def _code(name: str):
-    # a missing or unreadable code fails its rule ("not 3" includes unreadable)
-    return lambda value: {name: integer(value)[0].fill_null(-1)}
+def _england_rule(value) -> dict[str, object]:
+    """RESGOR(_ONS): an English region, U (England, not otherwise specified) or Y (no
+    fixed abode); None when there is no region field (the LA code decides)."""
+    region = (text(value) or "").upper()
+    if not region:
+        return {"_resgor_england": None}
+    return {"_resgor_england": region in _REGION_LETTERS or bool(re.fullmatch(r"E1200000[1-9]", region))}
 
 
 def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame | None) -> ir.Table:
@@ -98,29 +110,33 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
     t = extract.table
     fields = ["epistat", "classpat", "epiorder", "sex", "startage", "epiend", "resgor", "la", "lsoa", "ethnos"]
     t = t.select(*fields, epikey=key(t.epikey))  # no diagnosis columns: not needed here
-    for column, name in (("epistat", "_epistat"), ("classpat", "_classpat"),
-                         ("epiorder", "_epiorder"), ("sex", "_sex")):  # fmt: skip
-        t = derive(t, column, _code(name))
-    t = derive(t, "startage", _age)
-    t = derive(t, "epiend", lambda v: dict(zip(("_epiend", "_end_unreadable"), date(v), strict=True)))
-    t = derive(t, "resgor", lambda v: {"_resgor": text(v).upper()})
-    t = derive(t, "ethnos", lambda v: {"ethnic": ethnic_group(v)})
+    t = parse_fields(
+        engine,
+        t,
+        [
+            # a missing or unreadable code fails its rule ("not 3" includes unreadable)
+            integer_field("epistat", "_epistat", missing=-1),
+            integer_field("classpat", "_classpat", missing=-1),
+            integer_field("epiorder", "_epiorder", missing=-1),
+            integer_field("sex", "_sex", missing=-1),
+            Field("startage", _age_rule, {"_startage": "int64", "_age_bad": "bool", "_age": "int64"}),
+            date_field("epiend", "_epiend"),
+            Field("resgor", _england_rule, {"_resgor_england": "bool"}),
+            ethnic_field("ethnos"),
+            residence_field("la"),
+            lsoa_field("lsoa", lsoa),
+        ],
+    )
     dups = duplicated_keys(t, "epikey")
     t = t.left_join(dups, "epikey").mutate(duplicated=ibis._.duplicated.fill_null(False))
-    t = with_residence(engine, t, "la")
-    t = with_lsoa(engine, t, "lsoa", lsoa)
-    resgor = t._resgor
-    england = ibis.cases(
-        (resgor.notnull(), resgor.isin(_REGION_LETTERS) | resgor.re_search(r"^E1200000[1-9]$")),
-        else_=t.la_england,
-    )
+    england = t._resgor_england.fill_null(t.la_england)
     reason = first_reason(
         (t.epikey.isnull(), REJECTED + "EPIKEY missing"),
         (t.duplicated, REJECTED + "EPIKEY appears more than once (every copy set aside)"),
-        (t._startage.isnull() & ~t._age_unreadable, REJECTED + "STARTAGE missing"),
-        (t._age_unreadable, REJECTED + "STARTAGE not a whole number"),
+        (t._startage.isnull() & ~t._age_bad, REJECTED + "STARTAGE missing"),
+        (t._age_bad, REJECTED + "STARTAGE not a whole number"),
         (t._age.isnull(), REJECTED + "STARTAGE outside 0-150 and not an infant code 7001-7007"),
-        (t._end_unreadable, REJECTED + "EPIEND not a valid date"),
+        (t._epiend_bad, REJECTED + "EPIEND not a valid date"),
         (t._epiend.isnull(), REJECTED + "EPIEND missing"),
         (t._epistat != 3, EXCLUDED + "EPISTAT not 3 (episode not finished)"),
         (~t._classpat.isin([1, 2, 5]), EXCLUDED + "CLASSPAT not 1, 2 or 5"),

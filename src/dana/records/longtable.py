@@ -2,7 +2,7 @@
 
 Wide extracts carry codes in numbered columns (HES ``DIAG_01..DIAG_20``, deaths
 ``FIC10MEN1..15`` plus the underlying cause). :func:`code_map` normalises every *distinct*
-value written in those columns once (:func:`dana.records.codes.normalised_code`) and gives it
+value written in those columns once (:func:`dana.records.codes.normalise_icd10`) and gives it
 an integer ``code_id``; :func:`long_table` unpivots the columns (a union of one select per
 position) and keeps ``key, pos, code_id``. Each table is materialised once per extract and
 every code-based definition reads it, joined to its code lookup through ``code_id``.
@@ -11,7 +11,9 @@ Why integers and a union: at national scale (92 million HES diagnosis fields) Du
 the integer table in about 6 s against about 45 s with the code text, and the union of
 per-position selects counted faster than unnesting an array of structs (RECORDS.md B also
 found the struct unpivot the slowest form). Normalising about 7,000 distinct strings instead
-of 92 million values takes the regular expressions off the hot path.
+of 92 million values takes the regular expressions off the hot path (the code map is
+built in Python from the distinct values, so the rule is the one in
+:func:`dana.records.codes.normalise_icd10`).
 """
 
 from __future__ import annotations
@@ -19,22 +21,41 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from dana.records.codes import normalised_code
+import pyarrow as pa
+
+from dana.records.codes import CodeListError, normalise_icd10
 from dana.records.engines import Engine
-from dana.records.parse import as_string
+
+
+def _canonical(raw: str) -> tuple[str | None, bool]:
+    try:
+        return normalise_icd10(raw), False
+    except CodeListError:
+        return None, True
 
 
 def code_map(engine: Engine, table: ir.Table, columns: list[str], name: str) -> ir.Table:
-    """``raw, code, malformed, code_id`` for every distinct non-NULL value of ``columns``."""
+    """``raw, code, malformed, code_id`` for every distinct non-NULL value of ``columns``
+    (normalised in Python by :func:`dana.records.codes.normalise_icd10`, once per value)."""
     distinct = ibis.union(
         *[table.select(raw=as_string(table[c])).distinct() for c in columns], distinct=True
     )
-    distinct = distinct.filter(distinct.raw.notnull())
-    code, malformed = normalised_code(distinct.raw)
-    numbered = distinct.select("raw", code=code, malformed=malformed).mutate(
-        code_id=ibis.row_number().over(ibis.window(order_by="raw")).cast("int32")
+    values = engine.collect_arrow(distinct.filter(distinct.raw.notnull()))
+    raw = sorted(values.column("raw").to_pylist())
+    parsed = [_canonical(v) for v in raw]
+    frame = pa.table(
+        {
+            "raw": pa.array(raw, pa.string()),
+            "code": pa.array([p[0] for p in parsed], pa.string()),
+            "malformed": pa.array([p[1] for p in parsed], pa.bool_()),
+            "code_id": pa.array(range(len(raw)), pa.int32()),
+        }
     )
-    return engine.materialise(numbered, name)
+    return engine.arrow_table(name, frame)
+
+
+def as_string(column: ir.Value) -> ir.StringValue:
+    return column if column.type().is_string() else column.cast("string")
 
 
 def long_table(

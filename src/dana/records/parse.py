@@ -1,89 +1,74 @@
-"""Typed values from extract columns, as ibis expressions that behave the same on every engine.
+"""Reading field values: one Python rule per kind of value, applied to *distinct* values.
 
-A CSV gives text; a Parquet file may give integers, dates or text for the same field. Each
-parser looks at the column's type and returns a typed expression that is NULL where the
-value is missing *or* cannot be read, plus, where it matters, a flag telling the two apart
-(so a bad value is counted as bad, not as missing).
+A national extract has 18 million episodes but only a few hundred distinct dates, ages or
+codes in a column. So every field is parsed once per distinct value
+(:func:`dana.records.fields.parse_fields` collects the distinct values in one engine
+query, applies these rules, and joins the results back as a small lookup table): the
+rules are plain Python, identical on every engine, and never on the hot path.
 
-Dates are read from ``YYYY-MM-DD`` (DARS, ISO; a time part is ignored), ``DD/MM/YYYY``
-(warehouse CSVs) and ``YYYYMMDD`` (ONS and PCMD), and checked for a real day of the month
-(leap years included) before a date is built, because engines differ in what they do with
-2023-02-30 (an error on DuckDB). Integers accept surrounding spaces and leading zeros
-(``EPIORDER`` "01").
+* :func:`text` - trimmed; empty -> None.
+* :func:`integer` - a whole number (``"01"``, ``" 12 "``, ``12.0``), or None; ``bad`` says
+  a value was present but unreadable.
+* :func:`date` - ``YYYY-MM-DD`` (a time part is ignored), ``DD/MM/YYYY``, ``YYYYMMDD``, or
+  a date/timestamp; a real day of the month (2023-02-30 is unreadable); years 1800-2200.
 """
 
 from __future__ import annotations
 
-import ibis
-import ibis.expr.datatypes as dt
-import ibis.expr.types as ir
+import datetime as dt
+import math
+import re
 
-_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$"
-_UK = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
-_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
-
-
-def as_string(column: ir.Value) -> ir.StringValue:
-    return column if column.type().is_string() else column.cast("string")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
-def text(column: ir.Value) -> ir.StringValue:
-    """Trimmed text; empty -> NULL.
-
-    Trimmed with a regular expression, not ``strip()``: ibis 12 compiles ``strip()`` for
-    Spark to ``TRIM(' \t\n\r\v\f' FROM x)``, whose literal Spark reads as including the
-    letters t, n, r, v and f, so "f102 " came back as "102" on Spark only.
-    """
-    value = as_string(column)
-    # the regular expression only where an end is blank: most fields need no trimming
-    edge = value.substr(0, 1).isin([" ", "\t"]) | value.right(1).isin([" ", "\t"])
-    value = ibis.ifelse(edge, value.re_replace(r"^\s+|\s+$", ""), value)
-    return ibis.ifelse(value.length() == 0, ibis.null("string"), value)
+def text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    stripped = str(value).strip()
+    return stripped or None
 
 
-def integer(column: ir.Value) -> tuple[ir.IntegerValue, ir.BooleanValue]:
-    """(integer or NULL, present-but-unreadable)."""
-    kind = column.type()
-    if kind.is_integer():
-        return column.cast("int64"), ibis.literal(False)
-    if kind.is_floating() or kind.is_decimal():
-        whole = column.notnull() & (column.round(0) == column)
-        return ibis.ifelse(whole, column.cast("int64"), ibis.null("int64")), (
-            column.notnull() & ~whole
-        )
-    value = text(column)
-    ok = value.re_search(r"^[+-]?\d{1,18}$")
-    return ibis.ifelse(ok, value.cast("int64"), ibis.null("int64")), value.notnull() & ~ok
+def integer(value: object) -> tuple[int | None, bool]:
+    """(the whole number or None, present-but-unreadable)."""
+    if isinstance(value, bool):
+        return None, True
+    if isinstance(value, int):
+        return value, False
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None, False
+        return (int(value), False) if value.is_integer() else (None, True)
+    raw = text(value)
+    if raw is None:
+        return None, False
+    match = re.fullmatch(r"([+-]?\d{1,18})(?:\.0*)?", raw)  # "12.0": a float column as text
+    if match:
+        return int(match[1]), False
+    return None, True
 
 
-def _valid_date(y: ir.IntegerValue, m: ir.IntegerValue, d: ir.IntegerValue) -> ir.BooleanValue:
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    days = ibis.cases(
-        (m == 2, ibis.ifelse(leap, 29, 28)), (m.isin([4, 6, 9, 11]), 30), else_=31
-    )
-    return (y >= 1800) & (y <= 2200) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= days)
-
-
-def date(column: ir.Value) -> tuple[ir.DateValue, ir.BooleanValue]:
-    """(date or NULL, present-but-unreadable) from a date, timestamp or text column."""
-    kind = column.type()
-    if kind.is_date():
-        return column, ibis.literal(False)
-    if kind.is_timestamp():
-        return column.cast(dt.date), ibis.literal(False)
-    if kind.is_integer():
-        column = column.cast("string")
-    value = text(column)
-
-    def part(pattern: str, group: int) -> ir.IntegerValue:
-        piece = value.re_extract(pattern, group)
-        return ibis.ifelse(piece.length() > 0, piece.cast("int64"), ibis.null("int64"))
-
-    iso, uk, compact = value.re_search(_ISO), value.re_search(_UK), value.re_search(_COMPACT)
-    y = ibis.cases((iso, part(_ISO, 1)), (uk, part(_UK, 3)), (compact, part(_COMPACT, 1)))
-    m = ibis.cases((iso, part(_ISO, 2)), (uk, part(_UK, 2)), (compact, part(_COMPACT, 2)))
-    d = ibis.cases((iso, part(_ISO, 3)), (uk, part(_UK, 1)), (compact, part(_COMPACT, 3)))
-    ok = (iso | uk | compact) & _valid_date(y, m, d)
-    ok = ok.fill_null(False)
-    built = ibis.ifelse(ok, ibis.date(y, m, d), ibis.null("date"))
-    return built, value.notnull() & ~ok
+def date(value: object) -> tuple[dt.date | None, bool]:
+    """(the date or None, present-but-unreadable)."""
+    if isinstance(value, dt.datetime):
+        return value.date(), False
+    if isinstance(value, dt.date):
+        return value, False
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        return value.to_pydatetime().date(), False
+    raw = text(value)
+    if raw is None:
+        return None, False
+    for pattern, order in ((_ISO, (1, 2, 3)), (_UK, (3, 2, 1)), (_COMPACT, (1, 2, 3))):
+        match = pattern.match(raw)
+        if match:
+            year, month, day = (int(match[i]) for i in order)
+            if not 1800 <= year <= 2200:
+                return None, True
+            try:
+                return dt.date(year, month, day), False
+            except ValueError:
+                return None, True
+    return None, True

@@ -96,9 +96,9 @@ def _summary(engine: Engine, extract: Extract, staged) -> tuple[pd.DataFrame, li
     return frame.reset_index(drop=True), notes
 
 
-def _rows(kind, the_cubes, period, den, lsoa, *, band_cut) -> pd.DataFrame:
+def _rows(kind, the_cubes, populations: Populations, *, band_cut) -> pd.DataFrame:
     computed, cells_by_name = [], {}
-    populations = Populations(den, period.years, lsoa)
+    den = populations.den
     for definition in definitions(kind):
         weighted = definition.name in ("alcohol_related_narrow", "alcohol_related_broad", "alcohol_related_deaths")
         cells_by_name[definition.name] = event_cells(definition, the_cubes, weighted=weighted)
@@ -154,6 +154,9 @@ def compute_indicators(
                 den = scaled(den, scales.pop())
         else:
             den = from_frame(population, source=population_source)
+        # one set of population cells for every kind (deaths' calendar years are the same
+        # years as the financial years' mid-year estimates)
+        populations = Populations(den, period.years, lsoa)
         tables, summaries, notes = [], [], []
         for kind, extract in extracts.items():
             module = KINDS[kind]
@@ -163,7 +166,7 @@ def compute_indicators(
             events, count_notes = module.count(eng, extract, staged, kind_period)
             the_cubes = cubes(eng, events, kind=kind, lsoa=lsoa)
             band_cut: set = set()
-            computed = _rows(kind, the_cubes, kind_period, den, lsoa, band_cut=band_cut)
+            computed = _rows(kind, the_cubes, populations, band_cut=band_cut)
             extra = {}
             if kind == "deaths" and "controlled_drug" not in extract.columns.fields:
                 extra["drug_misuse_deaths"] = DRUG_MISUSE_PROXY_NOTE

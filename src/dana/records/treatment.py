@@ -30,26 +30,30 @@ lists them as not in the period.
 
 from __future__ import annotations
 
+import re
+
 import ibis
 import ibis.expr.types as ir
 
 from dana.records import reference
 from dana.records.common import (
     EXCLUDED,
-    attach,
     REJECTED,
-    derive,
+    attach,
+    date_field,
     duplicated_keys,
     esp_band,
-    ethnic_group,
+    ethnic_field,
     first_reason,
+    integer_field,
     key,
-    with_residence,
+    residence_field,
 )
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
 from dana.records.indicators import indicator_index
-from dana.records.parse import date, integer, text
+from dana.records.fields import Field, parse_fields
+from dana.records.parse import text
 from dana.records.period import Period
 
 JOURNEY_GAP_DAYS = 21
@@ -71,47 +75,50 @@ def _days(value: ir.DateValue) -> ir.IntegerValue:
     return value.delta(ibis.date(1900, 1, 1), unit="day").cast("int64")
 
 
-def _exit_category(value: ir.Value) -> dict[str, ir.Value]:
+def _exit_rule():
     exits = reference.discharge_reasons()
+    by_code = {c: cat for c, cat in zip(exits["code"], exits["category"], strict=True) if c}
+    by_name = {cat.lower(): cat for cat in exits["category"]}
+
+    def rule(value):
+        raw = text(value)
+        if raw is None:
+            return {"exit_category": None}
+        return {"exit_category": by_code.get(raw) or by_name.get(raw.lower(), "Not known")}
+
+    return Field("exit_reason", rule, {"exit_category": "string"})
+
+
+def _substance_rule(value) -> dict[str, object]:
     raw = text(value)
-    lower = raw.lower()
-    category = ibis.cases(
-        *[(raw == c, cat) for c, cat in zip(exits["code"], exits["category"], strict=True) if c],
-        *[(lower == cat.lower(), cat) for cat in dict.fromkeys(exits["category"])],
-        else_=ibis.ifelse(raw.isnull(), ibis.null("string"), "Not known"),
-    )
-    return {"exit_category": category}
-
-
-def _substance(value: ir.Value) -> dict[str, ir.Value]:
-    raw = text(value)
-    squeezed = raw.lower().re_replace(r"[\s\-_]", "")
-    group = ibis.cases(*[(squeezed == k, v) for k, v in _SUBSTANCE.items()], else_=ibis.null("string"))
-    return {"group": group, "_group_raw": raw}
-
-
-def _sex(value: ir.Value) -> dict[str, ir.Value]:
-    raw = text(value).upper()
-    return {"_sex": ibis.cases(*[(raw == k, v) for k, v in _SEX.items()], else_=0).cast("int8")}
+    squeezed = re.sub(r"[\s\-_]", "", raw.lower()) if raw else ""
+    return {"group": _SUBSTANCE.get(squeezed), "_group_given": raw is not None}
 
 
 def stage(engine: Engine, extract: Extract, period: Period, lsoa=None) -> ir.Table:
     """One row per episode: typed fields, exit reason, residence and ``reason``."""
     t = extract.table
     t = t.mutate(client=key(t.client), episode=key(t.episode))
-    t = derive(t, "start", lambda v: dict(zip(("_start", "_start_bad"), date(v), strict=True)))
-    t = derive(t, "end", lambda v: dict(zip(("_end", "_end_bad"), date(v), strict=True)))
-    t = derive(t, "age", lambda v: dict(zip(("_age", "_age_bad"), integer(v), strict=True)))
-    t = derive(t, "substance", _substance)
-    t = derive(t, "sex", _sex)
-    t = derive(t, "ethnicity", lambda v: {"ethnic": ethnic_group(v)})
-    t = derive(t, "exit_reason", _exit_category)
-    t = derive(t, "osm_at_exit", lambda v: {"osm": text(v).upper().isin(["Y", "YES", "1", "TRUE"]).fill_null(False)})
+    yes = {"Y", "YES", "1", "TRUE"}
+    t = parse_fields(
+        engine,
+        t,
+        [
+            date_field("start", "_start"),
+            date_field("end", "_end"),
+            integer_field("age", "_age"),
+            Field("substance", _substance_rule, {"group": "string", "_group_given": "bool"}),
+            Field("sex", lambda v: {"_sex": _SEX.get((text(v) or "").upper(), 0)}, {"_sex": "int8"}),
+            ethnic_field("ethnicity"),
+            _exit_rule(),
+            Field("osm_at_exit", lambda v: {"osm": (text(v) or "").upper() in yes}, {"osm": "bool"}),
+            residence_field("la"),
+        ],
+    )
     episode_key = t.client.cast("string").concat("|", t.episode.cast("string"))
     t = t.mutate(_ep=ibis.ifelse(t.episode.isnull(), ibis.null("string"), episode_key))
     dups = duplicated_keys(t, "_ep")
     t = t.left_join(dups, "_ep").mutate(duplicated=ibis._.duplicated.fill_null(False))
-    t = with_residence(engine, t, "la")
     reason = first_reason(
         (t.client.isnull(), REJECTED + "client id missing"),
         (t.duplicated, REJECTED + "episode id appears more than once for a client"),
@@ -120,7 +127,7 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa=None) -> ir.Tab
         (t._end_bad, REJECTED + "episode end not a valid date"),
         (t._end < t._start, REJECTED + "episode ends before it starts"),
         (t._age_bad | ~t._age.between(0, 150), REJECTED + "age missing or outside 0-150"),
-        (t._group_raw.isnull(), REJECTED + "substance group missing"),
+        (~t._group_given, REJECTED + "substance group missing"),
         (t.group.isnull(), REJECTED + "substance group not recognised"),
         (t._age < 18, EXCLUDED + "aged under 18 (young people's treatment)"),
         (~t.la_england, EXCLUDED + "residence outside England or not known"),
