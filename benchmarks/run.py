@@ -1,29 +1,34 @@
-"""Benchmark of dana.stats against a straightforward pandas groupby-apply baseline.
+"""Benchmark of dana.stats on 1,000,000 rows: against today's code, a numpy floor and R.
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/run.py            # print results
-    .venv/bin/python benchmarks/run.py --write    # ... and rewrite its section of docs/PERFORMANCE.md
-    .venv/bin/python benchmarks/run.py --all      # ... then the all-areas summary (national.py)
+    .venv/bin/python benchmarks/run.py              # print the results
+    .venv/bin/python benchmarks/run.py --write      # ... and rewrite docs/PERFORMANCE.md's
+                                                    #     statistics section
+    .venv/bin/python benchmarks/run.py --all        # ... then every other benchmark
+    .venv/bin/python benchmarks/run.py --only rate  # workloads whose name contains "rate"
 
-Workloads (synthetic, seeded):
+Each workload (see ``stats_workloads.py``) is timed three or four ways in the same run,
+on the same seeded inputs: dana (median of 5 runs), today's dana.stats (the code before
+issue 12, loaded from git by ``baseline.py``; median of 3, on a subset scaled linearly
+where it would take minutes), the numpy floor (median of 5) and, when R is set up,
+PHEindicatormethods (``phe_methods.R``, median of 5). Before timing counts, dana's
+results must equal today's to a relative difference below 1e-9 (and R's, when it runs).
 
-* proportion (Wilson) and rate (exact/Byar) on 1,000,000 rows summed into 100,000 groups;
-  also ungrouped (one result per input row) on the same 1,000,000 rows;
-* DSR (Dobson, ESP2013) for 150 areas x 20 years x 2 sexes x 19 age bands (114,000 rows,
-  6,000 DSRs).
+R (optional). The machine needs Debian's R and the package built from source::
 
-The baseline is the obvious pandas code: ``groupby(...).apply`` with a Python function
-per group that sums the inputs and applies the same formulas with ``math``/``scipy``.
-It is slow, so for proportion and rate it runs on a subset of the groups and its time is
-scaled linearly to the full input (stated in the output). Both implementations must
-agree (relative difference < 1e-9) on the groups the baseline covers.
+    apt-get install r-base-core r-cran-dplyr r-cran-tidyr r-cran-purrr r-cran-rlang r-cran-broom
+    R CMD INSTALL PHEindicatormethods_2.0.0.tar.gz   # source from CRAN or GitHub
+
+``Rscript -e 'library(PHEindicatormethods)'`` must then work. Without it, the R column
+is derived from the issue's measurement (PHEindicatormethods 2.0.0, R 4.2, same inputs,
+one run on this machine): R's time = 0.7 x today's proportion time, 4 x today's rate
+time, today's DSR time x 345. No other method was measured, so it has no R figure.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import platform
 import statistics
@@ -33,108 +38,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from baseline import BASELINE_REF, load_baseline  # noqa: E402
+from r_side import r_timings  # noqa: E402
+from stats_workloads import dsr_input, rows_input, workloads  # noqa: E402
+
+from dana import stats  # noqa: E402
 from dana._atomic import write_bytes_atomic  # noqa: E402
-from dana.stats import dsr, proportion, rate  # noqa: E402
 from dana.stats.standards import ESP2013  # noqa: E402
 
 REPEATS = 5
 BASELINE_REPEATS = 3
-N_ROWS = 1_000_000
-N_GROUPS = 100_000
-BASELINE_GROUPS = 5_000  # the baseline runs on this many groups, then is scaled
-Z95 = float(sp.norm.ppf(0.975))
-
-
-# --- inputs -----------------------------------------------------------------------
-
-
-def proportion_rate_input() -> pd.DataFrame:
-    rng = np.random.default_rng(2026)
-    group = np.sort(rng.integers(0, N_GROUPS, N_ROWS))
-    n = rng.integers(1, 2_000, N_ROWS)
-    x = rng.binomial(n, 0.05)
-    return pd.DataFrame({"area": group // 10, "period": group % 10, "x": x, "n": n})
-
-
-def dsr_input() -> pd.DataFrame:
-    rng = np.random.default_rng(2013)
-    areas, years, sexes, bands = 150, 20, 2, len(ESP2013)
-    shape = (areas, years, sexes, bands)
-    idx = np.indices(shape).reshape(4, -1)
-    pop = rng.integers(200, 20_000, idx.shape[1])
-    band_rate = np.linspace(0.0001, 0.01, bands)[idx[3]]
-    return pd.DataFrame(
-        {
-            "area": idx[0],
-            "year": 2000 + idx[1],
-            "sex": np.where(idx[2] == 0, "Female", "Male"),
-            "age": np.array([b.label for b in ESP2013])[idx[3]],
-            "deaths": rng.poisson(pop * band_rate),
-            "pop": pop,
-        }
-    )
-
-
-# --- baseline: groupby-apply with a Python function per group --------------------
-
-
-def _baseline_proportion(group: pd.DataFrame) -> pd.Series:
-    x, n = group["x"].sum(), group["n"].sum()
-    root = Z95 * math.sqrt(Z95**2 + 4 * x * (1 - x / n))
-    denom = 2 * (n + Z95**2)
-    return pd.Series(
-        {
-            "value": x / n * 100,
-            "lower_95": (2 * x + Z95**2 - root) / denom * 100,
-            "upper_95": (2 * x + Z95**2 + root) / denom * 100,
-        }
-    )
-
-
-def _poisson_pair(o: float) -> tuple[float, float]:
-    if o < 10:
-        lower = 0.0 if o == 0 else sp.chi2.ppf(0.025, 2 * o) / 2
-        return lower, sp.chi2.ppf(0.975, 2 * o + 2) / 2
-    lower = o * (1 - 1 / (9 * o) - Z95 / (3 * math.sqrt(o))) ** 3
-    upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + Z95 / (3 * math.sqrt(o + 1))) ** 3
-    return lower, upper
-
-
-def _baseline_rate(group: pd.DataFrame) -> pd.Series:
-    o, n = group["x"].sum(), group["n"].sum()
-    lower, upper = _poisson_pair(o)
-    return pd.Series(
-        {"value": o / n * 1e5, "lower_95": lower / n * 1e5, "upper_95": upper / n * 1e5}
-    )
-
-
-_WEIGHTS = {b.label: b.weight for b in ESP2013}
-
-
-def _baseline_dsr(group: pd.DataFrame) -> pd.Series:
-    w = group["age"].map(_WEIGHTS)
-    o_i, n_i = group["deaths"], group["pop"]
-    rate_ = (w * o_i / n_i).sum() / w.sum()
-    var = (w**2 * o_i / n_i**2).sum() / w.sum() ** 2
-    o = o_i.sum()
-    if o < 10:
-        return pd.Series({"value": np.nan, "lower_95": np.nan, "upper_95": np.nan})
-    lower, upper = _poisson_pair(max(o, 10))
-    return pd.Series(
-        {
-            "value": rate_ * 1e5,
-            "lower_95": (rate_ + math.sqrt(var / o) * (lower - o)) * 1e5,
-            "upper_95": (rate_ + math.sqrt(var / o) * (upper - o)) * 1e5,
-        }
-    )
-
-
-# --- timing -----------------------------------------------------------------------
+#: R's time relative to today's dana, measured for the issue (see the module docstring).
+R_FACTOR_OF_TODAY = {"proportion": 0.7, "rate": 4.0, "dsr": 345.0}
 
 
 def _median_time(func, repeats: int) -> tuple[float, object]:
@@ -146,168 +66,162 @@ def _median_time(func, repeats: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def _agree(ours: pd.DataFrame, base: pd.DataFrame, keys: list[str]) -> float:
-    """Largest relative difference between the two implementations (NaN == NaN)."""
-    merged = ours.merge(base.reset_index(), on=keys, suffixes=("", "_base"))
-    assert len(merged) == len(base), "baseline groups missing from dana output"
+def _subset(frame: pd.DataFrame, fraction: float) -> pd.DataFrame:
+    return frame if fraction >= 1 else frame.iloc[: int(len(frame) * fraction)]
+
+
+def agreement(ours: pd.DataFrame, theirs: pd.DataFrame, columns) -> float:
+    """Largest relative difference over numeric columns; text columns must be equal."""
+    assert len(ours) == len(theirs), f"row counts differ: {len(ours)} vs {len(theirs)}"
     worst = 0.0
-    for col in ("value", "lower_95", "upper_95"):
-        a, b = merged[col].to_numpy(float), merged[f"{col}_base"].to_numpy(float)
-        assert (np.isnan(a) == np.isnan(b)).all(), f"{col}: NaN pattern differs"
-        ok = ~np.isnan(a)
-        worst = max(worst, float(np.max(np.abs(a[ok] - b[ok]) / np.abs(b[ok]), initial=0)))
-    assert worst < 1e-9, f"dana and baseline disagree: relative difference {worst:.2e}"
+    for column in columns:
+        a, b = ours[column].reset_index(drop=True), theirs[column].reset_index(drop=True)
+        if pd.api.types.is_numeric_dtype(b.dtype):
+            a, b = a.to_numpy(float), b.to_numpy(float)
+            assert (np.isnan(a) == np.isnan(b)).all(), f"{column}: missing values differ"
+            ok = ~np.isnan(a)
+            scale = np.maximum(np.abs(b[ok]), 1e-300)
+            worst = max(worst, float(np.max(np.abs(a[ok] - b[ok]) / scale, initial=0)))
+        else:
+            assert (a.astype(str) == b.astype(str)).all(), f"{column}: labels differ"
+    assert worst < 1e-9, f"results differ: relative difference {worst:.2e}"
     return worst
 
 
-def run() -> list[dict]:
+def run(only: str | None = None, baseline_ref: str = BASELINE_REF, use_r: bool = True):
+    baseline, baseline_source = load_baseline(baseline_ref)
+    rows, dsr_frame = rows_input(), dsr_input(ESP2013)
+    chosen = [w for w in workloads(stats, baseline, rows, dsr_frame) if not only or only in w.name]
+    r_measured, r_note = r_timings(chosen, REPEATS) if use_r else ({}, "R not requested")
     results = []
-    data = proportion_rate_input()
-    keys = ["area", "period"]
-    n_groups = data.groupby(keys).ngroups
-    subset = data[data["area"] < BASELINE_GROUPS // 10]
-    sub_groups = subset.groupby(keys).ngroups
-    scale = n_groups / sub_groups
-
-    for name, method, baseline in (
-        ("proportion (Wilson)", proportion, _baseline_proportion),
-        ("rate (exact < 10, Byar >= 10)", rate, _baseline_rate),
-    ):
-        ours_t, ours = _median_time(lambda m=method: m("x", "n", data=data, by=keys), REPEATS)
-        base_t, base = _median_time(
-            lambda b=baseline: subset.groupby(keys)[["x", "n"]].apply(b), BASELINE_REPEATS
-        )
-        diff = _agree(ours, base, keys)
+    for w in chosen:
+        label = f"{w.name}, {w.shape}"
+        print(f"  {label} ...", flush=True)
+        dana_t, ours = _median_time(lambda w=w: w.dana(w.data), REPEATS)
+        with np.errstate(all="ignore"):  # the floors skip dana's edge rules (O = 0 ...)
+            floor_t = _median_time(w.floor, REPEATS)[0] if w.floor else None
+        base_t = diff = None
+        if w.baseline is not None:
+            part = _subset(w.data, w.baseline_fraction)
+            base_t, theirs = _median_time(lambda w=w, p=part: w.baseline(p), BASELINE_REPEATS)
+            base_t /= w.baseline_fraction
+            mine = ours if w.baseline_fraction >= 1 else w.dana(part)
+            diff = agreement(mine, theirs, w.compare_columns)
+        r_t, r_source = r_measured.get(label), "measured"
+        if r_t is None and base_t is not None and w.method in R_FACTOR_OF_TODAY:
+            r_t, r_source = base_t * R_FACTOR_OF_TODAY[w.method], "implied"
         results.append(
             {
-                "workload": f"{name}: {len(data):,} rows -> {n_groups:,} groups",
-                "dana_s": ours_t,
-                "baseline_s": base_t * scale,
-                "baseline_note": f"groupby-apply on {sub_groups:,} groups, x{scale:.1f}",
-                "max_rel_diff": diff,
+                "workload": label,
+                "rows": len(w.data),
+                "results": len(ours),
+                "dana": dana_t,
+                "baseline": base_t,
+                "scaled": w.baseline_fraction < 1,
+                "floor": floor_t,
+                "r": r_t,
+                "r_source": r_source if r_t is not None else "",
+                "diff": diff,
+                "note": w.note,
             }
         )
-        flat_t, _ = _median_time(lambda m=method: m(data["x"], data["n"]), REPEATS)
-        results.append(
-            {
-                "workload": f"{name}: {len(data):,} rows ungrouped (one result per row)",
-                "dana_s": flat_t,
-                "baseline_s": None,
-                "baseline_note": "no baseline (vectorised only)",
-                "max_rel_diff": None,
-            }
-        )
-
-    frame = dsr_input()
-    keys = ["area", "year", "sex"]
-    ours_t, ours = _median_time(
-        lambda: dsr("deaths", "pop", age="age", data=frame, by=keys), REPEATS
-    )
-    base_t, base = _median_time(
-        lambda: frame.groupby(keys)[["age", "deaths", "pop"]].apply(_baseline_dsr),
-        BASELINE_REPEATS,
-    )
-    results.append(
-        {
-            "workload": f"DSR (Dobson, ESP2013): 150 areas x 20 years x 2 sexes x 19 bands "
-            f"= {len(frame):,} rows -> {len(ours):,} DSRs",
-            "dana_s": ours_t,
-            "baseline_s": base_t,
-            "baseline_note": f"groupby-apply on all {len(ours):,} groups",
-            "max_rel_diff": _agree(ours, base, keys),
-        }
-    )
-    return results
-
-
-# --- reporting --------------------------------------------------------------------
+    return results, baseline_source, r_note
 
 
 def machine() -> dict:
-    cpu = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
+    cpu, ram = "unknown", "unknown"
+    if Path("/proc/cpuinfo").exists():
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    ram = "unknown"
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+    if Path("/proc/meminfo").exists():
+        kb = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
         ram = f"{kb / 1024**2:.1f} GiB"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return {
         "cpus (nproc)": str(os.cpu_count()),
         "cpu model": cpu,
         "ram": ram,
+        "load average (1 min) at the start": f"{load:.2f}",
         "python": platform.python_version(),
         "numpy": np.__version__,
         "pandas": pd.__version__,
     }
 
 
-def report(results: list[dict], info: dict) -> str:
-    lines = [
-        f"| workload | dana (median of {REPEATS}) | baseline | ratio | baseline run | max rel. diff |",
-        "|---|---|---|---|---|---|",
+def _seconds(value) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _ratio(numerator, denominator, word: str = "") -> str:
+    if numerator is None or denominator is None:
+        return "-"
+    ratio = numerator / denominator
+    text = f"{ratio:.2g}x" if ratio < 10 else f"{ratio:.0f}x"
+    return f"{text} {word}".strip()
+
+
+def report(results, info, baseline_source, r_note) -> str:
+    lines = [f"- {k}: {v}" for k, v in info.items()]
+    lines += [
+        f"- today's code: {baseline_source}",
+        f"- R: {r_note}",
+        "",
+        "| workload | rows -> results | dana | today | dana vs today | numpy floor "
+        "| dana / floor | R | dana vs R | max rel. diff |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        base = "-" if r["baseline_s"] is None else f"{r['baseline_s']:.2f} s"
-        ratio = "-" if r["baseline_s"] is None else f"{r['baseline_s'] / r['dana_s']:.0f}x faster"
-        diff = "-" if r["max_rel_diff"] is None else f"{r['max_rel_diff']:.1e}"
+        today = _seconds(r["baseline"]) + (" (scaled)" if r["scaled"] else "")
+        r_time = _seconds(r["r"]) + (f" ({r['r_source']})" if r["r_source"] else "")
+        diff = "-" if r["diff"] is None else f"{r['diff']:.1e}"
         lines.append(
-            f"| {r['workload']} | {r['dana_s']:.3f} s | {base} | {ratio} | "
-            f"{r['baseline_note']} | {diff} |"
+            f"| {r['workload']} | {r['rows']:,} -> {r['results']:,} | {_seconds(r['dana'])} "
+            f"| {today} | {_ratio(r['baseline'], r['dana'], 'faster')} | {_seconds(r['floor'])} "
+            f"| {_ratio(r['dana'], r['floor'])} | {r_time} | {_ratio(r['r'], r['dana'], 'faster')} "
+            f"| {diff} |"
         )
-    machine_lines = [f"- {k}: {v}" for k, v in info.items()]
-    return "\n".join(machine_lines + ["", *lines])
+    notes = [f"- {r['workload']}: {r['note']}" for r in results if r["note"]]
+    return "\n".join(lines + ([""] + notes if notes else []))
 
 
 def write_performance_doc(body: str) -> Path:
-    """Rewrite the statistics part of docs/PERFORMANCE.md atomically (temp file, rename).
+    """Rewrite the generated part of docs/PERFORMANCE.md's statistics section atomically.
 
-    Everything from the first later section ("## All-areas summary", "# Report rendering",
-    written by hand or by other benchmarks) onwards is kept as it is.
+    The text between the markers ``<!-- stats-benchmark:start -->`` and
+    ``<!-- stats-benchmark:end -->`` is replaced; everything else (written by hand or by
+    other benchmarks) is kept as it is.
     """
     path = ROOT / "docs" / "PERFORMANCE.md"
-    kept = ""
-    if path.is_file():
-        old = path.read_text(encoding="utf-8")
-        later = [old.find(h) for h in ("\n## All-areas summary", "\n# Report rendering")]
-        later = [i for i in later if i >= 0]
-        kept = old[min(later) :] if later else ""
-    text = (
-        "# Performance of dana.stats\n\n"
-        "Generated by `benchmarks/run.py`; reproduce with\n\n"
-        "```\n.venv/bin/python benchmarks/run.py --write\n```\n\n"
-        f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Inputs are synthetic "
-        "and seeded (see the module docstring of `benchmarks/run.py`). dana times are the "
-        f"median of {REPEATS} runs; the baseline (pandas `groupby().apply` with a Python "
-        f"function per group, same formulas) is the median of {BASELINE_REPEATS} runs, and "
-        "for proportion and rate it runs on a subset of the groups and is scaled linearly "
-        "to the full input, as stated in the table. Every benchmark first checks that "
-        "dana and the baseline agree to a relative difference below 1e-9.\n\n"
-        "## Machine and results\n\n"
-        f"{body}\n\n"
-        "## Notes\n\n"
-        "- No Python loop over groups: dana sums within groups with `np.bincount` on "
-        "integer group codes (`dana.stats._frame`) and applies the formulas to whole arrays.\n"
-        "- The machine is shared (2 cores used by several processes at once), so absolute "
-        "times vary between runs by tens of percent; the ratios are the stable figure.\n"
-    ) + kept
+    start, end = "<!-- stats-benchmark:start -->", "<!-- stats-benchmark:end -->"
+    old = path.read_text(encoding="utf-8") if path.is_file() else f"{start}\n{end}\n"
+    if start not in old or end not in old:
+        raise SystemExit(f"{path}: the markers {start} / {end} are missing")
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    block = f"{start}\nGenerated by `benchmarks/run.py --write` on {stamp}.\n\n{body}\n{end}"
+    text = old[: old.index(start)] + block + old[old.index(end) + len(end) :]
     write_bytes_atomic(path, text.encode("utf-8"))
     return path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n", 2)[2],
+    )  # fmt: skip
     parser.add_argument("--write", action="store_true", help="rewrite docs/PERFORMANCE.md")
-    parser.add_argument(
-        "--all", action="store_true", help="also run the all-areas summary benchmark"
-    )
+    parser.add_argument("--all", action="store_true", help="also run the other benchmarks")
+    parser.add_argument("--only", help="run only workloads whose name contains this text")
+    parser.add_argument("--no-r", action="store_true", help="do not run R even if present")
+    parser.add_argument("--baseline-ref", default=BASELINE_REF, help="git ref of today's code")
     args = parser.parse_args()
     started = time.perf_counter()
-    body = report(run(), machine())
+    info = machine()
+    results, source, r_note = run(args.only, args.baseline_ref, use_r=not args.no_r)
+    body = report(results, info, source, r_note)
     print(body)
     print(f"\n(total benchmark time {time.perf_counter() - started:.0f} s)")
     if args.write:
@@ -317,6 +231,10 @@ def main() -> None:
 
         print("\n# All-areas summary\n")
         national.main()
+        import render
+
+        print("\n# Rendering\n")
+        render.main([])
 
 
 if __name__ == "__main__":

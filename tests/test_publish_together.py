@@ -35,3 +35,23 @@ def test_a_failure_publishes_nothing_and_keeps_what_was_there(tmp_path):
         publish_together(out, make)
     assert (out / "a.csv").read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("blocked", ["out", "out/2025"])
+def test_a_file_in_the_way_fails_before_anything_is_made(tmp_path, blocked):
+    (tmp_path / "out").write_text("a file, not a folder\n")
+    target = tmp_path / blocked
+    made = []
+
+    def make(staging):
+        made.append(staging)
+        return []
+
+    with pytest.raises(NotADirectoryError) as error:
+        publish_together(target, make)
+    assert str(error.value) == (
+        f"{tmp_path / 'out'} is a file, not a folder; cannot write into {target}"
+    )
+    assert made == []  # nothing was rendered only to be thrown away
+    assert (tmp_path / "out").read_text() == "a file, not a folder\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]

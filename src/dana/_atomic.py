@@ -4,6 +4,8 @@
   and renamed into place (``os.replace`` is atomic on one file system).
 - :func:`publish_together`: several files made in a staging folder and moved into the
   output folder only when every one of them succeeded (``dana report``, ``dana batch``).
+- :func:`check_folder`: refuse an output folder that cannot be one (a file is in the way)
+  before any work is done.
 """
 
 from __future__ import annotations
@@ -57,6 +59,20 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     return write_atomic(path, write)
 
 
+def check_folder(out_dir: str | os.PathLike) -> Path:
+    """``out_dir`` as a path, or ``NotADirectoryError`` when it, or a folder above it, is
+    a file (found now, not after the files have been made)."""
+    target = Path(out_dir)
+    for candidate in (target, *target.parents):
+        if candidate.exists():
+            if not candidate.is_dir():
+                raise NotADirectoryError(
+                    f"{candidate} is a file, not a folder; cannot write into {target}"
+                )
+            break
+    return target
+
+
 def publish_together(
     out_dir: str | os.PathLike, make: Callable[[Path], list[Path]], *, prefix: str = ".dana-"
 ) -> list[Path]:
@@ -64,8 +80,9 @@ def publish_together(
 
     ``make`` returns the paths it wrote inside the staging folder. Nothing reaches
     ``out_dir`` unless ``make`` returns normally; the staging folder is always removed.
+    An ``out_dir`` that is a file fails before ``make`` is called (:func:`check_folder`).
     """
-    target = Path(out_dir)
+    target = check_folder(out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     try:

@@ -64,8 +64,81 @@ FINGERTIPS_AREA_TYPES: dict[int, str] = {
     501: "Districts & UAs (from 4/23)",
 }
 
+#: Former districts of a county that was split: the successor unitary each district went
+#: to, as the statutory instruments name them (see area_changes.csv `legislation`).
+DISTRICT_SUCCESSORS: dict[str, str] = {
+    # The Bournemouth, Dorset and Poole (Structural Changes) Order 2018
+    "E07000048": "E06000058",  # Christchurch -> Bournemouth, Christchurch and Poole
+    "E07000049": "E06000059",  # East Dorset -> Dorset
+    "E07000050": "E06000059",  # North Dorset
+    "E07000051": "E06000059",  # Purbeck
+    "E07000052": "E06000059",  # West Dorset
+    "E07000053": "E06000059",  # Weymouth and Portland
+    # The Northamptonshire (Structural Changes) Order 2020
+    "E07000150": "E06000061",  # Corby -> North Northamptonshire
+    "E07000152": "E06000061",  # East Northamptonshire
+    "E07000153": "E06000061",  # Kettering
+    "E07000156": "E06000061",  # Wellingborough
+    "E07000151": "E06000062",  # Daventry -> West Northamptonshire
+    "E07000154": "E06000062",  # Northampton
+    "E07000155": "E06000062",  # South Northamptonshire
+    # The Cumbria (Structural Changes) Order 2022
+    "E07000026": "E06000063",  # Allerdale -> Cumberland
+    "E07000028": "E06000063",  # Carlisle
+    "E07000029": "E06000063",  # Copeland
+    "E07000027": "E06000064",  # Barrow-in-Furness -> Westmorland and Furness
+    "E07000030": "E06000064",  # Eden
+    "E07000031": "E06000064",  # South Lakeland
+}
+
 # (first April the vintage is in force, counties & UAs id, districts & UAs id)
 _VINTAGES = ((0, 102, 101), (2019, 202, 201), (2020, 302, 301), (2021, 402, 401), (2023, 502, 501))
+
+
+def _friendly_names() -> dict[str, int]:
+    names = {"england": 15, "region": 6}
+    for first_year, county_id, district_id in _VINTAGES:
+        suffix = "" if county_id == 502 else ("_pre2019" if first_year == 0 else f"_{first_year}")
+        names[f"utla{suffix}"] = county_id
+        names[f"ltla{suffix}"] = district_id
+    return names
+
+
+#: Friendly area-type names -> Fingertips AreaTypeId: "utla" / "ltla" are the current
+#: vintage (502 / 501), "utla_2021" the vintage in force from April 2021 (402), ...,
+#: "utla_pre2019" (102); "region" 6, "england" 15.
+FINGERTIPS_AREA_TYPE_IDS: dict[str, int] = _friendly_names()
+
+
+def resolve_fingertips_area_type(area_type: str | int) -> int:
+    """A friendly name ("utla", "ltla_2021", "region", ...) or an AreaTypeId (502, "502")
+    as the Fingertips AreaTypeId; ``ValueError`` naming the known names otherwise."""
+    if isinstance(area_type, int):
+        return area_type
+    text = str(area_type).strip().lower()
+    if text.isdigit():
+        return int(text)
+    if text not in FINGERTIPS_AREA_TYPE_IDS:
+        raise ValueError(
+            f"unknown area type {area_type!r}: use one of {sorted(FINGERTIPS_AREA_TYPE_IDS)}"
+            " or a Fingertips AreaTypeId"
+        )
+    return FINGERTIPS_AREA_TYPE_IDS[text]
+
+
+def level_of_fingertips_area_type(area_type_id: int) -> str:
+    """The indicator table's area_type for a Fingertips AreaTypeId (502 -> "utla")."""
+    for _, county_id, district_id in _VINTAGES:
+        if area_type_id == county_id:
+            return "utla"
+        if area_type_id == district_id:
+            return "ltla"
+    return {15: "england", 6: "region"}.get(area_type_id, "other")
+
+
+def fingertips_area_type_label(area_type_id: int) -> str:
+    """e.g. 402 -> "Counties & UAs (4/21-3/23)"; an unknown id -> "area type N"."""
+    return FINGERTIPS_AREA_TYPES.get(area_type_id, f"area type {area_type_id}")
 
 
 class AreaError(KeyError):
@@ -261,6 +334,27 @@ class AreaHierarchy:
         if not result:
             raise AreaError(f"{old_code} ({area.name}) ended without a recorded successor")
         return result
+
+    def current_utla_for(self, code: str) -> str:
+        """The current upper-tier authority containing a district or upper-tier area.
+
+        For summing lower-tier tables (Census, IoD File 10, RUC) to today's upper tier: a
+        unitary, metropolitan district or London borough is its own upper tier (through
+        any recode); a district goes to its county's current code, or, where the county
+        was split, to the unitary the order assigned it (:data:`DISTRICT_SUCCESSORS`).
+        Raises :class:`AreaError` for an unknown code.
+        """
+        area = self.get(code)
+        if area.area_type == "ltla":
+            if code in DISTRICT_SUCCESSORS:
+                return DISTRICT_SUCCESSORS[code]
+            area = self.get(area.parent_code)
+        if area.area_type != "utla":
+            raise AreaError(f"{code} ({area.name}) is a {area.area_type}, not a local authority")
+        successors = self.current_codes_for(area.code)
+        if len(successors) != 1:  # a split county whose district is missing from the table
+            raise AreaError(f"{code} ({area.name}) went to several areas: {successors}")
+        return successors[0]
 
     def historic_codes_for(self, new_code: str) -> list[str]:
         """Former codes whose series are predecessor series of ``new_code`` (oldest last).

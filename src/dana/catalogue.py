@@ -35,6 +35,16 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from dana.breakdowns import BREAKDOWNS
+
+#: ONS subnational projection indicators: id -> (name, youngest age, oldest age or None).
+PROJECTION_INDICATORS = {
+    "ons:population_projection_all_ages": ("Projected resident population, all ages", 0, None),
+    "ons:population_projection_18_plus": ("Projected resident population aged 18+", 18, None),
+    "ons:population_projection_under_18": ("Projected resident population aged under 18", 0, 17),
+}
+
+
 #: Assessment sections, in the order the seeds present them.
 SECTIONS = (
     "context",
@@ -104,6 +114,10 @@ class Indicator(BaseModel):
     verified: bool
     verification: str
     citation: str
+    #: True for measures only real files supply (the synthetic generator has no model).
+    real_data_only: bool = False
+    #: The ``data: sources:`` type(s) that provide a real-data-only measure.
+    provided_by: str = ""
 
     @field_validator("id", "name", "short_name", "method", "definition", "verification", "citation")
     @classmethod
@@ -131,13 +145,94 @@ class Indicator(BaseModel):
             raise ValueError(
                 f"id {self.id!r} must be a Fingertips ID or a prefixed id such as 'ndtms:...'"
             )
+        if self.real_data_only != bool(self.provided_by.strip()):
+            raise ValueError(
+                "real_data_only: true needs provided_by (the data: sources: type that"
+                " supplies it), and provided_by only goes with real_data_only: true"
+            )
         return self
 
 
-class Catalogue:
-    """An ordered, validated collection of :class:`Indicator` entries."""
+SUBSTANCE_GROUPS = ("all", "opiate", "non_opiate_only", "non_opiate_and_alcohol", "alcohol_only")
 
-    def __init__(self, indicators: list[Indicator], *, source: str = "catalogue") -> None:
+
+class _BreakdownFields(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    section: Section
+    age: str
+    period_type: PeriodType
+    category_types: tuple[str, ...] = ()
+    definition: str
+    citation: str
+    #: True where only real files supply it (the default data has no such rows).
+    real_data_only: bool = False
+
+    @field_validator("category_types")
+    @classmethod
+    def _known_types(cls, types: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [t for t in types if t not in BREAKDOWNS]
+        if unknown:
+            raise ValueError(f"unknown category type(s) {unknown}; known: {sorted(BREAKDOWNS)}")
+        return types
+
+
+class BreakdownIndicator(_BreakdownFields):
+    """A count broken down into categories (the breakdown convention), for one group.
+
+    Built from a ``breakdown_indicators`` entry of the catalogue, one per substance group:
+    ``id`` is ``<entry id>`` for "all" and ``<entry id>:<group>`` otherwise.
+    """
+
+    substance_group: str = "all"
+
+
+class _BreakdownEntry(_BreakdownFields):
+    """A ``breakdown_indicators`` entry: one or more substance groups."""
+
+    substance_groups: tuple[str, ...] = ("all",)
+
+    @field_validator("substance_groups")
+    @classmethod
+    def _groups(cls, groups: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [g for g in groups if g not in SUBSTANCE_GROUPS]
+        if unknown:
+            raise ValueError(f"unknown substance group(s) {unknown}; known: {SUBSTANCE_GROUPS}")
+        return groups
+
+    def expand(self) -> list[BreakdownIndicator]:
+        names = {"all": "", "opiate": " (Opiate)", "non_opiate_only": " (Non-opiate only)",
+                 "non_opiate_and_alcohol": " (Non-opiate and alcohol)",
+                 "alcohol_only": " (Alcohol only)"}  # fmt: skip
+        fields = self.model_dump(exclude={"substance_groups", "id", "name"})
+        return [
+            BreakdownIndicator(
+                id=self.id if group == "all" else f"{self.id}:{group}",
+                name=self.name + names[group],
+                substance_group=group,
+                **fields,
+            )
+            for group in self.substance_groups
+        ]
+
+
+class Catalogue:
+    """An ordered, validated collection of :class:`Indicator` entries.
+
+    ``breakdowns`` holds the breakdown indicators (:class:`BreakdownIndicator`): counts
+    with categories that the profile and pathway sections read; they are not iterated
+    with the headline indicators.
+    """
+
+    def __init__(
+        self,
+        indicators: list[Indicator],
+        *,
+        source: str = "catalogue",
+        breakdowns: list[BreakdownIndicator] | None = None,
+    ) -> None:
         seen: dict[str, int] = {}
         for position, indicator in enumerate(indicators):
             if indicator.id in seen:
@@ -149,6 +244,17 @@ class Catalogue:
         self._indicators = tuple(indicators)
         self._by_id = {i.id: i for i in indicators}
         self.source = source
+        self.breakdowns: tuple[BreakdownIndicator, ...] = tuple(breakdowns or ())
+        clash = sorted({b.id for b in self.breakdowns} & set(self._by_id))
+        if clash or len({b.id for b in self.breakdowns}) != len(self.breakdowns):
+            raise CatalogueError(f"{source}: breakdown indicator ids repeat or clash: {clash}")
+
+    def breakdown(self, indicator_id: str) -> BreakdownIndicator:
+        """The breakdown indicator with this id (e.g. ``ndtms:in_treatment:opiate``)."""
+        for entry in self.breakdowns:
+            if entry.id == indicator_id:
+                return entry
+        raise KeyError(f"{indicator_id!r} is not a breakdown indicator of {self.source}")
 
     def __len__(self) -> int:
         return len(self._indicators)
@@ -187,6 +293,14 @@ class Catalogue:
             for i in self._indicators
             if i.fingertips_id is not None and (i.verified or not verified_only)
         ]
+
+    def real_data_only_ids(self) -> list[str]:
+        """Ids of measures only real files supply (the synthetic generator skips them)."""
+        return [i.id for i in self._indicators if i.real_data_only]
+
+    def provided_by(self) -> dict[str, str]:
+        """Real-data-only id -> the ``data: sources:`` type(s) that supply it."""
+        return {i.id: i.provided_by for i in self._indicators if i.real_data_only}
 
     def metadata_frame(self) -> pd.DataFrame:
         """One row per entry, columns as in the YAML (``fingertips_id`` as nullable Int64)."""
@@ -235,4 +349,17 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                 for err in exc.errors()
             )
             raise CatalogueError(f"{source}: {label}: {problems}") from None
-    return Catalogue(indicators, source=source)
+    breakdowns: list[BreakdownIndicator] = []
+    for position, entry in enumerate(document.get("breakdown_indicators") or [], start=1):
+        label = f"breakdown_indicators entry {position}"
+        if isinstance(entry, dict) and "id" in entry:
+            label += f" (id {entry['id']!r})"
+        try:
+            breakdowns.extend(_BreakdownEntry.model_validate(entry).expand())
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}"
+                for err in exc.errors()
+            )
+            raise CatalogueError(f"{source}: {label}: {problems}") from None
+    return Catalogue(indicators, source=source, breakdowns=breakdowns)

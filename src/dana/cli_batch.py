@@ -1,6 +1,7 @@
 """`dana batch`: the national view, every area at once. Thin: parse, check, call
-:mod:`dana.assess.national` (and, with ``--reports html``, the single-area builder for
-each area), show progress and where the files are."""
+:func:`dana.assess.summarise_areas` and :func:`dana.render.national.write_summary` (and,
+with ``--reports html``, the single-area builder and the HTML renderer for each area),
+show progress and where the files are."""
 
 from __future__ import annotations
 
@@ -18,10 +19,20 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from dana import table as indicator_table
+from dana._atomic import check_folder
+from dana.areas import load_areas
+from dana.assess import build_assessment, load_config, summarise_areas
+from dana.assess.config import SuppressionConfig
+from dana.assess.disclosure import suppression_rule
+from dana.assess.national import resolve_areas, select_indicators
+from dana.catalogue import load_catalogue
+from dana.data.default import load_default_table
 from dana.sources.errors import SourceError
+from dana.sources.local import read_indicator_file
 
 _ERRORS = (ValueError, KeyError, OSError, SourceError)
-_PRESETS = ("ndtms", "hes2018", "lape")
+_PRESETS = SuppressionConfig.presets()
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -84,16 +95,8 @@ def _suppression(text: str):
 )
 def batch(out, area_type, indicators, areas, reports, period, suppression, data_file):
     """Summarise every area on every indicator (CSV + XLSX), optionally with reports."""
-    from dana.areas import load_areas
-    from dana.assess.config import SuppressionConfig
-    from dana.assess.national import (
-        is_synthetic_summary,
-        resolve_areas,
-        select_indicators,
-        summarise_areas,
-        write_summary,
-    )
-    from dana.catalogue import load_catalogue
+    # the writers (openpyxl, the renderers) load only when there is something to write
+    from dana.render.national import write_summary
 
     console = Console(stderr=True)
     # every argument is checked before any work
@@ -103,12 +106,10 @@ def batch(out, area_type, indicators, areas, reports, period, suppression, data_
         area_codes = resolve_areas(_split(areas), area_type, hierarchy) if areas else None
         indicator_ids = _split(indicators) or None
         select_indicators(catalogue, indicator_ids)
-        rule = _suppression(suppression)
-        disclosure = (
-            SuppressionConfig(preset=None, threshold=rule)
-            if isinstance(rule, int)
-            else SuppressionConfig(preset=rule)
-        ).describe()
+        rule = suppression_rule(_suppression(suppression))
+        check_folder(out)
+    except NotADirectoryError as exc:
+        raise click.ClickException(f"--out: {exc}") from None
     except _ERRORS as exc:
         raise click.ClickException(str(exc)) from None
     if reports and area_type != "utla":
@@ -127,37 +128,33 @@ def batch(out, area_type, indicators, areas, reports, period, suppression, data_
                 indicators=indicator_ids,
                 hierarchy=hierarchy,
             )
-            paths = write_summary(summary, out, disclosure=disclosure)
+            paths = write_summary(summary, out)
         except _ERRORS as exc:
             raise click.ClickException(f"{exc}\nNothing was written to {out}.") from None
-    n_areas, n_indicators = summary["area_code"].nunique(), summary["indicator_id"].nunique()
-    click.echo(f"{n_areas} areas x {n_indicators} indicators = {len(summary)} rows.")
-    if is_synthetic_summary(summary):
+    rows = summary.rows
+    n_areas, n_indicators = rows["area_code"].nunique(), rows["indicator_id"].nunique()
+    click.echo(f"{n_areas} areas x {n_indicators} indicators = {len(rows)} rows.")
+    if summary.synthetic:
         click.echo("Note: contains SYNTHETIC data - illustrative only, not for citation.")
     for path in paths:
         click.echo(f"  wrote {path}")
     if reports:
-        codes = list(dict.fromkeys(summary["area_code"]))
+        codes = list(dict.fromkeys(rows["area_code"]))
         _reports(codes, table, catalogue, Path(out) / "areas", console)
 
 
 def _load_table(data_file: Path | None):
     if data_file is None:
-        from dana.data.default import load_default_table
-
         return load_default_table()
-    from dana import table as indicator_table
-    from dana.sources.local import read_indicator_file
-
     frame = indicator_table.coerce(read_indicator_file(data_file))
     return indicator_table.validate(frame, where=str(data_file))
 
 
 def _reports(codes, table, catalogue, folder: Path, console: Console) -> None:
     """Each area's assessment as static HTML; each file is written atomically."""
-    from dana.assess import build_assessment, load_config
-    from dana.assess.output import output_stem
+    # the renderers (matplotlib, plotly, ...) load only when reports are asked for
     from dana.render.html import render_html
+    from dana.report import output_stem
 
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

@@ -1,7 +1,7 @@
-"""`dana fetch` and `dana data list/show` (owned by the data layer).
+"""`dana fetch`, `dana indicators` and `dana data list/show/template` (the data layer's commands).
 
-Thin: argument parsing and printing; the work is in :mod:`dana.sources.fingertips` and
-:mod:`dana.sources.cache`.
+Thin: argument parsing and printing; the work is in :mod:`dana.sources.fingertips`,
+:mod:`dana.sources.cache` and :mod:`dana.data.inventory`.
 """
 
 from __future__ import annotations
@@ -17,20 +17,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from dana.catalogue import load_catalogue
+from dana.data.inventory import list_indicators
 from dana.sources import fingertips as ft
 from dana.sources.cache import ResponseCache
 from dana.sources.errors import SourceError
 
 
 def _catalogue_indicator_ids() -> list[str]:
-    """Fingertips IDs of every catalogue entry (``dana.catalogue``), if it exists."""
-    catalogue = ft.load_default_catalogue()
-    if catalogue is None:
-        raise click.UsageError(
-            "--all-catalogue needs the indicator catalogue (dana.catalogue), which is not"
-            " installed: name indicators with --indicator"
-        )
-    ids = [str(i) for i in catalogue.fingertips_ids()]
+    """Fingertips IDs of every catalogue entry."""
+    ids = [str(i) for i in load_catalogue().fingertips_ids()]
     if not ids:
         raise click.UsageError("the catalogue lists no Fingertips indicator IDs")
     return ids
@@ -41,11 +37,19 @@ def _warn(console: Console, caught: list[warnings.WarningMessage]) -> None:
         console.print(f"[yellow]Warning:[/yellow] {item.message}")
 
 
-def _age(result: ft.FetchResult) -> str:
-    days = result.age / timedelta(days=1)
-    if not result.from_cache:
-        return "downloaded now"
-    return f"from cache, retrieved {result.retrieved_date} ({days:.0f} days old)"
+def _ages(results) -> str:
+    """How many responses were downloaded now and how old the cached ones are."""
+    fresh = [r for r in results if not r.from_cache]
+    cached = sorted((r for r in results if r.from_cache), key=lambda r: r.retrieved)
+    parts = [f"{len(fresh)} response(s) downloaded now"] if fresh else []
+    if cached:
+        oldest = cached[0]
+        days = oldest.age / timedelta(days=1)
+        parts.append(
+            f"{len(cached)} from cache, retrieved {oldest.retrieved_date} ({days:.0f} days old)"
+            + (" at the oldest" if len(cached) > 1 else "")
+        )
+    return "; ".join(parts) or "nothing downloaded"
 
 
 @click.command("fetch")
@@ -79,9 +83,9 @@ def _age(result: ft.FetchResult) -> str:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
+    default=ft.DEFAULT_TIMEOUT,
     show_default=True,
-    help="Seconds per request.",
+    help="Seconds per request (large exports take the real service a while).",
 )
 @click.option(
     "--retries",
@@ -131,8 +135,6 @@ def fetch(
         warnings.simplefilter("always")
         try:
             area = client.find_area(area_code, (area_type,) if area_type else ("utla", "ltla"))
-            requests = client.requests_for_indicator_data(ids, area.area_type_id, "region")
-            results = []
             progress = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
@@ -140,51 +142,54 @@ def fetch(
                 console=Console(stderr=True),
             )
             with progress:
-                task = progress.add_task(f"Fingertips: {area.name}", total=len(requests) + 1)
-                descriptions = client.describe_indicators(ids)
-                progress.advance(task)
-                for request in requests:
-                    results.append(client.fetch(request))
-                    progress.advance(task)
-            tables = [client.table_from(result, descriptions) for result in results]
+                task = progress.add_task(f"Fingertips: {area.name}", total=len(ids))
+                download = ft.download_for_area(
+                    client, ids, area, on_indicator=lambda _: progress.advance(task)
+                )
         except (SourceError, ValueError) as exc:
             _warn(console, caught)
             raise click.ClickException(str(exc)) from None
     _warn(console, caught)
-    data = pd.concat(tables, ignore_index=True)
+    _print_download(console, download, cache)
+
+
+def _print_download(console: Console, download: ft.AreaDownload, cache: ResponseCache) -> None:
+    area = download.area
     console.print(
         f"{area.name} ({area.code}), Fingertips area type {area.area_type_id}; cache {cache.directory}"
     )
-    for result in results:
+    for result in download.results:
         if result.note:
             console.print(f"[yellow]Offline:[/yellow] {result.note}")
-    _print_fetch_summary(console, ids, data, area, descriptions)
-    for result in results:
-        console.print(f"  {result.request.url}: {_age(result)}")
-    found = set(data["indicator_id"])
-    without_area = sorted(found - set(data.loc[data["area_code"] == area.code, "indicator_id"]))
-    if without_area:
+    _print_fetch_summary(console, download)
+    console.print(_ages(download.results))
+    if download.without_area:
         console.print(
             f"[yellow]Warning:[/yellow] no rows for {area.name} ({area.code}) in indicator(s)"
-            f" {', '.join(without_area)}: only comparators were published"
+            f" {', '.join(download.without_area)}: only comparators were published"
         )
-    missing = [i for i in ids if i not in found]
-    if missing:
-        message = ft.explain_empty_result(missing, area.area_type_id, requests[0].url)
-        if len(missing) == len(ids):
-            raise click.ClickException(message)
-        console.print(f"[yellow]Warning:[/yellow] {message}")
+    for indicator_id, reason in download.skipped.items():
+        console.print(f"[yellow]Skipped[/yellow] indicator {indicator_id}: {reason}")
+    if download.empty:
+        console.print(f"[yellow]Warning:[/yellow] {download.empty_message()}")
+    if download.table.empty:
+        raise click.ClickException(
+            f"nothing was downloaded for {area.name} ({area.code}): every indicator was"
+            " skipped or has no rows (reasons above)"
+        )
 
 
-def _print_fetch_summary(console, ids, data: pd.DataFrame, area: ft.Area, descriptions) -> None:
+def _print_fetch_summary(console: Console, download: ft.AreaDownload) -> None:
+    data, code = download.table, download.area.code
     summary = Table(title="Fetched")
-    for column in ("indicator", "name", "rows", f"rows for {area.code}", "latest period"):
+    for column in ("indicator", "name", "rows", f"rows for {code}", "latest period"):
         summary.add_column(column)
-    for indicator_id in ids:
+    for indicator_id in download.requested:
         rows = data[data["indicator_id"] == indicator_id]
-        local = rows[rows["area_code"] == area.code]
+        local = rows[rows["area_code"] == code]
         latest = local.sort_values("period_sort")["period"].iloc[-1] if len(local) else "-"
-        name = descriptions[indicator_id].name if indicator_id in descriptions else ""
+        described = download.descriptions.get(indicator_id)
+        name = described.name if described else "(skipped)"
         summary.add_row(indicator_id, name, str(len(rows)), str(len(local)), latest)
     console.print(summary)
 
@@ -194,13 +199,67 @@ def data() -> None:
     """What is in the local data cache."""
 
 
+def _cached_table(cache: ResponseCache, console: Console) -> pd.DataFrame | None:
+    """The cache's indicator table, or None (with the reason printed) if it cannot be read."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            table = cache.cached_table()
+        except SourceError as exc:
+            console.print(f"[yellow]Warning:[/yellow] the cache is left out: {exc}")
+            table = None
+    _warn(console, caught)
+    return table
+
+
+def _print_indicators(console: Console, listing: pd.DataFrame, title: str) -> None:
+    shown = Table(title=title)
+    for column in ("ID", "name", "section", "polarity", "value type", "periods offline",
+                   "areas", "comes from"):  # fmt: skip
+        shown.add_column(column, overflow="fold")
+    for row in listing.itertuples(index=False):
+        span = f"{row.first_period} to {row.latest_period}" if row.periods > 1 else row.first_period
+        periods = f"{row.periods}: {span}" if row.periods else "none"
+        shown.add_row(
+            row.indicator_id, row.name, row.section, row.polarity, row.value_type, periods,
+            str(row.areas), row.comes_from,
+        )  # fmt: skip
+    console.print(shown)
+
+
+@click.command("indicators")
+@click.option("--search", default=None, help="Only indicators whose id, name or section has WORD.")
+@click.option(
+    "--format", "output", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="csv and json print every column, for other tools.",
+)  # fmt: skip
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None)
+def indicators(search, output, cache_dir) -> None:
+    """Every indicator DANA knows, what is available offline, and where it comes from."""
+    console = Console(width=200, stderr=output != "table")
+    cached = _cached_table(ResponseCache(cache_dir), console)
+    listing = list_indicators(search=search, cached=cached)
+    if output == "csv":
+        click.echo(listing.to_csv(index=False, lineterminator="\n"), nl=False)
+    elif output == "json":
+        click.echo(listing.to_json(orient="records", indent=1))
+    elif listing.empty:
+        click.echo(f"No indicator matches {search!r}: try a shorter word.")
+    else:
+        _print_indicators(console, listing, f"{len(listing)} indicator(s) DANA knows")
+
+
 @data.command("list")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None)
 def data_list(cache_dir) -> None:
-    """List cached downloads and how old they are."""
-    console = Console(width=160)
+    """List the indicators embedded in DANA, then the cached downloads and their age."""
+    console = Console(width=200)
     cache = ResponseCache(cache_dir)
+    embedded = list_indicators()
+    _print_indicators(console, embedded[embedded["periods"] > 0], "Embedded (works offline)")
     entries = cache.entries()
+    for problem in cache.damaged():
+        console.print(f"[yellow]Damaged cache entry ignored:[/yellow] {problem}")
     if not entries:
         console.print(
             f"Nothing cached in {cache.directory}: run `dana fetch --area CODE --indicator ID`."
@@ -232,10 +291,13 @@ def data_show(indicator, area_code, cache_dir) -> None:
     """Print the cached rows of one indicator."""
     console = Console(width=200)
     cache = ResponseCache(cache_dir)
-    try:
-        rows = cache.cached_table([area_code] if area_code else None, [indicator])
-    except SourceError as exc:
-        raise click.ClickException(str(exc)) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            rows = cache.cached_table([area_code] if area_code else None, [indicator])
+        except SourceError as exc:
+            raise click.ClickException(str(exc)) from None
+    _warn(console, caught)
     if rows.empty:
         where = f" for area {area_code}" if area_code else ""
         raise click.ClickException(
@@ -294,4 +356,4 @@ def data_template(destination, force) -> None:
     click.echo(f"wrote {target}: replace the EXAMPLE rows with your own figures")
 
 
-COMMANDS: list = [fetch, data]
+COMMANDS: list = [fetch, indicators, data]

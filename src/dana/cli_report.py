@@ -1,5 +1,6 @@
 """`dana report` and the built-in examples (owned by the assessment layer). Thin: parse,
-call :mod:`dana.assess`, show progress and where the files are."""
+call :mod:`dana.assess` and :func:`dana.report.write_outputs`, show progress and where
+the files are."""
 
 from __future__ import annotations
 
@@ -9,10 +10,18 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from dana.assess.config import EXAMPLE_ALIASES, EXAMPLES, FORMATS, example_config_path
+from dana._atomic import check_folder
+from dana.assess import ConfigError, build_assessment, load_config
+from dana.assess.config import (
+    EXAMPLE_ALIASES,
+    EXAMPLES,
+    FORMATS,
+    default_config_path,
+    example_config_path,
+)
 from dana.sources.errors import SourceError
 
-#: Steps reported by build_assessment (for the bar's total) plus one per format.
+#: Steps reported by build_assessment (for the bar's total); rendering every format is one more.
 _BUILD_STEPS = 8
 #: user errors (bad config, bad data file, unreadable cache): one line, no traceback
 _ERRORS = (ValueError, KeyError, OSError, SourceError)
@@ -26,7 +35,8 @@ def _run(
     builtin: bool,
     data_root: Path | None = None,
 ) -> None:
-    from dana.assess import build_assessment, load_config, write_outputs
+    # the renderers (matplotlib, reportlab, ...) load only when a report is written
+    from dana.report import write_outputs
 
     console = Console(stderr=True)
     try:
@@ -34,12 +44,18 @@ def _run(
     except _ERRORS as exc:
         raise click.ClickException(str(exc)) from None
     chosen = list(formats) or list(config.output.formats)
+    config_file = config_path or default_config_path()
     if out:
-        out_dir = Path(out)
+        out_dir, out_key = Path(out), "--out"
     elif builtin:  # a packaged config writes into the current folder, never into the package
-        out_dir = Path(config.output.directory)
+        out_dir, out_key = Path(config.output.directory), f"{config_file}: output.directory"
     else:
         out_dir = config.path(config.output.directory)
+        out_key = f"{config_file}: output.directory"
+    try:  # a file in the way fails now, not after the whole build and render
+        check_folder(out_dir)
+    except NotADirectoryError as exc:
+        raise click.ClickException(f"{out_key}: {exc}") from None
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -48,7 +64,7 @@ def _run(
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task("Starting", total=_BUILD_STEPS + len(chosen))
+        task = bar.add_task("Starting", total=_BUILD_STEPS + 1)
 
         def step(message: str) -> None:
             bar.update(task, description=message, advance=1)
@@ -56,6 +72,10 @@ def _run(
         try:
             assessment = build_assessment(config, progress=step)
             paths = write_outputs(assessment, out_dir, chosen, progress=step)
+        except ConfigError as exc:  # found while building: name the config file too
+            raise click.ClickException(
+                f"{config_file}: {exc}\nNothing was written to {out_dir}."
+            ) from None
         except _ERRORS as exc:
             raise click.ClickException(f"{exc}\nNothing was written to {out_dir}.") from None
     click.echo(

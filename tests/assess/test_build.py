@@ -8,10 +8,9 @@ import pytest
 from _tables import AREA, ENGLAND, Catalogue, fy, indicator, make_table, rows
 from click.testing import CliRunner
 
-from dana.assess import ConfigError, build_assessment, load_config, write_outputs
-from dana.assess import output as output_module
-from dana.assess.config import AssessmentConfig, example_config_path
-from dana.assess.model import Figure
+from dana import cli_report, report
+from dana.assess import ConfigError, Figure, build_assessment, load_config
+from dana.assess.config import AssessmentConfig
 from dana.assess.provenance import (
     LOCAL_ATTRIBUTION,
     OGL_ATTRIBUTION,
@@ -19,8 +18,9 @@ from dana.assess.provenance import (
     attributions,
     provenance_entries,
 )
-from dana.assess.recommendations import RecommendationError
 from dana.cli import main
+from dana.report import write_outputs
+from dana.sources.registry import REAL_DATA_ONLY_IDS
 
 CONFIG = dict(
     area="Peterborough",
@@ -33,9 +33,9 @@ CONFIG = dict(
 # --- the Cambridgeshire & Peterborough example reproduces the published report ----------------
 
 
-@pytest.fixture(scope="module")
-def cp():
-    return build_assessment(load_config(example_config_path("cambridgeshire-peterborough")))
+@pytest.fixture
+def cp(cp_assessment):
+    return cp_assessment
 
 
 def test_cp_example_matches_the_seed_treatment_rates(cp):
@@ -109,20 +109,21 @@ def test_gaps_cover_missing_old_and_uncomparable_indicators():
 
 def test_neighbours_that_cannot_be_computed_are_a_gap_not_silently_absent():
     current = indicator("local:current", short_name="Current")
-    records = rows(current, AREA, [fy(2022)], value=10.0, lower=8.0, upper=12.0) + rows(
+    # a district: DANA's neighbour features cover upper-tier areas only
+    fenland = ("E07000010", "Fenland", "ltla", "E10000003")
+    records = rows(current, fenland, [fy(2022)], value=10.0, lower=8.0, upper=12.0) + rows(
         current, ENGLAND, [fy(2022)], value=11.0
     )
-    # the table has no IMD score or population, so no area can be placed among neighbours
+    config = {**CONFIG, "area": "Fenland", "comparators": {"england": True, "region": False}}
     asked = build_assessment(
-        AssessmentConfig(**{**CONFIG, "comparators": {"england": True, "region": False}}),
-        table=make_table(records),
-        catalogue=Catalogue([current]),
+        AssessmentConfig(**config), table=make_table(records), catalogue=Catalogue([current])
     )
     assert [a.code for a in asked.comparators] == ["E92000001"]
     (gap,) = [g for g in asked.data_gaps if g.indicator_id == "neighbours"]
-    assert gap.reason == "missing_for_comparators" and "Peterborough" in gap.detail
+    assert gap.reason == "missing_for_comparators" and "Fenland" in gap.detail
+    config["comparators"] = {"england": True, "region": False, "neighbours": None}
     not_asked = build_assessment(
-        AssessmentConfig(**CONFIG), table=make_table(records), catalogue=Catalogue([current])
+        AssessmentConfig(**config), table=make_table(records), catalogue=Catalogue([current])
     )
     assert "neighbours" not in {g.indicator_id for g in not_asked.data_gaps}
 
@@ -238,11 +239,14 @@ def test_broken_recommendation_link_is_an_error_and_writes_nothing(tmp_path):
         "area: Peterborough\ndata: {builtin: cambridgeshire-peterborough}\n"
         "comparators: {neighbours: null}\nrecommendations: recs.yaml\n",
     )
-    with pytest.raises(RecommendationError, match="drugs.not_a_finding"):
-        build_assessment(load_config(path))
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["report", "--config", str(path), "--out", str(out)])
-    assert result.exit_code != 0 and "drugs.not_a_finding" in result.output
+    assert result.exit_code == 1
+    assert (
+        f"Error: {tmp_path / 'recs.yaml'}: entry 1 (number 1): links to finding "
+        "'drugs.not_a_finding', which is not in the assessment" in result.output
+    )
+    assert "Traceback" not in result.output
     assert not out.exists()
 
 
@@ -251,7 +255,7 @@ def test_broken_recommendation_link_is_an_error_and_writes_nothing(tmp_path):
 
 def test_write_outputs_moves_files_only_when_every_format_succeeds(tmp_path, monkeypatch, cp):
     def fake(fmt, fail=False):
-        def render(assessment, path):
+        def render(assessment, path, **_):
             if fail:
                 raise RuntimeError(f"{fmt} renderer broke")
             Path(path).write_text(fmt, encoding="utf-8")
@@ -260,13 +264,13 @@ def test_write_outputs_moves_files_only_when_every_format_succeeds(tmp_path, mon
         return render
 
     out = tmp_path / "out"
-    monkeypatch.setattr(output_module, "_renderer", lambda fmt: fake(fmt, fail=(fmt == "pdf")))
+    for fmt in ("html", "docx", "pdf"):
+        monkeypatch.setitem(report.RENDERERS, fmt, fake(fmt, fail=(fmt == "pdf")))
     with pytest.raises(RuntimeError, match="pdf renderer broke"):
         write_outputs(cp, out, ["html", "docx", "pdf"])
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # staging folder removed
 
-    monkeypatch.setattr(output_module, "_renderer", lambda fmt: fake(fmt))
     paths = write_outputs(cp, out, ["html", "docx"])
     assert [p.name for p in paths] == [
         "dana-needs-assessment-peterborough.html",
@@ -275,7 +279,21 @@ def test_write_outputs_moves_files_only_when_every_format_succeeds(tmp_path, mon
     assert (out / "dana-needs-assessment-peterborough.docx").read_text() == "docx"
 
 
-def test_cli_example_writes_html(tmp_path):
+def _reuse_build(monkeypatch, built, **expected):
+    """Let the CLI run for real but hand it an already-built assessment (no build is
+    repeated in the suite), after checking the config it loaded."""
+
+    def build(config, *, progress=None, **_):
+        for key, value in expected.items():
+            assert getattr(config, key)() == value, key
+        assert config.area in (built.area.name, built.area.code)
+        return built
+
+    monkeypatch.setattr(cli_report, "build_assessment", build)
+
+
+def test_cli_example_writes_html(tmp_path, monkeypatch, cp):
+    _reuse_build(monkeypatch, cp)
     out = tmp_path / "cp"
     result = CliRunner().invoke(main, ["example", "cp", "--out", str(out), "--format", "html"])
     assert result.exit_code == 0, result.output
@@ -284,8 +302,8 @@ def test_cli_example_writes_html(tmp_path):
     assert str(html) in result.output
 
 
-def test_default_config_builds_the_seed_sections_with_every_chart_kind():
-    assessment = build_assessment(load_config())
+def test_default_config_builds_the_seed_sections_with_every_chart_kind(default_assessment):
+    assessment = default_assessment
     assert [s.id for s in assessment.sections] == [
         "summary",
         "population",
@@ -323,8 +341,8 @@ def test_default_config_builds_the_seed_sections_with_every_chart_kind():
     assert all(set(r.finding_ids) <= set(ids) for r in assessment.recommendations)
 
 
-def test_key_findings_come_first_and_match_the_comparisons():
-    assessment = build_assessment(load_config())
+def test_key_findings_come_first_and_match_the_comparisons(default_assessment):
+    assessment = default_assessment
     summary = assessment.sections[0]
     assert summary.id == "summary" and summary.title == "Key findings at a glance"
     figures = {f.indicator_id: f for f in assessment.all_figures()}
@@ -363,8 +381,12 @@ def test_real_data_example_needs_its_data_root_and_says_so(tmp_path, monkeypatch
     assert not out.exists()
 
 
-def test_real_data_example_builds_from_the_shared_folder(tmp_path, shared_data, monkeypatch):
+@pytest.mark.shared
+def test_real_data_example_builds_from_the_shared_folder(
+    tmp_path, shared_data, coventry_assessment, monkeypatch
+):
     monkeypatch.delenv("DANA_SHARED_DATA", raising=False)
+    _reuse_build(monkeypatch, coventry_assessment, data_root=shared_data.resolve())
     out = tmp_path / "out"
     result = CliRunner().invoke(
         main,
@@ -388,10 +410,10 @@ def test_real_data_example_builds_from_the_shared_folder(tmp_path, shared_data, 
     assert "a rate of 8.7 per 100,000 (95% CI 6.0 to 12.2)" in html
 
 
-def test_real_data_only_indicators_are_gaps_that_say_which_source_supplies_them():
-    from dana.sources.registry import REAL_DATA_ONLY_IDS
-
-    gaps = {g.indicator_id: g for g in build_assessment(load_config()).data_gaps}
+def test_real_data_only_indicators_are_gaps_that_say_which_source_supplies_them(
+    default_assessment,
+):
+    gaps = {g.indicator_id: g for g in default_assessment.data_gaps}
     for indicator_id in REAL_DATA_ONLY_IDS:
         assert gaps[indicator_id].reason == "not_supplied"
     assert gaps["ons:drug_poisoning_deaths_count"].detail.endswith(

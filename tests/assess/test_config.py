@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from dana import table
-from dana.assess.build import load_table, neighbour_features
+from dana.assess import disclosure_statement
 from dana.assess.config import (
     ConfigError,
+    SuppressionConfig,
     default_config_path,
     example_config_path,
     load_config,
 )
+from dana.assess.load import load_table
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "src/dana/data/examples/coventry_real_data.yaml"
 DEATHS_CSV = "code,name,2020,2019\nE92000001,ENGLAND,4312,4115\nE08000026,Coventry,33,17\n"
 
 
@@ -105,82 +103,21 @@ def test_a_file_of_the_wrong_kind_is_a_config_error_naming_key_and_file(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["assessment.yaml", "deaths.csv"]
 
 
-def _feature_rows(records):
-    frame = pd.DataFrame(records).assign(
-        period="2020",
-        period_sort=20200000,
-        area_type="utla",
-        value_type="count",
-        multiplier=1.0,
-        source="test",
-    )
-    frame["count"] = frame["value"]
-    return table.coerce(frame)
+def test_default_build_compares_with_credible_neighbours(default_assessment):
+    # Peterborough's nearest neighbours from DANA's real area features (IMD 2019, age,
+    # ethnicity, rurality, size): a non-London area gets at most one London borough
+    # (London borough codes are E09...), and the set is the configured 15.
+    neighbours = default_assessment.neighbours
+    assert len(neighbours) == 15
+    assert sum(a.code.startswith("E09") for a in neighbours) <= 1
+    assert "Kensington and Chelsea" not in {a.name for a in neighbours}
 
 
-def test_neighbour_features_hand_computed():
-    rows = []
-    # area A: 1,000 residents: 200 aged 0-17, 100 aged 18-24, 500 aged 25-64, 200 aged 65+
-    # area B: 100 residents: 30, 10, 50, 10; area C has no IMD score (left out)
-    for code, imd, parts in (
-        ("E06000001", 30.0, (200, 100, 500, 200)),
-        ("E06000002", 10.0, (30, 10, 50, 10)),
-        ("E06000003", None, (1, 1, 1, 1)),
-    ):
-        if imd is not None:
-            rows.append({"indicator_id": "93553", "area_code": code, "value": imd})
-        rows.append(
-            {
-                "indicator_id": "ons:population_all_ages",
-                "area_code": code,
-                "value": float(sum(parts)),
-            }
-        )
-        for label, n in zip(("0-17 yrs", "18-24 yrs", "25-64 yrs", "65+ yrs"), parts, strict=True):
-            rows.append(
-                {
-                    "indicator_id": "ons:population_all_ages",
-                    "area_code": code,
-                    "category_type": "Age group",
-                    "category": label,
-                    "value": float(n),
-                }
-            )
-    features = neighbour_features(_feature_rows(rows)).set_index("area_code")
-    assert list(features.index) == ["E06000001", "E06000002"]
-    a, b = features.loc["E06000001"], features.loc["E06000002"]
-    assert (a["imd_score"], a["pct_0_17"], a["pct_18_24"], a["pct_65_plus"]) == (30, 20, 10, 20)
-    assert (b["imd_score"], b["pct_0_17"], b["pct_18_24"], b["pct_65_plus"]) == (10, 30, 10, 10)
-    assert a["log_population"] == pytest.approx(math.log(1000)) and b[
-        "log_population"
-    ] == pytest.approx(math.log(100))
-    assert "pct_18_plus" not in features
-
-
-def test_neighbour_features_fall_back_to_adult_share():
-    rows = [
-        {"indicator_id": "93553", "area_code": "E06000001", "value": 20.0},
-        {"indicator_id": "ons:population_all_ages", "area_code": "E06000001", "value": 400.0},
-        {"indicator_id": "ons:population_18_plus", "area_code": "E06000001", "value": 300.0},
-    ]
-    features = neighbour_features(_feature_rows(rows))
-    assert features.to_dict("records") == [
-        {"area_code": "E06000001", "imd_score": 20.0, "pct_18_plus": 75.0}
-    ]
-
-
-def test_coventry_real_data_example(shared_data, monkeypatch):
-    from dana.assess import build_assessment
-
-    monkeypatch.setenv("DANA_SHARED_DATA", str(shared_data))
-    assessment = build_assessment(load_config(EXAMPLE))
+@pytest.mark.shared
+def test_coventry_real_data_example(coventry_assessment):
+    assessment = coventry_assessment
     assert assessment.area.code == "E08000026"
-    figures = {}
-    stack = list(assessment.sections)
-    while stack:
-        section = stack.pop()
-        stack.extend(section.subsections)
-        figures.update({f.indicator_id: f for f in section.figures})
+    figures = {f.indicator_id: f for f in assessment.all_figures()}
     # Read by hand from the files: drug_poisoning_registrations_by_LA.csv, Coventry 2020
     # = 33; population20_utla20.csv, Coventry total_population = 379,387; IoD2019 File 11
     # (and utla_imd_decile.csv) Coventry IMD average score = 25.613; alcohol-dependence
@@ -205,8 +142,6 @@ def test_coventry_real_data_example(shared_data, monkeypatch):
 def test_a_copy_of_the_default_config_still_finds_the_shipped_examples(tmp_path):
     # `dana:` paths name files shipped in the package, so the documented "copy the
     # default config" step works from any folder.
-    from dana.assess.config import default_config_path, load_config
-
     copy = tmp_path / "my_assessment.yaml"
     copy.write_text(default_config_path().read_text(encoding="utf-8"), encoding="utf-8")
     config = load_config(copy)
@@ -217,16 +152,17 @@ def test_a_copy_of_the_default_config_still_finds_the_shipped_examples(tmp_path)
 
 
 def test_disclosure_statement_says_whether_secondary_suppression_applies():
-    from dana.assess.config import SuppressionConfig
-
     ndtms = SuppressionConfig(preset="ndtms")
-    assert ndtms.describe() == (
-        "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule). "
+    assert disclosure_statement(ndtms, secondary=True) == (
+        "Counts of 0 to 4 are suppressed and shown as * (NDTMS public reporting rule). "
         "Secondary suppression hides a further count wherever a hidden one could be worked "
         "out from a total."
     )
     # The single-area report shows each figure alone, so it must not claim secondary
     # suppression it does not apply.
-    assert "no secondary suppression is needed" in ndtms.describe(secondary=False)
-    hes = SuppressionConfig(preset="hes2018").describe(secondary=False)
-    assert "rounded to the nearest 5" in hes and "secondary" not in hes
+    assert "No secondary suppression was applied" in disclosure_statement(ndtms, secondary=False)
+    hes = disclosure_statement(SuppressionConfig(preset="hes2018"), secondary=False)
+    assert "rounded to the nearest 5" in hes and "Rounding, not secondary suppression" in hes
+    assert disclosure_statement(None, secondary=True) == (
+        "No disclosure control was applied to counts."
+    )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from _tables import AREA, ENGLAND, NEIGHBOUR, REGION, Catalogue, fy, indicator, make_table, rows
 
-from dana.assess import build_assessment
+from dana.assess import build_assessment, comparison_phrase
 from dana.assess.config import AssessmentConfig
-from dana.assess.findings import format_count, format_number, rank_sentence, tally_sentence
+from dana.assess.findings import rank_sentence, tally_sentence
+from dana.formatting import format_count, format_number
 
 PERIOD = [fy(2021)]
 
@@ -376,3 +377,27 @@ def test_number_formatting(value, unit, value_type, expected):
 def test_count_formatting_rounds_estimates_to_whole_people():
     assert format_count(5774.6) == "5,775"
     assert format_count(None) == "-"
+
+
+def test_display_value_is_the_figure_written_by_the_one_rule():
+    # 705.2 per 100,000 is written "705" (whole from 100, the seeds' "705 per 100,000"),
+    # in the sentence and in Figure.display_value, which every renderer prints.
+    ind = indicator()
+    records = rows(ind, AREA, PERIOD, value=705.2, lower=664.0, upper=747.0) + _england()
+    assessment = _build(ind, records)
+    (figure,) = assessment.all_figures()
+    assert figure.display_value == "705"
+    assert "was 705 per 100,000 aged 18+ in 2021/22 (95% CI 664 to 747)" in _finding(assessment)
+
+
+def test_comparison_phrase_takes_the_figure_first():
+    # 705 (95% CI 664-747) against England 457: the interval lies wholly above, and the
+    # indicator has no polarity, so "significantly higher"; named as the caller asks.
+    ind = indicator()
+    records = rows(ind, AREA, PERIOD, value=705.2, lower=664.0, upper=747.0) + _england()
+    (figure,) = _build(ind, records).all_figures()
+    england = figure.benchmark("England")
+    assert comparison_phrase(figure, england) == "significantly higher than England (457)"
+    assert comparison_phrase(figure, england, name="the national rate") == (
+        "significantly higher than the national rate (457)"
+    )

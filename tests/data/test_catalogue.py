@@ -205,3 +205,30 @@ def test_verified_names_match_reference_files(shared_data, catalogue):
     )
     assert by_id[93553]["benchmarkComparisonMethod"] == "Quintiles"
     assert catalogue.get(93553).comparison == "quintiles"
+
+
+def test_breakdown_indicators_expand_per_substance_group(tmp_path):
+    from dana.catalogue import CatalogueError, load_catalogue
+
+    catalogue = load_catalogue()
+    ids = [b.id for b in catalogue.breakdowns]
+    assert ids[:5] == [
+        "ndtms:in_treatment",
+        "ndtms:in_treatment:opiate",
+        "ndtms:in_treatment:non_opiate_only",
+        "ndtms:in_treatment:non_opiate_and_alcohol",
+        "ndtms:in_treatment:alcohol_only",
+    ]
+    exits = catalogue.breakdown("ndtms:exits:opiate")
+    assert exits.substance_group == "opiate" and exits.category_types[0] == "Exit reason"
+    assert exits.name == "Adults exiting treatment (Opiate)"
+    assert not set(ids) & set(catalogue.ids)  # never iterated as headline figures
+    bad = tmp_path / "catalogue.yaml"
+    bad.write_text(
+        "indicators: []\nbreakdown_indicators:\n  - id: ndtms:x\n    name: X\n"
+        "    section: context\n    age: All ages\n    period_type: fixed\n"
+        "    category_types: [Star sign]\n    definition: d\n    citation: c\n"
+    )
+    with pytest.raises(CatalogueError, match=r"breakdown_indicators entry 1 \(id 'ndtms:x'\): "
+                       r"category_types: Value error, unknown category type\(s\) \['Star sign'\]"):  # fmt: skip
+        load_catalogue(bad)

@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 
 from dana.neighbours import (
+    FEATURE_WEIGHTS,
     NeighbourError,
+    describe_comparators,
     features_from_tables,
+    load_neighbour_features,
     nearest_neighbours,
     neighbours_from_list,
     standardise,
@@ -104,3 +107,85 @@ def test_features_from_tables_by_hand():
     assert out.loc["B", "density"] == pytest.approx(10)
     with pytest.raises(NeighbourError, match=r"imd_score: no value for area\(s\) \['B'\]"):
         features_from_tables(population, imd.head(1))
+
+
+# --- the packaged real feature table --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def packaged():
+    return load_neighbour_features()
+
+
+def test_packaged_features_cover_every_current_utla(packaged):
+    from dana.areas import load_areas
+
+    utlas = sorted(a.code for a in load_areas().utlas())
+    assert packaged["area_code"].tolist() == utlas  # 153, in code order, none dropped
+    assert set(packaged.columns[2:]) == set(FEATURE_WEIGHTS)
+    assert not packaged.isna().any().any()
+    by_code = packaged.set_index("area_code")
+    # values checked by hand against the published files:
+    # IoD2019 File 11 sheet IMD, E06000031 Peterborough, "IMD - Average score" 27.821
+    assert by_code.at["E06000031", "imd_score"] == 27.821
+    # Census 2021 line 1078: Peterborough White British 128,353 of 215,670 (sum of 19 counts)
+    assert by_code.at["E06000031", "pct_not_white_british"] == pytest.approx(
+        100 * (215670 - 128353) / 215670, abs=1e-4
+    )
+    # RUC2021: every London borough is "Urban: nearer"; Isles of Scilly majority rural
+    assert by_code.loc[by_code["london_borough"] == 1, "rurality"].eq(0).all()
+    assert by_code.at["E06000053", "rurality"] == 3
+    assert int(by_code["london_borough"].sum()) == 33
+
+
+def _london_count(codes) -> int:
+    return sum(code.startswith("E09") for code in codes)
+
+
+@pytest.mark.parametrize("area", ["E06000031", "E08000026"])  # Peterborough, Coventry
+def test_peterborough_and_coventry_have_at_most_one_london_neighbour(area):
+    ranked = nearest_neighbours(area)  # packaged features, documented weights
+    assert len(ranked) == 15
+    assert _london_count(ranked["area_code"]) <= 1
+
+
+def test_london_boroughs_still_find_london_neighbours():
+    # Camden's nearest are other inner London boroughs (the London term is soft, not a wall)
+    assert _london_count(nearest_neighbours("E09000007")["area_code"]) >= 12
+
+
+def test_describe_comparators_names_those_without_data():
+    text = describe_comparators(["E06000031", "E06000017"], supplied=True, have_data=["E06000031"])
+    assert text == "2 comparator areas supplied by the user; 1 has no value: Rutland (E06000017)"
+    assert describe_comparators(["E06000031"], supplied=False).startswith(
+        "1 nearest statistical neighbour (DANA open method"
+    )
+
+
+def test_list_errors_name_the_config_key():
+    with pytest.raises(
+        NeighbourError, match=r"^my.yaml: comparators.neighbours item 2: unknown area 'Lutonn'"
+    ):
+        neighbours_from_list(["Peterborough", "Lutonn"], where="my.yaml: comparators.neighbours")
+
+
+def test_quartile_position_among_comparators_uses_dana_stats():
+    from dana.stats import quantiles
+
+    # 8 values: ranks 1-2 -> quartile 1, 3-4 -> 2, 5-6 -> 3, 7-8 -> 4 (floor((r-1)*4/8)+1)
+    groups = quantiles([5.0, 1.0, 7.0, 3.0, 2.0, 8.0, 4.0, 6.0], assign=4)["quantile"].tolist()
+    assert groups == [3, 1, 4, 2, 1, 4, 2, 3]
+
+
+@pytest.mark.shared
+def test_packaged_features_rederive_identically(shared_data):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_neighbour_features.py"
+    spec = importlib.util.spec_from_file_location("build_neighbour_features", script)
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    text = builder.render(builder.derive(shared_data))
+    assert text == builder.OUTPUT.read_text(encoding="utf-8")
+    assert "Open Government Licence v3.0" in text

@@ -32,11 +32,22 @@ PUBLISHED = [
 @pytest.mark.parametrize(("indicator_id", "area", "count", "rate"), PUBLISHED)
 def test_rates_recompute_to_the_published_rounding(cp, indicator_id, area, count, rate):
     row = _row(cp, indicator_id, area)
-    assert row["count"] == count and row["value"] == rate
-    recomputed = stats.rate(row["count"], row["denominator"], multiplier=100_000)
-    assert round(recomputed["value"].item()) == rate
-    assert recomputed["lower_95"].item() == pytest.approx(row["lower_95"])
+    assert row["count"] == count and row["value"] == rate  # as printed in the report
+    # the backed-out population reproduces the printed rate to its rounding
+    assert round(row["count"] / row["denominator"] * 100_000) == rate
     assert row["lower_95"] < rate < row["upper_95"]
+
+
+def test_peterborough_drug_treatment_limits_are_byar_by_hand(cp):
+    row = _row(cp, "ndtms:adults_in_treatment_drug", "E06000031")
+    # Printed: 1,147 adults, 705 per 100,000 aged 18+ (summary report, slide 36). The
+    # population is backed out as 1147 / 705 x 100,000 = 162,695 (to the nearest person).
+    assert (row["count"], row["value"], row["denominator"]) == (1147, 705, 162695)
+    # Byar, O = 1147: lower = O (1 - 1/(9 O) - z / (3 sqrt O))^3 / n x 1e5
+    #   = 1147 (1 - 1/10323 - 1.959964 / (3 x 33.867388))^3 / 162695 x 1e5 = 664.786
+    # upper = 1148 (1 - 1/10332 + 1.959964 / (3 x 33.882149))^3 / 162695 x 1e5 = 747.011
+    assert row["lower_95"] == pytest.approx(664.786, abs=5e-4)
+    assert row["upper_95"] == pytest.approx(747.011, abs=5e-4)
 
 
 @pytest.mark.parametrize(("area", "drug", "alcohol"), [("E10000003", 0, 2), ("E06000031", 1, 3)])

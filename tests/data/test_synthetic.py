@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import math
 from importlib import resources
 
 import numpy as np
@@ -15,27 +16,30 @@ from dana.data import synthetic
 from dana.data.default import (
     CP_SOURCE,
     DEFAULT_AREA,
+    INDICATORS_FILE,
     load_cp_example,
     load_default_table,
     load_population,
 )
-from dana.sources.registry import REAL_DATA_ONLY_IDS
+from dana.data.synthetic.anchors import Anchoring, rate_target
+
+REAL_DATA_ONLY_IDS = load_catalogue().real_data_only_ids()
 
 
 @pytest.fixture(scope="module")
-def generated():
-    return synthetic.generate()
+def generated(default_data):
+    return default_data.indicators, default_data.population
 
 
-def test_regenerating_gives_the_packaged_bytes(generated):
-    payloads = synthetic.serialise(*generated)
+def test_regenerating_gives_the_packaged_bytes(default_data):
+    payloads = synthetic.serialise(default_data)
     for name, payload in payloads.items():
         packaged = resources.files("dana.data").joinpath(name).read_bytes()
         # Compare the decompressed CSV text so a failure is readable.
         assert gzip.decompress(payload) == gzip.decompress(packaged), name
         assert payload == packaged, name
-    assert len(payloads[synthetic.INDICATORS_FILE]) < 2 * 1024 * 1024
-    assert sum(len(p) for p in payloads.values()) < 2.5 * 1024 * 1024
+    assert len(payloads[INDICATORS_FILE]) < 2.5 * 1024 * 1024
+    assert sum(len(p) for p in payloads.values()) < 6 * 1024 * 1024
 
 
 def test_table_validates_and_is_labelled(generated):
@@ -94,21 +98,60 @@ def test_england_and_regions_are_sums_of_utlas(generated, indicator_id):
         )
 
 
-def test_values_recompute_from_counts(generated):
+def _one(frame, indicator_id, area_code, period):
+    rows = frame[
+        (frame["indicator_id"] == indicator_id)
+        & (frame["area_code"] == area_code)
+        & (frame["period"] == period)
+        & (frame["category"] == "")
+    ]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+Z95 = 1.959963984540054  # standard normal 97.5th percentile
+
+
+def test_rate_limits_are_byar_by_hand(generated):
     indicators, _ = generated
-    row = indicators[
-        (indicators["indicator_id"] == "ndtms:adults_in_treatment_alcohol")
-        & (indicators["area_code"] == "E06000031")
-        & (indicators["period"] == "2020/21")
-    ].iloc[0]
-    expected = stats.rate(row["count"], row["denominator"], multiplier=100_000)
-    assert row["value"] == pytest.approx(row["count"] / row["denominator"] * 1e5, abs=5e-4)
-    assert row["lower_95"] == pytest.approx(expected["lower_95"].item(), abs=5e-3)
-    props = indicators[(indicators["indicator_id"] == "90245") & (indicators["denominator"] > 0)]
-    assert np.allclose(props["value"], props["count"] / props["denominator"] * 100, atol=5e-4)
+    row = _one(indicators, "ndtms:adults_in_treatment_alcohol", "E06000031", "2020/21")
+    # Peterborough 2020/21: 325 adults in alcohol treatment of 164,316 aged 18+.
+    assert (row["count"], row["denominator"]) == (325, 164316)
+    assert row["value"] == pytest.approx(325 / 164316 * 1e5, abs=5e-4)  # 197.790
+    # Byar (PHE technical guide), O = 325, n = 164,316, per 100,000:
+    #   lower = O (1 - 1/(9 O) - z / (3 sqrt O))^3 / n
+    #         = 325 (1 - 1/2925 - 1.959964 / (3 x 18.027756))^3 / 164316 = 176.8676
+    #   upper = (O + 1) (1 - 1/(9 (O + 1)) + z / (3 sqrt(O + 1)))^3 / n
+    #         = 326 (1 - 1/2934 + 1.959964 / (3 x 18.055470))^3 / 164316 = 220.5057
+    lower = 325 * (1 - 1 / 2925 - Z95 / (3 * math.sqrt(325))) ** 3 / 164316 * 1e5
+    upper = 326 * (1 - 1 / 2934 + Z95 / (3 * math.sqrt(326))) ** 3 / 164316 * 1e5
+    assert (round(lower, 2), round(upper, 2)) == (176.87, 220.51)
+    assert (row["lower_95"], row["upper_95"]) == (176.87, 220.51)  # stored to 2 dp
+
+
+def test_proportion_limits_are_wilson_by_hand(generated):
+    indicators, _ = generated
+    row = _one(indicators, "90245", "E06000031", "2023")
+    # Peterborough 2023: 154 non-opiate completions not re-presenting, of 465 in treatment.
+    assert (row["count"], row["denominator"]) == (154, 465)
+    # Wilson: (2x + z^2 -/+ z sqrt(z^2 + 4x(1 - p))) / (2 (n + z^2)), p = 154/465 = 0.331183
+    #   = (308 + 3.841459 -/+ 1.959964 x sqrt(3.841459 + 411.991)) / (2 x 468.841459)
+    #   = 271.8737 / 937.6829 = 0.289944 and 351.8093 / 937.6829 = 0.375190
+    root = math.sqrt(Z95**2 + 4 * 154 * (1 - 154 / 465))
+    lower = (2 * 154 + Z95**2 - Z95 * root) / (2 * (465 + Z95**2)) * 100
+    upper = (2 * 154 + Z95**2 + Z95 * root) / (2 * (465 + Z95**2)) * 100
+    assert (round(lower, 2), round(upper, 2)) == (28.99, 37.52)
+    assert (row["value"], row["lower_95"], row["upper_95"]) == (33.118, 28.99, 37.52)
+
+
+def test_unmet_need_is_one_minus_treated_over_prevalence(generated):
+    indicators, _ = generated
     unmet = indicators[indicators["indicator_id"] == "93532"]
-    # count and prevalence are stored to 0.1, so allow that rounding in the ratio
-    assert np.allclose(unmet["value"], unmet["count"] / unmet["denominator"] * 100, atol=0.05)
+    # count and prevalence are stored to 0.1 (each up to 0.05 off), so the ratio may be off by
+    # 100 x 0.05 x (1/n + x/n^2): a few tenths in the Isles of Scilly, far less elsewhere
+    x, n = unmet["count"], unmet["denominator"]
+    slack = 100 * 0.05 * (1 / n + x / n**2) + 1e-3
+    assert ((unmet["value"] - x / n * 100).abs() <= slack).all()
     assert (unmet["lower_95"] <= unmet["value"]).all() and (
         unmet["value"] <= unmet["upper_95"]
     ).all()
@@ -282,8 +325,8 @@ def test_anchor_factors_by_hand():
     # Two years, three UTLAs, every denominator 100, rate per 100.
     counts = np.array([[10.0, 20.0], [30.0, 40.0], [50.0, 60.0]])
     denominator = np.full((3, 2), 100.0)
-    anchoring = synthetic._Anchoring(utla_targets=((0, 1, 50.0),), england_target=(1, 30.0))
-    k = anchoring.factors(counts, synthetic._rate_target(denominator, 100))
+    anchoring = Anchoring(utla_targets=((0, 1, 50.0),), england_target=(1, 30.0))
+    k = anchoring.factors(counts, rate_target(denominator, 100))
     # UTLA 0 must show 50 of 100 in year 1: k = 50 / 20 = 2.5.
     # England must show 30 per 100 of 300 = 90; the other two supply 90 - 50 = 40 of
     # their 40 + 60 = 100: k = 0.4.

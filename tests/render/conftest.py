@@ -6,6 +6,7 @@ import pytest
 from sample import build_sample_assessment
 
 from dana.assess.model import Assessment
+from dana.render import ChartCache
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +16,10 @@ def sample_assessment() -> Assessment:
     The model is frozen, so one instance is safely shared by the whole session.
     """
     return build_sample_assessment()
+
+
+@pytest.fixture(scope="session")
+def charts() -> ChartCache:
+    """One picture cache for the whole session: each chart object is drawn once (in this
+    process, so the tests stay deterministic and light on the shared machine)."""
+    return ChartCache(workers=1)

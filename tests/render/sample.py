@@ -5,6 +5,9 @@ recommendation cards (seed 004). Figures are ILLUSTRATIVE, loosely modelled on t
 (e.g. Peterborough 705 adults in drug treatment per 100,000 vs England 457, seed 000
 "Drug service users"); they are not to be cited, so the assessment is flagged synthetic.
 
+Figures leave ``display_value`` empty, as the builder does, so renderers write every
+number by the one rule of :mod:`dana.formatting` (705.2 is shown as "705").
+
 It deliberately covers what renderers must handle: nested sections, every comparison
 category (better, similar, worse, higher, lower, not_compared), a suppressed figure, a
 99.8% comparison, one chart of each kind with the columns documented in
@@ -97,7 +100,6 @@ DRUG_DEATHS = _figure(
     rank=3,
     rank_of=5,
     method="Directly standardised rate, Dobson limits (ESP2013)",
-    display_value="6.1",
 )
 
 DRUG_ADMISSIONS = _figure(
@@ -121,7 +123,6 @@ DRUG_ADMISSIONS = _figure(
     rank=5,
     rank_of=5,
     method="Directly standardised rate, Dobson limits (ESP2013)",
-    display_value="41.5",
 )
 
 ADULTS_IN_TREATMENT = _figure(
@@ -143,7 +144,6 @@ ADULTS_IN_TREATMENT = _figure(
     rank_of=5,
     source=NDTMS,
     method="Crude rate per 100,000 adults aged 18+, Byar limits",
-    display_value="705.2",
 )
 
 EARLY_EXITS = _figure(
@@ -163,7 +163,6 @@ EARLY_EXITS = _figure(
     trend="Increasing and getting worse",
     source=NDTMS,
     method="Proportion, Wilson score limits",
-    display_value="21.4",
 )
 
 OPIATE_COMPLETION = _figure(
@@ -184,7 +183,6 @@ OPIATE_COMPLETION = _figure(
     rank=4,
     rank_of=5,
     method="Proportion, Wilson score limits",
-    display_value="4.1",
 )
 
 YP_ALCOHOL_ADMISSIONS = _figure(
@@ -205,7 +203,6 @@ YP_ALCOHOL_ADMISSIONS = _figure(
     rank=1,
     rank_of=5,
     method="Crude rate per 100,000 aged under 18, Byar limits",
-    display_value="14.3",
 )
 
 YP_SUBSTANCE_ADMISSIONS = _figure(
@@ -224,7 +221,6 @@ YP_SUBSTANCE_ADMISSIONS = _figure(
     benchmarks=(_bench(ENGLAND, 81.2, "lower"),),
     trend="Decreasing",
     method="Directly standardised rate, Dobson limits (ESP2013)",
-    display_value="52.8",
 )
 
 ALCOHOL_DEPENDENT_ADULTS = _figure(
@@ -243,7 +239,6 @@ ALCOHOL_DEPENDENT_ADULTS = _figure(
     benchmarks=(_bench(ENGLAND, None, "not_compared"),),
     value_note="Modelled estimate; no confidence interval published",
     method="Synthetic estimate applied to mid-year population",
-    display_value="2,891",
 )
 
 DEATHS_IN_ALCOHOL_TREATMENT = _figure(
@@ -520,7 +515,7 @@ def build_sample_assessment() -> Assessment:
         findings=(
             Finding(
                 id="F-drugs-03",
-                text="Peterborough has 705.2 adults in drug treatment per 100,000, higher "
+                text="Peterborough has 705 adults in drug treatment per 100,000, higher "
                 "than England (457.0).",
                 indicator_ids=("local:adults_in_drug_treatment",),
                 kind="comparison",

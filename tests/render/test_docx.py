@@ -13,18 +13,17 @@ from dataclasses import replace
 import docx
 import pytest
 from docx.oxml.ns import qn
-from variants import LEAKY_TEXTS, placeholder_png, with_leaky_suppressed_value
+from variants import LEAKY_TEXTS, with_leaky_suppressed_value
 
-import dana.render.docx as docx_renderer
-from dana.render.docx import render_docx
+from dana.render import render_docx
 
 SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def rendered(sample_assessment, tmp_path_factory):
+def rendered(sample_assessment, charts, tmp_path_factory):
     path = tmp_path_factory.mktemp("docx") / "assessment.docx"
-    assert render_docx(with_leaky_suppressed_value(sample_assessment), path) == path
+    assert render_docx(with_leaky_suppressed_value(sample_assessment), path, charts=charts) == path
     return path
 
 
@@ -47,6 +46,7 @@ def test_headings_use_built_in_styles_in_section_order(document):
     ]
     assert headings == [
         ("Heading 1", "Introduction"),
+        ("Heading 2", "How to read this report"),
         ("Heading 1", "Drugs"),
         ("Heading 2", "The impact of drug use"),
         ("Heading 2", "Drug service users & service outcomes"),
@@ -64,26 +64,62 @@ def test_headings_use_built_in_styles_in_section_order(document):
     ]  # fmt: skip
 
 
-def test_title_page_toc_field_and_synthetic_notice(document, rendered):
+def test_title_page_and_synthetic_notice(document):
     assert document.paragraphs[0].style.name == "Title"
     assert document.paragraphs[0].text == "Drugs and Alcohol Needs Assessment for Peterborough"
     assert document.core_properties.title == "Drugs and Alcohol Needs Assessment for Peterborough"
     texts = [p.text for p in document.paragraphs]
     assert "Peterborough" in texts and "Period: 2021/22" in texts
     assert any(t.startswith("SYNTHETIC DATA:") for t in texts[:8])
+
+
+def _contents_entries(document):
+    """(style, title, bookmark, page) of each line of the contents field's cached result."""
+    out = []
+    for p in document.element.body.iter(qn("w:p")):
+        link = p.find(qn("w:hyperlink"))
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if link is None or style is None or not style.get(qn("w:val")).startswith("TOC"):
+            continue
+        texts = [t.text for t in link.iter(qn("w:t"))]
+        out.append((style.get(qn("w:val")), texts[0], link.get(qn("w:anchor")), texts[-1]))
+    return out
+
+
+def test_contents_page_is_filled_in_when_the_file_is_opened(document, rendered):
+    """Every heading is listed with a page number and a link, inside a TOC field Word
+    can refresh; nothing asks the reader to "Update Field"."""
+    headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
+    entries = _contents_entries(document)
+    assert [e[1] for e in entries] == [h.text for h in headings]
+    assert [e[0] for e in entries][:3] == [
+        "TOC1",
+        "TOC2",
+        "TOC1",
+    ]  # Introduction, How to read, Drugs
+    bookmarks = {b.get(qn("w:name")) for b in document.element.body.iter(qn("w:bookmarkStart"))}
+    assert all(e[2] in bookmarks for e in entries)
+    pages = [int(e[3]) for e in entries]
+    assert pages[0] == 3  # title page 1, contents page 2, the introduction on page 3
+    assert pages == sorted(pages)
     instructions = [el.text for el in document.element.body.iter(qn("w:instrText"))]
     assert any('TOC \\o "1-3"' in i for i in instructions)
     with zipfile.ZipFile(rendered) as z:
-        assert b"w:updateFields" in z.read("word/settings.xml")
+        body = z.read("word/document.xml").decode()
+        assert b"w:updateFields" not in z.read("word/settings.xml")
+    assert "Update Field" not in body
 
 
-@pytest.fixture
-def fast_charts(monkeypatch):
-    monkeypatch.setattr(docx_renderer, "static_png", placeholder_png)
+def test_document_language_is_british_english(rendered):
+    with zipfile.ZipFile(rendered) as z:
+        styles = z.read("word/styles.xml").decode()
+    assert 'w:lang w:val="en-GB"' in styles
 
 
-def test_no_synthetic_notice_for_real_data(sample_assessment, tmp_path, fast_charts):
-    path = render_docx(replace(sample_assessment, synthetic=False), tmp_path / "real.docx")
+def test_no_synthetic_notice_for_real_data(sample_assessment, tmp_path, charts):
+    path = render_docx(
+        replace(sample_assessment, synthetic=False), tmp_path / "real.docx", charts=charts
+    )
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "SYNTHETIC" not in text
 
@@ -112,7 +148,13 @@ def test_key_figures_table_values_comparisons_and_suppression(document):
         rows["Admission episodes for alcohol-specific conditions - Under 18s"][5] == "\u25b2 Better"
     )
     assert rows["Hospital admissions due to substance misuse (15 to 24 years)"][5] == "\u25bd Lower"
-    assert rows["Early unplanned exits from drug treatment"][2:4] == ["21.4%", "18.2 to 25.0"]
+    # dana.formatting: a percentage of 10 or more is whole, its interval at the same precision
+    assert rows["Early unplanned exits from drug treatment"][2:5] == ["21%", "18 to 25", "16%"]
+    assert rows["Adults in drug treatment"][2:5] == [
+        "705 per 100,000",
+        "665 to 747",
+        "457 per 100,000",
+    ]
     # suppressed: "*" for the value and its interval, whatever number is in the model
     assert rows["Deaths in alcohol treatment"][2:4] == ["*", "*"]
     # a modelled estimate with no interval
@@ -155,14 +197,14 @@ def test_charts_are_pictures_with_alt_text_and_captions(document, sample_assessm
 
 def test_findings_are_editable_paragraphs_with_slide_references(document, rendered):
     texts = [p.text for p in document.paragraphs if p.style.name == "Normal"]
-    # Slide 10 by hand: title, about, Drugs, impact divider, 2 figures, trend chart,
-    # service-users divider, adults in treatment (9), early exits (10).
+    # Slide 12 by hand: title, about, Drugs, impact divider, trend chart, 2 figures,
+    # service-users divider, bar and funnel charts, adults in treatment (11), early exits (12).
     assert (
-        f"Early unplanned exits (21.4%) are worse than England (15.6%). {SCRIPT} (slide 10)"
+        f"Early unplanned exits (21.4%) are worse than England (15.6%). {SCRIPT} (slide 12)"
         in texts
     )
     assert (
-        "Hospital admissions for drug poisoning (41.5 per 100,000) are significantly worse than England (26.1) at the 99.8% level. (slide 6)"
+        "Hospital admissions for drug poisoning (41.5 per 100,000) are significantly worse than England (26.1) at the 99.8% level. (slide 7)"
         in texts
     )
     with zipfile.ZipFile(rendered) as z:
@@ -182,7 +224,7 @@ def test_recommendation_cards(document):
         "TREATMENT (Increasing engagement in treatment); RECOVERY (Improving recovery outcomes)"
     )
     assert first["GAP"] == "No local data on reasons for early exit."  # the label says GAP once
-    assert first["Evidence"] == "See slide 10 of the slide pack."
+    assert first["Evidence"] == "See slide 12 of the slide pack."
     assert dict((r[0], r[1]) for r in _table_rows(cards[2]))["Area"] == "C&YP"
     (listing,) = _find_table(document, "Number")
     assert _table_rows(listing)[1] == ["1", "To reduce early unplanned exits from drug treatment."]
@@ -196,8 +238,15 @@ def test_data_gaps_provenance_licence_and_disclosure(document, sample_assessment
         "No data",
         "No school survey for Peterborough since 2019.",
     ]
-    provenance = [t for t in document.tables if t.rows[0].cells[-1].text == "Licence"]
+    provenance = [t for t in document.tables if t.rows[0].cells[-1].text == "Method"]
     assert len(provenance[0].rows) == 1 + len(sample_assessment.provenance)
+    # the retrieval date and licence every figure shares are said once, above the table
+    assert [c.text for c in provenance[0].rows[0].cells] == [
+        "Indicator",
+        "Period",
+        "Source",
+        "Method",
+    ]
     text = "\n".join(p.text for p in document.paragraphs)
     assert (
         "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -229,11 +278,9 @@ def test_missing_folder_is_a_clear_error(sample_assessment, tmp_path):
         render_docx(sample_assessment, tmp_path / "no-such-folder" / "report.docx")
 
 
-def test_control_characters_in_free_text_do_not_break_the_file(
-    sample_assessment, tmp_path, fast_charts
-):
+def test_control_characters_in_free_text_do_not_break_the_file(sample_assessment, tmp_path, charts):
     odd = replace(sample_assessment, introduction="Tab\tand bell\x07 and form feed\x0c here.")
-    path = render_docx(odd, tmp_path / "odd.docx")
+    path = render_docx(odd, tmp_path / "odd.docx", charts=charts)
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
     assert "Tab\tand bell and form feed here." in texts
 
@@ -260,11 +307,11 @@ def _nasty_names(assessment):
 
 
 def test_markup_and_control_characters_in_table_cells_are_kept_as_text(
-    sample_assessment, tmp_path, fast_charts
+    sample_assessment, tmp_path, charts
 ):
     """Table cells (key figures, gaps, recommendation cards) used to pass raw text to
     python-docx, which refuses control characters: the whole report failed."""
-    path = render_docx(_nasty_names(sample_assessment), tmp_path / "nasty.docx")
+    path = render_docx(_nasty_names(sample_assessment), tmp_path / "nasty.docx", charts=charts)
     clean = 'A & B <w:t></w:t> ]]>  "quoted"'
     document = docx.Document(str(path))
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}

@@ -7,24 +7,27 @@ import re
 
 import lxml.html
 import pytest
-from plotly.offline import get_plotlyjs
 from sample import SCRIPT
 
-from dana.render.charts import ChartDataError
-from dana.render.html import render_html
+from dana.render import ChartCache, ChartDataError, numbering, render_html
 
 
 @pytest.fixture(scope="module")
-def interactive(sample_assessment, tmp_path_factory):
-    path = render_html(sample_assessment, tmp_path_factory.mktemp("html") / "report.html")
+def interactive(sample_assessment, charts, tmp_path_factory):
+    path = render_html(
+        sample_assessment, tmp_path_factory.mktemp("html") / "report.html", charts=charts
+    )
     text = path.read_text(encoding="utf-8")
     return path, text, lxml.html.document_fromstring(text)
 
 
 @pytest.fixture(scope="module")
-def static(sample_assessment, tmp_path_factory):
+def static(sample_assessment, charts, tmp_path_factory):
     path = render_html(
-        sample_assessment, tmp_path_factory.mktemp("html") / "static.html", interactive=False
+        sample_assessment,
+        tmp_path_factory.mktemp("html") / "static.html",
+        interactive=False,
+        charts=charts,
     )
     text = path.read_text(encoding="utf-8")
     return path, text, lxml.html.document_fromstring(text)
@@ -72,29 +75,33 @@ def test_landmarks_skip_link_and_contents(sample_assessment, interactive):
     assert all(a.get("href")[1:] in ids for a in doc.xpath("//a[starts-with(@href, '#')]"))
 
 
-def test_every_chart_has_alt_text_caption_and_data_table(sample_assessment, interactive):
+def test_every_chart_is_an_inline_svg_with_its_description_and_data_table(
+    sample_assessment, interactive
+):
     _, _, doc = interactive
+    numbers = numbering(sample_assessment)
     for chart in _all_charts(sample_assessment):
         fig = doc.get_element_by_id(chart.id)
         assert fig.tag == "figure"
-        plot = fig.xpath(".//div[@class='plotly-chart']")[0]
-        assert plot.get("role") == "img"
-        assert plot.get("aria-label") == chart.alt_text
-        assert chart.title in fig.xpath(".//figcaption")[0].text_content()
+        (svg,) = fig.xpath(".//*[local-name()='svg']")
+        assert svg.get("role") == "img"
+        assert svg.xpath("./*[local-name()='title']")[0].text_content() == chart.title
+        assert svg.xpath("./*[local-name()='desc']")[0].text_content() == chart.alt_text
+        caption = fig.xpath(".//figcaption")[0].text_content()
+        assert caption == f"Figure {numbers.figure(chart)}: {chart.title}"
         assert chart.alt_text in fig.xpath(".//p[@class='chart-description']")[0].text_content()
         table = fig.xpath(".//details//table")[0]
         assert len(table.xpath(".//tbody/tr")) == len(chart.data)
         assert table.xpath(".//caption")
+        assert table.getparent().get("tabindex") == "0"  # the data can be reached by keyboard
 
 
-def test_static_mode_uses_inline_png_with_alt(sample_assessment, static):
+def test_static_mode_has_the_same_charts_and_no_script(sample_assessment, interactive, static):
     path, text, doc = static
-    for chart in _all_charts(sample_assessment):
-        img = doc.get_element_by_id(chart.id).xpath(".//img")[0]
-        assert img.get("alt") == chart.alt_text
-        assert img.get("src").startswith("data:image/png;base64,iVBORw0KGgo")
-    assert "Plotly" not in text
-    assert path.stat().st_size < 1_500_000
+    assert not doc.xpath("//script")
+    assert len(doc.xpath("//*[local-name()='svg']")) == len(_all_charts(sample_assessment))
+    assert "<svg" in text and "data:image" not in text
+    assert path.stat().st_size < interactive[0].stat().st_size < 1_500_000
 
 
 def test_self_contained_no_external_resources(interactive, static):
@@ -105,11 +112,12 @@ def test_self_contained_no_external_resources(interactive, static):
         assert doc.xpath("//style")
 
 
-def test_plotly_is_inlined_exactly_once(interactive):
-    path, text, _ = interactive
-    marker = get_plotlyjs()[:300]
-    assert text.count(marker) == 1
-    assert path.stat().st_size < 6_000_000  # ~4.8 MB of plotly.js plus the report
+def test_no_plotting_library_is_embedded(interactive):
+    path, text, doc = interactive
+    assert "Plotly" not in text and "plotly" not in text
+    (script,) = doc.xpath("//script")
+    assert len(script.text_content()) < 5_000  # the small chart layer only
+    assert path.stat().st_size < 1_500_000
 
 
 def test_suppressed_figure_shows_star_not_a_number(interactive):
@@ -128,6 +136,11 @@ def test_key_figures_table_values(interactive):
     cells = [c.text_content().strip() for c in row.xpath("./td")]
     # period, value, CI, England, comparison, trend, rank, source
     assert cells[:4] == ["2021/22", "41.5", "36.2 to 47.4", "26.1"]
+    adults = [
+        c.text_content().strip()
+        for c in doc.get_element_by_id("figure-local:adults_in_drug_treatment").xpath("./td")
+    ]
+    assert adults[1:4] == ["705", "665 to 747", "457"]  # dana.formatting: whole from 100
     assert cells[4] == "\u25bc Worse (99.8%)"
     assert cells[5] == "Decreasing and getting better"
     assert cells[6] == "5 of 5"
@@ -142,20 +155,18 @@ def test_free_text_is_escaped(interactive):
     finding = doc.get_element_by_id("finding-F-drugs-04")
     assert SCRIPT in finding.text_content()  # shown literally, as text
     assert finding.get("data-finding-id") == "F-drugs-04"
-    # only our own script elements exist: plotly, its loader and the print helper
-    assert len(doc.xpath("//script[not(@type)]")) == 3
-    # "&" in attributes and in JSON is escaped too
+    # only our own script element exists: the chart layer
+    assert len(doc.xpath("//script")) == 1
+    # "&" in the SVG description is escaped too
     assert "upper 99.8% limit &amp; Medway" in text
-    for blob in doc.xpath("//script[@type='application/json']/text()"):
-        assert "<" not in blob and "&" not in blob
 
 
-def test_synthetic_banner_only_when_synthetic(sample_assessment, interactive, tmp_path):
+def test_synthetic_banner_only_when_synthetic(sample_assessment, interactive, charts, tmp_path):
     _, _, doc = interactive
     banner = doc.xpath("//div[@class='synthetic-banner']")
     assert banner and "SYNTHETIC DATA" in banner[0].text_content()
     real = dataclasses.replace(sample_assessment, synthetic=False)
-    text = render_html(real, tmp_path / "real.html", interactive=False).read_text()
+    text = render_html(real, tmp_path / "real.html", interactive=False, charts=charts).read_text()
     real_doc = lxml.html.document_fromstring(text)
     assert not real_doc.xpath("//div[@class='synthetic-banner']")
     assert "SYNTHETIC DATA" not in real_doc.text_content()
@@ -180,7 +191,11 @@ def test_recommendation_cards_like_coventry(sample_assessment, interactive):
     ]
     assert any("C&YP" in t for t in third_on)
     # evidence links point at findings that exist
-    assert first.xpath(".//a[@href='#finding-F-drugs-04']")
+    (link,) = first.xpath(".//a[@href='#finding-F-drugs-04']")
+    # the reader sees the finding's short label, the same one printed beside the finding
+    label = doc.get_element_by_id("finding-F-drugs-04").xpath("./span[@class='finding-id']")[0]
+    assert link.text_content() == label.text_content()
+    assert re.fullmatch(r"F\d+", label.text_content())
 
 
 def test_data_gaps_provenance_attributions_disclosure(sample_assessment, interactive):
@@ -189,14 +204,15 @@ def test_data_gaps_provenance_attributions_disclosure(sample_assessment, interac
     assert len(gaps) == len(sample_assessment.data_gaps)
     prov = doc.xpath("//table[@class='provenance']/tbody/tr")
     assert len(prov) == len(sample_assessment.provenance) == len(sample_assessment.all_figures())
-    assert "99.8%" not in prov[0].text_content()  # confidence level column says 95%
-    assert "95%" in prov[0].text_content()
+    assert "99.8%" not in prov[0].text_content()  # every figure's interval is 95%...
+    appendix = doc.get_element_by_id("appendix").text_content()
+    assert "CI for every figure: 95%" in " ".join(appendix.split())  # ...said once
     for line in sample_assessment.attributions:
         assert line.replace("&", "&amp;") in text
     assert sample_assessment.disclosure in doc.get_element_by_id("appendix").text_content()
 
 
-def test_failed_render_leaves_the_previous_file_untouched(sample_assessment, tmp_path):
+def test_failed_render_leaves_the_previous_file_untouched(sample_assessment, charts, tmp_path):
     target = tmp_path / "report.html"
     target.write_text("previous report")
     chart = _all_charts(sample_assessment)[0]
@@ -208,17 +224,17 @@ def test_failed_render_leaves_the_previous_file_untouched(sample_assessment, tmp
         sections=(dataclasses.replace(first, subsections=(harm,)),),
     )
     with pytest.raises(ChartDataError, match="lower"):
-        render_html(broken, target)
+        render_html(broken, target, charts=charts)
     assert target.read_text() == "previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
-def test_script_end_tag_in_chart_text_cannot_close_the_json_block(sample_assessment, tmp_path):
-    """Chart titles and alt text travel inside <script type="application/json">: a
-    "</script>" in them must not end the block early and run what follows."""
+def test_markup_in_chart_text_stays_text_inside_the_svg(sample_assessment, tmp_path):
+    """Chart titles, alt text and area names travel inside the inline SVG: markup in them
+    must be escaped there, never run or end the SVG early."""
     from variants import _map_sections
 
-    evil = "</script><script>alert(2)</script> & <!--"
+    evil = "</svg><script>alert(2)</script> & <!--"
 
     def fix(section):
         charts = tuple(
@@ -230,13 +246,26 @@ def test_script_end_tag_in_chart_text_cannot_close_the_json_block(sample_assessm
     odd = dataclasses.replace(
         sample_assessment, sections=_map_sections(sample_assessment.sections, fix)
     )
-    text = render_html(odd, tmp_path / "evil.html").read_text(encoding="utf-8")
+    text = render_html(odd, tmp_path / "evil.html", charts=ChartCache(workers=1)).read_text(
+        encoding="utf-8"
+    )
     doc = lxml.html.document_fromstring(text)
-    assert "alert(2)" not in "".join(doc.xpath("//script[not(@type)]/text()"))
-    assert len(doc.xpath("//script[not(@type)]")) == 3
-    blobs = doc.xpath("//script[@type='application/json']/text()")
-    assert blobs and all("</script" not in b.lower() and "<!--" not in b for b in blobs)
-    import json
+    assert (
+        len(doc.xpath("//script")) == 1
+        and "alert(2)" not in doc.xpath("//script")[0].text_content()
+    )
+    titles = doc.xpath("//*[local-name()='svg']/*[local-name()='title']")
+    assert titles and all(
+        t.text_content().endswith(evil) for t in titles
+    )  # the text survives intact
 
-    spec = json.loads(blobs[0])
-    assert spec["layout"]["meta"]["alt_text"].endswith(evil)  # the text survives intact
+
+def test_chart_layer_reads_points_from_the_svg(interactive):
+    """The script reads each point's tooltip from the SVG and makes the chart one tab
+    stop with arrow-key navigation; every point it can find carries a tooltip."""
+    _, _, doc = interactive
+    script = doc.xpath("//script")[0].text_content()
+    for needle in ('querySelectorAll(".pt")', "ArrowRight", "tabIndex = 0", 'role", "status'):
+        assert needle in script
+    points = doc.xpath("//*[local-name()='svg']//*[contains(concat(' ', @class, ' '), ' pt ')]")
+    assert points and all(p.xpath("./*[local-name()='title']") for p in points)

@@ -6,15 +6,16 @@ import re
 
 import pypdf
 import pytest
-from variants import LEAKY_TEXTS, placeholder_png, with_leaky_suppressed_value
+from variants import LEAKY_TEXTS, with_leaky_suppressed_value
 
-import dana.render.pdf as pdf_renderer
-from dana.render.pdf import render_pdf
+import dana.render.pdf_page as pdf_page
+from dana.render import render_pdf
 
 SCRIPT = "<script>alert(1)</script>"
 
 EXPECTED_OUTLINE = [
     (0, "Introduction"),
+    (1, "How to read this report"),
     (0, "Drugs"),
     (1, "The impact of drug use"),
     (1, "Drug service users & service outcomes"),
@@ -33,9 +34,9 @@ EXPECTED_OUTLINE = [
 
 
 @pytest.fixture(scope="module")
-def reader(sample_assessment, tmp_path_factory):
+def reader(sample_assessment, charts, tmp_path_factory):
     path = tmp_path_factory.mktemp("pdf") / "assessment.pdf"
-    assert render_pdf(with_leaky_suppressed_value(sample_assessment), path) == path
+    assert render_pdf(with_leaky_suppressed_value(sample_assessment), path, charts=charts) == path
     return pypdf.PdfReader(str(path))
 
 
@@ -69,7 +70,7 @@ def test_bookmarks_point_at_the_page_with_the_heading(reader, page_texts):
 
 
 def test_pages_are_numbered(reader, page_texts):
-    assert len(reader.pages) >= 8  # title, contents, sections, recommendations, appendix
+    assert len(reader.pages) >= 8  # title, contents, chapters (each on a new page), appendix
     for number, text in enumerate(page_texts, 1):
         assert re.search(rf"\bPage {number}\b", text), number
 
@@ -96,7 +97,7 @@ def test_contents_page_lists_headings_with_page_numbers(reader, page_texts):
 
 def test_free_text_is_escaped_not_interpreted(page_texts):
     text = " ".join(" ".join(page_texts).split())
-    assert f"(15.6%). {SCRIPT} (slide 10)" in text
+    assert f"(15.6%). {SCRIPT} (slide 12)" in text
     assert "England & its nearest neighbours" in text
     assert "&amp;" not in text and "&lt;" not in text
 
@@ -106,6 +107,8 @@ def test_key_figures_comparison_symbols_and_suppression(page_texts):
     assert "\u25bc Worse (99.8%)" in text
     assert "\u25cf Similar" in text and "\u25b2 Better" in text and "\u25bd Lower" in text
     assert "36.2 to 47.4" in text
+    # dana.formatting: 705.2 per 100,000 is written "705", its interval "665 to 747"
+    assert "705 per 100,000" in text and "665 to 747" in text and "705.2" not in text
     for leak in LEAKY_TEXTS:
         assert leak not in text
     # the suppressed row: name, period, then "*" for value and interval
@@ -126,7 +129,7 @@ def test_recommendations_gaps_and_licence(page_texts):
     assert "GAP No local data on reasons for early exit." in text  # label, then the text
     assert "GAP GAP" not in text
     assert "Timescale Short term (under 6 months)" in text
-    assert "Evidence See slide 10 of the slide pack." in text
+    assert "Evidence See slide 12 of the slide pack." in text
     assert "No school survey for Peterborough since 2019." in text
     assert (
         "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -134,30 +137,29 @@ def test_recommendations_gaps_and_licence(page_texts):
     )
 
 
-def test_failed_write_leaves_no_file(sample_assessment, tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf_renderer, "static_png", placeholder_png)
+def test_failed_write_leaves_no_file(sample_assessment, charts, tmp_path, monkeypatch):
+    real = pdf_page.ReportTemplate.build
 
-    def broken(self, story, *args, **kwargs):
+    def broken(self, flowables, *args, **kwargs):
+        if not isinstance(self.filename, str):  # the draft passes lay out in memory
+            return real(self, flowables, *args, **kwargs)
         with open(self.filename, "wb") as fh:
             fh.write(b"%PDF-1.4 half")
         raise OSError("disk full")
 
-    monkeypatch.setattr(pdf_renderer._ReportTemplate, "multiBuild", broken)
+    monkeypatch.setattr(pdf_page.ReportTemplate, "build", broken)
     with pytest.raises(OSError, match="disk full"):
-        render_pdf(sample_assessment, tmp_path / "assessment.pdf")
+        render_pdf(sample_assessment, tmp_path / "assessment.pdf", charts=charts)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_reportlab_markup_in_free_text_is_printed_literally(
-    sample_assessment, tmp_path, monkeypatch
-):
+def test_reportlab_markup_in_free_text_is_printed_literally(sample_assessment, charts, tmp_path):
     """Paragraph mini-markup and entities in titles, findings and cards are text, not tags
     (an unescaped "<font" or "&nbsp" would restyle the page or stop the build)."""
     from dataclasses import replace
 
     from variants import _map_sections
 
-    monkeypatch.setattr(pdf_renderer, "static_png", placeholder_png)
     nasty = '<font size="40">big</font> <para> &nbsp; a < b & c > d'
 
     def fix(section):
@@ -168,8 +170,32 @@ def test_reportlab_markup_in_free_text_is_printed_literally(
         sections=_map_sections(sample_assessment.sections, fix),
         recommendations=tuple(replace(r, title=nasty) for r in sample_assessment.recommendations),
     )
-    path = render_pdf(odd, tmp_path / "nasty.pdf")
+    path = render_pdf(odd, tmp_path / "nasty.pdf", charts=charts)
     reader = pypdf.PdfReader(str(path))
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert nasty in text
     assert any(title.endswith(nasty) for _, title, _ in _outline(reader))
+
+
+def test_figure_numbers_and_table_numbers_match_the_shared_numbering(page_texts, sample_assessment):
+    from dana.render import numbering
+
+    numbers = numbering(sample_assessment)
+    text = " ".join(" ".join(page_texts).split())
+    for section in sample_assessment.all_sections():
+        for chart in section.charts:
+            assert f"Figure {numbers.figure(chart)}: {chart.title}" in text
+        if section.figures:
+            assert f"Table {numbers.key_figures(section)}: Key figures: {section.title}" in text
+
+
+def test_running_header_never_runs_into_the_synthetic_badge(sample_assessment):
+    from dataclasses import replace
+
+    from dana.render import measure
+
+    long = replace(sample_assessment, title="Drugs and Alcohol Needs Assessment " * 4)
+    header = pdf_page.running_title(long)
+    badge = measure.text_width("SYNTHETIC DATA", 8, "sans-bold")
+    assert measure.text_width(header, 8, "sans") + badge + 12 <= pdf_page.TEXT_W
+    assert header == "Drug and alcohol needs assessment: Peterborough"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
 from dana.assess.model import Assessment, Finding, Section
@@ -64,15 +63,3 @@ def with_long_finding(assessment: Assessment, indicator_id: str, words: int = 40
         return section
 
     return replace(assessment, sections=_map_sections(assessment.sections, fix))
-
-
-def placeholder_png(chart, *, width_in: float = 8.0, dpi: int = 150, titled: bool = True) -> bytes:
-    """Stands in for ``charts.static_png`` where a test checks layout, not drawing:
-    a plain PNG with the 8:5 shape of a typical chart, made in milliseconds."""
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.new("RGB", (max(8, int(width_in * 20)), max(5, int(width_in * 12.5))), "white").save(
-        buf, format="PNG"
-    )
-    return buf.getvalue()

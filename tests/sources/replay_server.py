@@ -5,6 +5,15 @@ Serves the API's paths (``/api/all_data/csv/by_indicator_id``,
 ``/api/area_types``, ``/api/profiles``) from ``recordings/`` (authored, see its README) and,
 when given the ``shared/data`` folder, from the real Fingertips exports there.
 
+Shapes of the real service (see ``recordings/README.md``): ``areas/by_area_type`` lists
+each area with its own component type (9 county, 16 unitary authority), not the type
+asked for; a data request for more than ``oom_above`` indicators gets the out-of-memory
+HTTP 500 the real server has answered large exports with; with ``catalogue_data=True``
+every DANA catalogue indicator without a recording is served from DANA's embedded
+*synthetic* table (value note "Synthetic data, not real") in the 27-column shape, column 23
+headed "Compared to percentiles" as the service writes it when the parent is England, with
+metadata rows authored from the catalogue.
+
 Faults for the client's error paths: :meth:`ReplayServer.fail_next` (HTTP 5xx),
 :meth:`ReplayServer.hang_next` (no answer until the client has timed out) and
 :meth:`ReplayServer.truncate_next` (Content-Length larger than the bytes sent).
@@ -16,10 +25,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import ssl
 import threading
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from dana.catalogue import load_catalogue
+from dana.data.default import load_default_table
 
 RECORDINGS = Path(__file__).parent / "recordings"
 
@@ -78,9 +92,20 @@ def _csv_text(header: list[str], rows: list[list[str]]) -> str:
 class ReplayServer:
     """Start with ``with ReplayServer(shared_data) as server:``; ``server.base_url`` ends in /api/."""
 
-    def __init__(self, shared_data: Path | None = None, *, hang_seconds: float = 5.0):
+    def __init__(
+        self,
+        shared_data: Path | None = None,
+        *,
+        hang_seconds: float = 5.0,
+        oom_above: int = 10,
+        catalogue_data: bool = False,
+        tls: ssl.SSLContext | None = None,
+    ):
         self.shared_data = shared_data
         self.hang_seconds = hang_seconds
+        self.oom_above = oom_above
+        self.catalogue_data = catalogue_data
+        self.tls = tls
         self.requests: list[str] = []
         self._faults: list[tuple[str, int]] = []
         self._lock = threading.Lock()
@@ -99,6 +124,8 @@ class ReplayServer:
         self._release.clear()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
+        if self.tls is not None:
+            self._httpd.socket = self.tls.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -122,7 +149,8 @@ class ReplayServer:
     @property
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/api/"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{host}:{port}/api/"
 
     # ---- faults -------------------------------------------------------------------------
 
@@ -184,6 +212,8 @@ class ReplayServer:
         ids = self._ids(query)
         child = self._param(query, "child_area_type_id")
         self._param(query, "parent_area_type_id")
+        if len(ids) > self.oom_above:
+            return 500, "application/json", OUT_OF_MEMORY
         header: list[str] | None = None
         rows: list[list[str]] = []
         for indicator_id in ids:
@@ -202,7 +232,11 @@ class ReplayServer:
             relative, children = REAL_DATA[indicator_id]
             return (self.shared_data / relative).read_text("utf-8") if child in children else None
         authored = RECORDINGS / f"data_{indicator_id}_{child}.csv"
-        return authored.read_text("utf-8") if authored.is_file() else None
+        if authored.is_file():
+            return authored.read_text("utf-8")
+        if self.catalogue_data and child == "502":
+            return _synthetic_csv(indicator_id)
+        return None
 
     def _metadata(self, query) -> tuple[int, str, bytes]:
         ids = self._ids(query)
@@ -216,6 +250,8 @@ class ReplayServer:
                     column: "" if not field or record.get(field) is None else str(record[field])
                     for column, field in METADATA_FIELDS.items()
                 }
+        if self.catalogue_data:
+            by_id = {**_catalogue_metadata(), **by_id}
         header = list(METADATA_FIELDS)
         rows = [[by_id[i].get(c, "") for c in header] for i in ids if i in by_id]
         return 200, "text/csv", _csv_text(header, rows).encode()
@@ -232,6 +268,76 @@ class ReplayServer:
 
 class _BadRequest(Exception):
     pass
+
+
+#: The error body of an out-of-memory 500 (ASP.NET Web API error shape; authored).
+OUT_OF_MEMORY = (
+    b'{"Message":"An error has occurred.","ExceptionMessage":"Exception of type'
+    b' \'System.OutOfMemoryException\' was thrown.","ExceptionType":'
+    b'"System.OutOfMemoryException","StackTrace":null}'
+)
+#: Peterborough's region: generated responses hold England, every region and its UTLAs.
+_GENERATED_REGION = "E12000006"
+#: Fingertips "Value type" and "Polarity" texts for DANA's words (authored metadata rows).
+_VALUE_TYPE_TEXT = {
+    "proportion": "Proportion", "crude_rate": "Crude rate", "dsr": "Directly standardised rate",
+    "isr": "Indirectly standardised ratio", "ratio": "Ratio", "count": "Count", "mean": "Mean",
+    "score": "Score",
+}  # fmt: skip
+_POLARITY_TEXT = {
+    "low_is_good": "RAG - Low is good", "high_is_good": "RAG - High is good",
+    "no_judgement": "No judgement",
+}  # fmt: skip
+
+
+def _number_text(value: float) -> str:
+    return "" if value != value else f"{value:.10g}"  # NaN -> blank, as the API writes it
+
+
+@lru_cache(maxsize=64)
+def _synthetic_csv(indicator_id: str) -> str | None:
+    """The embedded synthetic rows of one indicator in the API's 27-column shape."""
+    table = load_default_table(overlays=False)
+    rows = table[(table["indicator_id"] == indicator_id) & table["category"].eq("")]
+    keep = rows["area_type"].isin(["england", "region"]) | rows["parent_code"].eq(_GENERATED_REGION)
+    rows = rows[keep]
+    if rows.empty:
+        return None
+    header = list(EMPTY_DATA_HEADER.split(","))
+    header[22] = "Compared to percentiles"
+    area_type = {"england": "England", "region": "Region"}
+    out = []
+    for row in rows.itertuples(index=False):
+        kind = area_type.get(row.area_type, "County" if row.area_code.startswith("E10") else "UA")
+        parent = "" if row.area_type == "england" else row.parent_code
+        parent_name = {"": "", "E92000001": "England"}.get(parent, "East of England")
+        numbers = [row.value, row.lower_95, row.upper_95, row.lower_99_8, row.upper_99_8]
+        out.append(
+            [row.indicator_id, row.indicator_name, parent, parent_name, row.area_code,
+             row.area_name, kind, row.sex, row.age, "", "", row.period,
+             *map(_number_text, numbers), _number_text(row.count),
+             _number_text(row.denominator), row.value_note, "", "Not compared",
+             "Not compared", str(row.period_sort), "", "",
+             "3y" if " - " in row.period else "1y"]
+        )  # fmt: skip
+    return _csv_text(header, out)
+
+
+@lru_cache(maxsize=1)
+def _catalogue_metadata() -> dict[str, dict[str, str]]:
+    """Metadata CSV rows authored from DANA's catalogue for its Fingertips indicators."""
+    return {
+        str(entry.fingertips_id): {
+            "Indicator ID": str(entry.fingertips_id),
+            "Indicator": entry.name,
+            "Definition": f"{entry.definition} (authored from DANA's catalogue)",
+            "Unit": entry.unit,
+            "Value type": _VALUE_TYPE_TEXT[entry.value_type],
+            "Polarity": _POLARITY_TEXT[entry.polarity],
+        }
+        for entry in load_catalogue()
+        if entry.fingertips_id is not None
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 from replay_server import ReplayServer
 
+from dana.catalogue import load_catalogue
 from dana.cli import main
 from dana.sources.cache import ResponseCache
 
@@ -27,10 +28,11 @@ def test_fetch_fills_cache_then_works_offline(shared_data, tmp_path):
     assert "downloaded now" in first.output
     # the authored 92432 recording has no Hartlepool rows: say so rather than stay silent
     assert "no rows for Hartlepool (E06000001) in indicator(s) 92432" in first.output
-    # one area lookup, one metadata request, one data request for all three indicators
-    assert len(served) == 3
+    # one area lookup, then one metadata and one data request per indicator
+    assert len(served) == 1 + 2 * 3
+    assert all("indicator_ids=" not in path or "," not in path for path in served)
     kinds = sorted(e.kind for e in ResponseCache(tmp_path).entries())
-    assert kinds == ["areas", "indicator_data", "indicator_metadata"]
+    assert kinds == ["areas"] + ["indicator_data"] * 3 + ["indicator_metadata"] * 3
 
     # the server is stopped: the same command answers from the cache
     second = _run(*fetch, "--cache-dir", cache_dir)
@@ -39,12 +41,27 @@ def test_fetch_fills_cache_then_works_offline(shared_data, tmp_path):
 
     listing = _run("data", "list", "--cache-dir", cache_dir)
     assert listing.exit_code == 0
-    assert "indicator_data" in listing.output and "93532,93517,92432" in listing.output
+    assert "indicator_data" in listing.output
+    assert all(i in listing.output for i in ("93532", "93517", "92432"))
 
     shown = _run("data", "show", "93532", "--area", "E10000031", "--cache-dir", cache_dir)
     assert shown.exit_code == 0, shown.output
     for published in ("79.89793213", "74.64258841", "84.57822749", "4018.333333", "5029.333333"):
         assert published in shown.output
+
+
+def test_a_new_indicator_downloads_only_itself(shared_data, tmp_path):
+    with ReplayServer(shared_data) as server:
+        base = ("fetch", "--area", "E06000031", "--base-url", server.base_url)
+        first = _run(*base, "--indicator", "93532", "--cache-dir", str(tmp_path))
+        served_before = len(server.requests)
+        second = _run(
+            *base, "--indicator", "93532", "--indicator", "92432", "--cache-dir", str(tmp_path)
+        )
+        new_requests = server.requests[served_before:]
+    assert first.exit_code == 0 and second.exit_code == 0, second.output
+    assert len(new_requests) == 2  # 92432's metadata and data; 93532 and the areas are cached
+    assert all("indicator_ids=92432" in path for path in new_requests)
 
 
 def _fetch_replayed(tmp_path, *args, failures=0):
@@ -138,3 +155,33 @@ def test_fetch_bad_option_values_fail_before_any_download(tmp_path, args, messag
     assert result.exit_code == 2  # a usage error, not a crash (which exits 1 with a traceback)
     assert isinstance(result.exception, SystemExit)
     assert message in result.output
+
+
+@pytest.mark.shared
+def test_fetch_whole_catalogue_for_peterborough_in_the_real_service_shapes(shared_data, tmp_path):
+    """Component area types, "Compared to percentiles", out-of-memory 500s above 10 IDs:
+    `dana fetch --all-catalogue` completes; a withdrawn ID (90000) and an unknown value
+    type (99001) are reported and skipped, not fatal."""
+    catalogue_ids = {str(i) for i in load_catalogue().fingertips_ids()}
+    assert len(catalogue_ids) == 21  # Fingertips IDs in dana/data/catalogue.yaml
+    with ReplayServer(shared_data, catalogue_data=True) as server:
+        result = _run(
+            "fetch", "--area", "E06000031", "--all-catalogue", "--indicator", "90000",
+            "--indicator", "99001", "--base-url", server.base_url, "--cache-dir", str(tmp_path),
+        )  # fmt: skip
+        served = list(server.requests)
+    assert result.exit_code == 0, result.output
+    assert "Peterborough (E06000031), Fingertips area type 502" in result.output
+    assert "Skipped indicator 90000: Fingertips has no indicator with ID 90000" in result.output
+    assert "Skipped indicator 99001: indicator 99001: unrecognised Fingertips value type" in (
+        " ".join(result.output.split())
+    )
+    data_requests = [p for p in served if "all_data" in p]
+    assert len(data_requests) == 21  # one per catalogue indicator; none for the skipped two
+    assert all("child_area_type_id=502" in p for p in data_requests)
+    table = ResponseCache(tmp_path).cached_table()
+    assert set(table["indicator_id"]) == catalogue_ids
+    # the real exports of 93532 / 93517 are subsets without Peterborough; every other
+    # catalogue indicator has Peterborough rows
+    peterborough = set(table.loc[table["area_code"] == "E06000031", "indicator_id"])
+    assert peterborough == catalogue_ids - {"93532", "93517"}

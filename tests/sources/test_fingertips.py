@@ -8,7 +8,9 @@ denominator 5029.333333) and the authored recordings in tests/sources/recordings
 from __future__ import annotations
 
 import math
+import shutil
 import ssl
+import subprocess
 import warnings
 from datetime import date
 from types import SimpleNamespace
@@ -17,6 +19,7 @@ import httpx
 import pytest
 from replay_server import ReplayServer
 
+from dana.areas import resolve_fingertips_area_type
 from dana.sources import fingertips as ft
 from dana.sources.cache import ResponseCache
 from dana.sources.errors import SourceAPIError
@@ -61,34 +64,34 @@ def test_request_url_is_exact_and_has_no_whitespace():
     )
 
 
-def test_requests_are_chunked_at_100_ids():
-    client = ft.FingertipsClient(catalogue=None)
-    ids = list(range(90001, 90251))  # 250 IDs -> 100 + 100 + 50
-    requests = client.requests_for_indicator_data(ids)
-    sizes = [len(r.info_dict()["indicator_ids"].split(",")) for r in requests]
-    assert sizes == [100, 100, 50]
-    assert requests[2].info_dict()["indicator_ids"].split(",")[0] == "90201"
+def test_one_indicator_per_request_by_default_and_batches_up_to_100():
+    ids = list(range(90001, 90251))
+    default = ft.FingertipsClient(catalogue=None).requests_for_indicator_data(ids)
+    assert [r.indicator_ids for r in default[:2]] == [["90001"], ["90002"]]
+    assert len(default) == 250  # one per indicator: each is cached on its own
+    batched = ft.FingertipsClient(catalogue=None, ids_per_request=100)
+    requests = batched.requests_for_indicator_data(ids)  # 250 IDs -> 100 + 100 + 50
+    assert [len(r.indicator_ids) for r in requests] == [100, 100, 50]
+    assert requests[2].indicator_ids[0] == "90201"
     with pytest.raises(ValueError, match="250 indicator IDs need 3 requests"):
-        client.request_for_indicator_data(ids)
-    assert len(client.requests_for_indicator_metadata(ids)) == 3
+        batched.request_for_indicator_data(ids)
+    assert len(batched.requests_for_indicator_metadata(ids)) == 3
+    with pytest.raises(ValueError, match="ids_per_request must be 1 to 100"):
+        ft.FingertipsClient(catalogue=None, ids_per_request=101)
+
+
+def test_default_timeout_allows_slow_large_exports():
+    assert ft.FingertipsClient(catalogue=None).timeout >= 120
 
 
 def test_friendly_area_types_map_to_fingertips_numbers():
-    assert [ft.resolve_area_type(n) for n in ("utla", "ltla", "region", "england")] == [
-        502,
-        501,
-        6,
-        15,
-    ]
-    assert [ft.resolve_area_type(n) for n in ("utla_2021", "utla_2020", "utla_2019")] == [
-        402,
-        302,
-        202,
-    ]
-    assert ft.resolve_area_type("utla_pre2019") == 102
-    assert ft.resolve_area_type("402") == 402
+    names = ("utla", "ltla", "region", "england")
+    assert [resolve_fingertips_area_type(n) for n in names] == [502, 501, 6, 15]
+    older = ("utla_2021", "utla_2020", "utla_2019", "utla_pre2019", "ltla_2021")
+    assert [resolve_fingertips_area_type(n) for n in older] == [402, 302, 202, 102, 401]
+    assert resolve_fingertips_area_type("402") == 402
     with pytest.raises(ValueError, match="unknown area type 'county'"):
-        ft.resolve_area_type("county")
+        resolve_fingertips_area_type("county")
 
 
 def test_bad_indicator_id_text_is_refused():
@@ -96,11 +99,25 @@ def test_bad_indicator_id_text_is_refused():
         ft.FingertipsClient(catalogue=None).request_for_indicator_data(["92432; DROP"])
 
 
-def test_tls_verification_is_on_by_default():
-    client = ft.FingertipsClient(catalogue=None)
-    assert client.base_url.startswith("https://")
-    context = client._http._transport._pool._ssl_context
-    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+def test_tls_certificates_are_verified(tmp_path):
+    """A server on 127.0.0.1 whose self-signed certificate no trust store knows is refused."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: cannot make a self-signed certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with (
+        ReplayServer(tls=context) as server,
+        _client(server.base_url, retries=0, timeout=5) as client,
+        pytest.raises(ft.FingertipsConnectionError, match="CERTIFICATE_VERIFY_FAILED"),
+    ):
+        assert server.base_url.startswith("https://127.0.0.1:")
+        client.profiles()
 
 
 # ---- conversion of the real export --------------------------------------------------------
@@ -364,6 +381,39 @@ def test_some_indicators_missing_warns_and_keeps_the_rest(server):
         table = client.indicator_data([92432, 91123])
     assert set(table["indicator_id"]) == {"92432"}
     assert any(issubclass(w.category, ft.MissingIndicatorWarning) for w in caught)
+
+
+def test_large_batches_get_the_out_of_memory_500_and_single_requests_do_not(server):
+    ids = [92432, *range(90001, 90011)]  # 11 IDs: above the replayed server's limit
+    with (
+        _client(server.base_url, ids_per_request=11, retries=0) as batched,
+        pytest.raises(ft.FingertipsHTTPError, match="OutOfMemoryException") as caught,
+    ):
+        batched.fetch(batched.requests_for_indicator_data(ids)[0])
+    assert caught.value.status == 500
+    with _client(server.base_url, retries=0) as client:
+        bodies = [client.fetch(r).body for r in client.requests_for_indicator_data(ids)]
+    assert len(bodies) == 11 and bodies[0].count(b"\n") == 11  # 92432: header + 10 rows
+
+
+def test_area_lookup_uses_the_requested_type_not_the_component_type(server):
+    """The real service lists Peterborough under 502 with AreaTypeId 16 (unitary) and
+    Cambridgeshire with 9 (county); data must still be requested with 502."""
+    with _client(server.base_url) as client:
+        peterborough = client.find_area("E06000031")
+        cambridgeshire = client.find_area("E10000003", ("utla_2021",))
+    assert (peterborough.area_type_id, peterborough.area_type) == (502, "utla")
+    assert cambridgeshire.area_type_id == 402
+    request = client.requests_for_indicator_data([92432], peterborough.area_type_id)[0]
+    assert "child_area_type_id=502" in request.url
+
+
+def test_compared_to_percentiles_header_is_accepted():
+    header = list(ft.DATA_COLUMNS)
+    header[22] = "Compared to percentiles"
+    row = "92432,X,,,E92000001,England,England,Persons,All ages,,,2020,1.5,1,2,,,3,4,,,,,20200000,,,1y"
+    data = ft.parse_data_csv(f"{','.join(header)}\n{row}\n".encode(), url="u")
+    assert list(data.columns) == list(ft.DATA_COLUMNS) and data.iloc[0]["Value"] == "1.5"
 
 
 def test_bad_area_code_gives_clear_message(server):

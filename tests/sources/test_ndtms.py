@@ -59,9 +59,46 @@ def test_la_export_cells_read_by_hand(barnet):
     assert _one(barnet, indicator_id="ndtms:new_presentations:opiate", **women)["count"] == 30
 
 
+def test_la_export_breakdown_convention_read_by_hand(barnet):
+    base = dict(area_code="E09000003", period="2019/20", sex="Persons", age="18+ yrs")
+    # line 613 (2019/20, Total, Total, Total): eth_*_allintx 730, 55, 110, 90, 80 over 1105
+    eth = barnet[
+        (barnet["indicator_id"] == "ndtms:in_treatment")
+        & (barnet["category_type"] == "Ethnic group")
+        & (barnet["area_code"] == "E09000003")
+        & (barnet["period"] == "2019/20")
+        & (barnet["sex"] == "Persons")
+        & (barnet["age"] == "18+ yrs")
+    ].set_index("category")
+    assert eth["count"].to_dict() == {"White": 730, "Mixed": 55, "Asian": 110, "Black": 90,
+                                      "Other": 80}  # fmt: skip
+    assert set(eth["denominator"]) == {1105}  # the headline, so shares are count / 1105
+    # exits: ViewIt has no total; DANA sums the 14 reasons on line 613:
+    # 265 successful + 10 died + 180 dropped out + 5 prison + 30 + 15 transferred + 5 declined
+    exits = _one(barnet, indicator_id="ndtms:exits", category_type="", **base)
+    assert exits["count"] == 510 and "Sum of the 14 published exit reason" in exits["value_note"]
+    died = _one(barnet, indicator_id="ndtms:exits", category="Died", **base)
+    assert died["count"] == 10 and died["denominator"] == 510
+    # waits to first intervention, line 613: 670 + 0 + 0 (their own total, not the 585 new)
+    waits = _one(barnet, indicator_id="ndtms:first_interventions", category_type="", **base)
+    assert waits["count"] == 670
+    # Sex breakdown from lines 605 (F, Total) and 609 (M, Total): 295 and 810 of 1105
+    women = _one(barnet, indicator_id="ndtms:in_treatment", category_type="Sex",
+                 category="Female", **base)  # fmt: skip
+    assert (women["count"], women["denominator"]) == (295, 1105)
+    men = _one(barnet, indicator_id="ndtms:new_presentations", category_type="Sex",
+               category="Male", **base)  # fmt: skip
+    assert (men["count"], men["denominator"]) == (430, 585)
+    # injecting status of new presentations, line 613: never 495 of 585
+    never = _one(barnet, indicator_id="ndtms:new_presentations", category="Never injected", **base)
+    assert never["category_type"] == "Injecting status" and never["denominator"] == 585
+
+
 def test_la_export_nothing_dropped_and_nulls_kept(barnet):
-    # 780 data lines x 239 measure columns, every cell a row
-    assert len(barnet) == 780 * 239
+    # 780 data lines x 239 measure columns, every cell a row; plus the headlines ViewIt
+    # leaves out (exits, first and subsequent interventions: 3 x 780) and the Sex and Age
+    # band rows (13 years x 5 drug groups x 2 measures x (2 sexes + 3 age bands) = 650)
+    assert len(barnet) == 780 * 239 + 3 * 780 + 650
     nulls = barnet[barnet["value"].isna()]
     assert len(nulls) == 17280 and set(nulls["value_note"]) == {NULL_NOTE}
     assert any("17280 NULL cell(s)" in n for n in barnet.attrs["import_summary"].notes)
@@ -80,7 +117,9 @@ def test_england_export_not_rounded(shared_data):
         _one(england, indicator_id="ndtms:in_treatment", category="White", **base)["count"]
         == 272788
     )
-    assert len(england) == 780 * 6
+    # 780 lines x 6 measures, plus Sex and Age band rows of the in-treatment headline
+    # (13 years x 5 drug groups x (2 + 3))
+    assert len(england) == 780 * 6 + 13 * 5 * 5
 
 
 def test_unknown_area_named(shared_data):
@@ -114,8 +153,12 @@ def test_suppression_markers_become_nan_with_a_note(tmp_path):
         "2021/22,England,F,Total,Total,..,NULL\n"
     )
     out = read_viewit_export(path)
-    assert len(out) == 4  # 2 rows x 2 measures: nothing dropped
-    by = out.set_index(["indicator_id", "sex"])
+    # 2 rows x 2 measures (nothing dropped) + the women's Sex rows (NaN: their cells are)
+    assert len(out) == 6
+    sex_rows = out[out["category_type"] == "Sex"]
+    assert sex_rows["category"].tolist() == ["Female", "Female"]
+    assert sex_rows["count"].isna().all() and (sex_rows["denominator"] == [1100, None]).iloc[0]
+    by = out[out["category_type"] == ""].set_index(["indicator_id", "sex"])
     new_persons = by.loc[("ndtms:new_presentations", "Persons")]
     assert math.isnan(new_persons["count"]) and "(*)" in new_persons["value_note"]
     assert "(..)" in by.loc[("ndtms:in_treatment", "Female"), "value_note"]

@@ -187,3 +187,20 @@ def test_real_imd_file_maps_to_93553(shared_data):
     # utla_imd_decile.csv (same release) gives Coventry 25.613
     assert rows.set_index("area_code").loc["E08000026", "value"] == pytest.approx(25.613)
     assert rows["polarity"].eq("low_is_good").all()
+
+
+def test_census_and_projection_entries(shared_data, tmp_path):
+    census = read_source(
+        {
+            "type": "census_ethnic_group",
+            "path": str(shared_data / "ons-census2021-ethnic-group-ltla21/ethnicity21_ltla21.csv"),
+        }
+    )
+    assert set(census["indicator_id"]) == {"ons:census2021_usual_residents"}
+    fixture = Path(__file__).parent / "fixtures" / "snpp_2018_population.csv"
+    projected = read_source(
+        {"type": "ons_projections", "path": str(fixture), "area": "E06000031", "base_year": 2018}
+    )
+    assert set(projected["period"]) == {str(y) for y in range(2018, 2044)}
+    with pytest.raises(SourceFileError, match="assessed area E08000026 is not in the projection"):
+        read_source({"type": "ons_projections", "path": str(fixture), "area": "E08000026"})

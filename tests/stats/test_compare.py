@@ -99,19 +99,37 @@ def test_bad_input():
         compare(data=df, benchmark=1, polarity="pol")
 
 
-def test_quintiles_agree_with_quantiles_assign_5():
-    # one convention for both: compare's quintile label is quantiles(assign=5) numbered
-    # from the lowest value (1 = "lowest" ... 5 = "highest"), groups ranked separately
-    from dana.stats import quantiles
-
-    rng = np.random.default_rng(5)
-    df = pd.DataFrame({"g": rng.integers(0, 3, 60), "value": rng.integers(0, 12, 60).astype(float)})
-    labels = compare(data=df, by="g", method="quintiles")["comparison"].tolist()
-    groups = quantiles("value", data=df, by="g", assign=5)["quantile"].tolist()
+def test_quintiles_by_hand_with_ties_across_two_groups():
+    # group a, 10 values 3 1 4 1 5 9 2 6 5 3: ranks (ties share the lowest) 4 1 6 1 7 10
+    # 3 9 7 4; quintile = floor(5 (r - 1) / 10) + 1 = 2 1 3 1 4 5 2 5 4 2
+    # group b, 5 values 8 8 2 7 1: ranks 4 4 2 3 1; quintile = floor((r - 1)) + 1 = 4 4 2 3 1
+    df = pd.DataFrame(
+        {"g": ["a"] * 10 + ["b"] * 5, "value": [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 8, 8, 2, 7, 1]}
+    )
     names = ["lowest", "low", "middle", "high", "highest"]
-    assert labels == [names[q - 1] for q in groups]
+    expected = [names[q - 1] for q in [2, 1, 3, 1, 4, 5, 2, 5, 4, 2, 4, 4, 2, 3, 1]]
+    assert compare(data=df, by="g", method="quintiles")["comparison"].tolist() == expected
     via_groupby = compare(data=df.groupby("g"), method="quintiles")["comparison"].tolist()
-    assert via_groupby == labels
+    assert via_groupby == expected
+    from dana.stats import quantiles  # the same numbering, stated once for both
+
+    assert quantiles("value", data=df, by="g", assign=5)["quantile"].tolist() == [
+        2, 1, 3, 1, 4, 5, 2, 5, 4, 2, 4, 4, 2, 3, 1
+    ]  # fmt: skip
+
+
+def test_an_interval_touching_the_benchmark_is_similar():
+    # Fingertips: significantly different only when the interval excludes the benchmark
+    # point. Upper limit exactly equal to the benchmark (8 to 20 vs 20), lower limit
+    # exactly equal (20 to 30 vs 20), and a hair either side of each.
+    out = compare(
+        [15, 25, 15, 25],
+        [8, 20, 8, 20.000001],
+        [20, 30, 19.999999, 30],
+        20,
+        polarity="low_is_good",
+    )
+    assert out["comparison"].tolist() == ["similar", "similar", "better", "worse"]
 
 
 def test_missing_values_are_kept_but_text_is_still_an_error():

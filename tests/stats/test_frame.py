@@ -7,15 +7,10 @@ import pandas as pd
 import pytest
 
 from dana.stats import StatsInputError, proportion, rate
+from dana.stats._bands import band_positions, normalise_band_label
 from dana.stats._common import confidence_levels
-from dana.stats._frame import (
-    band_positions,
-    check,
-    group_sums,
-    normalise_band_label,
-    output,
-    resolve,
-)
+from dana.stats._frame import check, group_sums, resolve
+from dana.stats._output import output
 
 
 @pytest.fixture

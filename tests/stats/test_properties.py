@@ -7,8 +7,7 @@ import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dana.stats import dsr, proportion, rate, smr
-from dana.stats._common import limit_columns
+from dana.stats import dsr, limit_columns, proportion, rate, smr
 
 levels = st.floats(min_value=0.5, max_value=0.9999)
 
@@ -93,3 +92,66 @@ def test_smr_contains_value(o, expected, level):
     row = out.iloc[0]
     assert row["expected"] == expected
     assert row.iloc[4] <= row["value"] <= row.iloc[5]
+
+
+@fast
+@given(
+    st.lists(st.tuples(st.integers(0, 4), st.sampled_from(["a", "b", "c"])), min_size=1),
+    st.booleans(),
+)
+def test_groups_are_numbered_as_pandas_groupby_does(keys, presorted):
+    # dana's group codes (sorted-run and factorised paths) against pandas' own ngroup
+    import pandas as pd
+
+    from dana.stats import proportion
+
+    frame = pd.DataFrame(keys, columns=["k1", "k2"])
+    if presorted:
+        frame = frame.sort_values(["k1", "k2"]).reset_index(drop=True)
+    frame["x"], frame["n"] = 1, 2
+    out = proportion("x", "n", data=frame, by=["k1", "k2"])
+    expected = frame.groupby(["k1", "k2"], sort=True).size()
+    assert list(zip(out["k1"], out["k2"], strict=True)) == list(expected.index)
+    assert out["count"].tolist() == expected.astype(float).tolist()
+
+
+@fast
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(-5, 5)), min_size=1, max_size=60),
+    st.integers(2, 10),
+)
+def test_quantile_groups_follow_the_rank_formula(rows, k):
+    # rank r with ties sharing the lowest (pandas rank(method="min")), group size m:
+    # quantile = floor((r - 1) k / m) + 1
+    import pandas as pd
+
+    from dana.stats import quantiles
+
+    frame = pd.DataFrame(rows, columns=["g", "v"])
+    ranks = frame.groupby("g")["v"].rank(method="min")
+    sizes = frame.groupby("g")["v"].transform("size")
+    expected = ((ranks - 1) * k // sizes + 1).astype(int).tolist()
+    assert quantiles("v", data=frame, by="g", assign=k)["quantile"].tolist() == expected
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sampled_from([0.95, 0.998, 0.8]), st.integers(0, 2**31))
+def test_interpolated_funnel_limits_agree_with_bisection(level, seed):
+    # above 4,096 areas the Poisson funnel limits are interpolated: within 1e-9 of the
+    # exact bisection, relative to the count (or absolutely below one event)
+    from dana.stats import funnel_limits
+
+    rng = np.random.default_rng(seed)
+    n = np.exp(rng.uniform(np.log(50), np.log(5e7), 5_000))
+    x = rng.poisson(n * 1e-3)
+    many = funnel_limits("rate", x, n, confidence=level, target=100, multiplier=100_000)
+    few = [
+        funnel_limits("rate", x[i : i + 1000], n[i : i + 1000], confidence=level, target=100,
+                      multiplier=100_000)
+        for i in range(0, 5_000, 1000)
+    ]  # fmt: skip
+    exact = np.concatenate([f.iloc[:, 4:6].to_numpy() for f in few])
+    interpolated = many.iloc[:, 4:6].to_numpy()
+    counts = exact * n[:, None] / 100_000  # back to the count scale
+    difference = np.abs(interpolated - exact) * n[:, None] / 100_000
+    assert (difference <= 1e-9 * np.maximum(counts, 1)).all()

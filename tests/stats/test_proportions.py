@@ -121,3 +121,26 @@ def test_fingertips_unmet_need_values(shared_data, substance):
     # published limits carry prevalence uncertainty: wider than Wilson on both sides
     assert (data["Lower CI 95.0 limit"] < out["lower_95"]).all()
     assert (data["Upper CI 95.0 limit"] > out["upper_95"]).all()
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "message"),
+    [
+        (5, np.inf, r"proportion: n is infinite: row 0"),
+        ([1, np.inf], [10, 10], r"proportion: x is infinite: row 1"),
+        (None, 10, r"proportion: x= is needed \(got None\)"),
+        (5, None, r"proportion: n= is needed"),
+        ("five", 10, r"proportion: x='five' names a column, but no data="),
+        ([1, "five"], 10, r"proportion: x: value 'five' at row 1 is not a number"),
+    ],
+)
+def test_infinite_and_missing_arguments(x, n, message):
+    with pytest.raises(StatsInputError, match=message):
+        proportion(x, n)
+
+
+def test_inputs_are_not_shared_with_the_result():
+    x, n = np.array([5.0, 10.0]), np.array([10.0, 20.0])
+    out = proportion(x, n)
+    x[0] = 7.0  # changing the caller's array later must not change the result
+    assert out["count"].tolist() == [5.0, 10.0]

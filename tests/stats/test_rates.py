@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -92,3 +93,33 @@ def test_bad_input(x, n, message):
 def test_bad_multiplier():
     with pytest.raises(StatsInputError, match="multiplier"):
         rate(1, 10, multiplier=0)
+
+
+def test_exact_below_10_byar_from_10_by_hand():
+    # Fingertips: exact limits for O < 10, Byar's for O >= 10.
+    # O = 10, Byar (z = 1.959964): z / (3 sqrt 10) = 0.206598
+    #   lower = 10 (1 - 1/90 - 0.206598)^3 = 10 x 0.782291^3 = 4.787450
+    #   upper = 11 (1 - 1/99 + z / (3 sqrt 11))^3 = 11 x 1.186883^3 = 18.391459
+    #   (the exact limits would be 4.795389 and 18.390356)
+    # O = 9, exact: chi2_inv(0.025; 18) / 2 = 4.115373, chi2_inv(0.975; 20) / 2 = 17.084803
+    #   (Byar would give 9 x (1 - 1/81 - 0.217774)^3 = 4.106885 and 17.085781)
+    out = rate([9, 10], [1, 1], multiplier=1)
+    assert out["method"].tolist() == ["exact", "Byar"]
+    assert out.loc[1, "lower_95"] == pytest.approx(4.787450, abs=1e-6)
+    assert out.loc[1, "upper_95"] == pytest.approx(18.391459, abs=1e-6)
+    assert out.loc[0, "lower_95"] == pytest.approx(4.115373, abs=1e-6)
+    assert out.loc[0, "upper_95"] == pytest.approx(17.084803, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "message"),
+    [
+        ([5, np.inf], [10, 10], r"rate: x is infinite: row 1"),
+        ([5, 1], [np.inf, 10], r"rate: n is infinite: row 0"),
+        (None, 10, r"rate: x= is needed"),
+        ([1, None], [10, 10], r"rate: x is missing \(NaN\): row 1"),
+    ],
+)
+def test_infinite_and_missing_inputs(x, n, message):
+    with pytest.raises(StatsInputError, match=message):
+        rate(x, n)

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dana.stats import StatsInputError, suppress
-from dana.stats.suppress import RULES
 
 
 def _table():
@@ -46,7 +45,6 @@ def test_hes2018_suppresses_1_to_7_and_rounds_the_rest_to_5():
     # 0 is not suppressed (rounds to 0); 1 and 7 suppressed; 8 -> 10, 12 -> 10, 13 -> 15, 47 -> 45
     assert out["count_display"].tolist() == ["0", "*", "*", "10", "10", "15", "45"]
     assert out["suppression_reason"].tolist() == ["", "primary", "primary", "", "", "", ""]
-    assert RULES["hes2018"].secondary is False
 
 
 def test_lape_keeps_zero_and_applies_secondary():
@@ -111,18 +109,17 @@ def test_no_group_with_a_total_has_a_lone_suppressed_cell(groups, rule):
     out = suppress(df, rule=rule, by="g", total={"cat": "Total"})
     assert len(out) == len(df)  # never drops rows
     primary = out["suppression_reason"] == "primary"
-    settings_ = RULES[rule]
-    small = (df["count"] <= settings_.max_suppressed) & (
-        (df["count"] > 0) | settings_.suppress_zero
-    )
-    assert (primary == small).all()
+    # the published rules, stated here: NDTMS hides 0 to 4 ("below 5", 0 included), LAPE
+    # hides 1 to 5 ("5 or less but not including 0") and rounds the rest to 5
+    hidden_counts = {"ndtms": range(0, 5), "lape": range(1, 6)}[rule]
+    assert (primary == df["count"].isin(hidden_counts)).all()
     _assert_no_lone_hidden(out, [["g"]], {"cat": "Total"})
     assert out.loc[out["suppressed"], "count"].isna().all()
     # published counts are the originals, or rounded to the nearest 5 (lape): 8 -> 10
     shown = ~out["suppressed"]
     original = df.loc[shown, "count"]
-    if settings_.round_to:
-        original = np.floor(original / settings_.round_to + 0.5) * settings_.round_to
+    if rule == "lape":
+        original = np.floor(original / 5 + 0.5) * 5
     assert (out.loc[shown, "count"] == original).all()
 
 
@@ -140,3 +137,82 @@ def test_bad_input_names_the_row():
         suppress(df, by="g", total="t")
     with pytest.raises(StatsInputError, match="max_suppressed"):
         suppress(pd.DataFrame({"count": [1]}), rule=None)
+
+
+def test_ndtms_publishes_5_and_hides_4():
+    # NDTMS: "cells below 5" are suppressed. A count of 5 is published, 4 is not; with no
+    # total row there is no relation to protect, so nothing else is hidden.
+    out = suppress(pd.DataFrame({"count": [4, 5, 6]}), rule="ndtms", secondary=False)
+    assert out["count_display"].tolist() == ["*", "5", "6"]
+    assert out["suppressed"].tolist() == [True, False, False]
+
+
+def test_hes_publishes_8_and_lape_publishes_6():
+    # HES 2018: 1 to 7 suppressed, 8 published (rounded to 10); LAPE: 1 to 5, 6 -> 5
+    hes = suppress(pd.DataFrame({"count": [7, 8]}), rule="hes2018")
+    assert hes["count_display"].tolist() == ["*", "10"]
+    lape = suppress(pd.DataFrame({"count": [5, 6]}), rule="lape", secondary=False)
+    assert lape["count_display"].tolist() == ["*", "5"]
+
+
+def test_infinite_count_is_an_error_not_inf():
+    with pytest.raises(StatsInputError, match="count inf at row 1 is infinite"):
+        suppress(pd.DataFrame({"count": [3.0, np.inf]}))
+
+
+def test_resolve_rule_states_the_presets():
+    from dana.stats import Rule, resolve_rule
+
+    assert resolve_rule("ndtms") == Rule(4, True, None, True)
+    assert resolve_rule("hes2018") == Rule(7, False, 5, False)
+    assert resolve_rule("lape") == Rule(5, False, 5, True)
+    assert resolve_rule("lape", round_to=0, secondary=False) == Rule(5, False, None, False)
+    assert resolve_rule(None, max_suppressed=9) == Rule(9, False, None, True)
+    with pytest.raises(StatsInputError, match="max_suppressed must be a finite number"):
+        resolve_rule(None, max_suppressed=float("inf"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "text"),
+    [
+        (
+            {"rule": "ndtms"},
+            "Counts of 0 to 4 are suppressed and shown as * (NDTMS public reporting rule). "
+            "Secondary suppression hides a further count wherever a hidden one could be "
+            "worked out from a total.",
+        ),
+        (
+            {"rule": "ndtms", "secondary": False},
+            "Counts of 0 to 4 are suppressed and shown as * (NDTMS public reporting rule). "
+            "No secondary suppression was applied: each figure is shown on its own, with no "
+            "total it could be subtracted from.",
+        ),
+        (
+            {"rule": "hes2018"},
+            "Counts of 1 to 7 are suppressed and shown as * (NHS Digital HES and ECDS rule, "
+            "September 2018); other counts are rounded to the nearest 5, and rates and "
+            "intervals are calculated on the unrounded counts. Rounding, not secondary "
+            "suppression, protects the other counts.",
+        ),
+        (
+            {"rule": "lape", "max_suppressed": 9},
+            "Counts of 1 to 9 are suppressed and shown as * (adapted from the Local Alcohol "
+            "Profiles for England rule); other counts are rounded to the nearest 5, and "
+            "rates and intervals are calculated on the unrounded counts. Secondary "
+            "suppression hides a further count wherever a hidden one could be worked out "
+            "from a total.",
+        ),
+        (
+            {"rule": None, "max_suppressed": 3, "round_to": 10},
+            "Counts of 1 to 3 are suppressed and shown as *; other counts are rounded to "
+            "the nearest 10, and rates and intervals are calculated on the unrounded "
+            "counts. Secondary suppression hides a further count wherever a hidden one "
+            "could be worked out from a total.",
+        ),
+        ({"rule": None}, "No disclosure control was applied to counts."),
+    ],
+)
+def test_describe_rule_says_what_was_applied(kwargs, text):
+    from dana.stats import describe_rule
+
+    assert describe_rule(**kwargs) == text

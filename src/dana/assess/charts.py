@@ -13,9 +13,12 @@ import numpy as np
 import pandas as pd
 
 from dana import stats
-from dana.assess.figures import ENGLAND_CODE, Comparators, IndicatorResult, limit_columns, utla_rows
+from dana.areas import ENGLAND
+from dana.assess.comparators import Comparators
+from dana.assess.figures import TESTED_METHODS, IndicatorResult, limit_columns, utla_rows
 from dana.assess.findings import with_unit
 from dana.assess.model import Chart
+from dana.vocabulary import NOT_COMPARED
 
 #: Funnel plots need enough areas to be meaningful.
 MIN_FUNNEL_AREAS = 10
@@ -47,9 +50,7 @@ def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | No
     if int(shown["value"].notna().sum()) < 2:
         return None
     withheld = withheld[shown.index].to_numpy(dtype=bool)
-    england = result.rows[result.rows["area_code"] == ENGLAND_CODE].set_index("period_sort")[
-        "value"
-    ]
+    england = result.rows[result.rows["area_code"] == ENGLAND].set_index("period_sort")["value"]
     data = pd.DataFrame(
         {
             "period": shown["period"].astype(str).to_numpy(),
@@ -104,9 +105,9 @@ def trend_chart(result: IndicatorResult, comparators: Comparators) -> Chart | No
 def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Chart | None:
     """The area and its comparators at the reported period, each compared with England."""
     figure = result.figure
-    if result.indicator.comparison not in ("ci_95", "ci_99_8") or not comparators.neighbours:
+    if result.indicator.comparison not in TESTED_METHODS or not comparators.neighbours:
         return None
-    england = figure.benchmark(ENGLAND_CODE)
+    england = figure.benchmark(ENGLAND)
     if england is None or england.benchmark_value is None:
         return None
     low, high = limit_columns(result.level)
@@ -150,7 +151,7 @@ def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Char
                 "value": np.nan,
                 "lower": np.nan,
                 "upper": np.nan,
-                "comparison": "not_compared",
+                "comparison": NOT_COMPARED,
                 "is_subject": False,
                 "suppressed": True,
             }
@@ -195,7 +196,7 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
     if len(raw) < MIN_FUNNEL_AREAS or comparators.subject.code not in set(raw["area_code"]):
         return None
     multiplier = float(result.indicator.multiplier)
-    england = result.figure.benchmark(ENGLAND_CODE)
+    england = result.figure.benchmark(ENGLAND)
     target = None if england is None else england.benchmark_value
     if statistic == "proportion" and target is not None and not 0 < target < multiplier:
         target = None
@@ -291,7 +292,7 @@ def spine_chart(
     rows = []
     for result in spine_rows(results):
         figure = result.figure
-        england = figure.benchmark(ENGLAND_CODE)
+        england = figure.benchmark(ENGLAND)
         # The published (disclosure-controlled) values: the worst and best ARE single
         # areas' values, so a value suppressed for small numbers must not appear as one.
         areas = utla_rows(result)
@@ -340,7 +341,7 @@ def spine_rows(results: list[IndicatorResult]) -> list[IndicatorResult]:
     out = []
     for result in results:
         figure = result.figure
-        england = figure.benchmark(ENGLAND_CODE)
+        england = figure.benchmark(ENGLAND)
         if figure.value is None or england is None or figure.value_type == "count":
             continue
         if len(utla_rows(result)) >= 5:

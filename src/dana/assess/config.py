@@ -10,7 +10,7 @@ folder (``data.sources`` paths to ``data.root`` when it is set).
 
 :func:`load_config` validates everything that can be checked without the data: the
 area exists, sections and output formats are known, the suppression preset exists, and
-every file named is there. Each problem is reported as ``<file>: <key>: <problem>``
+every file named is there (:mod:`dana.assess.config_checks`). Each problem is reported as ``<file>: <key>: <problem>``
 (e.g. ``my.yaml: comparators.neighbours.k: Input should be greater than or equal to 1``)
 in one :class:`ConfigError`, so nothing is built or written from a bad config.
 """
@@ -31,7 +31,10 @@ from pydantic import (
     model_validator,
 )
 
-from dana.areas import load_areas
+from dana.assess.config_checks import check_references
+from dana.sources.cache import default_cache_dir
+from dana.sources.registry import resolve_path
+from dana.stats.suppress import RULES as SUPPRESSION_RULES
 
 #: Sections of an assessment, in the order the seeds present them.
 SECTION_NAMES = (
@@ -48,10 +51,8 @@ SECTION_NAMES = (
 SectionName = Literal[SECTION_NAMES]  # Literal[("a", "b")] is Literal["a", "b"]
 FORMATS = ("html", "docx", "pdf", "pptx")
 OutputFormat = Literal[FORMATS]
-#: Disclosure-control presets of :func:`dana.stats.suppress`.
-SUPPRESSION_PRESETS = ("ndtms", "hes2018", "lape")
-#: Built-in data sets: the synthetic default, the transcribed C&P example, or none.
-BUILTIN_DATA = ("default", "cambridgeshire-peterborough", "none")
+#: Disclosure-control presets: the rules of :func:`dana.stats.suppress` (ndtms, hes2018, lape).
+SuppressionPreset = Literal[tuple(SUPPRESSION_RULES)]
 
 #: Headline measures charted by default: deaths, admissions, treatment, unmet need,
 #: outcomes and young people's admissions (the figures the seeds chart).
@@ -152,7 +153,7 @@ class DataConfig(_Strict):
 class SuppressionConfig(_Strict):
     """A preset name, or a custom threshold (counts up to ``threshold`` are hidden)."""
 
-    preset: Literal["ndtms", "hes2018", "lape"] | None = "ndtms"
+    preset: SuppressionPreset | None = "ndtms"
     threshold: int | None = Field(None, ge=0)
     round_to: int | None = Field(None, ge=1)
 
@@ -161,6 +162,11 @@ class SuppressionConfig(_Strict):
         if self.preset is not None and self.threshold is not None:
             raise ValueError("give a preset or a threshold, not both")
         return self
+
+    @staticmethod
+    def presets() -> tuple[str, ...]:
+        """The preset names, from :data:`dana.stats.suppress.RULES`."""
+        return tuple(SUPPRESSION_RULES)
 
     def suppress_arguments(self) -> dict | None:
         """Keyword arguments of :func:`dana.stats.suppress` for this rule (None: no control).
@@ -180,52 +186,25 @@ class SuppressionConfig(_Strict):
             "secondary": True,
         }
 
-    def describe(self, *, secondary: bool = True) -> str:
-        """The rule in words, for the report's disclosure statement.
 
-        ``secondary=False`` for the single-area report, which shows each figure on its own
-        (no parts beside their total), so no secondary suppression is applied there.
-        """
-        if self.preset is None and self.threshold is None:
-            return "No disclosure control was applied to counts."
-        if self.threshold is not None:
-            rule = (
-                f"Counts of {self.threshold} or fewer (other than 0) are suppressed and shown as *"
-            )
-            rounding = (
-                f"other counts are rounded to the nearest {self.round_to}" if self.round_to else ""
-            )
-        else:
-            rule, rounding = {
-                "ndtms": (
-                    "Counts below 5 are suppressed and shown as * (NDTMS public reporting rule)",
-                    "",
-                ),
-                "hes2018": (
-                    "Counts of 1 to 7 are suppressed and shown as * (NHS Digital HES rule, "
-                    "September 2018)",
-                    "other counts are rounded to the nearest 5; rates and intervals are "
-                    "calculated on unrounded counts",
-                ),
-                "lape": (
-                    "Counts of 5 or fewer (other than 0) are suppressed and shown as * (Local "
-                    "Alcohol Profiles for England rule)",
-                    "other counts are rounded to the nearest 5",
-                ),
-            }[self.preset]
-        parts = [rule]
-        if rounding:
-            parts.append(rounding)
-        text = "; ".join(parts) + "."
-        uses_secondary = self.threshold is not None or self.preset in ("ndtms", "lape")
-        if uses_secondary and secondary:
-            text += " Secondary suppression hides a further count wherever a hidden one could be worked out from a total."
-        elif uses_secondary:
-            text += (
-                " Each figure is shown on its own, with no total it could be subtracted from, "
-                "so no secondary suppression is needed."
-            )
-        return text
+class EngagementConfig(_Strict):
+    """The engagement evidence files (see :func:`dana.sources.engagement.read_engagement`)."""
+
+    participants: str | None = None  # group, method, participants (CSV)
+    journey: str | None = None  # area, stage, satisfied, responses (CSV)
+    themes: str | None = None  # themes with summaries and quotes (YAML)
+    caveats: str = ""
+    #: names to remove from free text wherever they appear (staff, service users)
+    known_names: list[str] = []
+    source: str = ""
+    synthetic: bool = False
+    #: journey stages with fewer responses than this are shown as * (at least 1)
+    min_responses: int = Field(5, ge=1)
+
+    def files(self) -> dict[str, str]:
+        """The file keys that are set: ``{"journey": "journey.csv", ...}``."""
+        named = {"participants": self.participants, "journey": self.journey}
+        return {k: v for k, v in {**named, "themes": self.themes}.items() if v}
 
 
 class OutputConfig(_Strict):
@@ -250,8 +229,8 @@ class AssessmentConfig(_Strict):
     comparators: ComparatorsConfig = ComparatorsConfig()
     data: DataConfig = DataConfig()
     sections: list[SectionName] = list(SECTION_NAMES)
-    #: Engagement evidence files (see :func:`dana.sources.engagement.read_engagement`).
-    engagement: dict | None = None
+    #: Engagement evidence files (see :class:`EngagementConfig`).
+    engagement: EngagementConfig | None = None
     recommendations: str | None = None
     suppression: SuppressionConfig = SuppressionConfig()
     #: ``catalogue`` (each indicator's own level) or a level for every comparison.
@@ -296,10 +275,15 @@ class AssessmentConfig(_Strict):
     def include(self, section: str) -> bool:
         return section in self.sections
 
+    def fingertips_cache_dir(self) -> Path:
+        """Where ``data.fingertips_cache`` reads: ``data.cache_dir`` (relative to the config
+        file's folder), else ``$DANA_CACHE_DIR`` or ``~/.cache/dana``."""
+        if self.data.cache_dir is None:
+            return default_cache_dir()
+        return self.path(self.data.cache_dir)
+
     def data_root(self) -> Path:
         """The folder relative ``data.sources`` paths start from (see :class:`DataConfig`)."""
-        from dana.sources.registry import resolve_path
-
         if self.data.root is None:
             return Path(self.base_dir)
         return resolve_path(self.data.root, self.base_dir)
@@ -328,7 +312,7 @@ def _key(location) -> str:
     for part in location:
         if isinstance(part, int):
             parts[-1:] = [f"{parts[-1]}[{part}]"] if parts else [f"[{part}]"]
-        elif part in ("list[str]", "NeighboursConfig", "int", "str"):
+        elif part in ("list[str]", "NeighboursConfig", "int", "str", "EngagementConfig"):
             continue  # pydantic's union-branch labels are not keys
         else:
             parts.append(str(part))
@@ -367,79 +351,11 @@ def load_config(
                 message = "unknown key"
             elif err["type"] == "literal_error":
                 message = f"{err['msg']} (got {err['input']!r})"
+            elif err["type"] == "model_type":  # pydantic names its class: say what is meant
+                message = f"expected a mapping of keys (key: value), got {err['input']!r}"
             problems.append(f"{_key(err['loc'])}: {message}")
         raise ConfigError(f"{source}: " + "; ".join(dict.fromkeys(problems))) from None
-    problems = _check_references(config)
+    problems = check_references(config)
     if problems:
         raise ConfigError(f"{source}: " + "; ".join(problems))
     return config
-
-
-def _check_references(config: AssessmentConfig) -> list[str]:
-    """Problems with what the config points at: the area, comparator areas, files."""
-    problems = []
-    areas = load_areas()
-    try:
-        area = areas.resolve(config.area)
-        if area.area_type != "utla":
-            problems.append(
-                f"area: {area.name} ({area.code}) is a {area.area_type}; DANA assesses "
-                "upper-tier local authorities (counties and unitary authorities)"
-            )
-    except KeyError as exc:
-        problems.append(f"area: {exc}")
-    if isinstance(config.comparators.neighbours, list):
-        for position, entry in enumerate(config.comparators.neighbours):
-            try:
-                areas.resolve(entry)
-            except KeyError as exc:
-                problems.append(f"comparators.neighbours[{position}]: {exc}")
-    for position, name in enumerate(config.data.local_files):
-        if not config.path(name).is_file():
-            problems.append(f"data.local_files[{position}]: file not found: {config.path(name)}")
-    problems += _check_sources(config)
-    if config.recommendations and not config.path(config.recommendations).is_file():
-        problems.append(f"recommendations: file not found: {config.path(config.recommendations)}")
-    for key, value in (config.engagement or {}).items():
-        if key in ("participants", "journey", "themes") and value:
-            if not config.path(str(value)).is_file():
-                problems.append(f"engagement.{key}: file not found: {config.path(str(value))}")
-        elif key not in (
-            "participants",
-            "journey",
-            "themes",
-            "caveats",
-            "known_names",
-            "source",
-            "synthetic",
-            "min_responses",
-        ):
-            problems.append(f"engagement.{key}: unknown key")
-    return problems
-
-
-def _check_sources(config: AssessmentConfig) -> list[str]:
-    """Problems with ``data.root`` and each ``data.sources`` entry (type, keys, files)."""
-    from dana.sources.registry import check_spec, describe
-
-    if not config.data.sources:
-        return []
-    try:
-        root = config.data_root()
-    except ValueError as exc:
-        return [f"data.root: {exc}"]
-    if not root.is_dir():
-        return [f"data.root: folder not found: {root}"]
-    problems = []
-    builtin_types = {"default", "cambridgeshire_peterborough"}
-    for position, spec in enumerate(config.data.sources):
-        where = f"data.sources[{position}]"
-        for key, problem in check_spec(spec, root):
-            label = describe(spec) if key in ("", "type") else spec.get("type")
-            problems.append(f"{where}{'.' + key if key else ''} ({label}): {problem}")
-        if spec.get("type") in builtin_types and config.data.builtin != "none":
-            problems.append(
-                f"{where}: built-in data {spec['type']!r} is listed as a source and "
-                f"data.builtin is {config.data.builtin!r}; name the built-in data once"
-            )
-    return problems

@@ -8,12 +8,15 @@ mean (at the catalogue's confidence level, or quintiles), :func:`~dana.stats.mea
 the neighbours' mean and :func:`~dana.stats.trend` over the last five periods. Nothing
 statistical is computed here.
 
-Period choice: with ``period: latest`` the area's most recent period for each
-indicator; with a label (``2021/22``) the most recent period starting no later than
-that label's period (so a pooled ``2019 - 21`` series is still reported), flagged as
-out of date by :mod:`dana.assess.gaps` when it is older.
+Period choice (:mod:`dana.assess.periods`): with ``period: latest`` the area's most
+recent period for each indicator; with a label (``2021/22``) the most recent period
+starting no later than that label's period (so a pooled ``2019 - 21`` series is still
+reported), flagged as out of date by :mod:`dana.assess.gaps` when it is older.
 
-Disclosure control (:func:`dana.stats.suppress`) is applied to every headline count
+Each figure's ``display_value`` is written by :mod:`dana.formatting`, so every output
+prints the same text ("705", "8.6", "*").
+
+Disclosure control (:func:`dana.assess.disclosure.apply_disclosure`) is applied to every headline count
 before it is shown; a value built on a suppressed count is blanked too (its limits with
 it), so a small number can never be recovered from a rate. Each headline figure is
 published on its own, not as a part of a total shown beside it, so secondary
@@ -30,23 +33,21 @@ import numpy as np
 import pandas as pd
 
 from dana import stats
-from dana.assess.config import AssessmentConfig, ConfigError
-from dana.assess.findings import format_number
-from dana.assess.model import Area, BenchmarkResult, Figure
+from dana.areas import ENGLAND
+from dana.assess.comparators import Comparators
+from dana.assess.config import AssessmentConfig
+from dana.assess.disclosure import apply_disclosure
+from dana.assess.model import BenchmarkResult, Figure
+from dana.assess.periods import period_sort_for, reported_sort, up_to
+from dana.formatting import SUPPRESSED, format_number
+from dana.stats.trend import TREND_POINTS
+from dana.vocabulary import NOT_COMPARED
 
-ENGLAND_CODE = "E92000001"
-SUPPRESSED_NOTE = "Suppressed: count too small to publish (disclosure control)"
 _LEVELS = {"ci_95": 0.95, "ci_99_8": 0.998}
-
-
-@dataclass(frozen=True)
-class Comparators:
-    """The assessed area and what it is compared with."""
-
-    subject: Area
-    england: Area | None
-    region: Area | None
-    neighbours: tuple[Area, ...] = ()
+#: Catalogue comparison methods that test an interval against a benchmark.
+TESTED_METHODS = ("ci_95", "ci_99_8")
+#: Value types without confidence intervals: no trend can be tested.
+NO_TREND_TYPES = ("count", "score")
 
 
 @dataclass
@@ -69,10 +70,11 @@ class IndicatorResult:
     quintile: str = ""  # quintile label when the catalogue compares by quintiles
 
 
-def level_for(indicator, config: AssessmentConfig) -> float:
-    """Confidence level of the comparison: the config's, else the catalogue's (95% default)."""
-    if config.confidence != "catalogue":
-        return float(config.confidence)
+def level_for(indicator, confidence="catalogue") -> float:
+    """Confidence level of the comparison: ``confidence`` (a config's ``confidence:``)
+    when it is a level, else the catalogue's (95% by default)."""
+    if confidence != "catalogue":
+        return float(confidence)
     return _LEVELS.get(indicator.comparison, 0.95)
 
 
@@ -96,38 +98,6 @@ def headline_rows(table: pd.DataFrame, indicator) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def period_sort_for(table: pd.DataFrame, period: str) -> int | None:
-    """The period_sort of a period label in the table (None for ``latest``)."""
-    if period == "latest":
-        return None
-    matches = table.loc[table["period"] == period, "period_sort"].unique()
-    if len(matches) == 0:
-        raise ConfigError(f"period: {period!r} is not a period in the data")
-    return int(matches.max())
-
-
-def disclose(rows: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
-    """Apply the configured disclosure control to counts; blank values built on hidden ones."""
-    out = rows.copy()
-    out["suppressed"] = False
-    arguments = config.suppression.suppress_arguments()
-    has_count = out["count"].notna().to_numpy()
-    if arguments is None or not has_count.any():
-        return out
-    part = pd.DataFrame({"count": out.loc[has_count, "count"].to_numpy()})
-    # each headline figure stands alone (see the module docstring): no secondary suppression
-    published = stats.suppress(part, "count", **(arguments | {"secondary": False}))
-    index = out.index[has_count]
-    out.loc[index, "count"] = published["count"].to_numpy()
-    hidden = index[published["suppressed"].to_numpy(dtype=bool)]
-    out.loc[hidden, "suppressed"] = True
-    out.loc[hidden, ["value", "lower_95", "upper_95", "lower_99_8", "upper_99_8"]] = np.nan
-    out.loc[hidden, "value_note"] = SUPPRESSED_NOTE
-    is_count = out["value_type"] == "count"
-    out.loc[is_count & has_count, "value"] = out.loc[is_count & has_count, "count"]
-    return out
-
-
 def _number(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
@@ -145,16 +115,15 @@ def build_indicator_results(
     """
     target = period_sort_for(table, config.period)
     subject = comparators.subject.code
+    rule = config.suppression
     results: list[IndicatorResult] = []
     missing: list[tuple[object, str]] = []
     by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False)}
     empty = table.iloc[0:0]
     for indicator in catalogue:
         raw = headline_rows(by_indicator.get(indicator.id, empty), indicator)
-        mine = raw[raw["area_code"] == subject]
-        if target is not None:
-            mine = mine[mine["period_sort"] <= target]
-        if mine.empty:
+        chosen_sort = reported_sort(raw[raw["area_code"] == subject], target)
+        if chosen_sort is None:
             detail = (
                 f"no data for {comparators.subject.name}"
                 if raw.empty or (raw["area_code"] != subject).all()
@@ -162,8 +131,8 @@ def build_indicator_results(
             )
             missing.append((indicator, detail))
             continue
-        chosen_sort = int(mine["period_sort"].max())
-        rows = disclose(raw, config)
+        # each headline figure stands alone (no total beside it): no secondary suppression
+        rows = apply_disclosure(raw, rule, secondary=False)
         result = _result(indicator, rows, raw, chosen_sort, comparators, config)
         at = rows[(rows["period_sort"] == chosen_sort) & rows["value"].notna()]
         result.values = dict(zip(at["area_code"], at["value"].astype(float), strict=True))
@@ -175,10 +144,10 @@ def build_indicator_results(
 
 
 def _result(indicator, rows, raw, chosen_sort, comparators, config) -> IndicatorResult:
-    level = level_for(indicator, config)
+    level = level_for(indicator, config.confidence)
     low, high = limit_columns(level)
     subject = comparators.subject
-    series = rows[(rows["area_code"] == subject.code) & (rows["period_sort"] <= chosen_sort)]
+    series = up_to(rows[rows["area_code"] == subject.code], chosen_sort)
     series = series.sort_values("period_sort").reset_index(drop=True)
     row = series.iloc[-1]
     suppressed = bool(row["suppressed"]) or _source_suppressed(row)
@@ -202,7 +171,7 @@ def _result(indicator, rows, raw, chosen_sort, comparators, config) -> Indicator
         source=str(row["source"]),
         retrieved=str(row["retrieved"]),
         method=indicator.method,
-        display_value="*"
+        display_value=SUPPRESSED
         if suppressed
         else format_number(value, indicator.unit, indicator.value_type)
         if value is not None
@@ -224,7 +193,7 @@ def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -
     requests = []  # (result, code, name, benchmark value)
     for result in results:
         if comparators.england is not None:
-            requests.append((result, ENGLAND_CODE, "England", result.values.get(ENGLAND_CODE)))
+            requests.append((result, ENGLAND, "England", result.values.get(ENGLAND)))
         if comparators.region is not None:
             region = comparators.region
             requests.append((result, region.code, region.name, result.values.get(region.code)))
@@ -244,7 +213,7 @@ def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -
             _add_rank(result, comparators)
 
     by_result: dict[int, list[BenchmarkResult]] = {}
-    comparable = [r for r in requests if r[0].indicator.comparison in ("ci_95", "ci_99_8")]
+    comparable = [r for r in requests if r[0].indicator.comparison in TESTED_METHODS]
     for level in sorted({r[0].level for r in comparable}):
         batch = [r for r in comparable if r[0].level == level]
         frame = pd.DataFrame(
@@ -270,7 +239,7 @@ def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -
                 BenchmarkResult(code, name, bench, str(label), level)
             )
     for result, code, name, bench in requests:
-        if result.indicator.comparison in ("ci_95", "ci_99_8"):
+        if result.indicator.comparison in TESTED_METHODS:
             continue
         reason = (
             "compared by quintiles of all upper-tier authorities, not with a single benchmark"
@@ -279,7 +248,7 @@ def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -
         )
         result.reasons[code] = reason
         by_result.setdefault(id(result), []).append(
-            BenchmarkResult(code, name, bench, "not_compared", result.level)
+            BenchmarkResult(code, name, bench, NOT_COMPARED, result.level)
         )
     for result in results:
         benchmarks = tuple(by_result.get(id(result), ()))
@@ -318,18 +287,18 @@ def _quintile(result: IndicatorResult, comparators: Comparators) -> str:
     judged = stats.compare(data=areas, method="quintiles", polarity=result.figure.polarity)
     mine = judged.loc[judged["area_code"] == comparators.subject.code, "comparison"]
     label = str(mine.iloc[0])
-    return "" if label == "not_compared" else label
+    return "" if label == NOT_COMPARED else label
 
 
 def _add_trend(result: IndicatorResult) -> None:
     """The Fingertips recent-trend label over the area's last five periods (unrounded data)."""
     raw = result.raw_rows
-    if result.figure.value_type in ("count", "score"):
+    if result.figure.value_type in NO_TREND_TYPES:
         result.trend_note = "it has no confidence intervals to test a trend with"
         return
     code = result.series["area_code"].iloc[0]
-    series = raw[(raw["area_code"] == code) & (raw["period_sort"] <= result.period_sort)]
-    if len(series) < 5:
+    series = up_to(raw[raw["area_code"] == code], result.period_sort)
+    if len(series) < TREND_POINTS:
         result.trend_note = f"only {len(series)} period(s) of data; five are needed"
         return
     # value type and polarity as constant columns: a bare string could name a data column

@@ -25,11 +25,12 @@ descriptive (no test): "best"/"worst" only when the indicator has a polarity, "l
 the Fingertips recent-trend label over the last five periods; when it cannot be
 calculated the paragraph simply has no trend sentence.
 
-Numbers (:func:`format_number`): counts whole with thousands separators; rates of 100
-or more whole ("705 per 100,000"), smaller ones to 1 decimal place ("6.1");
-percentages whole from 10% ("80%"), to 1 decimal place below ("5.2%"); ratios to 2.
-An interval, a benchmark and a trend's end points are written to the precision of the
-headline value, so "8.6% (95% CI 6.1% to 12.0%)" and "498 (95% CI 468 to 529)".
+Numbers are written by :mod:`dana.formatting` (the one rule every output uses): counts
+whole with thousands separators; rates of 100 or more whole ("705 per 100,000"), smaller
+ones to 1 decimal place ("6.1"); percentages whole from 10% ("80%"), to 1 decimal place
+below ("5.2%"); ratios to 2. An interval, a benchmark and a trend's end points are
+written to the precision of the headline value, so "8.6% (95% CI 6.1% to 12.0%)" and
+"498 (95% CI 468 to 529)".
 
 Each indicator's paragraph has the stable id ``<catalogue section>.<indicator slug>``,
 e.g. ``drug_treatment.adults_in_treatment_drug``, so recommendations can cite it.
@@ -42,15 +43,34 @@ import re
 from collections.abc import Mapping, Sequence
 
 from dana.assess.model import BenchmarkResult, Figure, Finding
+from dana.formatting import (
+    decimals_for,
+    format_count,
+    format_level,
+    format_number,
+    format_unit,
+    is_missing,
+)
+from dana.vocabulary import (
+    BETTER,
+    HIGH_IS_GOOD,
+    HIGHER,
+    LOW_IS_GOOD,
+    LOWER,
+    NO_SIGNIFICANT_CHANGE,
+    SIMILAR,
+    TREND_NOT_CALCULATED,
+    WORSE,
+)
 
 #: Direction implied by a polarity-judged category (inverse of the Fingertips mapping).
 _DIRECTION = {
-    ("better", "low_is_good"): "lower",
-    ("worse", "low_is_good"): "higher",
-    ("better", "high_is_good"): "higher",
-    ("worse", "high_is_good"): "lower",
+    (BETTER, LOW_IS_GOOD): LOWER,
+    (WORSE, LOW_IS_GOOD): HIGHER,
+    (BETTER, HIGH_IS_GOOD): HIGHER,
+    (WORSE, HIGH_IS_GOOD): LOWER,
 }
-_TESTED = ("similar", "higher", "lower", "better", "worse")
+_TESTED = (SIMILAR, HIGHER, LOWER, BETTER, WORSE)
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 #: Short names that read as countable things: "Peterborough had 1,147 adults in ...".
 _COUNTABLE = re.compile(
@@ -72,40 +92,7 @@ _QUINTILE_WORDS = {
 MIN_RANKED_AREAS = 3
 
 
-# --- numbers ---------------------------------------------------------------------------------
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def decimals_for(value: float, unit: str = "", value_type: str = "") -> int:
-    """Decimal places :func:`format_number` uses for ``value`` (see the module docstring)."""
-    if value_type == "count" or unit == "count":
-        return 0
-    if value_type == "ratio":
-        return 2
-    if unit == "%":
-        return 0 if abs(value) >= 10 else 1
-    return 0 if abs(value) >= 100 else 1
-
-
-def format_number(
-    value: float | None, unit: str = "", value_type: str = "", *, decimals: int | None = None
-) -> str:
-    """A number as written in a sentence; ``decimals`` overrides the unit's rule; "-" when
-    missing."""
-    if _missing(value):
-        return "-"
-    places = decimals_for(value, unit, value_type) if decimals is None else decimals
-    return f"{value:,.{places}f}"
-
-
-def format_count(count: float | None) -> str:
-    """A count with thousands separators (estimates rounded to whole people)."""
-    if _missing(count):
-        return "-"
-    return f"{round(count):,}"
+# --- numbers (written by dana.formatting, the one number-writing rule) -----------------------
 
 
 def age_phrase(age: str) -> str:
@@ -121,22 +108,17 @@ def age_phrase(age: str) -> str:
 
 def _precision(figure: Figure) -> int | None:
     """Decimal places of the headline value, for numbers written beside it."""
-    if _missing(figure.value):
+    if is_missing(figure.value):
         return None
     return decimals_for(figure.value, figure.unit, figure.value_type)
 
 
 def with_unit(value: float | None, figure: Figure, *, age: str = "", decimals=None) -> str:
-    """'705 per 100,000 aged 18+', '80%', '27.3' (scores and counts carry no unit)."""
+    """'705 per 100,000 aged 18+', '80%', '171 days', '27.3' (scores and counts carry no
+    unit)."""
     number = format_number(value, figure.unit, figure.value_type, decimals=decimals)
-    if figure.unit == "%":
-        return f"{number}%"
-    if figure.unit.startswith("per "):
-        aged = age_phrase(age)
-        return f"{number} {figure.unit}" + (f" {aged}" if aged else "")
-    if figure.unit and figure.unit not in ("count", "score"):
-        return f"{number} {figure.unit}"  # "171 days"
-    return number
+    aged = age_phrase(age) if figure.unit.startswith("per ") else ""
+    return format_unit(number, figure.unit) + (f" {aged}" if aged else "")
 
 
 def beside(value: float | None, figure: Figure) -> str:
@@ -150,13 +132,13 @@ def beside(value: float | None, figure: Figure) -> str:
 
 def interval(figure: Figure) -> str:
     """'95% CI 664 to 747' (at the headline value's precision) or '' without an interval."""
-    if _missing(figure.lower) or _missing(figure.upper):
+    if is_missing(figure.lower) or is_missing(figure.upper):
         return ""
     places = _precision(figure)
     low = format_number(figure.lower, figure.unit, figure.value_type, decimals=places)
     high = format_number(figure.upper, figure.unit, figure.value_type, decimals=places)
     percent = "%" if figure.unit == "%" else ""
-    return f"{_level(figure.confidence)} CI {low}{percent} to {high}{percent}"
+    return f"{format_level(figure.confidence)} CI {low}{percent} to {high}{percent}"
 
 
 def ordinal(number: int) -> str:
@@ -172,21 +154,17 @@ def join_and(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _level(confidence: float) -> str:
-    return f"{confidence * 100:.1f}".rstrip("0").rstrip(".") + "%"
-
-
 # --- comparisons -----------------------------------------------------------------------------
 
 
 def _qualifier(level: float) -> str:
-    return "" if math.isclose(level, 0.95) else f" ({_level(level)} confidence)"
+    return "" if math.isclose(level, 0.95) else f" ({format_level(level)} confidence)"
 
 
 def _category_phrase(category: str, polarity: str, qualifier: str, targets: str) -> str:
-    if category == "similar":
+    if category == SIMILAR:
         return f"similar to {targets}"
-    if category in ("higher", "lower"):
+    if category in (HIGHER, LOWER):
         return f"significantly {category}{qualifier} than {targets}"
     direction = _DIRECTION.get((category, polarity))
     if direction is None:  # a judged category needs a polarity; say only what is known
@@ -202,7 +180,7 @@ def comparison_clause(figure: Figure, benchmarks: Sequence[tuple[str, BenchmarkR
     """
     groups: dict[tuple[str, float], list[str]] = {}
     for name, bench in benchmarks:
-        if bench.comparison not in _TESTED or _missing(bench.benchmark_value):
+        if bench.comparison not in _TESTED or is_missing(bench.benchmark_value):
             continue
         key = (bench.comparison, round(bench.confidence, 4))
         groups.setdefault(key, []).append(f"{name} ({beside(bench.benchmark_value, figure)})")
@@ -217,8 +195,12 @@ def comparison_clause(figure: Figure, benchmarks: Sequence[tuple[str, BenchmarkR
     return "; ".join(phrases[:-1]) + "; and " + phrases[-1]
 
 
-def comparison_phrase(benchmark: BenchmarkResult, figure: Figure, *, name: str = "") -> str:
-    """One benchmark's comparison ('similar to England (457)'), or '' when untested."""
+def comparison_phrase(figure: Figure, benchmark: BenchmarkResult, *, name: str = "") -> str:
+    """The figure's comparison with one benchmark in words, strictly by its category:
+    'similar to England (457)', 'significantly higher than England (457), which is worse';
+    '' when it was not tested. ``name`` is how the benchmark is written (default its
+    ``benchmark_name``). The one sentence-maker for a comparison: every output that says
+    a comparison in words uses it (renderers draw only a badge, from dana.vocabulary)."""
     return comparison_clause(figure, [(name or benchmark.benchmark_name, benchmark)])
 
 
@@ -244,8 +226,8 @@ def rank_sentence(value: float, others: Sequence[float], polarity: str) -> str:
     joint = "joint " if below + above < len(others) else ""
     from_low, from_high = 1 + below, 1 + above
     group = f"of the {total} areas in its comparator group"
-    if polarity in ("low_is_good", "high_is_good"):
-        best, worst = (from_low, from_high) if polarity == "low_is_good" else (from_high, from_low)
+    if polarity in (LOW_IS_GOOD, HIGH_IS_GOOD):
+        best, worst = (from_low, from_high) if polarity == LOW_IS_GOOD else (from_high, from_low)
         end, place = ("best", best) if best <= worst else ("worst", worst)
         if place == 1:
             return f"It was the {joint}{end} {group}."
@@ -260,14 +242,14 @@ def trend_sentence(
 ) -> str:
     """The recent-trend label over the last five periods; '' when it cannot be calculated."""
     label = figure.trend
-    if not label or label == "Cannot be calculated":
+    if not label or label == TREND_NOT_CALCULATED:
         return ""
     span = ""
     if first and last:
         span = (
             f" ({beside(first[1], figure)} in {first[0]}, {beside(last[1], figure)} in {last[0]})"
         )
-    if label == "No significant change":
+    if label == NO_SIGNIFICANT_CHANGE:
         return f"There was no significant change over the last five periods{span}."
     return f"It was {label.lower()} over the last five periods{span}."
 
@@ -304,7 +286,7 @@ def statement(
             f"The figure for {noun(short_name)} in {area_name} for {figure.period} is not "
             "shown: it is based on a small number and is suppressed (disclosure control)."
         )
-    if _missing(figure.value):
+    if is_missing(figure.value):
         return f"No value was published for {noun(short_name)} in {area_name} for {figure.period}."
     ci = interval(figure)
     value = with_unit(figure.value, figure, age=age)
@@ -375,7 +357,7 @@ def indicator_paragraph(
         sentences = [f"{opening}, {quintile_phrase(quintile)}."]
     else:
         sentences = [f"{opening}."]
-    if untested_england is not None and not _missing(untested_england.benchmark_value):
+    if untested_england is not None and not is_missing(untested_england.benchmark_value):
         sentences.append(
             f"It is not compared with England ({beside(untested_england.benchmark_value, figure)})"
             " because it has no confidence interval."
@@ -393,14 +375,14 @@ def tally_sentence(counts: Mapping[str, int], untested: int = 0) -> str:
     """'Of the 13 indicators tested against England, 4 were significantly better, 7 similar
     and 2 significantly worse.' plus how many are shown without a test."""
     words = {
-        "better": "significantly better",
-        "similar": "similar",
-        "worse": "significantly worse",
-        "higher": "significantly higher",
-        "lower": "significantly lower",
+        BETTER: "significantly better",
+        SIMILAR: "similar",
+        WORSE: "significantly worse",
+        HIGHER: "significantly higher",
+        LOWER: "significantly lower",
     }
     parts = [(counts.get(c, 0), words[c]) for c in words if counts.get(c, 0)]
-    unjudged = counts.get("higher", 0) + counts.get("lower", 0)
+    unjudged = counts.get(HIGHER, 0) + counts.get(LOWER, 0)
     total = sum(n for n, _ in parts)
     if total == 0:
         text = "No indicator here could be tested against England."

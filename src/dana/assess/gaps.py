@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dana.assess.figures import ENGLAND_CODE, Comparators, IndicatorResult
+from dana.areas import ENGLAND
+from dana.assess.comparators import Comparators
+from dana.assess.figures import IndicatorResult
 from dana.assess.model import DataGap
 from dana.sources.registry import SOURCE_TYPES_FOR
 
@@ -109,7 +111,7 @@ def find_gaps(
 def _expected_benchmarks(comparators: Comparators) -> list[tuple[str, str]]:
     expected = []
     if comparators.england is not None:
-        expected.append((ENGLAND_CODE, "England"))
+        expected.append((ENGLAND, "England"))
     if comparators.region is not None:
         expected.append((comparators.region.code, comparators.region.name))
     return expected

@@ -19,17 +19,27 @@ Structure::
       provenance: [ProvenanceEntry]  # one per figure shown
       attributions: [str]            # licence statements (OGL v3.0 etc.)
       disclosure: str                # the suppression rule applied, in words
+
+    NationalSummary                  # every area x every indicator (dana batch)
+      rows: DataFrame, area_type, period, disclosure, licence, synthetic_warning
+
+Importing this module loads no pandas, scipy or renderer: frames are only held here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+from dana.vocabulary import COMPARISONS, TREND_NOT_CALCULATED
 
-Comparison = Literal["better", "similar", "worse", "higher", "lower", "not_compared"]
-ChartKind = Literal["trend", "compare_bar", "spine", "funnel", "pyramid"]
+if TYPE_CHECKING:  # the model holds frames but never needs pandas to be imported
+    import pandas as pd
+
+Comparison = Literal[COMPARISONS]  # Literal[("a", "b")] is Literal["a", "b"]
+ChartKind = Literal[
+    "trend", "compare_bar", "spine", "funnel", "pyramid", "breakdown", "projection", "small_trends"
+]
 Timescale = Literal["short", "medium", "long"]
 Population = Literal["cyp", "adult", "both"]
 OutcomeArea = Literal["USE", "CRIME", "HARM", "SUPPLY", "TREATMENT", "RECOVERY"]
@@ -87,7 +97,7 @@ class Figure:
     value_type: str
     polarity: str
     benchmarks: tuple[BenchmarkResult, ...] = ()
-    trend: str = "Cannot be calculated"  # Fingertips recent-trend label
+    trend: str = TREND_NOT_CALCULATED  # Fingertips recent-trend label (dana.vocabulary)
     rank: int | None = None  # 1 = lowest value among area + neighbours
     rank_of: int | None = None
     suppressed: bool = False
@@ -95,7 +105,8 @@ class Figure:
     source: str = ""
     retrieved: str = ""
     method: str = ""  # e.g. "Directly standardised rate, Dobson limits (ESP2013)"
-    display_value: str = ""  # formatted value, e.g. "705.2" or "*" when suppressed
+    #: the value as every output writes it (dana.formatting), e.g. "705"; "*" when suppressed
+    display_value: str = ""
 
     def benchmark(self, code_or_name: str) -> BenchmarkResult | None:
         for b in self.benchmarks:
@@ -131,6 +142,18 @@ class Chart:
       area's total population, 0-100) with comparator_share (the comparator's cell as a
       percentage of its own total, 0-100); renderers draw shares when both are present
 
+    - breakdown: category, share, lower, upper, [comparator_share], [count], [suppressed]
+      (horizontal bars of each category's share of a total, 0-100, with its interval, and
+      optionally the comparator's share as a marker: a client profile or penetration);
+      ``extra['group']`` may name a column splitting the bars into panels (e.g. substance
+      group)
+    - projection: year, series, value, [lower], [upper] (one line per series over the
+      projection years: projected population or need; ``extra['base_year']`` marks the
+      last observed year)
+    - small_trends: indicator_id, name, period, period_sort, value, lower, upper,
+      [benchmark_value], [comparison], [suppressed], [unit] (one small trend panel per
+      indicator, several indicators in one chart: the seeds' "one chart per idea")
+
     ``suppressed`` (bool) marks a row whose value was withheld by disclosure control: its
     value is missing and every renderer shows ``*`` for it.
 
@@ -153,11 +176,24 @@ class Chart:
 
 @dataclass(frozen=True)
 class Table:
+    """A table for display. ``data`` holds numbers, not text: renderers format them.
+
+    Disclosure control (one pass over the whole model) reads the table's own description
+    of its numbers: ``counts`` are the columns of counts of people or events it applies
+    to; ``derived`` pairs each column computed from a count (a share, a rate) with that
+    count column, so it is withheld with it; ``total_row`` is the value in the first
+    column of the row holding the table's total ("" when there is none), so no withheld
+    count can be recovered as the total minus the others.
+    """
+
     id: str
     title: str
-    data: pd.DataFrame  # display-ready (already suppressed and formatted where needed)
+    data: pd.DataFrame
     notes: str = ""
     source: str = ""
+    counts: tuple[str, ...] = ()
+    derived: tuple[tuple[str, str], ...] = ()
+    total_row: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,6 +263,8 @@ class Assessment:
     synthetic: bool = False  # True when any figure comes from the synthetic generator
     introduction: str = ""
     author: str = ""  # the team or author named in the config
+    #: Appendices after the main body (funnels, full trend tables, methods), in order.
+    appendices: tuple[Section, ...] = ()
 
     @property
     def neighbours(self) -> tuple[Area, ...]:
@@ -253,3 +291,27 @@ class Assessment:
 
     def all_findings(self):
         return [f for s in self.all_sections() for f in s.findings]
+
+
+@dataclass(frozen=True)
+class NationalSummary:
+    """Every area of a type judged on every indicator: what ``dana batch`` publishes.
+
+    Built by :func:`dana.assess.summarise_areas`; written (CSV and XLSX) by
+    :mod:`dana.render.national`. ``rows`` has one row per area x indicator with the
+    columns of :data:`dana.assess.national.COLUMNS`, already disclosure-controlled;
+    ``disclosure`` states the rule that was applied to them; ``synthetic_warning`` is
+    the synthetic-data statement when any row is synthetic, else "".
+    """
+
+    rows: pd.DataFrame
+    area_type: str
+    period: str  # "latest" or the label asked for
+    disclosure: str
+    licence: str  # the licence statement (OGL v3.0)
+    synthetic_warning: str = ""
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any row comes from DANA's synthetic generator."""
+        return bool(self.synthetic_warning)

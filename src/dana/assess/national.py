@@ -1,11 +1,12 @@
 """The national view: every area of a type judged on every catalogue indicator at once.
 
-:func:`summarise_areas` turns the indicator table into one tidy frame with a row per
-area x indicator, at each indicator's latest period (or the latest period up to a
+:func:`summarise_areas` turns the indicator table into a
+:class:`~dana.assess.model.NationalSummary`: one tidy frame with a row per area x
+indicator, at each indicator's latest period (or the latest period up to a
 given label), carrying what a single-area assessment shows for its own area:
 
 * the value, its limits (at the indicator's catalogue confidence level), count and
-  denominator, after disclosure control (:func:`dana.stats.suppress`);
+  denominator, after disclosure control (:func:`dana.assess.disclosure.apply_disclosure`);
 * the comparison with England and with the area's region (:func:`dana.stats.compare`:
   the Fingertips rule at 95% or 99.8%, honouring polarity; quintile indicators get
   their quintile among all areas of the type in England (``vs_england``) and among the
@@ -27,36 +28,50 @@ area lets a reader subtract the published areas from their region's total, so
 secondary suppression (when the rule has it) protects each indicator x parent group
 (e.g. the UTLAs of a region). A value built on a hidden count is blanked with its
 limits, so the count cannot be recovered from a rate; comparisons and funnel status of
-a blanked value are not shown. Statistics use the unrounded source values.
+a blanked value are not shown. Statistics use the unrounded source values. The
+summary's ``disclosure`` statement is worded from the rule applied
+(:func:`dana.assess.disclosure.disclosure_statement`).
+
+Which areas are covered is :mod:`dana.assess.national_areas`; the CSV and workbook are
+written by :mod:`dana.render.national`.
 """
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
 from dana import stats
-from dana.areas import load_areas
+from dana.areas import ENGLAND, load_areas
 from dana.assess.config import SuppressionConfig
-from dana.assess.figures import (
-    ENGLAND_CODE,
-    SUPPRESSED_NOTE,
-    headline_rows,
-    level_for,
-    period_sort_for,
+from dana.assess.disclosure import apply_disclosure, disclosure_statement, suppression_rule
+from dana.assess.figures import NO_TREND_TYPES, TESTED_METHODS, headline_rows, level_for
+from dana.assess.model import NationalSummary
+from dana.assess.national_areas import (
+    AREA_TYPES,
+    NationalSummaryError,
+    resolve_areas,
+    universe_of,
 )
-from dana.vocabulary import NOT_COMPARED
-from dana.vocabulary import TREND_NOT_CALCULATED as NO_TREND
+from dana.assess.periods import LATEST, period_sort_for, reported_sort, up_to
+from dana.assess.provenance import OGL_ATTRIBUTION, SYNTHETIC_ATTRIBUTION, is_synthetic
+from dana.catalogue import load_catalogue
+from dana.stats.trend import TREND_POINTS
+from dana.vocabulary import NOT_COMPARED, TREND_NOT_CALCULATED
 
-#: Area types a national summary can be made for.
-AREA_TYPES = ("utla", "ltla", "region")
+__all__ = [
+    "AREA_TYPES",
+    "COLUMNS",
+    "NationalSummaryError",
+    "resolve_areas",
+    "select_indicators",
+    "summarise_areas",
+]
+
 #: Value types the funnel plot supports, and the funnel statistic used for each.
 _FUNNEL_STATISTIC = {"proportion": "proportion", "crude_rate": "rate", "dsr": "rate"}
 _LIMITS = ("lower_95", "upper_95", "lower_99_8", "upper_99_8")
 _MEASURES = ("count", "denominator", "value", *_LIMITS)
-TREND_POINTS = 5
 
 #: Output columns, in order.
 COLUMNS = (
@@ -97,22 +112,18 @@ COLUMNS = (
 )
 
 
-class NationalSummaryError(ValueError):
-    """Bad arguments to the national summary; the message names the area or indicator."""
-
-
 def summarise_areas(
     table: pd.DataFrame,
     catalogue=None,
     *,
     area_type: str = "utla",
-    period: str = "latest",
+    period: str = LATEST,
     confidence="catalogue",
     suppression: SuppressionConfig | str | int | None = "ndtms",
     areas: list[str] | None = None,
     indicators: list[str] | None = None,
     hierarchy=None,
-) -> pd.DataFrame:
+) -> NationalSummary:
     """One row per area x indicator: value, judgements, rank, trend and funnel status.
 
     Parameters
@@ -144,20 +155,20 @@ def summarise_areas(
 
     Returns
     -------
-    DataFrame with :data:`COLUMNS`, sorted by catalogue order then area code; exactly
-    ``len(areas) x len(indicators)`` rows.
+    A :class:`~dana.assess.model.NationalSummary` whose ``rows`` have :data:`COLUMNS`,
+    sorted by catalogue order then area code: exactly ``len(areas) x len(indicators)``
+    rows. Its ``disclosure`` states the rule applied, with secondary suppression.
     """
     if area_type not in AREA_TYPES:
         raise NationalSummaryError(f"area_type must be one of {AREA_TYPES}, not {area_type!r}")
     hierarchy = load_areas() if hierarchy is None else hierarchy
-    if catalogue is None:
-        from dana.catalogue import load_catalogue
-
-        catalogue = load_catalogue()
+    catalogue = load_catalogue() if catalogue is None else catalogue
     chosen_indicators = select_indicators(catalogue, indicators)
-    rule = _suppression(suppression)
-    settings = SimpleNamespace(confidence=confidence)  # what level_for reads
-    universe = _universe(table, area_type, hierarchy)
+    try:
+        rule = suppression_rule(suppression)
+    except ValueError as exc:
+        raise NationalSummaryError(str(exc)) from None
+    universe = universe_of(table, area_type, hierarchy)
     wanted = None if areas is None else resolve_areas(areas, area_type, hierarchy, universe)
     target_sort = period_sort_for(table, period)
 
@@ -167,23 +178,23 @@ def summarise_areas(
     for indicator in chosen_indicators:
         rows = headline_rows(by_indicator.get(indicator.id, empty), indicator)
         typed = rows[rows["area_type"] == area_type]
-        if target_sort is not None:
-            typed = typed[typed["period_sort"] <= target_sort]
-        if typed.empty:
+        chosen_sort = reported_sort(typed, target_sort)
+        if chosen_sort is None:
             notes[indicator.id] = f"no data for any {area_type.upper()}" + (
                 "" if target_sort is None else f" up to {period}"
             )
             continue
-        chosen_sort = int(typed["period_sort"].max())
         at = typed[typed["period_sort"] == chosen_sort]
         _check_unique(at, indicator)
-        current.append(at.assign(_level=level_for(indicator, settings)))
+        current.append(at.assign(_level=level_for(indicator, confidence)))
         others = rows[(rows["period_sort"] == chosen_sort) & (rows["area_type"] != area_type)]
         benchmarks.append(others.loc[:, ["indicator_id", "area_code", "value"]])
-        history.append(typed[typed["period_sort"] <= chosen_sort])
+        history.append(up_to(typed, chosen_sort))
 
     frame = _grid(universe, chosen_indicators, current, benchmarks, notes)
-    frame = _disclose(frame, rule)
+    # a table of every area lets parts be subtracted from their region's total, so
+    # secondary suppression (where the rule has it) protects each indicator x region
+    frame = apply_disclosure(frame, rule, by=["indicator_id", "region_code"], note="note")
     frame = _compare(frame)
     frame = _rank(frame)
     frame = _trend(frame, history)
@@ -191,7 +202,16 @@ def summarise_areas(
     frame = frame.sort_values(["_order", "area_code"], kind="stable")
     if wanted is not None:
         frame = frame[frame["area_code"].isin(wanted)]
-    return frame.loc[:, list(COLUMNS)].reset_index(drop=True)
+    rows = frame.loc[:, list(COLUMNS)].reset_index(drop=True)
+    synthetic = any(is_synthetic(s) for s in rows["source"].unique())
+    return NationalSummary(
+        rows=rows,
+        area_type=area_type,
+        period=period,
+        disclosure=disclosure_statement(rule, secondary=None),
+        licence=OGL_ATTRIBUTION,
+        synthetic_warning=SYNTHETIC_ATTRIBUTION if synthetic else "",
+    )
 
 
 def select_indicators(catalogue, ids: list[str] | None) -> list:
@@ -208,96 +228,6 @@ def select_indicators(catalogue, ids: list[str] | None) -> list:
         )
     wanted = {str(i) for i in ids}
     return [i for i in entries if i.id in wanted]
-
-
-def resolve_areas(codes, area_type: str, hierarchy=None, universe=None) -> list[str]:
-    """GSS codes of the named areas; an unknown area or one of another type is an error."""
-    hierarchy = load_areas() if hierarchy is None else hierarchy
-    known = None if universe is None else set(universe["area_code"])
-    found, problems = [], []
-    for text in codes:
-        if known is not None and text in known:
-            found.append(text)
-            continue
-        try:
-            info = hierarchy.resolve(text)
-        except KeyError as exc:
-            problems.append(str(exc))
-            continue
-        if info.area_type != area_type:
-            problems.append(f"{info.name} ({info.code}) is a {info.area_type}, not a {area_type}")
-        elif known is not None and info.code not in known:
-            problems.append(f"{info.name} ({info.code}) is not a current {area_type}")
-        else:
-            found.append(info.code)
-    if problems:
-        raise NationalSummaryError("bad area(s): " + "; ".join(problems))
-    return list(dict.fromkeys(found))
-
-
-# --- steps -----------------------------------------------------------------------------------
-
-
-def _suppression(rule) -> SuppressionConfig | None:
-    if rule is None or isinstance(rule, SuppressionConfig):
-        return rule
-    if isinstance(rule, bool):
-        raise NationalSummaryError(f"suppression must be a preset or a threshold, not {rule!r}")
-    if isinstance(rule, int):
-        return SuppressionConfig(preset=None, threshold=rule)
-    try:
-        return SuppressionConfig(preset=rule)
-    except ValueError:
-        raise NationalSummaryError(
-            f"unknown suppression preset {rule!r}; expected ndtms, hes2018, lape or a threshold"
-        ) from None
-
-
-def _universe(table: pd.DataFrame, area_type: str, hierarchy) -> pd.DataFrame:
-    """Every area of the type: current ones in the hierarchy plus any others in the table."""
-    listed = list(_areas_of(hierarchy, area_type))
-    rows = [(a.code, a.name, *_region(hierarchy, a.code, a.parent_code)) for a in listed]
-    seen = {a.code for a in listed}
-    in_table = table.loc[table["area_type"] == area_type, ["area_code", "area_name", "parent_code"]]
-    for code, name, parent in in_table.drop_duplicates("area_code").itertuples(index=False):
-        if code not in seen:
-            rows.append((code, name, *_region(hierarchy, code, parent)))
-    frame = pd.DataFrame(rows, columns=["area_code", "area_name", "region_code", "region_name"])
-    if area_type == "region":  # a region is compared with England only; its parts sum to it
-        frame["region_code"] = ""
-        frame["region_name"] = ""
-    return frame.assign(area_type=area_type).sort_values("area_code").reset_index(drop=True)
-
-
-def _areas_of(hierarchy, area_type: str):
-    if area_type == "utla":
-        return hierarchy.utlas()
-    if area_type == "region":
-        return hierarchy.regions()
-    return [
-        a
-        for region in hierarchy.regions()
-        for a in _descendants(hierarchy, region.code)
-        if a.area_type == "ltla"
-    ]
-
-
-def _descendants(hierarchy, code: str):
-    for child in hierarchy.children(code):
-        yield child
-        yield from _descendants(hierarchy, child.code)
-
-
-def _region(hierarchy, code: str, parent: str) -> tuple[str, str]:
-    """(code, name) of the area's region; for a region, itself."""
-    for candidate in (code, parent):
-        if candidate and candidate in hierarchy:
-            try:
-                region = hierarchy.region_of(candidate)
-                return region.code, region.name
-            except KeyError:
-                return "", ""
-    return "", ""
 
 
 def _check_unique(at: pd.DataFrame, indicator) -> None:
@@ -356,7 +286,7 @@ def _grid(universe, indicators, current, benchmarks, notes) -> pd.DataFrame:
         if benchmarks
         else pd.DataFrame({"indicator_id": [], "area_code": [], "value": []})
     )
-    england = bench[bench["area_code"] == ENGLAND_CODE].set_index("indicator_id")["value"]
+    england = bench[bench["area_code"] == ENGLAND].set_index("indicator_id")["value"]
     grid["england_value"] = grid["indicator_id"].map(england).astype(float)
     region = bench.rename(columns={"area_code": "region_code", "value": "region_value"})
     grid = grid.merge(region, on=["indicator_id", "region_code"], how="left")
@@ -379,27 +309,6 @@ def _grid(universe, indicators, current, benchmarks, notes) -> pd.DataFrame:
     return grid
 
 
-def _disclose(frame: pd.DataFrame, rule: SuppressionConfig | None) -> pd.DataFrame:
-    """Hide small counts (and the values built on them), protecting each indicator x parent."""
-    out = frame.copy()
-    out["suppressed"] = False
-    counted = out["count"].notna().to_numpy()
-    arguments = None if rule is None else rule.suppress_arguments()
-    if arguments is None or not counted.any():
-        return out
-    part = out.loc[counted, ["indicator_id", "region_code", "count"]].reset_index(drop=True)
-    published = stats.suppress(part, "count", by=["indicator_id", "region_code"], **arguments)
-    index = out.index[counted]
-    out.loc[index, "count"] = published["count"].to_numpy()
-    hidden = index[published["suppressed"].to_numpy(dtype=bool)]
-    out.loc[hidden, "suppressed"] = True
-    out.loc[hidden, ["value", *_LIMITS]] = np.nan
-    out.loc[hidden, "note"] = SUPPRESSED_NOTE
-    is_count = (out["value_type"] == "count").to_numpy() & counted
-    out.loc[is_count, "value"] = out.loc[is_count, "count"]
-    return out
-
-
 def _compare(frame: pd.DataFrame) -> pd.DataFrame:
     """vs_england / vs_region by each indicator's catalogue method, one call per level."""
     out = frame.copy()
@@ -409,8 +318,9 @@ def _compare(frame: pd.DataFrame) -> pd.DataFrame:
     vs_england = np.full(len(out), NOT_COMPARED, dtype=object)
     vs_region = np.full(len(out), NOT_COMPARED, dtype=object)
     method = out["comparison_method"].to_numpy()
-    for level in sorted(set(out.loc[np.isin(method, ("ci_95", "ci_99_8")), "_level"])):
-        chosen = np.isin(method, ("ci_95", "ci_99_8")) & (out["_level"].to_numpy() == level)
+    tested = np.isin(method, TESTED_METHODS)
+    for level in sorted(set(out.loc[tested, "_level"])):
+        chosen = tested & (out["_level"].to_numpy() == level)
         part = out.loc[chosen, ["value", "lower", "upper", "england_value", "region_value"]]
         part = part.assign(polarity=out.loc[chosen, "polarity"].to_numpy())
         for benchmark, target in (("england_value", vs_england), ("region_value", vs_region)):
@@ -456,13 +366,13 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
 def _trend(frame: pd.DataFrame, history: list[pd.DataFrame]) -> pd.DataFrame:
     """Recent trend per area (last five periods, unrounded values), one call per indicator."""
     out = frame.copy()
-    out["trend"] = NO_TREND
+    out["trend"] = TREND_NOT_CALCULATED
     out["trend_note"] = ""
     labels, reasons = [], []
     for rows in history:
         indicator_id = str(rows["indicator_id"].iloc[0])
         value_type = str(rows["value_type"].iloc[0])
-        if value_type in ("count", "score"):
+        if value_type in NO_TREND_TYPES:
             reasons.append((indicator_id, "it has no confidence intervals to test a trend with"))
             continue
         # the last five periods of each area: all the trend uses
@@ -582,148 +492,3 @@ def _funnel(frame: pd.DataFrame) -> pd.DataFrame:
     out["funnel"] = pd.array(outlier, dtype="str")
     out["funnel_significance"] = pd.array(significance, dtype="str")
     return out
-
-
-# --- files -----------------------------------------------------------------------------------
-
-SUMMARY_CSV = "all_areas_summary.csv"
-SUMMARY_XLSX = "all_areas_summary.xlsx"
-_SECTION_TITLES = {
-    "context": "Context",
-    "alcohol_harms": "Alcohol harms",
-    "alcohol_treatment": "Alcohol treatment",
-    "drug_harms": "Drug harms",
-    "drug_treatment": "Drug treatment",
-    "young_people": "Young people",
-    "wider_determinants": "Wider determinants",
-}
-_LEGEND = (
-    (
-        "Row",
-        "One area x one catalogue indicator, at the indicator's latest period for the "
-        "area type (or the latest up to the period asked for). Areas without data keep their "
-        "row, with a note.",
-    ),
-    (
-        "value, lower, upper",
-        "The published value and its confidence limits at the level in "
-        "'confidence' (the catalogue's: 99.8% for indicators compared at 99.8%, else 95%).",
-    ),
-    (
-        "count, denominator",
-        "After disclosure control: hidden counts are blank and "
-        "'suppressed' is TRUE, and the value built on a hidden count is blanked too. "
-        "Secondary suppression protects each indicator x region (areas add up to their "
-        "region).",
-    ),
-    (
-        "vs_england, vs_region (confidence interval)",
-        "Fingertips rule: the area's interval "
-        "compared with the benchmark's value. better / worse (by the indicator's polarity), "
-        "lower / higher (no judgement of good or bad), similar (the interval includes the "
-        "benchmark), not_compared (no value, no limits, no benchmark, or not benchmarked).",
-    ),
-    (
-        "vs_england, vs_region (quintiles)",
-        "For indicators compared by quintiles: the area's "
-        "fifth among all areas of the type in England (vs_england) or in its region "
-        "(vs_region; not_compared where the region has fewer than five). best ... worst by "
-        "polarity, or lowest ... highest.",
-    ),
-    (
-        "rank, rank_of, quintile",
-        "Rank among all areas of the type with a value: 1 = the "
-        "LOWEST value (ties share the lower rank), whatever the polarity. Quintile 1 holds "
-        "the lowest fifth of values.",
-    ),
-    (
-        "trend",
-        "Fingertips recent-trend marker over the last five periods (chi-square test "
-        "for linear trend at 99.8%): Increasing / Decreasing (and getting better / worse), "
-        "No significant change, or Cannot be calculated (see trend_note).",
-    ),
-    (
-        "funnel, funnel_significance",
-        "Position against funnel-plot limits centred on "
-        "England's value (proportions: Wilson; rates and DSRs: exact Poisson). funnel: high / "
-        "low = beyond the 99.8% limits, none = within them. funnel_significance also gives the "
-        "95% (0.025) level.",
-    ),
-    (
-        "Methods",
-        "dana.stats: compare, trend, quantiles, funnel_limits, suppress; formulas "
-        "and references in their docstrings and docs/PERFORMANCE.md.",
-    ),
-)
-
-
-def is_synthetic_summary(summary: pd.DataFrame) -> bool:
-    """True when any row of the summary comes from DANA's synthetic generator."""
-    from dana.assess.provenance import is_synthetic
-
-    return any(is_synthetic(s) for s in summary["source"].unique())
-
-
-def write_summary(summary: pd.DataFrame, out_dir, *, disclosure: str = "") -> list:
-    """Write :data:`SUMMARY_CSV` and :data:`SUMMARY_XLSX` into ``out_dir``, all or nothing.
-
-    Both files are written into a temporary folder inside ``out_dir`` and moved into
-    place (``os.replace``) only when both succeeded; on failure ``out_dir`` keeps what it
-    had. The workbook has a Legend sheet (categories, methods, the disclosure rule, the
-    OGL attribution and, when the data is synthetic, a warning) and one sheet per
-    assessment section with a frozen header row.
-    """
-    from dana._atomic import publish_together
-
-    return publish_together(
-        out_dir,
-        lambda staging: [
-            _write_csv(summary, staging / SUMMARY_CSV),
-            _write_xlsx(summary, staging / SUMMARY_XLSX, disclosure=disclosure),
-        ],
-        prefix=".dana-batch-",
-    )
-
-
-def _write_csv(summary: pd.DataFrame, path):
-    summary.to_csv(path, index=False, encoding="utf-8")
-    return path
-
-
-def _write_xlsx(summary: pd.DataFrame, path, *, disclosure: str):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from dana.assess.provenance import OGL_ATTRIBUTION, SYNTHETIC_ATTRIBUTION
-
-    book = Workbook()
-    legend = book.active
-    legend.title = "Legend"
-    bold = Font(bold=True)
-    lines = [("DANA all-areas summary", "")]
-    if is_synthetic_summary(summary):
-        lines.append(("SYNTHETIC DATA", SYNTHETIC_ATTRIBUTION))
-    lines += list(_LEGEND)
-    if disclosure:
-        lines.append(("Disclosure control", disclosure))
-    lines.append(("Licence", OGL_ATTRIBUTION))
-    for term, text in lines:
-        legend.append([term, text])
-    for row in legend.iter_rows():
-        row[0].font = bold
-        row[1].alignment = Alignment(wrap_text=True, vertical="top")
-    legend.column_dimensions["A"].width = 38
-    legend.column_dimensions["B"].width = 110
-    columns = list(summary.columns)
-    for section in dict.fromkeys(summary["section"]):
-        sheet = book.create_sheet(_SECTION_TITLES.get(section, section)[:31])
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = bold
-        part = summary[summary["section"] == section].astype(object)
-        for values in part.itertuples(index=False):
-            sheet.append([None if pd.isna(v) else v for v in values])
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-    book.save(path)
-    return path

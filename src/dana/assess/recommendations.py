@@ -75,12 +75,16 @@ _POPULATION_ALIASES = {
 }
 
 
-def _as_list(value) -> list[str]:
+def _as_list(value):
+    """A list field from YAML (a list) or CSV (``;``-separated text); anything else is
+    left for the field's type to reject with a clear message."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []
     if isinstance(value, str):
         return [part.strip() for part in value.split(";") if part.strip()]
-    return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return value
 
 
 class _Entry(BaseModel):

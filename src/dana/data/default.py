@@ -2,9 +2,9 @@
 
 * :func:`load_default_table` - the synthetic indicator table written by
   :mod:`dana.data.synthetic` (England, 9 regions, 153 upper-tier LAs, every catalogue
-  indicator except those only real publications supply
-  (:data:`dana.sources.registry.REAL_DATA_ONLY_IDS`), up to 12 periods each; **not real
-  data**, labelled so in ``source`` and ``value_note``), with the real transcribed Cambridgeshire & Peterborough 2021/22
+  indicator except those only real publications supply (``real_data_only: true`` in the
+  catalogue), up to 12 periods each; **not real data**, labelled so in ``source`` and
+  ``value_note``), with the real transcribed Cambridgeshire & Peterborough 2021/22
   figures overlaid (``overlays=True``) where they share a row key. The generator uses
   the same figures as anchors (:func:`dana.data.synthetic.default_anchors`): each
   anchored synthetic series already passes through the real value, so the overlay
@@ -14,67 +14,98 @@
   needs assessment, so the default report shows some real numbers for its own area.
 * :func:`load_population` - synthetic residents by ESP2013 5-year band and sex, for the
   population pyramid of any area in the table.
-* :func:`load_cp_example` - the transcribed figures alone, as an indicator table.
-* :func:`load_published_figures` - figures transcribed from the seed needs assessments
-  with the inputs they were printed with (for checking DANA's statistics against them).
-
-Overlaid and transcribed rows keep the published (rounded) value. Where the report gives
-a count and a rate, the population is backed out (count / rate x 100,000) and 95% /
-99.8% limits are computed from it with :func:`dana.stats.rate`; ``value_note`` says so.
+* :func:`load_cp_example` and :func:`load_published_figures` (from
+  :mod:`dana.data.transcribed`) - the transcribed figures alone.
 """
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
-from importlib import resources
 
-import numpy as np
 import pandas as pd
 
-from dana import stats, table
-from dana.areas import load_areas
+from dana import table
 from dana.catalogue import load_catalogue
-from dana.data.synthetic import INDICATORS_FILE, POPULATION_FILE
+from dana.data.packaged import DefaultDataError, read_packaged_csv
+from dana.data.transcribed import CP_SOURCE, load_cp_example, load_published_figures
+
+__all__ = [
+    "CP_SOURCE",
+    "DEFAULT_AREA",
+    "INDICATORS_FILE",
+    "POPULATION_FILE",
+    "DEPTH_FILE",
+    "PROJECTIONS_FILE",
+    "DefaultDataError",
+    "load_cp_example",
+    "load_default_table",
+    "load_depth_table",
+    "load_projection",
+    "load_population",
+    "load_published_figures",
+]
 
 DEFAULT_AREA = "E06000031"  # Peterborough
-CP_SEED_FILE = "seed_cp_2021_22.csv"
-CP_SOURCE = (
-    "Cambridgeshire and Peterborough Public Health Intelligence Team, Drugs and Alcohol "
-    "Needs Assessment for Cambridgeshire and Peterborough: summary report (March 2023)"
-)
-CP_RETRIEVED = "2023-03"
-_DERIVED_NOTE = (
-    "Published value; 95%/99.8% limits computed by DANA (Byar) from the published count "
-    "and a population derived from the published rate"
-)
+#: The generator's output files (written by ``python -m dana.data.synthetic``).
+INDICATORS_FILE = "default_indicators.csv.gz"
+POPULATION_FILE = "default_population.csv.gz"
+DEPTH_FILE = "default_depth.csv.gz"
+PROJECTIONS_FILE = "default_projections.csv.gz"
 
 
-class DefaultDataError(RuntimeError):
-    """A packaged data file is missing or broken (regenerate with python -m dana.data.synthetic)."""
-
-
-def _read_packaged_csv(name: str, **kwargs) -> pd.DataFrame:
-    resource = resources.files("dana.data").joinpath(name)
-    try:
-        payload = resource.read_bytes()
-    except FileNotFoundError:
-        raise DefaultDataError(
-            f"packaged data file dana/data/{name} is missing; run `python -m dana.data.synthetic`"
-        ) from None
-    compression = "gzip" if name.endswith(".gz") else None
-    return pd.read_csv(io.BytesIO(payload), compression=compression, **kwargs)
-
-
-@lru_cache(maxsize=1)
-def _synthetic_table() -> pd.DataFrame:
-    frame = _read_packaged_csv(
-        INDICATORS_FILE,
+def _read_table(name: str) -> pd.DataFrame:
+    frame = read_packaged_csv(
+        name,
         dtype={c: str for c in table.STRING_COLUMNS},
         keep_default_na=False,
         na_values={c: [""] for c in table.FLOAT_COLUMNS},
     )
-    return table.validate(table.coerce(frame), where=f"dana/data/{INDICATORS_FILE}")
+    return table.validate(table.coerce(frame), where=f"dana/data/{name}")
+
+
+@lru_cache(maxsize=1)
+def _synthetic_table() -> pd.DataFrame:
+    return _read_table(INDICATORS_FILE)
+
+
+@lru_cache(maxsize=1)
+def _depth_table() -> pd.DataFrame:
+    return _read_table(DEPTH_FILE)
+
+
+def load_depth_table() -> pd.DataFrame:
+    """The embedded depth data (synthetic, a fresh copy), in the breakdown convention.
+
+    Client profiles and pathways (``ndtms:in_treatment``, ``ndtms:new_presentations``,
+    ``ndtms:exits``, ``ndtms:first_interventions``, each ``:<substance group>`` too, and
+    ``ndtms:yp_in_treatment``: headline counts every year, breakdowns in the latest),
+    Census 2021 ethnic groups (``ons:census2021_usual_residents``), the districts of
+    two-tier counties (population, Census 2021, IMD 2019) and population projections by
+    year. Coherent with :func:`load_default_table` (one run of the generator); kept in
+    its own file so the default report only shows it once its sections exist.
+    """
+    return _depth_table().copy()
+
+
+def load_projection(area_code: str = DEFAULT_AREA) -> pd.DataFrame:
+    """Synthetic projected residents of one area by ESP2013 band, sex and year.
+
+    Columns: ``area_code, area_name, base_year, year, age_band, sex, population, source``.
+    """
+    rows = _projections()
+    rows = rows[rows["area_code"] == area_code]
+    if rows.empty:
+        raise KeyError(
+            f"no default projection for area {area_code!r} (UTLAs, regions and England only)"
+        )
+    return rows.reset_index(drop=True).copy()
+
+
+@lru_cache(maxsize=1)
+def _projections() -> pd.DataFrame:
+    return read_packaged_csv(
+        PROJECTIONS_FILE, dtype={"area_code": str, "area_name": str, "age_band": str, "sex": str}
+    )
 
 
 def load_default_table(*, overlays: bool = True) -> pd.DataFrame:
@@ -122,82 +153,7 @@ def load_population(area_code: str = DEFAULT_AREA, year: int | None = None) -> p
 
 @lru_cache(maxsize=1)
 def _population() -> pd.DataFrame:
-    frame = _read_packaged_csv(
+    frame = read_packaged_csv(
         POPULATION_FILE, dtype={"area_code": str, "area_name": str, "age_band": str, "sex": str}
     )
     return frame
-
-
-def load_cp_example() -> pd.DataFrame:
-    """Transcribed Cambridgeshire, Peterborough and England 2021/22 figures (indicator table).
-
-    ``source`` cites the report and its section/slide; the published value is kept. For
-    rows with a published count and a derived population the limits come from
-    :func:`dana.stats.rate`; other rows have no limits (the report gives none).
-    """
-    seed = _read_packaged_csv(CP_SEED_FILE, comment="#", dtype=str, keep_default_na=False)
-    areas = load_areas()
-    numeric = {
-        c: pd.to_numeric(seed[c].replace("", np.nan))
-        for c in ("count", "denominator", "value", "multiplier")
-    }
-    frame = pd.DataFrame(
-        {
-            "indicator_id": seed["indicator_id"],
-            "indicator_name": seed["indicator_name"],
-            "area_code": seed["area_code"],
-            "area_name": seed["area_name"],
-            "area_type": [areas.get(c).area_type for c in seed["area_code"]],
-            "parent_code": [areas.get(c).parent_code for c in seed["area_code"]],
-            "period": seed["period"],
-            "period_sort": seed["period"].str[:4].astype(int) * 10000,
-            "age": seed["age"],
-            **numeric,
-            "polarity": seed["polarity"],
-            "value_type": seed["value_type"],
-            "unit": seed["unit"],
-            "source": CP_SOURCE + ", " + seed["section"],
-            "retrieved": CP_RETRIEVED,
-        }
-    )
-    frame = table.coerce(frame)
-    derived = (seed["denominator_status"] == "derived").to_numpy() & frame[
-        "count"
-    ].notna().to_numpy()
-    if derived.any():
-        limits = stats.rate(
-            frame.loc[derived, "count"].to_numpy(),
-            frame.loc[derived, "denominator"].to_numpy(),
-            confidence=(0.95, 0.998),
-            multiplier=100_000,
-        )
-        for column in ("lower_95", "upper_95", "lower_99_8", "upper_99_8"):
-            frame.loc[derived, column] = limits[column].to_numpy()
-        frame.loc[derived, "value_note"] = _DERIVED_NOTE
-    return table.validate(frame, where=f"dana/data/{CP_SEED_FILE}")
-
-
-PUBLISHED_FIGURES_FILE = "seed_published_figures.csv"
-
-
-def load_published_figures() -> pd.DataFrame:
-    """Figures transcribed from the seed needs assessments with the inputs they were printed with.
-
-    One row per published result (rate, percentage, unmet need, percentage change,
-    benefit-cost ratio...): ``figure_id``, the seed document and locator, the quoted
-    sentence, inputs ``x`` / ``n`` / ``multiplier``, ``published`` and ``rounding_dp``,
-    and ``status`` (whether the report's own arithmetic reproduces). The header of
-    ``dana/data/seed_published_figures.csv`` defines every column and cites each document.
-    A pure read of the packaged file: a fresh DataFrame, no computation.
-    """
-    text_columns = (
-        "figure_id", "seed", "document", "locator", "area", "period", "calculation",
-        "x_label", "n_label", "published_as_printed", "status", "note", "quote",
-    )  # fmt: skip
-    return _read_packaged_csv(
-        PUBLISHED_FIGURES_FILE,
-        comment="#",
-        dtype={c: str for c in text_columns},
-        keep_default_na=False,
-        na_values={c: [""] for c in ("x", "n", "multiplier", "input_dp", "recomputed")},
-    )

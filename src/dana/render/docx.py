@@ -1,15 +1,19 @@
 """Render an assessment as an editable Word document (python-docx).
 
 Councils edit the output, so it is built from Word's own parts: built-in heading styles
-(Heading 1-3, so the navigation pane and the table of contents work), a TOC field that
-Word fills in when the document is opened, findings as ordinary paragraphs, key-figure
-and display tables in a built-in table style with a repeating header row, charts as PNG
-pictures with alt text (``docPr/@descr``) and numbered captions (SEQ fields, so "Insert
-Table of Figures" works), Coventry-style recommendation cards, data gaps, and an appendix
-with provenance, licence attributions and the disclosure rule.
+(the navigation pane works), a contents page that is complete when the file is first
+opened (a TOC field whose cached result is already every heading, hyperlinked to it,
+with page numbers from :mod:`dana.render.docx_pages`; Word can still refresh it),
+findings as ordinary paragraphs, key-figure and display tables with a repeating header
+row and columns sized to their contents, charts as pictures with alt text
+(``docPr/@descr``) and numbered captions (SEQ fields whose cached numbers match the
+other formats), Coventry-style recommendation cards, data gaps, and an appendix with
+provenance, licence attributions and the disclosure rule. The document language is
+en-GB.
 
-Nothing here computes a statistic: every value, limit, comparison and sentence comes
-from the :class:`~dana.assess.model.Assessment`.
+The parts follow :func:`dana.render.outline.document_outline`, like the PDF. Nothing here
+computes a statistic: every value, limit, comparison and sentence comes from the
+:class:`~dana.assess.model.Assessment`.
 """
 
 from __future__ import annotations
@@ -21,82 +25,115 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Inches, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from dana.assess.model import Assessment, Chart, Section, Table
-from dana.render._document import (
+from dana.render.chart_data import caption
+from dana.render.chart_pictures import ChartCache, pictures_for
+from dana.render.content import (
+    HOW_TO_READ,
     KEY_FIGURE_HEADERS,
-    PROVENANCE_HEADERS,
+    KEY_FIGURE_UNBROKEN,
     SYNTHETIC_NOTICE,
-    atomic_write,
-    card_fields,
     cell_text,
     charts_in_reading_order,
-    comparator_sentence,
-    evidence_slides,
-    fit_picture,
+    disclosure_paragraphs,
     gap_reason,
     gap_section,
+    introduction_paragraphs,
     key_figure_notes,
     key_figure_row,
-    output_path,
     paragraphs,
-    provenance_cells,
+    provenance_table,
     section_titles,
-    slide_reference,
     source_notes,
     table_footnote,
-    walk_sections,
     xml_safe,
 )
-from dana.render._format import comparison_colour, text_colour_on
-from dana.render.charts import caption, static_png
+from dana.render.docx_pages import TEXT_WIDTH_PT, PageModel, TextStyle
+from dana.render.docx_parts import (
+    STYLES,
+    add_field,
+    bookmark,
+    cant_split,
+    fill_contents,
+    repeat_header,
+    set_up_styles,
+    set_widths,
+    shade,
+)
+from dana.render.outline import (
+    DATA_GAPS,
+    PROVENANCE,
+    RECOMMENDATIONS,
+    document_outline,
+    numbering,
+)
+from dana.render.slides import card_fields, evidence_slides, slide_reference
+from dana.render.style import comparison_colour, comparison_text, text_colour_on
+from dana.render.table_layout import column_widths
+from dana.render.writing import atomic_write, output_path
+from dana.vocabulary import COMPARISON_LABELS
 
 __all__ = ["render_docx"]
 
 TABLE_STYLE = "Light Grid Accent 1"
 CARD_STYLE = "Light List Accent 1"
-_TEXT_WIDTH_IN = 6.69  # A4 with 2 cm margins
-_MAX_PICTURE_HEIGHT_IN = 8.0
-_CHART_DPI = 150  # same picture as the PDF (same width and dpi), so it is drawn once
-# Wide enough that no word breaks mid-word at 8 pt ("calculated", "significant", "Source").
-_KEY_FIGURE_WIDTHS_IN = (1.4, 0.6, 0.78, 0.82, 0.74, 0.9, 0.82, 0.63)
 _SYNTHETIC_RED = RGBColor(0xD4, 0x35, 0x1C)
+_CELL = STYLES["DANA Table"]
+_PICTURE_GAP = 4.0  # points around a picture paragraph
 
 
-def render_docx(assessment: Assessment, path: str | os.PathLike) -> Path:
+def render_docx(
+    assessment: Assessment, path: str | os.PathLike, *, charts: ChartCache | None = None
+) -> Path:
     """Write ``assessment`` to ``path`` as a .docx and return the path.
 
-    The file is written to a temporary name in the same folder and renamed into place,
-    so a failure never leaves a half-written document.
+    ``charts`` is the build's picture cache, shared with the other formats. The file is
+    written to a temporary name in the same folder and renamed into place, so a failure
+    never leaves a half-written document.
     """
     output_path(path)
-    document = _DocxBuilder(assessment).build()
+    pictures = pictures_for(assessment, charts, "png")
+    document = _DocxBuilder(assessment, pictures).build()
     return atomic_write(path, lambda tmp: document.save(str(tmp)))
 
 
 class _DocxBuilder:
-    def __init__(self, assessment: Assessment):
+    def __init__(self, assessment: Assessment, pictures: ChartCache):
         self.a = assessment
+        self.pictures = pictures
         self.doc = Document()
+        self.pages = PageModel()
         self.evidence = evidence_slides(assessment)
         self.titles = section_titles(assessment)
-        self.caption_numbers: dict[str, int] = {}
+        self.numbers = numbering(assessment)
+        self.seq = {"Figure": 0, "Table": 0}
+        self.bookmarks = 0
 
     def build(self):
         self._page_setup()
         self._properties()
         self._title_page()
-        self._contents()
-        self._introduction()
-        for section, depth in walk_sections(self.a):
-            self._section(section, depth)
-        self._recommendations()
-        self._data_gaps()
-        self._appendix()
+        contents = self._contents_placeholder()
+        outline = document_outline(self.a)
+        for heading in outline:
+            self._heading(heading)
+            getattr(self, f"_{heading.kind}")(heading)
+        # Contents: the title page is page 1, the contents start on page 2.
+        toc_lines = PageModel()
+        for h in outline:
+            toc_lines.paragraph(f"{h.title}    00", STYLES[f"TOC {min(h.level, 3)}"])
+        toc_pages = max(toc_lines.pages(first_page=2).values(), default=2) - 1
+        pages = self.pages.pages(first_page=2 + toc_pages)
+        entries = [
+            (h.level, xml_safe(h.title), _bookmark_name(h.anchor), pages.get(h.anchor, ""))
+            for h in outline
+        ]
+        fill_contents(contents, entries)
         return self.doc
 
     # --- document furniture ---------------------------------------------------------------
@@ -107,81 +144,173 @@ class _DocxBuilder:
         sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(sec, side, Cm(2.0))
-        normal = self.doc.styles["Normal"]
-        normal.font.name = "Calibri"
-        normal.font.size = Pt(11)
+        sec.header_distance = sec.footer_distance = Cm(1.0)
+        set_up_styles(self.doc)
+        # Style ids looked up once: python-docx's lookup by name is slow per paragraph.
+        self.style_ids = {s.name: s.style_id for s in self.doc.styles if s.name in STYLES}
         header = sec.header.paragraphs[0]
-        header.text = xml_safe(self.a.title) + ("  |  SYNTHETIC DATA" if self.a.synthetic else "")
         header.style = self.doc.styles["Header"]
+        header.add_run(xml_safe(self.a.title)).font.size = Pt(8)
+        if self.a.synthetic:
+            header.add_run("\t")
+            badge = header.add_run("SYNTHETIC DATA")
+            badge.bold, badge.font.size, badge.font.color.rgb = True, Pt(8), _SYNTHETIC_RED
         footer = sec.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer.add_run("Page ")
-        _add_field(footer, "PAGE", "1")
-        footer.add_run(" of ")
-        _add_field(footer, "NUMPAGES", "1")
-        # Ask Word to refresh the TOC and page fields when the file is opened.
-        _request_field_update(self.doc.settings.element)
+        add_field(footer, "PAGE", "1")
 
     def _properties(self):
         props = self.doc.core_properties
         props.title = xml_safe(self.a.title)
         props.subject = f"Drug and alcohol needs assessment: {xml_safe(self.a.area.name)}"
-        props.author = "DANA (Drugs and Alcohol Needs Assessment toolkit)"
+        props.author = (
+            xml_safe(self.a.author) or "DANA (Drugs and Alcohol Needs Assessment toolkit)"
+        )
+        props.language = "en-GB"
         props.keywords = "needs assessment; drugs; alcohol; JSNA" + (
             "; SYNTHETIC DATA" if self.a.synthetic else ""
         )
 
     def _title_page(self):
-        self.doc.add_paragraph(xml_safe(self.a.title), style="Title")
-        subtitle = self.doc.add_paragraph(style="Subtitle")
-        subtitle.add_run(xml_safe(self.a.area.name))
-        self.doc.add_paragraph(f"Period: {xml_safe(self.a.period)}")
-        self.doc.add_paragraph(f"Produced: {xml_safe(self.a.generated)}")
+        # the title page and the contents are outside the page model (pages 1 and 2)
+        self._para(self.a.title, "Title", page_model=False)
+        self._para(self.a.area.name, "Subtitle", page_model=False)
+        self._para(f"Period: {self.a.period}", page_model=False)
+        produced = f"Produced: {self.a.generated}" + (
+            f" by {self.a.author}" if self.a.author else ""
+        )
+        self._para(produced, page_model=False)
         if self.a.synthetic:
             notice = self.doc.add_paragraph()
-            _shade(notice, "FDECEA")
+            shade(notice._p.get_or_add_pPr(), "FDECEA")
             run = notice.add_run(SYNTHETIC_NOTICE)
             run.bold = True
             run.font.color.rgb = _SYNTHETIC_RED
-        self._page_break()
 
-    def _contents(self):
+    def _contents_placeholder(self):
+        self._page_break()
         heading = self.doc.add_paragraph("Contents", style="Subtitle")
         heading.paragraph_format.space_after = Pt(6)
-        toc = self.doc.add_paragraph()
-        _add_field(
-            toc,
-            'TOC \\o "1-3" \\h \\z \\u',
-            "Right-click and choose Update Field to build the table of contents.",
-        )
-        self._page_break()
+        return self.doc.add_paragraph()
 
-    def _introduction(self):
-        self.doc.add_heading("Introduction", level=1)
-        for para in paragraphs(self.a.introduction):
-            self.doc.add_paragraph(xml_safe(para))
-        self.doc.add_paragraph(xml_safe(comparator_sentence(self.a)))
-        self.doc.add_paragraph(
-            "References such as “(slide 7)” point to the slide in the accompanying slide "
-            "pack, produced from the same assessment, where the evidence is shown."
+    def _page_break(self):
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    # --- blocks ------------------------------------------------------------------------------
+
+    def _para(self, text: str, style: str = "Normal", *, page_model: bool = True):
+        para = self.doc.add_paragraph(xml_safe(text))
+        _set_style(para, self.style_ids[style])
+        if page_model:
+            self.pages.paragraph(xml_safe(text), STYLES[style])
+        return para
+
+    def _heading(self, heading):
+        level = min(heading.level, 3)
+        para = self.doc.add_heading(xml_safe(heading.title), level=level)
+        if heading.level == 1:
+            para.paragraph_format.page_break_before = True  # every chapter on a new page
+        self.bookmarks += 1
+        bookmark(para, _bookmark_name(heading.anchor), self.bookmarks)
+        self.pages.paragraph(
+            xml_safe(heading.title),
+            STYLES[f"Heading {level}"],
+            anchor=heading.anchor,
+            page_break_before=heading.level == 1,
         )
-        if self.a.disclosure:
-            self.doc.add_paragraph(f"Small numbers: {xml_safe(self.a.disclosure)}")
+
+    def _caption(self, label: str, number: int, title: str):
+        """``Figure 3: title`` with a SEQ field whose cached number is the report's own."""
+        para = self.doc.add_paragraph()
+        _set_style(para, self.style_ids["Caption"])
+        para.add_run(f"{label} ")
+        add_field(para, f"SEQ {label} \\* ARABIC", str(number))
+        para.add_run(f": {xml_safe(title)}")
+        self.pages.paragraph(f"{label} {number}: {xml_safe(title)}", STYLES["Caption"])
+
+    def _notes(self, text: str):
+        if text:
+            self._para(text, "DANA Note")
+
+    def _table(
+        self,
+        headers,
+        rows,
+        *,
+        style: str = TABLE_STYLE,
+        header: bool = True,
+        size: float = _CELL.size,
+        widths=None,
+        fills=None,
+        bold_first_column=False,
+        unbroken=(),
+    ):
+        """A table in a built-in style with content-sized columns; rows never split
+        across pages and the header row repeats."""
+        all_rows = ([list(headers)] if header else []) + [list(r) for r in rows]
+        widths = widths or column_widths(
+            all_rows, TEXT_WIDTH_PT, size=size, font="arial", padding=12, unbroken=unbroken
+        )
+        table = self.doc.add_table(rows=len(all_rows), cols=len(widths))
+        table.style = self.doc.styles[style]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        _table_look(table, header)
+        for r, (row, values) in enumerate(zip(table.rows, all_rows, strict=True)):
+            cant_split(row)
+            if header and r == 0:
+                repeat_header(row)
+            for c, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+                fill = (fills or {}).get((r, c))
+                _set_cell(
+                    cell,
+                    text,
+                    size=size,
+                    bold=(header and r == 0) or (bold_first_column and c == 0),
+                    fill=fill,
+                )
+        set_widths(table, widths)
+        if style == CARD_STYLE:  # a card stays on one page: each row keeps with the next
+            for row in table.rows[:-1]:
+                for cell in row.cells:
+                    for para in cell.paragraphs:
+                        para.paragraph_format.keep_with_next = True
+        line = STYLES["DANA Table"].line * size / _CELL.size
+        self.pages.table(
+            all_rows,
+            widths,
+            TextStyle(size, line),
+            header=header,
+            keep_together=style == CARD_STYLE,
+        )
+        return table
+
+    # --- parts -------------------------------------------------------------------------------
+
+    def _introduction(self, heading):
+        for para in introduction_paragraphs(self.a):
+            self._para(para)
         if self.a.synthetic:
-            para = self.doc.add_paragraph()
-            run = para.add_run(SYNTHETIC_NOTICE)
-            run.bold = True
-            run.font.color.rgb = _SYNTHETIC_RED
+            para = self._para(SYNTHETIC_NOTICE)
+            for run in para.runs:
+                run.bold, run.font.color.rgb = True, _SYNTHETIC_RED
 
-    # --- sections ---------------------------------------------------------------------------
+    def _how_to_read(self, heading):
+        self._para(HOW_TO_READ)
+        keys = list(COMPARISON_LABELS)
+        fills = {(0, c): comparison_colour(k) for c, k in enumerate(keys)}
+        self._table(
+            [comparison_text(k) for k in keys], [], header=True, fills=fills, style="Table Grid"
+        )
 
-    def _section(self, section: Section, depth: int):
-        self.doc.add_heading(xml_safe(section.title), level=min(depth, 3))
+    def _section(self, heading):
+        section: Section = heading.section
         for para in paragraphs(section.summary):
-            self.doc.add_paragraph(xml_safe(para))
+            self._para(para)
         for finding in section.findings:
             ref = slide_reference(finding, self.evidence)
-            self.doc.add_paragraph(xml_safe(finding.text) + (f" ({ref})" if ref else ""))
+            self._para(finding.text + (f" ({ref})" if ref else ""))
         if section.figures:
             self._key_figures(section)
         for chart in charts_in_reading_order(section):
@@ -190,277 +319,134 @@ class _DocxBuilder:
             self._display_table(table)
 
     def _key_figures(self, section: Section):
-        self._caption("Table", f"Key figures: {section.title}")
-        rows = [key_figure_row(f) for f in section.figures]
+        self._caption("Table", self.numbers.key_figures(section), f"Key figures: {section.title}")
         sources = source_notes(section.figures)
-        table = self._table(len(rows) + 1, len(KEY_FIGURE_HEADERS))
-        self._header_row(table, KEY_FIGURE_HEADERS)
-        for r, (row, source_mark) in enumerate(zip(rows, sources.marks, strict=True), 1):
-            cells = table.rows[r].cells
-            values = row.cells(source_mark)
-            for c, value in enumerate(values):
-                _set_cell(cells[c], value, font_pt=8)
-            fill = comparison_colour(row.comparison_key, row.comparison_confidence)
-            _shade_cell(cells[5], fill.lstrip("#"))
-            for run in cells[5].paragraphs[0].runs:
-                run.font.color.rgb = RGBColor.from_string(text_colour_on(fill).lstrip("#"))
-        _set_widths(table, _KEY_FIGURE_WIDTHS_IN)
+        rows, fills = [], {}
+        for r, (fig, mark) in enumerate(zip(section.figures, sources.marks, strict=True), 1):
+            row = key_figure_row(fig)
+            rows.append(row.cells(mark))
+            fills[(r, 5)] = comparison_colour(row.comparison_key, row.comparison_confidence)
+        self._table(KEY_FIGURE_HEADERS, rows, fills=fills, unbroken=KEY_FIGURE_UNBROKEN)
         self._notes(key_figure_notes(section.figures, sources))
 
     def _chart(self, chart: Chart):
-        png = static_png(chart, width_in=_TEXT_WIDTH_IN, dpi=_CHART_DPI, titled=False)
-        width, height = fit_picture(_png_pixels(png), _TEXT_WIDTH_IN, _MAX_PICTURE_HEIGHT_IN)
+        picture = self.pictures.png(chart)
+        width_pt, height_pt = picture.width_in * 72, picture.height_in * 72
+        if width_pt > TEXT_WIDTH_PT:
+            width_pt, height_pt = TEXT_WIDTH_PT, height_pt * TEXT_WIDTH_PT / width_pt
         para = self.doc.add_paragraph()
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.paragraph_format.keep_with_next = True
+        fmt = para.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.keep_with_next = True
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would crop the picture
+        fmt.space_before = fmt.space_after = Pt(_PICTURE_GAP)
         shape = para.add_run().add_picture(
-            io.BytesIO(png), width=Inches(width), height=Inches(height)
+            io.BytesIO(picture.png), width=Pt(width_pt), height=Pt(height_pt)
         )
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", xml_safe(chart.alt_text))
         doc_pr.set("title", xml_safe(chart.title))
-        self._caption("Figure", chart.title)
+        self.pages.picture(height_pt + 2 * _PICTURE_GAP + 1)
+        self._caption("Figure", self.numbers.figure(chart), chart.title)
         self._notes(caption(chart))
 
     def _display_table(self, table: Table):
-        self._caption("Table", table.title)
-        data = table.data
-        columns = [xml_safe(c) for c in data.columns]
-        font = 9 if len(columns) <= 5 else 8 if len(columns) <= 8 else 7
-        docx_table = self._table(len(data) + 1, len(columns))
-        self._header_row(docx_table, columns, font_pt=font)
-        for r, row in enumerate(data.itertuples(index=False), 1):
-            for c, value in enumerate(row):
-                _set_cell(docx_table.rows[r].cells[c], cell_text(value), font_pt=font)
-        _set_widths(docx_table, [_TEXT_WIDTH_IN / len(columns)] * len(columns))
+        self._caption("Table", self.numbers.table(table), table.title)
+        rows = [[cell_text(v) for v in row] for row in table.data.itertuples(index=False)]
+        self._table([xml_safe(c) for c in table.data.columns], rows)
         self._notes(table_footnote(table))
 
-    # --- recommendations, gaps, appendix ------------------------------------------------------
-
-    def _recommendations(self):
-        recs = self.a.recommendations
-        if not recs:
-            return
-        self.doc.add_heading("Recommendations", level=1)
-        self._caption("Table", "List of recommendations")
-        table = self._table(len(recs) + 1, 2)
-        self._header_row(table, ("Number", "Title"), font_pt=10)
-        for r, rec in enumerate(recs, 1):
-            _set_cell(table.rows[r].cells[0], str(rec.number), font_pt=10)
-            _set_cell(table.rows[r].cells[1], xml_safe(rec.title), font_pt=10)
-        _set_widths(table, (0.9, _TEXT_WIDTH_IN - 0.9))
-        for rec in recs:
-            self.doc.add_heading(f"Recommendation {rec.number}: {xml_safe(rec.title)}", level=2)
-            fields = card_fields(rec, self.evidence)
-            card = self._table(len(fields), 2, style=CARD_STYLE, header=False)
-            for r, (label, value) in enumerate(fields):
-                _set_cell(card.rows[r].cells[0], label, font_pt=10, bold=True)
-                _set_cell(card.rows[r].cells[1], value, font_pt=10)
-            _set_widths(card, (1.7, _TEXT_WIDTH_IN - 1.7))
-            _keep_together(card)
-            self.doc.add_paragraph()
-
-    def _data_gaps(self):
-        gaps = self.a.data_gaps
-        if not gaps:
-            return
-        self.doc.add_heading("Areas where data was lacking", level=1)
-        self.doc.add_paragraph(
-            "These indicators could not be reported, or could not be reported fully, for "
-            f"{xml_safe(self.a.area.name)}."
+    def _recommendations(self, heading):
+        self._caption("Table", self.numbers.part(RECOMMENDATIONS), "List of recommendations")
+        self._table(
+            ("Number", "Title"), [(str(r.number), r.title) for r in self.a.recommendations], size=10
         )
-        self._caption("Table", "Data gaps")
-        table = self._table(len(gaps) + 1, 4)
-        self._header_row(table, ("Indicator", "Section", "Reason", "Detail"), font_pt=9)
-        for r, gap in enumerate(gaps, 1):
-            values = (
-                gap.name,
-                gap_section(gap, self.titles),
-                gap_reason(gap),
-                gap.detail,
-            )
-            for c, value in enumerate(values):
-                _set_cell(table.rows[r].cells[c], xml_safe(value), font_pt=9)
-        _set_widths(table, (1.9, 1.3, 1.2, _TEXT_WIDTH_IN - 4.4))
 
-    def _appendix(self):
-        self.doc.add_heading("Appendix: data sources and methods", level=1)
-        entries = self.a.provenance
-        if entries:
-            self.doc.add_heading("Provenance of each figure", level=2)
-            self._caption("Table", "Sources, retrieval dates and methods")
-            table = self._table(len(entries) + 1, len(PROVENANCE_HEADERS))
-            self._header_row(table, PROVENANCE_HEADERS, font_pt=8)
-            for r, e in enumerate(entries, 1):
-                for c, value in enumerate(provenance_cells(e)):
-                    _set_cell(table.rows[r].cells[c], xml_safe(value), font_pt=8)
-            _set_widths(table, (1.45, 0.7, 1.1, 0.8, 1.37, 0.5, 0.77))
-        self.doc.add_heading("Disclosure control", level=2)
-        self.doc.add_paragraph(
-            xml_safe(self.a.disclosure) or "No disclosure rule was recorded for this assessment."
+    def _recommendation(self, heading):
+        fields = card_fields(heading.recommendation, self.evidence)
+        widths = (1.7 * 72, TEXT_WIDTH_PT - 1.7 * 72)
+        self._table(
+            (),
+            fields,
+            style=CARD_STYLE,
+            header=False,
+            size=10,
+            widths=widths,
+            bold_first_column=True,
         )
-        self.doc.add_paragraph("Suppressed values are shown as * and are never published.")
-        self.doc.add_heading("Licence and attributions", level=2)
+
+    def _appendix(self, heading):
+        """The appendix heading introduces its parts (provenance, disclosure, licence)."""
+
+    def _data_gaps(self, heading):
+        self._para(
+            f"These indicators could not be reported, or could not be reported fully, for {self.a.area.name}."
+        )
+        self._caption("Table", self.numbers.part(DATA_GAPS), "Data gaps")
+        rows = [
+            (g.name, gap_section(g, self.titles), gap_reason(g), g.detail) for g in self.a.data_gaps
+        ]
+        self._table(("Indicator", "Section", "Reason", "Detail"), rows, size=9)
+
+    def _provenance(self, heading):
+        prov = provenance_table(self.a.provenance)
+        for label, text in prov.shared:
+            self._para(f"{label} for every figure: {text}")
+        self._caption(
+            "Table", self.numbers.part(PROVENANCE), "Sources, retrieval dates and methods"
+        )
+        self._table(prov.headers, prov.rows)
+
+    def _disclosure(self, heading):
+        for para in disclosure_paragraphs(self.a):
+            self._para(para)
+
+    def _licence(self, heading):
         for text in self.a.attributions:
-            self.doc.add_paragraph(xml_safe(text))
-
-    # --- helpers -------------------------------------------------------------------------------
-
-    def _page_break(self):
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-    def _caption(self, label: str, title: str):
-        """``Figure 3: title`` with a SEQ field, in Word's Caption style."""
-        para = self.doc.add_paragraph(style="Caption")
-        # A table's caption stays with the table; a figure's with the notes under it.
-        para.paragraph_format.keep_with_next = True
-        para.add_run(f"{label} ")
-        self.caption_numbers[label] = self.caption_numbers.get(label, 0) + 1
-        _add_field(para, f"SEQ {label} \\* ARABIC", str(self.caption_numbers[label]))
-        para.add_run(f": {xml_safe(title)}")
-
-    def _notes(self, text: str):
-        if not text:
-            return
-        para = self.doc.add_paragraph()
-        run = para.add_run(xml_safe(text))
-        run.font.size = Pt(8)
-        run.italic = True
-
-    def _table(self, rows: int, cols: int, *, style: str = TABLE_STYLE, header: bool = True):
-        """A table in a built-in style; rows never split across pages.
-
-        The first column is emphasised; ``header=False`` (recommendation cards) turns off
-        the header-row styling.
-        """
-        table = self.doc.add_table(rows=rows, cols=cols)
-        table.style = self.doc.styles[style]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        look = table._tbl.tblPr.find(qn("w:tblLook"))
-        if look is None:
-            look = OxmlElement("w:tblLook")
-            table._tbl.tblPr.append(look)
-        look.set(qn("w:val"), "04A0" if header else "0480")  # the same flags, as a bitmask
-        for attr, on in (
-            ("firstRow", header),
-            ("firstColumn", True),
-            ("lastRow", False),
-            ("lastColumn", False),
-            ("noHBand", False),
-            ("noVBand", True),
-        ):
-            look.set(qn(f"w:{attr}"), "1" if on else "0")
-        for row in table.rows:
-            cant_split = OxmlElement("w:cantSplit")
-            row._tr.get_or_add_trPr().append(cant_split)
-        return table
-
-    def _header_row(self, table, headers, *, font_pt: float = 8):
-        row = table.rows[0]
-        tr_pr = row._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")  # repeat the header row on each page
-        repeat.set(qn("w:val"), "true")
-        tr_pr.append(repeat)
-        for cell, text in zip(row.cells, headers, strict=True):
-            _set_cell(cell, text, font_pt=font_pt, bold=True)
+            self._para(text)
 
 
-# Elements that follow w:updateFields in CT_Settings; Word rejects out-of-order settings.
-_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-    "decimalSymbol", "listSeparator",
-)  # fmt: skip
+def _bookmark_name(anchor: str) -> str:
+    """A Word bookmark name: letters, digits and underscores, at most 40 characters,
+    starting "_Toc" like Word's own contents bookmarks."""
+    cleaned = "".join(ch if ch.isalnum() else "_" for ch in anchor)
+    return ("_Toc_" + cleaned)[:40]
 
 
-def _request_field_update(settings):
-    """``<w:updateFields w:val="true"/>``, in schema order, so Word fills the TOC on open."""
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    for name in _AFTER_UPDATE_FIELDS:
-        following = settings.find(qn(f"w:{name}"))
-        if following is not None:
-            following.addprevious(update)
-            return
-    settings.append(update)
+def _table_look(table, header: bool) -> None:
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    look.set(qn("w:val"), "04A0" if header else "0480")
+    for attr, on in (
+        ("firstRow", header),
+        ("firstColumn", True),
+        ("lastRow", False),
+        ("lastColumn", False),
+        ("noHBand", False),
+        ("noVBand", True),
+    ):
+        look.set(qn(f"w:{attr}"), "1" if on else "0")
 
 
-def _set_cell(cell, text: str, *, font_pt: float, bold: bool = False):
+_TABLE_STYLE_ID = "DANATable"  # python-docx's id for the "DANA Table" style
+
+
+def _set_style(paragraph, style_id: str) -> None:
+    paragraph._p.get_or_add_pPr().style = style_id
+
+
+def _set_cell(cell, text: str, *, size: float, bold: bool = False, fill: str | None = None):
     cell.text = ""
-    run = cell.paragraphs[0].add_run(xml_safe(text))
-    run.font.size = Pt(font_pt)
+    para = cell.paragraphs[0]
+    _set_style(para, _TABLE_STYLE_ID)
+    fmt = para.paragraph_format
+    fmt.line_spacing = Pt(STYLES["DANA Table"].line * size / _CELL.size)
+    run = para.add_run(xml_safe(text))
+    run.font.size = Pt(size)
     if bold:
         run.bold = True
-
-
-def _keep_together(table):
-    """Keep a short table (a recommendation card) on one page: every row's paragraphs
-    keep with the next row, as Word's own "keep with next" on table rows works."""
-    for row in table.rows[:-1]:
-        for cell in row.cells:
-            for para in cell.paragraphs:
-                para.paragraph_format.keep_with_next = True
-
-
-def _set_widths(table, widths_in):
-    """Fixed column widths: Word reads the cell widths, LibreOffice the grid and table width."""
-    for column, width in zip(table.columns, widths_in, strict=True):
-        column.width = Inches(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_in, strict=True):
-            cell.width = Inches(width)
-    tbl_pr = table._tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(round(sum(widths_in) * 1440)))
-
-
-def _shade(paragraph, fill_hex: str):
-    _append_shading(paragraph._p.get_or_add_pPr(), fill_hex)
-
-
-def _shade_cell(cell, fill_hex: str):
-    _append_shading(cell._tc.get_or_add_tcPr(), fill_hex)
-
-
-def _append_shading(properties, fill_hex: str):
-    """A plain ``w:shd`` fill on a paragraph's or cell's properties."""
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill_hex)
-    properties.append(shd)
-
-
-def _add_field(paragraph, instruction: str, placeholder: str):
-    """A complex field (begin / instruction / separate / result / end) Word can update."""
-
-    def fld(kind):
-        run = paragraph.add_run()
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            el.set(qn("w:dirty"), "true")
-        run._r.append(el)
-
-    fld("begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
-    fld("separate")
-    paragraph.add_run(placeholder)
-    fld("end")
-
-
-def _png_pixels(png: bytes) -> tuple[int, int]:
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as img:
-        return img.size
+    if fill:
+        shade(cell._tc.get_or_add_tcPr(), fill.lstrip("#"))
+        run.font.color.rgb = RGBColor.from_string(text_colour_on(fill).lstrip("#"))

@@ -1,28 +1,28 @@
 """Render an assessment as one self-contained, accessible HTML file.
 
-The file works offline on a council intranet: CSS is inline, and with ``interactive``
-plotly.js from the installed plotly package is inlined once per page (about 4.8 MB);
-without it, charts are inline PNGs and the page is a few hundred kB. Nothing is fetched
-from the network.
+The file works offline on a council intranet and needs no plotting library: every chart
+is the same matplotlib drawing as in the other formats, inlined as SVG with its text kept
+as text (``role="img"`` with a title and description), followed by its data in a table.
+So a chart shows without JavaScript; with it, a small script (``templates/report.js``,
+about 2 kB) adds tooltips on hover and keyboard reading of every point (Tab to the
+chart, then the arrow keys). The default build is well under 1.5 MB.
 
 Accessibility (WCAG 2.2 AA intent): one ``h1``, sections as ``h2``-``h4``, landmarks
 (banner, navigation, main, contentinfo), a skip link and table of contents, every chart
-with a text description (``aria-label``/``alt`` and a visible description) and its data
-as a table in a ``<details>``, significance shown by symbol and words as well as colour,
-GOV.UK text colours, visible focus, and print styles. All free text is escaped by
-Jinja2 autoescaping.
+with a text description and its data as a keyboard-reachable table, significance shown
+by symbol and words as well as colour, GOV.UK text colours, visible focus, and print
+styles (A4, charts kept whole, no navigation). All free text is escaped by Jinja2
+autoescaping. Figure and table numbers come from :func:`dana.render.outline.numbering`,
+so they match the Word, PDF and slide versions.
 
 The renderer reads the model only; it computes no statistics.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import pandas as pd
@@ -34,47 +34,51 @@ from dana.assess.model import (
     Chart,
     Figure,
     Section,
-    Table,
 )
-from dana.render import charts as _charts
-from dana.render._document import (
+from dana.formatting import format_level
+from dana.render.chart_data import caption, chart_table
+from dana.render.chart_pictures import ChartCache, pictures_for
+from dana.render.content import (
+    HOW_TO_READ,
     POPULATION_NAMES,
     SourceNotes,
-    atomic_write,
+    charts_in_reading_order,
+    comparator_sentence,
     gap_reason,
     gap_section,
     gap_statement_text,
+    paragraphs,
+    provenance_table,
     section_titles,
     source_notes,
 )
-from dana.render._format import (
+from dana.render.figure_text import (
     common_level,
-    comparison_colour,
-    comparison_label,
-    comparison_symbol,
     england_benchmark,
     format_benchmark_value,
     format_interval,
-    format_level,
     format_rank,
     format_value,
-    text_colour_on,
+    is_default_level,
 )
-from dana.vocabulary import COMPARISON_LABELS
+from dana.render.outline import (
+    DATA_GAPS,
+    PROVENANCE,
+    RECOMMENDATIONS,
+    Numbering,
+    document_outline,
+    numbering,
+)
+from dana.render.style import comparison_colour, comparison_label, comparison_symbol, text_colour_on
+from dana.render.writing import atomic_write
+from dana.vocabulary import COMPARISON_LABELS, NOT_COMPARED, SIMILAR
 
 __all__ = ["render_html"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
-
 POPULATION_LABELS = {"cyp": "C&YP", "adult": "Adult"}
-
-
-@dataclass
-class _Counter:
-    """Figure and table numbers across the whole document, in reading order."""
-
-    figures: int = 0
-    tables: int = 0
+# Charts whose points read left to right (over time, by size); the rest top to bottom.
+_ACROSS = {"trend", "funnel"}
 
 
 @dataclass
@@ -90,16 +94,10 @@ class _SectionView:
     subsections: list[_SectionView] = field(default_factory=list)
 
 
-def _json_for_script(obj: Any) -> str:
-    """JSON safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&``."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _badge(comparison: str, confidence: float) -> dict:
     fill = comparison_colour(comparison, confidence)
     label = comparison_label(comparison)
-    if comparison in ("better", "worse", "higher", "lower") and confidence != 0.95:
+    if comparison not in (SIMILAR, NOT_COMPARED) and not is_default_level(confidence):
         label = f"{label} ({format_level(confidence)})"
     return {
         "key": comparison,
@@ -130,33 +128,19 @@ def _table_view(df: pd.DataFrame) -> dict:
     }
 
 
-def _chart_view(chart: Chart, counter: _Counter, interactive: bool) -> dict:
-    counter.figures += 1
-    view = {
+def _chart_view(chart: Chart, numbers: Numbering, pictures: ChartCache) -> dict:
+    return {
         "chart": chart,
-        "number": counter.figures,
-        "caption": _charts.caption(chart),
-        "data_table": _table_view(_charts.chart_table(chart)),
+        "number": numbers.figure(chart),
+        "caption": caption(chart),
+        "svg": pictures.svg(chart).svg,
+        "order": "across" if chart.kind in _ACROSS else "down",
+        "data_table": _table_view(chart_table(chart)),
     }
-    if interactive:
-        spec = _charts.plotly_json(chart)
-        # The <figcaption> carries the title; a second one inside the chart is noise.
-        spec["layout"].pop("title", None)
-        spec["layout"].setdefault("margin", {})["t"] = 20
-        view["plotly_json"] = _json_for_script(spec)
-    else:
-        png = _charts.static_png(chart, titled=False)
-        view["png_base64"] = base64.b64encode(png).decode("ascii")
-    return view
-
-
-def _tabular_view(table: Table, counter: _Counter) -> dict:
-    counter.tables += 1
-    return {"table": table, "number": counter.tables, **_table_view(table.data)}
 
 
 def _section_view(
-    section: Section, depth: int, counter: _Counter, interactive: bool
+    section: Section, depth: int, numbers: Numbering, pictures: ChartCache
 ) -> _SectionView:
     view = _SectionView(section=section, level=min(2 + depth, 4))
     view.key_figures = [_figure_row(f) for f in section.figures]
@@ -167,43 +151,59 @@ def _section_view(
     if level is not None:
         view.ci_header = f"{format_level(level)} confidence interval"
     if section.figures:
-        counter.tables += 1
-        view.key_figures_number = counter.tables
-    view.charts = [_chart_view(c, counter, interactive) for c in section.charts]
-    view.tables = [_tabular_view(t, counter) for t in section.tables]
-    view.subsections = [
-        _section_view(s, depth + 1, counter, interactive) for s in section.subsections
+        view.key_figures_number = numbers.key_figures(section)
+    view.charts = [_chart_view(c, numbers, pictures) for c in charts_in_reading_order(section)]
+    view.tables = [
+        {"table": t, "number": numbers.table(t), **_table_view(t.data)} for t in section.tables
     ]
+    view.subsections = [_section_view(s, depth + 1, numbers, pictures) for s in section.subsections]
     return view
 
 
+def _toc(assessment: Assessment) -> list[dict]:
+    """The outline as a nested list: ``{"heading": h, "children": [...]}``."""
+    root: list[dict] = []
+    stack: list[tuple[int, list]] = [(0, root)]
+    for heading in document_outline(assessment):
+        while stack[-1][0] >= heading.level:
+            stack.pop()
+        node = {"heading": heading, "children": []}
+        stack[-1][1].append(node)
+        stack.append((heading.level, node["children"]))
+    return root
+
+
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2"), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env
 
 
-def _context(assessment: Assessment, interactive: bool) -> dict:
-    counter = _Counter()
-    sections = [_section_view(s, 0, counter, interactive) for s in assessment.sections]
-    legend = [_badge(c, 0.95) for c in COMPARISON_LABELS]
-    plotly_js = ""
-    if interactive and any(s.charts for s in assessment.all_sections()):
-        from plotly.offline import get_plotlyjs
-
-        plotly_js = get_plotlyjs().replace("</script", "<\\/script")
+def _context(assessment: Assessment, interactive: bool, pictures: ChartCache) -> dict:
+    numbers = numbering(assessment)
+    sections = [_section_view(s, 0, numbers, pictures) for s in assessment.sections]
+    has_charts = any(s.charts for s in assessment.all_sections())
     return {
         "a": assessment,
         "sections": sections,
-        "legend": legend,
+        "toc": _toc(assessment),
+        "legend": [_badge(c, 0.95) for c in COMPARISON_LABELS],
+        "how_to_read": HOW_TO_READ,
+        "introduction": paragraphs(assessment.introduction),
+        "comparator_sentence": comparator_sentence(assessment),
         "css": (_TEMPLATES / "report.css").read_text(encoding="utf-8"),
-        "plotly_js": plotly_js,
-        "interactive": interactive,
+        "script": (_TEMPLATES / "report.js").read_text(encoding="utf-8")
+        if interactive and has_charts
+        else "",
+        "numbers": numbers,
+        "part_numbers": {
+            k: numbers.tables.get(k) for k in (RECOMMENDATIONS, DATA_GAPS, PROVENANCE)
+        },
+        "provenance": provenance_table(assessment.provenance),
         "outcome_area_names": OUTCOME_AREA_NAMES,
         "timescale_names": TIMESCALE_NAMES,
         "population_labels": POPULATION_LABELS,
@@ -212,21 +212,24 @@ def _context(assessment: Assessment, interactive: bool) -> dict:
         "gap_section": gap_section,
         "gap_statement_text": gap_statement_text,
         "section_titles": section_titles(assessment),
-        "format_level": format_level,
     }
 
 
 def render_html(
-    assessment: Assessment, path: str | os.PathLike, *, interactive: bool = True
+    assessment: Assessment,
+    path: str | os.PathLike,
+    *,
+    interactive: bool = True,
+    charts: ChartCache | None = None,
 ) -> Path:
     """Write ``assessment`` to ``path`` as one self-contained HTML file and return the path.
 
-    ``interactive=True`` embeds plotly.js once and draws every chart with it;
-    ``interactive=False`` embeds static PNG charts instead (a much smaller file). The file
-    is written to a temporary file beside ``path`` and renamed, so a failure never leaves
-    a half-written report.
+    ``interactive=False`` leaves out the script (the charts and their data tables are the
+    same). ``charts`` is the build's picture cache (:class:`~dana.render.ChartCache`),
+    shared with the other formats; without one, renderers of the same assessment share
+    one. The file is written to a temporary file beside ``path`` and renamed, so a
+    failure never leaves a half-written report.
     """
-    out = Path(path)
-    html = _environment().get_template("report.html.j2").render(**_context(assessment, interactive))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return atomic_write(out, lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
+    context = _context(assessment, interactive, pictures_for(assessment, charts, "svg"))
+    html = _environment().get_template("report.html.j2").render(**context)
+    return atomic_write(path, lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))

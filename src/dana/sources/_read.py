@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dana import table
 from dana.sources.errors import SourceFileError
 
 log = logging.getLogger("dana.sources")
@@ -119,15 +120,22 @@ def read_csv(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
         raise SourceFileError(path, f"malformed CSV: {exc}") from None
     if not records or not any(c.strip() for c in records[0]):
         raise SourceFileError(path, "file has no header row", row=1)
-    return _text_frame(path, records[0], records[1:], header_row=1)
+    return text_frame(path, records[0], records[1:], header_row=1)
 
 
-def _text_frame(path, header_row_cells: list[str], body: list[list[str]], *, header_row: int):
+def text_frame(path, header_row_cells: list[str], body: list[list[str]], *, header_row: int):
     """Text cells under ``header_row_cells``, rows numbered from ``header_row + 1``.
 
     Shared by :func:`read_csv` and :func:`read_xlsx`: trailing unnamed columns are ignored
-    when empty and an error when not; duplicate column names are an error.
+    when empty and an error when not; duplicate column names are an error, and so is a
+    header with no data rows under it (it would give an assessment of nothing).
     """
+    if not any(cell.strip() for row in body for cell in row):
+        raise SourceFileError(
+            path,
+            "the file has a header row but no data rows: there is nothing to read",
+            row=header_row + 1,
+        )
     header = [c.strip() for c in header_row_cells]
     width = len(header)
     while width and header[width - 1] == "":
@@ -168,7 +176,7 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None, header_row: int = 1
     ``sheet`` defaults to the first worksheet; ``header_row`` is the Excel row holding
     the column names.
     """
-    import openpyxl
+    import openpyxl  # deferred: only XLSX files need it, and it is slow to import
 
     path = Path(path)
     _check_file(path)
@@ -188,9 +196,41 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None, header_row: int = 1
         book.close()
     if len(rows) < header_row:
         raise SourceFileError(path, f"worksheet {ws.title!r} has no header row {header_row}")
-    frame = _text_frame(path, rows[header_row - 1], rows[header_row:], header_row=header_row)
+    _refuse_formulas_without_values(path, ws.title, rows, header_row)
+    frame = text_frame(path, rows[header_row - 1], rows[header_row:], header_row=header_row)
     frame.attrs["sheet"] = ws.title
     return frame
+
+
+def _refuse_formulas_without_values(path: Path, title: str, rows, header_row: int) -> None:
+    """A formula cell whose workbook holds no calculated value (written by a program that
+    does not calculate, e.g. a script) would read as blank - and a blank count passes
+    as "not given", unsuppressed. Refuse it, naming the cell."""
+    import openpyxl  # deferred: only XLSX files need it, and it is slow to import
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        for r, cells in enumerate(book[title].iter_rows(values_only=True), start=1):
+            for c, formula in enumerate(cells, start=1):
+                is_formula = isinstance(formula, str) and formula.startswith("=")
+                is_formula |= type(formula).__name__ in ("ArrayFormula", "DataTableFormula")
+                seen = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else ""
+                if not is_formula or seen != "":
+                    continue
+                header = rows[header_row - 1]
+                column = header[c - 1].strip() if r > header_row and c <= len(header) else None
+                cell = f"{openpyxl.utils.get_column_letter(c)}{r}"
+                raise SourceFileError(
+                    path,
+                    f"worksheet {title!r} cell {cell} holds the formula {str(formula)!r} but no"
+                    " saved value (the workbook was written by a program that does not"
+                    " calculate formulas): open it in Excel or LibreOffice and save it again,"
+                    " or type the value",
+                    row=r,
+                    column=column or None,
+                )
+    finally:
+        book.close()
 
 
 def read_table(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
@@ -415,7 +455,5 @@ def label_map(
 
 def finish_table(rows: pd.DataFrame, path, summary: ImportSummary) -> pd.DataFrame:
     """Coerce ``rows`` to the indicator-table contract, validate naming the file, attach the summary."""
-    from dana import table
-
     out = table.validate(table.coerce(rows), where=str(path))
     return attach_summary(out, summary)

@@ -28,6 +28,7 @@ import pandas as pd
 
 from dana import table as indicator_table
 from dana._atomic import write_bytes_atomic
+from dana.areas import level_of_fingertips_area_type, resolve_fingertips_area_type
 from dana.sources import fingertips
 from dana.sources.errors import SourceError
 
@@ -49,6 +50,48 @@ def _age_text(age: timedelta) -> str:
     if seconds < 2 * 86400:
         return f"{int(seconds // 3600)} hours ago"
     return f"{int(seconds // 86400)} days ago"
+
+
+class CacheEntryError(SourceError):
+    """A cache entry that cannot be used; ``path`` is its metadata file."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class DamagedCacheWarning(UserWarning):
+    """Some cache entries were damaged and ignored; the message names them and the fix."""
+
+
+def _retrieved(text) -> datetime:
+    """An ISO date-time; a naive one (older versions wrote local times without an offset)
+    is read as UTC."""
+    try:
+        stamp = datetime.fromisoformat(str(text))
+    except ValueError:
+        raise ValueError(f"retrieved {text!r} is not an ISO date-time") from None
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+
+
+def _status(value) -> int:
+    text = str(value).strip()
+    if not text.isdigit():
+        raise ValueError(f"status {value!r} is not an HTTP status number")
+    return int(text)
+
+
+def _info(info) -> dict:
+    """Request parameters; an area type written as a friendly name ("utla") is read as
+    its Fingertips id, an unknown one is an error."""
+    if not isinstance(info, dict):
+        raise ValueError(f"info {info!r} is not a mapping")
+    out = {str(k): str(v) for k, v in info.items()}
+    for key in ("child_area_type_id", "parent_area_type_id", "area_type_id"):
+        if key in out:
+            out[key] = str(resolve_fingertips_area_type(out[key]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -117,39 +160,55 @@ class ResponseCache:
 
     @staticmethod
     def _entry(meta: dict, body: bytes | None) -> CachedResponse:
+        """The entry ``meta`` describes; ``ValueError`` saying which field is not as this
+        version writes it (metadata left by another version of DANA)."""
+        size = meta.get("size", 0)
         return CachedResponse(
-            url=meta["url"],
-            retrieved=datetime.fromisoformat(meta["retrieved"]),
-            status=int(meta.get("status", 200)),
-            kind=meta.get("kind", ""),
-            info=dict(meta.get("info", {})),
-            size=int(meta.get("size", 0)),
+            url=str(meta["url"]),
+            retrieved=_retrieved(meta["retrieved"]),
+            status=_status(meta.get("status", 200)),
+            kind=str(meta.get("kind", "")),
+            info=_info(meta.get("info", {})),
+            size=int(size) if str(size).isdigit() else 0,
             body=body,
         )
 
-    @staticmethod
-    def _read_meta(meta_path: Path) -> dict | None:
+    def _load(self, meta_path: Path, *, with_body: bool) -> CachedResponse:
+        """The entry stored under ``meta_path``; :class:`CacheEntryError` if it is damaged."""
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
+        except (OSError, ValueError) as exc:
+            raise CacheEntryError(meta_path, f"metadata is not readable JSON ({exc})") from None
         required = ("url", "retrieved", "sha256")
-        return meta if isinstance(meta, dict) and all(k in meta for k in required) else None
+        missing = [k for k in required if not isinstance(meta, dict) or k not in meta]
+        if missing:
+            raise CacheEntryError(meta_path, f"metadata lacks {', '.join(missing)}")
+        try:
+            body = meta_path.with_suffix(".body").read_bytes()
+        except OSError:
+            raise CacheEntryError(meta_path, "its body file is missing") from None
+        if hashlib.sha256(body).hexdigest() != meta["sha256"]:
+            raise CacheEntryError(
+                meta_path,
+                f"its body ({len(body)} bytes) does not match the hash recorded when it was"
+                " downloaded (truncated or changed on disk)",
+            )
+        try:
+            return self._entry(meta, body if with_body else None)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CacheEntryError(meta_path, str(exc)) from None
 
     def get(self, url: str) -> CachedResponse | None:
-        """The cached response for ``url``, or None (also when the entry is torn: its body
-        does not match the hash its metadata recorded)."""
-        body_path, meta_path = self._paths(url)
-        meta = self._read_meta(meta_path)
-        if meta is None or meta["url"] != url:
+        """The cached response for ``url``, or None (also when the entry is damaged, see
+        :meth:`damaged`: it reads as absent and is downloaded again)."""
+        meta_path = self._paths(url)[1]
+        if not meta_path.is_file():
             return None
         try:
-            body = body_path.read_bytes()
-        except OSError:
+            entry = self._load(meta_path, with_body=True)
+        except CacheEntryError:
             return None
-        if hashlib.sha256(body).hexdigest() != meta["sha256"]:
-            return None
-        return self._entry(meta, body)
+        return entry if entry.url == url else None
 
     @staticmethod
     def is_fresh(entry: CachedResponse, max_age: timedelta | float | None) -> bool:
@@ -161,15 +220,26 @@ class ResponseCache:
         return entry.age <= limit
 
     def entries(self) -> list[CachedResponse]:
-        """Every complete entry (without bodies), oldest first."""
+        """Every usable entry (without bodies), oldest first; :meth:`damaged` lists the rest."""
+        return self._scan()[0]
+
+    def damaged(self) -> list[CacheEntryError]:
+        """Entries that cannot be used, each saying why: a torn or truncated body, or
+        metadata from another version of DANA (a non-numeric status, a ``retrieved`` that
+        is not an ISO date-time, an unknown area type). They read as absent, so the next
+        ``dana fetch`` downloads them again."""
+        return self._scan()[1]
+
+    def _scan(self) -> tuple[list[CachedResponse], list[CacheEntryError]]:
         if not self._responses.is_dir():
-            return []
-        found = []
+            return [], []
+        found, damaged = [], []
         for meta_path in sorted(self._responses.glob("*.json")):
-            meta = self._read_meta(meta_path)
-            if meta is not None and meta_path.with_suffix(".body").is_file():
-                found.append(self._entry(meta, None))
-        return sorted(found, key=lambda e: e.retrieved)
+            try:
+                found.append(self._load(meta_path, with_body=False))
+            except CacheEntryError as exc:
+                damaged.append(exc)
+        return sorted(found, key=lambda e: e.retrieved), damaged
 
     def remove(self, url: str) -> None:
         for path in self._paths(url)[::-1]:  # metadata first: the entry disappears at once
@@ -192,9 +262,18 @@ class ResponseCache:
         """
         ids = {str(i).strip() for i in indicator_ids} if indicator_ids is not None else None
         codes = {c.strip().upper() for c in area_codes} if area_codes is not None else None
+        entries, damaged = self._scan()
+        if damaged:
+            warnings.warn(
+                f"{len(damaged)} cache entr{'y' if len(damaged) == 1 else 'ies'} in"
+                f" {self.directory} could not be used and were ignored ({damaged[0].reason}:"
+                f" {damaged[0].path.name}); run `dana fetch` again to download them afresh",
+                DamagedCacheWarning,
+                stacklevel=2,
+            )
         data_entries = [
             e
-            for e in self.entries()
+            for e in entries
             if e.kind == "indicator_data"
             and (ids is None or ids & set(e.info.get("indicator_ids", "").split(",")))
         ]
@@ -202,22 +281,30 @@ class ResponseCache:
             return indicator_table.empty()
         if catalogue is fingertips.USE_DEFAULT_CATALOGUE:
             catalogue = fingertips.load_default_catalogue()
-        descriptions = self._descriptions(catalogue)
+        descriptions, unusable = self._descriptions(catalogue, entries)
         frames = []
         for entry in sorted(data_entries, key=lambda e: e.retrieved, reverse=True):
             full = self.get(entry.url)
             if full is None:
                 continue  # removed or torn since listing
-            data = fingertips.parse_data_csv(full.body, url=entry.url)
+            try:
+                data = fingertips.parse_data_csv(full.body, url=entry.url)
+            except fingertips.FingertipsBadResponse as exc:
+                raise SourceError(
+                    f"{self.directory}: a cached response cannot be read ({exc}); run"
+                    " `dana fetch --refresh` to download it again"
+                ) from None
             if ids is not None:
                 data = data[data["Indicator ID"].str.strip().isin(ids)]
             if codes is not None:
                 data = data[data["Area Code"].str.strip().str.upper().isin(codes)]
             missing = sorted(set(data["Indicator ID"].str.strip()) - set(descriptions))
             if missing:
+                why = "; ".join(unusable[i] for i in missing if i in unusable)
                 raise SourceError(
-                    f"{self.directory}: cached data for indicator(s) {missing} has no metadata"
-                    " in the catalogue or the cache; run `dana fetch` for them again"
+                    f"{self.directory}: cached data for indicator(s) {missing} has no usable"
+                    " metadata in the catalogue or the cache"
+                    + (f" ({why})" if why else "; run `dana fetch` for them again")
                 )
             child = int(entry.info.get("child_area_type_id", "502"))
             frames.append(
@@ -225,7 +312,7 @@ class ResponseCache:
                     data.reset_index(drop=True),
                     descriptions,
                     retrieved=full.retrieved.date().isoformat(),
-                    child_area_type=fingertips.table_area_type(child),
+                    child_area_type=level_of_fingertips_area_type(child),
                     where=f"cached {entry.url}",
                 )
             )
@@ -237,26 +324,36 @@ class ResponseCache:
             combined.reset_index(drop=True), where=f"Fingertips cache {self.directory}"
         )
 
-    def _descriptions(self, catalogue) -> dict[str, fingertips.IndicatorDescription]:
+    def _descriptions(
+        self, catalogue, entries: list[CachedResponse]
+    ) -> tuple[dict[str, fingertips.IndicatorDescription], dict[str, str]]:
+        """Descriptions from cached metadata, overridden by the catalogue's; and, for
+        metadata rows that cannot describe an indicator (an unknown value type), why."""
         described: dict[str, fingertips.IndicatorDescription] = {}
-        for entry in self.entries():
-            if entry.kind != "indicator_metadata":
+        unusable: dict[str, str] = {}
+        for entry in entries:
+            full = self.get(entry.url) if entry.kind == "indicator_metadata" else None
+            if full is None:
                 continue
-            full = self.get(entry.url)
-            if full is not None:
-                metadata = fingertips.parse_metadata_csv(full.body, url=entry.url)
-                described.update(fingertips.describe_from_metadata(metadata))
+            metadata = fingertips.parse_metadata_csv(full.body, url=entry.url)
+            for position in range(len(metadata)):
+                row = metadata.iloc[[position]]
+                try:
+                    described.update(fingertips.describe_from_metadata(row))
+                except fingertips.FingertipsBadResponse as exc:
+                    unusable[str(row["Indicator ID"].iloc[0]).strip()] = str(exc)
         if catalogue is not None:
-            for indicator_id in list(described) + [
+            data_ids = [
                 i
-                for e in self.entries()
+                for e in entries
                 if e.kind == "indicator_data"
                 for i in e.info.get("indicator_ids", "").split(",")
-            ]:
+            ]
+            for indicator_id in [*described, *data_ids]:
                 entry = fingertips.describe_from_catalogue(catalogue, indicator_id)
                 if entry is not None:
                     described[indicator_id] = entry
-        return described
+        return described, unusable
 
 
 class RevisedDataWarning(UserWarning):

@@ -20,13 +20,17 @@ Also ``caveats`` (text: who is missing from the engagement) and ``known_names``
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from dana.sources import _read
 from dana.sources.errors import SourceFileError
+from dana.sources.text_files import read_user_text
 
 JOURNEY_STAGES = ("referral", "assessment", "treatment", "step-down")
 
@@ -55,27 +59,36 @@ class EngagementInputs:
         return self.participants is None and self.journey is None and not self.themes
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
-    if not path.is_file():
-        raise SourceFileError(path, "file not found")
+def _read_csv(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
+    """Text cells indexed by the row a person sees (header = row 1); blank lines are
+    skipped without shifting the row numbers of the lines after them."""
+    text = read_user_text(path, what=what)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
         raise SourceFileError(path, f"not a readable CSV ({exc})") from None
+    if not any(c.strip() for c in records[0]):
+        raise SourceFileError(path, "the first line must be the header row", row=1)
+    frame = _read.text_frame(path, records[0], records[1:], header_row=1)
     frame.columns = [c.strip().lower() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise SourceFileError(path, f"missing column(s) {missing}; found {list(frame.columns)}")
+        raise SourceFileError(
+            path, f"missing column(s) {missing}; found {list(frame.columns)}", row=1
+        )
+    frame = frame[frame.apply(lambda column: column.str.strip().ne("")).any(axis=1)]
+    if frame.empty:
+        raise SourceFileError(path, f"the {what} has a header row but no data rows", row=2)
     return frame
 
 
 def _whole_numbers(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
     values = []
-    for position, raw in enumerate(frame[column], start=2):  # header is row 1
+    for row, raw in frame[column].items():
         text = str(raw).strip().replace(",", "")
         if not text.isdigit():
             raise SourceFileError(
-                path, f"{raw!r} is not a whole number >= 0", row=position, column=column
+                path, f"{raw!r} is not a whole number >= 0", row=int(row), column=column
             )
         values.append(int(text))
     return pd.Series(values, index=frame.index, dtype="int64")
@@ -83,17 +96,17 @@ def _whole_numbers(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
 
 def read_participants(path: str | Path) -> pd.DataFrame:
     path = Path(path)
-    frame = _read_csv(path, ("group", "method", "participants"))
+    frame = _read_csv(path, ("group", "method", "participants"), "participants CSV")
     frame["participants"] = _whole_numbers(path, frame, "participants")
-    return frame.loc[:, ["group", "method", "participants"]]
+    return frame.loc[:, ["group", "method", "participants"]].reset_index(drop=True)
 
 
 def read_journey(path: str | Path) -> pd.DataFrame:
     path = Path(path)
-    frame = _read_csv(path, ("area", "stage", "satisfied", "responses"))
+    frame = _read_csv(path, ("area", "stage", "satisfied", "responses"), "journey CSV")
     frame["satisfied"] = _whole_numbers(path, frame, "satisfied")
     frame["responses"] = _whole_numbers(path, frame, "responses")
-    for position, (_, row) in enumerate(frame.iterrows(), start=2):
+    for position, row in frame.iterrows():
         stage = str(row["stage"]).strip().lower()
         if stage not in JOURNEY_STAGES:
             raise SourceFileError(
@@ -110,15 +123,13 @@ def read_journey(path: str | Path) -> pd.DataFrame:
                 column="satisfied",
             )
     frame["stage"] = frame["stage"].str.strip().str.lower()
-    return frame.loc[:, ["area", "stage", "satisfied", "responses"]]
+    return frame.loc[:, ["area", "stage", "satisfied", "responses"]].reset_index(drop=True)
 
 
 def read_themes(path: str | Path) -> tuple[Theme, ...]:
     path = Path(path)
-    if not path.is_file():
-        raise SourceFileError(path, "file not found")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(read_user_text(path, what="themes YAML"))
     except yaml.YAMLError as exc:
         raise SourceFileError(path, f"not valid YAML: {exc}") from None
     if isinstance(raw, dict) and "themes" in raw:

@@ -151,7 +151,7 @@ def read_imd_utla(
     Sheets that are not domains (the "Notes" sheet) are skipped and listed in the import
     summary. Every cell must be a number; each header must be a known measure.
     """
-    import openpyxl
+    import openpyxl  # deferred: only XLSX files need it, and it is slow to import
 
     path = Path(path)
     try:

@@ -35,14 +35,14 @@ source         optional "Local data: <file name>"
 retrieved      optional the file's modification date (ISO)
 ============== ======== ================================================================
 
-Rows with a count and denominator but no value get their value from
-:func:`dana.stats.proportion` (proportion) or :func:`dana.stats.rate` (crude_rate) when
-those are available; until then the value stays NaN with a value note saying so.
+Rows with a count and denominator but no value get their value and limits from
+:func:`dana.stats.proportion` (proportion, Wilson) or :func:`dana.stats.rate` (crude_rate,
+Byar / exact Poisson); other value types keep no value and a value note saying so.
 
 Errors name the file, the row as seen in a spreadsheet (header = row 1) and the column:
 missing required column, unknown column, bad indicator_id, non-GSS area code,
 unrecognised period or sex, non-numeric cell (other than a suppression marker), negative count or denominator, count
-above denominator for a proportion, a row with neither value nor count, and duplicate
+above denominator for a proportion, a zero denominator (except for counts), a row with neither value nor count, and duplicate
 rows (same indicator, area, period, sex, age and category).
 """
 
@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dana import table
+from dana import stats, table
 from dana.sources import _read
 from dana.sources.errors import SourceFileError
 
@@ -81,7 +81,6 @@ _SEX = {
     "f": "Female",
 }
 _ALLOWED = set(table.COLUMNS) - {"period_sort"}
-PENDING_NOTE = "Value not computed: dana.stats.{method} is not available yet"
 
 
 def _fail_row(path, mask: pd.Series, column: str | None, message: str) -> None:
@@ -183,6 +182,13 @@ def read_indicator_file(path: str | Path, *, sheet: str | None = None) -> pd.Dat
 
     for column in ("count", "denominator"):
         _fail_row(path, frame[column] < 0, column, f"negative {column}")
+    _fail_row(
+        path,
+        frame["denominator"].eq(0) & value_type.ne("count"),
+        "denominator",
+        "denominator is 0: no rate, proportion or ratio can be computed from it (leave the"
+        " cell empty if the group size is not known)",
+    )
     over = value_type.eq("proportion") & (frame["count"] > frame["denominator"])
     _fail_row(path, over, "count", "count is above the denominator for a proportion")
     _fail_row(
@@ -226,8 +232,6 @@ def read_indicator_file(path: str | Path, *, sheet: str | None = None) -> pd.Dat
 
 def _fill_from_stats(frame: pd.DataFrame, todo: pd.Series, summary: _read.ImportSummary) -> None:
     """Fill value and 95%/99.8% limits from dana.stats for count/denominator rows."""
-    from dana import stats
-
     for value_type, method in (("proportion", "proportion"), ("crude_rate", "rate")):
         rows = todo & frame["value_type"].eq(value_type) & frame["denominator"].notna()
         if not rows.any():
@@ -235,20 +239,12 @@ def _fill_from_stats(frame: pd.DataFrame, todo: pd.Series, summary: _read.Import
         for multiplier in frame.loc[rows, "multiplier"].unique():
             these = rows & frame["multiplier"].eq(multiplier)
             part = frame.loc[these]
-            try:
-                result = getattr(stats, method)(
-                    part["count"].to_numpy(),
-                    part["denominator"].to_numpy(),
-                    multiplier=float(multiplier),
-                    confidence=(0.95, 0.998),
-                )
-            except NotImplementedError:
-                frame.loc[these, "value_note"] = PENDING_NOTE.format(method=method)
-                summary.note(
-                    f"{int(these.sum())} {value_type} row(s) left without a value: "
-                    f"dana.stats.{method} not available"
-                )
-                continue
+            result = getattr(stats, method)(
+                part["count"].to_numpy(),
+                part["denominator"].to_numpy(),
+                multiplier=float(multiplier),
+                confidence=(0.95, 0.998),
+            )
             for column in ("value", "lower_95", "upper_95", "lower_99_8", "upper_99_8"):
                 frame.loc[these, column] = result[column].to_numpy()
             summary.note(

@@ -8,7 +8,9 @@ Two layouts are read by :func:`read_viewit_export`:
 * the England export (``ReportingPeriod_Data, Area_Data, DrugGroup_Data, Gender_Data,
   AgeGroup_Data, Num_InTreatment_AllInTx, Eth_White_AllInTx, ...``).
 
-Each measure column is melted to rows. The basis suffix says who is counted:
+Each measure column is melted to rows, then completed to the breakdown convention
+(:mod:`dana.sources.ndtms_breakdowns`: headlines ViewIt leaves out, Sex and Age band
+rows, denominators, and parts checked against totals within ViewIt's rounding). The basis suffix says who is counted:
 ``_allintx`` = all adults in treatment in the financial year, ``_newtx`` = new
 presentations. Indicator ids are ``ndtms:<measure>`` for all substances and
 ``ndtms:<measure>:<drug group>`` for a substance group (NDTMS hierarchy,
@@ -42,6 +44,7 @@ import pandas as pd
 
 from dana.sources import _read
 from dana.sources.errors import SourceFileError
+from dana.sources.ndtms_breakdowns import complete_breakdowns
 
 SOURCE = "OHID, NDTMS ViewIt adult treatment data export (ndtms.net/ViewIt/Adult)"
 ROUNDED_NOTE = "Count rounded to the nearest 5 by NDTMS ViewIt"
@@ -81,6 +84,8 @@ _MEASURE_NAMES = {
     "in_treatment": "Adults in treatment",
     "new_presentations": "Adults newly presenting to treatment",
     "exits": "Adults exiting treatment",
+    "first_interventions": "Adults starting a first treatment intervention",
+    "subsequent_interventions": "Adults starting a subsequent treatment intervention",
     "interventions": "Adults receiving structured interventions",
     "children_of_people_in_treatment": "Children of adults in treatment",
     "children_of_new_presentations": "Children of adults newly presenting to treatment",
@@ -103,26 +108,36 @@ _FIELDS = {
     "scnr_scrn_allintx": ("successful_completions_not_representing", "", ""),
 }
 
-#: Field families: prefix -> category type. Labels in _LABELS (ViewIt wording,
-#: ../data/definitions/ndtms_viewit_categories.csv) or else the field token humanised.
+#: Field families: prefix -> category type (:data:`dana.breakdowns.BREAKDOWNS`).
+#: Labels in _LABELS (ViewIt wording, ../data/definitions/ndtms_viewit_categories.csv) or
+#: else the field token humanised.
 _FAMILIES = {
     "eth": "Ethnic group",
     "referralsource": "Referral source",
-    "housingsituation": "Housing situation at start of treatment",
-    "waitsfirst": "Waiting time to first intervention",
-    "waitssub": "Waiting time to subsequent intervention",
+    "housingsituation": "Housing need",
+    "waitsfirst": "Wait for first intervention",
+    "waitssub": "Wait for subsequent intervention",
     "exits": "Exit reason",
     "safeguarding": "Parental status",
-    "employmentstatus": "Employment status at start of treatment",
-    "lengthintreatment": "Length of time in treatment",
-    "alc_units": "Alcohol units in the 28 days before treatment start",
-    "substanceanycitation": "Substance cited (any citation)",
+    "employmentstatus": "Employment status",
+    "lengthintreatment": "Time in treatment",
+    "alc_units": "Alcohol units (28 days before treatment)",
+    "substanceanycitation": "Substance cited",
     "injecting": "Injecting status",
-    "disability": "Disability",
+    "disability": "Disability type",
     "sexuality": "Sexual orientation",
     "religion": "Religion",
     "interventions": "Intervention (ViewIt field)",
 }
+#: Families counted over their own total (people starting an intervention, exits), not
+#: over adults in treatment or new presentations: family -> measure.
+_OWN_MEASURE = {
+    "waitsfirst": "first_interventions",
+    "waitssub": "subsequent_interventions",
+    "exits": "exits",
+}
+#: Disability fields that describe the person overall (the rest are disability types).
+_DISABILITY_OVERALL = {"any", "nodisability", "notstated", "allmissing"}
 _LABELS = {
     "white": "White",
     "mixed": "Mixed",
@@ -181,6 +196,10 @@ _LABELS = {
     "previously_injecting": "Previously injected",
     "never": "Never injected",
     "declinedtoanswer": "Declined to answer",
+    "any": "Any disability",
+    "nodisability": "No disability",
+    "notstated": "Not stated",
+    "allmissing": "Missing",
 }
 
 
@@ -204,11 +223,16 @@ def _classify(column: str) -> tuple[str, str, str] | None:
     if not match or not match.group(1):
         return None
     token, exits, basis = match.groups()
-    if family == "exits" or exits:
-        measure = "exits"
+    category_type = _FAMILIES[family]
+    if family in _OWN_MEASURE:
+        measure = _OWN_MEASURE[family]
+    elif exits:
+        measure, category_type = "exits", "Time in treatment at exit"
     else:
         measure = "in_treatment" if basis == "allintx" else "new_presentations"
-    return (measure, _FAMILIES[family], _LABELS.get(token, _humanise(token)))
+    if family == "disability" and token in _DISABILITY_OVERALL:
+        category_type = "Disability"
+    return (measure, category_type, _LABELS.get(token, _humanise(token)))
 
 
 def _area_lookup(lookup) -> dict[str, tuple[str, str]]:
@@ -354,6 +378,7 @@ def read_viewit_export(
             " kept as rows with NaN value and a value note"
         )
 
+    dims["_row"] = raw.index
     long = pd.concat([dims, values], axis=1).melt(
         id_vars=list(dims.columns), var_name="field", value_name="count"
     )
@@ -388,6 +413,9 @@ def read_viewit_export(
             "unit": "count",
             "source": source,
             "retrieved": _read.retrieved_date(path, None, retrieved),
+            "_row": long["_row"],
+            "_field": long["field"],
         }
     )
-    return _read.finish_table(rows, path, summary)
+    rows = complete_breakdowns(rows, path, rounded_to=5.0 if la_layout else 0.0)
+    return _read.finish_table(rows.drop(columns=["_row", "_field"]), path, summary)

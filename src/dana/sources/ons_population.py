@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dana import table
 from dana.sources import _read
 from dana.sources.errors import SourceError, SourceFileError
 
@@ -319,8 +320,6 @@ def population_table(
 
     Ages use the contract's labels ("0-4 yrs", "90+ yrs"); period = the mid-year ("2020").
     """
-    from dana import table
-
     banded = to_age_bands(pop, bands)
     rows = pd.DataFrame(
         {

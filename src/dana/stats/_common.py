@@ -14,10 +14,14 @@ References
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
 from scipy import stats as _sp
+
+from dana.stats._blocks import blockwise
+from dana.stats._sorting import min_ranks
 
 #: Below this count crude rates and ratios use exact chi-square limits (Fingertips rule).
 EXACT_BELOW = 10
@@ -115,33 +119,111 @@ def exact_poisson_limits(count, level: float):
     return lower, upper
 
 
-def poisson_limits(count, level: float):
-    """Fingertips rule: exact limits below 10 events, Byar's at 10 or more."""
+@lru_cache(maxsize=32)
+def _exact_table(level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exact limits for the whole counts 0..EXACT_BELOW-1 at one level (read-only)."""
+    lower, upper = exact_poisson_limits(np.arange(EXACT_BELOW), level)
+    lower.flags.writeable = upper.flags.writeable = False
+    return lower, upper
+
+
+def poisson_limits(count, level: float, scale=1.0):
+    """Fingertips rule: exact limits below 10 events, Byar's at 10 or more; times ``scale``.
+
+    Returns ``(O_lower * scale, O_upper * scale)``; ``scale`` is a number or an array
+    (e.g. ``multiplier / population`` for a rate). Byar's formula is evaluated for every
+    count in cache-sized blocks (:func:`dana.stats._blocks.blockwise`); the counts below
+    10 then take the exact limits, from a table for whole counts and from the chi-square
+    quantiles of the distinct values otherwise.
+    """
     o = np.asarray(count, dtype=float)
-    lower, upper = byar_limits(o, level)
-    small = o < EXACT_BELOW
-    if small.any():
-        # chi-square quantiles are slow: compute them only for the distinct small counts
-        distinct, inverse = np.unique(o[small], return_inverse=True)
-        exact_lo, exact_hi = exact_poisson_limits(distinct, level)
-        lower = np.where(small, 0.0, lower)
-        upper = np.where(small, 0.0, upper)
-        lower[small] = exact_lo[inverse]
-        upper[small] = exact_hi[inverse]
-    return np.asarray(lower), np.asarray(upper)
+    z = z_value(level)
+    lower, upper = blockwise(partial(_byar_block, z=z), (o, scale), 2, temporaries=2)
+    small = np.flatnonzero(o < EXACT_BELOW)
+    if len(small):
+        counts = o[small]
+        whole = counts.astype(np.intp)
+        if (whole == counts).all():
+            table_lo, table_hi = _exact_table(level)
+            exact_lo, exact_hi = table_lo[whole], table_hi[whole]
+        else:  # chi-square quantiles are slow: compute them once per distinct count
+            distinct, inverse = np.unique(counts, return_inverse=True)
+            exact_lo, exact_hi = exact_poisson_limits(distinct, level)
+            exact_lo, exact_hi = exact_lo[inverse], exact_hi[inverse]
+        factor = scale if np.ndim(scale) == 0 else np.broadcast_to(scale, o.shape)[small]
+        lower[small] = exact_lo * factor
+        upper[small] = exact_hi * factor
+    return lower, upper
 
 
-def wilson_limits(x, n, level: float):
-    """Wilson score limits for a proportion x/n, as fractions in [0, 1].
+def _byar_block(o, scale, lower, upper, t, u, *, z: float) -> None:
+    """Byar's limits for one block, in place: with r = 1 / sqrt(O),
+    ``O (1 - r^2/9 - z r/3)^3`` and the same at O + 1 with ``+ z r/3``, times scale."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # O = 0 is replaced by the caller
+        for shift, sign, out in ((0.0, -1.0, lower), (1.0, 1.0, upper)):
+            np.add(o, shift, out=u)  # O or O + 1
+            np.sqrt(u, out=t)
+            np.divide(1.0, t, out=t)  # r
+            np.multiply(t, sign * z / 3, out=out)  # -/+ z r / 3
+            np.multiply(t, t, out=t)
+            np.multiply(t, 1 / 9, out=t)  # r^2 / 9
+            np.subtract(out, t, out=out)
+            np.add(out, 1.0, out=out)  # 1 - r^2/9 -/+ z r/3
+            np.multiply(out, out, out=t)
+            np.multiply(out, t, out=out)  # cubed
+            np.multiply(out, u, out=out)
+            np.multiply(out, scale, out=out)
 
-    ``(2x + z^2 -/+ z sqrt(z^2 + 4x(1 - x/n))) / (2 (n + z^2))``
+
+def method_labels(count) -> pd.Categorical:
+    """The ``method`` column of a Poisson-based result: "exact" below 10 events, else "Byar"."""
+    codes = (np.asarray(count) >= EXACT_BELOW).astype(np.int8)
+    return pd.Categorical.from_codes(codes, ["exact", "Byar"], validate=False)
+
+
+def wilson(x, n, level: float, scale: float = 1.0):
+    """``(x/n, lower, upper)`` times ``scale``: the proportion with its Wilson limits.
+
+    With p = x/n and r = z sqrt(z^2 + 4x(1 - p)), the lower limit
+    ``(2x + z^2 - r) / (2(n + z^2))`` is computed in the equal, cancellation-free form
+    ``2 x p / (2x + z^2 + r)`` (multiply above and below by ``2x + z^2 + r``), and the
+    upper as 1 minus the lower limit of the complementary count n - x (same r), so the
+    limits are exactly 0 at x = 0 and exactly ``scale`` at x = n, and never leave
+    [0, scale]. Evaluated in one pass over cache-sized blocks.
     """
     x = np.asarray(x, dtype=float)
     n = np.asarray(n, dtype=float)
     z = z_value(level)
-    root = z * np.sqrt(z**2 + 4 * x * (1 - x / n))
-    denom = 2 * (n + z**2)
-    return (2 * x + z**2 - root) / denom, (2 * x + z**2 + root) / denom
+    block = partial(_wilson_block, z=z, scale=float(scale))
+    return tuple(blockwise(block, (x, n), 3, temporaries=3))
+
+
+def _wilson_block(x, n, value, lower, upper, p, root, t, *, z: float, scale: float) -> None:
+    z2 = z * z
+    np.divide(x, n, out=p)
+    np.multiply(p, scale, out=value)
+    np.subtract(1.0, p, out=t)  # 1 - p
+    np.multiply(t, x, out=root)
+    np.multiply(root, 4.0, out=root)
+    np.add(root, z2, out=root)
+    np.sqrt(root, out=root)
+    np.multiply(root, z, out=root)  # r = z sqrt(z^2 + 4x(1 - p))
+    # lower = scale * 2 x p / (2x + z^2 + r)
+    np.multiply(x, 2.0, out=lower)
+    np.add(lower, z2, out=lower)
+    np.add(lower, root, out=lower)
+    np.multiply(p, x, out=p)
+    np.multiply(p, 2 * scale, out=p)
+    np.divide(p, lower, out=lower)
+    # upper = scale - scale * 2 (n - x)(1 - p) / (2(n - x) + z^2 + r)
+    np.subtract(n, x, out=p)  # n - x
+    np.multiply(t, p, out=t)
+    np.multiply(t, 2 * scale, out=t)
+    np.multiply(p, 2.0, out=upper)
+    np.add(upper, z2, out=upper)
+    np.add(upper, root, out=upper)
+    np.divide(t, upper, out=upper)
+    np.subtract(scale, upper, out=upper)
 
 
 def quantile_groups(values, codes, k: int) -> np.ndarray:
@@ -163,7 +245,10 @@ def quantile_groups(values, codes, k: int) -> np.ndarray:
     ``values`` must hold no NaN (callers drop or reject them first).
     """
     values = np.asarray(values, dtype=float)
-    codes = np.asarray(codes)
-    rank = pd.Series(values).groupby(codes).rank(method="min").to_numpy()
-    size = np.bincount(codes)[codes] if len(codes) else np.zeros(0, dtype=int)
-    return (np.floor((rank - 1) * k / size) + 1).astype(np.int64)
+    codes = np.asarray(codes, dtype=np.intp)
+    if len(codes) == 0:
+        return np.zeros(0, dtype=np.int64)
+    n_groups = int(codes.max()) + 1
+    rank = min_ranks(values, codes, n_groups)
+    size = np.bincount(codes, minlength=n_groups)[codes]
+    return (rank - 1) * k // size + 1

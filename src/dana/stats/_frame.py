@@ -8,36 +8,40 @@ works on grouped tibbles:
 * a DataFrame with ``by=`` (one or several key columns), or a pandas ``DataFrameGroupBy``
   passed as ``data=`` - the inputs are then combined within each group.
 
-:func:`resolve` turns any of these into a :class:`Resolved`: a float frame with one
-column per named input (one row per input row, in input order) plus the :class:`Groups`
-the rows belong to. Numbers are validated here with :func:`check`, whose errors name the
-offending group by its key values (``group area='E06000001', year=2020``) or, for
-ungrouped input, the row position; :func:`fail` raises the same kind of error for a
-group-level condition. :func:`group_sums` adds inputs up within groups (np.bincount,
-no Python loop over groups) and :func:`output` assembles the tidy result frame.
+:func:`resolve` turns any of these into a :class:`Resolved`: one float array per named
+input (one value per input row, in input order) plus the :class:`Groups` the rows belong
+to. Every input is checked here in one vectorised pass: a missing (NaN) or infinite value
+is an error naming the row (and group), never dropped; :func:`check` raises the same kind
+of error for a method's own row condition and :func:`fail` for a group-level one.
+:func:`sum_within` adds inputs up within groups (``np.bincount``, no Python loop over
+groups) and :func:`output` assembles the tidy result frame without copying the arrays.
 
 Typical use in a method::
 
-    res = resolve(data, by, x=x, n=n)
-    check(res, res["x"] < 0, "count x is negative")
+    res = resolve(data, by, what="proportion", x=x, n=n)
+    check(res, res["x"] < 0, "proportion: count x is negative")
     sums = group_sums(res, "x", "n")
     ...
     return output(res, {"count": sums["x"], ...}, limits)
 
-Nothing is ever dropped silently: missing key values, NaN and non-numeric inputs are
-errors.
+Speed: numeric arrays and columns are used as they are (no copy when already float64),
+scalars are broadcast without being materialised, and the checks cost a few array
+comparisons; only when a check fails does the slower code that finds and names the
+offending row run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from dana.stats._common import StatsInputError, limit_columns
+from dana.stats._common import StatsInputError
+from dana.stats._grouping import codes_from_starts, group_codes
 
 #: How many offending groups or rows an error message lists before "and N more".
 _SHOW = 3
@@ -54,13 +58,27 @@ class Groups:
     single row with no columns.
     """
 
-    codes: np.ndarray
+    size: int
     keys: pd.DataFrame
     by: tuple[str, ...]
     #: Index labels of the input rows (used to name rows in error messages).
     row_labels: pd.Index = field(repr=False)
     #: True when ungrouped input is pooled into one group rather than kept row by row.
     pooled: bool = False
+    given_codes: np.ndarray | None = field(default=None, repr=False)
+    #: First row of each group when the rows are sorted by group (runs), else None.
+    run_starts: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def codes(self) -> np.ndarray:
+        """Output row of each input row (built on first use when ungrouped or in runs)."""
+        if self.given_codes is not None:
+            return self.given_codes
+        if self.run_starts is not None:
+            return codes_from_starts(self.run_starts, self.size)
+        if self.pooled:
+            return np.zeros(self.size, dtype=np.intp)
+        return np.arange(self.size, dtype=np.intp)
 
     @property
     def grouped(self) -> bool:
@@ -74,6 +92,12 @@ class Groups:
 
     def sizes(self) -> np.ndarray:
         """Number of input rows in each group."""
+        if not self.grouped:
+            return np.ones(self.size, dtype=np.intp)
+        if self.pooled:
+            return np.array([self.size], dtype=np.intp)
+        if self.run_starts is not None:
+            return np.diff(np.append(self.run_starts, self.size))
         return np.bincount(self.codes, minlength=self.count)
 
     def label(self, group: int) -> str:
@@ -90,6 +114,12 @@ class Groups:
         """Human-readable name of an input row: its position, plus its index label if different."""
         return _row_label(self.row_labels, position)
 
+    def where(self, row: int) -> str:
+        """Name of an input row for an error message, with its group when grouped."""
+        if self.by:
+            return f"{self.label(int(self.codes[row]))} ({self.row_label(row)})"
+        return self.row_label(row)
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -97,6 +127,14 @@ class Resolved:
 
     values: dict[str, np.ndarray]
     groups: Groups
+    #: Inputs whose array is the caller's own memory (a float64 array or column used as
+    #: is): :func:`output` copies them, so a later change to the input cannot reach the
+    #: result.
+    borrowed: frozenset[str] = frozenset()
+
+    def is_borrowed(self, array) -> bool:
+        """True when ``array`` is one of the inputs used without a copy."""
+        return any(array is self.values[name] for name in self.borrowed)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.values[name]
@@ -105,7 +143,7 @@ class Resolved:
         return name in self.values
 
     def __len__(self) -> int:
-        return len(self.groups.codes)
+        return self.groups.size
 
 
 def _show(value) -> str:
@@ -124,21 +162,6 @@ def _row_label(labels: pd.Index, position: int) -> str:
 def frame_of(data) -> pd.DataFrame | None:
     """The DataFrame behind ``data=`` (a DataFrame, a DataFrameGroupBy, or None)."""
     return data.obj if isinstance(data, pd.core.groupby.DataFrameGroupBy) else data
-
-
-def carry_columns(data, result: pd.DataFrame) -> pd.DataFrame:
-    """Put the columns of ``data`` (one row per result row) in front of ``result``.
-
-    Used by methods that return one row per input row; a data column with the same name
-    as a result column is replaced by the result.
-    """
-    frame = frame_of(data)
-    if frame is None:
-        return result
-    carried = frame.reset_index(drop=True).drop(
-        columns=[c for c in result.columns if c in frame.columns]
-    )
-    return pd.concat([carried, result.reset_index(drop=True)], axis=1)
 
 
 def _unpack_data(data, by) -> tuple[pd.DataFrame | None, list[str]]:
@@ -172,11 +195,33 @@ def _unpack_data(data, by) -> tuple[pd.DataFrame | None, list[str]]:
     return data, names
 
 
+def _scalar_float(name: str, value) -> float:
+    """A scalar input as a float; text or None that is not a number is an error."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return np.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise StatsInputError(f"{name}: value {value!r} is not a number") from None
+
+
 def _as_float(name: str, raw, labels: pd.Index) -> np.ndarray:
-    """Convert one input to float, naming the first unconvertible row on failure."""
-    series = raw if isinstance(raw, pd.Series) else pd.Series(np.asarray(raw, dtype=object))
-    if is_numeric_dtype(series.dtype) and not is_bool_dtype(series.dtype):
-        return series.to_numpy(dtype=float, na_value=np.nan)
+    """Convert one input to a float array, naming the first unconvertible row on failure.
+
+    Plain numeric numpy data is returned as is (no copy when already float64).
+    """
+    if isinstance(raw, pd.Series):
+        if is_numeric_dtype(raw.dtype) and not isinstance(
+            raw.dtype, pd.api.extensions.ExtensionDtype
+        ):
+            return raw.to_numpy().astype(float, copy=False)
+        if is_numeric_dtype(raw.dtype) and not is_bool_dtype(raw.dtype):
+            return raw.to_numpy(dtype=float, na_value=np.nan)
+        series = raw
+    else:
+        if raw.dtype.kind in "iufb":
+            return raw.astype(float, copy=False)
+        series = pd.Series(raw.astype(object, copy=False))
     converted = pd.to_numeric(series, errors="coerce")
     bad = converted.isna().to_numpy() & series.notna().to_numpy()
     if bad.any():
@@ -188,34 +233,52 @@ def _as_float(name: str, raw, labels: pd.Index) -> np.ndarray:
 
 
 def resolve(
-    data, by, /, *, pool_ungrouped: bool = False, allow_missing: bool = False, **inputs
+    data,
+    by,
+    /,
+    *,
+    what: str = "",
+    optional: Sequence[str] = (),
+    pool_ungrouped: bool = False,
+    allow_missing: bool = False,
+    **inputs,
 ) -> Resolved:
     """Resolve named inputs (scalar, array-like or column name of ``data``) to float arrays.
 
     ``inputs`` values may be: a column name of ``data``; a scalar (broadcast to every
     row); a sequence, numpy array or Series of the same length as the other inputs
-    (taken by position); or ``None`` (the input is omitted from the result). ``by`` is a
-    column name or a list of them; ``data`` may instead be a ``DataFrameGroupBy``.
-    Missing ``by`` key values and NaN inputs are errors (checked here), never dropped,
-    unless ``allow_missing`` is true: then a missing input (NaN, None, pd.NA) stays NaN
-    for the method to handle (comparison and trend report "not compared" / "cannot be
-    calculated"); text that is not a number is an error either way. Without ``by``, each input row is its own group, unless ``pool_ungrouped`` is true
-    (methods such as DSR and mean that summarise many rows), when all rows form one group.
+    (taken by position); or ``None``, which is an error naming the argument
+    (``"proportion: x= is needed"``) unless the name is in ``optional`` (the input is
+    then left out of the result). ``by`` is a column name or a list of them; ``data``
+    may instead be a ``DataFrameGroupBy``. ``what`` (the method's name) starts every
+    error message.
+
+    Missing ``by`` key values, NaN inputs and infinite inputs are errors naming the row
+    (and group), never dropped; with ``allow_missing`` a missing input (NaN, None, pd.NA)
+    stays NaN for the method to handle (comparison and trend report "not compared" /
+    "cannot be calculated"), but infinity and text that is not a number are still
+    errors. Without ``by``, each input row is its own group, unless ``pool_ungrouped``
+    is true (methods such as DSR and mean that summarise many rows), when all rows form
+    one group.
     """
+    prefix = f"{what}: " if what else ""
     frame, by_cols = _unpack_data(data, by)
     raw: dict[str, object] = {}
     lengths: dict[str, int] = {}
     for name, value in inputs.items():
         if value is None:
-            continue
+            if name in optional:
+                continue
+            raise StatsInputError(f"{prefix}{name}= is needed (got None)")
         if isinstance(value, str):
             if frame is None:
                 raise StatsInputError(
-                    f"{name}={value!r} names a column, but no data= DataFrame was given"
+                    f"{prefix}{name}={value!r} names a column, but no data= DataFrame was given"
                 )
             if value not in frame.columns:
                 raise StatsInputError(
-                    f"{name}={value!r}: no such column in data; columns are {list(frame.columns)}"
+                    f"{prefix}{name}={value!r}: no such column in data; "
+                    f"columns are {list(frame.columns)}"
                 )
             raw[name] = frame[value]
             lengths[name] = len(frame)
@@ -224,8 +287,10 @@ def resolve(
         else:
             arr = value if isinstance(value, pd.Series) else np.asarray(value)
             if arr.ndim != 1:
-                raise StatsInputError(f"{name}: expected one value per row, got shape {arr.shape}")
-            raw[name] = arr.reset_index(drop=True) if isinstance(arr, pd.Series) else arr
+                raise StatsInputError(
+                    f"{prefix}{name}: expected one value per row, got shape {arr.shape}"
+                )
+            raw[name] = arr
             lengths[name] = len(arr)
 
     if frame is not None:
@@ -237,60 +302,67 @@ def resolve(
     wrong = {name: n for name, n in lengths.items() if n != size}
     if wrong:
         raise StatsInputError(
-            f"inputs have different lengths: {wrong} but {size} rows were expected "
+            f"{prefix}inputs have different lengths: {wrong} but {size} rows were expected "
             "(every array must have one value per row)"
         )
     if size == 0:
-        raise StatsInputError("no rows to calculate from (the input is empty)")
+        raise StatsInputError(f"{prefix}no rows to calculate from (the input is empty)")
 
-    values = {}
+    values, borrowed = {}, set()
     for name, value in raw.items():
         if np.ndim(value) == 0:
-            value = np.full(size, value, dtype=object)
-        values[name] = _as_float(name, value, labels)
+            # broadcast without materialising: a read-only view of one float
+            scalar = np.float64(_scalar_float(f"{prefix}{name}", value))
+            values[name] = np.broadcast_to(scalar, size)
+        else:
+            values[name] = _as_float(f"{prefix}{name}", value, labels)
+            source = value.array if isinstance(value, pd.Series) else value
+            if np.may_share_memory(values[name], np.asarray(source)):
+                borrowed.add(name)
 
-    groups = _make_groups(frame, by_cols, size, labels, pool_ungrouped)
-    resolved = Resolved(values=values, groups=groups)
-    if not allow_missing:
-        for name, arr in values.items():
-            check(resolved, np.isnan(arr), f"{name} is missing (NaN)")
+    groups = _make_groups(frame, by_cols, size, labels, pool_ungrouped, prefix)
+    resolved = Resolved(values=values, groups=groups, borrowed=frozenset(borrowed))
+    for name, arr in values.items():
+        _check_finite(resolved, arr, f"{prefix}{name}", allow_missing)
     return resolved
 
 
+def _check_finite(resolved: Resolved, arr: np.ndarray, name: str, allow_missing: bool) -> None:
+    """One pass over ``arr``: infinity is always an error, NaN unless ``allow_missing``."""
+    probe = arr[:1] if arr.strides == (0,) else arr  # a broadcast scalar: check it once
+    if np.isfinite(probe).all():
+        return
+    check(resolved, np.isinf(arr), f"{name} is infinite")
+    if not allow_missing:
+        check(resolved, np.isnan(arr), f"{name} is missing (NaN)")
+
+
 def _make_groups(
-    frame: pd.DataFrame | None, by: list[str], size: int, labels, pooled: bool
+    frame: pd.DataFrame | None, by: list[str], size: int, labels, pooled: bool, prefix: str
 ) -> Groups:
     if not by and pooled:
         keys = pd.DataFrame(index=pd.RangeIndex(1))
-        return Groups(np.zeros(size, dtype=np.intp), keys, (), labels, pooled=True)
+        return Groups(size, keys, (), labels, pooled=True)
     if not by:
         keys = (
             frame.reset_index(drop=True)
             if frame is not None
             else pd.DataFrame(index=pd.RangeIndex(size))
         )
-        return Groups(codes=np.arange(size), keys=keys, by=(), row_labels=labels)
+        return Groups(size, keys, (), labels)
     key_data = frame[by].reset_index(drop=True)
-    missing = key_data.isna().to_numpy()
-    if missing.any():
-        row, col = np.argwhere(missing)[0]
-        where = _row_label(labels, int(row))
+    codes, keys, missing_row, starts = group_codes(key_data)
+    if missing_row is not None:
+        row, column = missing_row
         raise StatsInputError(
-            f"by column {by[col]!r} is missing at {where}; every row needs a group key "
-            "(rows are never dropped silently)"
+            f"{prefix}by column {column!r} is missing at {_row_label(labels, row)}; every row "
+            "needs a group key (rows are never dropped silently)"
         )
-    grouper = key_data.groupby(by, sort=True, observed=True)
-    codes = grouper.ngroup().to_numpy()
-    first = np.full(grouper.ngroups, -1)
-    # first input row of each group, to read its key values
-    order = np.arange(size)[::-1]
-    first[codes[order]] = order
-    keys = key_data.iloc[first].reset_index(drop=True)
-    return Groups(codes=codes, keys=keys, by=tuple(by), row_labels=labels)
+    return Groups(size, keys, tuple(by), labels, given_codes=codes, run_starts=starts)
 
 
-def _describe(groups: Groups, items: Sequence[int], describe) -> str:
-    shown = ", ".join(describe(i) for i in items[:_SHOW])
+def _describe(items: Sequence[int], describe) -> str:
+    shown = ", ".join(describe(int(i)) for i in items[:_SHOW])
     extra = len(items) - _SHOW
     return shown + (f" (and {extra} more)" if extra > 0 else "")
 
@@ -301,21 +373,13 @@ def check(resolved: Resolved, bad_rows, problem: str) -> None:
     The message names the offending group(s) by their key values, with the row
     position, or for ungrouped input the row position(s)::
 
-        proportion: count x is greater than denominator n in group area='E1' (row 4)
+        proportion: count x is greater than denominator n: group area='E1' (row 4)
     """
     bad = np.asarray(bad_rows, dtype=bool)
     if not bad.any():
         return
-    groups = resolved.groups
-    rows = np.flatnonzero(bad)
-    if groups.by:
-
-        def describe(row: int) -> str:
-            return f"{groups.label(groups.codes[row])} ({groups.row_label(row)})"
-
-    else:
-        describe = groups.row_label
-    raise StatsInputError(f"{problem}: {_describe(groups, list(rows), describe)}")
+    rows = np.flatnonzero(np.broadcast_to(bad, len(resolved)))
+    raise StatsInputError(f"{problem}: {_describe(rows, resolved.groups.where)}")
 
 
 def fail(groups: Groups, bad_groups, problem: str) -> None:
@@ -323,8 +387,7 @@ def fail(groups: Groups, bad_groups, problem: str) -> None:
     bad = np.asarray(bad_groups, dtype=bool)
     if not bad.any():
         return
-    items = list(np.flatnonzero(bad))
-    raise StatsInputError(f"{problem}: {_describe(groups, items, groups.label)}")
+    raise StatsInputError(f"{problem}: {_describe(np.flatnonzero(bad), groups.label)}")
 
 
 def group_sums(resolved: Resolved, *names: str) -> dict[str, np.ndarray]:
@@ -340,36 +403,11 @@ def sum_within(groups: Groups, values) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     if not groups.grouped:
         return values
+    if groups.pooled:  # one group: a whole-array sum, no group codes
+        return np.array([values.sum()])
+    if groups.run_starts is not None:  # groups are runs of rows: add each run up
+        return np.add.reduceat(np.ascontiguousarray(values), groups.run_starts)
     return np.bincount(groups.codes, weights=values, minlength=groups.count)
-
-
-def output(
-    resolved_or_groups: Resolved | Groups,
-    columns: Mapping[str, object],
-    limits: Sequence[tuple[float, np.ndarray, np.ndarray]] = (),
-    after: Mapping[str, object] | None = None,
-) -> pd.DataFrame:
-    """Assemble the tidy result: group keys, ``columns``, limit columns, then ``after``.
-
-    ``limits`` is a sequence of ``(level, lower, upper)``; each becomes the columns
-    ``lower_<level>``/``upper_<level>`` (see :func:`dana.stats._common.limit_columns`).
-    For ungrouped input with ``data=``, the data's own columns are carried through in
-    front; a data column with the same name as a result column is replaced by the result.
-    """
-    groups = (
-        resolved_or_groups.groups
-        if isinstance(resolved_or_groups, Resolved)
-        else resolved_or_groups
-    )
-    body: dict[str, object] = dict(columns)
-    for level, lower, upper in limits:
-        lo_name, hi_name = limit_columns(level)
-        body[lo_name] = lower
-        body[hi_name] = upper
-    body.update(after or {})
-    result = pd.DataFrame(body, index=pd.RangeIndex(groups.count))
-    keys = groups.keys.drop(columns=[c for c in groups.keys.columns if c in body])
-    return pd.concat([keys, result], axis=1)
 
 
 def check_multiplier(multiplier) -> float:
@@ -379,7 +417,7 @@ def check_multiplier(multiplier) -> float:
     except (TypeError, ValueError):
         raise StatsInputError(f"multiplier={multiplier!r} is not a number") from None
     if not (np.isfinite(value) and value > 0):
-        raise StatsInputError(f"multiplier={multiplier!r} must be a positive number")
+        raise StatsInputError(f"multiplier={multiplier!r} must be a positive finite number")
     return value
 
 
@@ -398,100 +436,3 @@ def raw_column(data, value, name: str, size: int) -> pd.Series:
     if len(series) != size:
         raise StatsInputError(f"{name}: expected {size} values (one per row), got {len(series)}")
     return series
-
-
-def normalise_band_label(label) -> str:
-    """Canonical form of an age-band label: ``'Aged 00 - 04'`` -> ``'0-4'``, ``'90 and over'`` -> ``'90+'``."""
-    text = str(label).strip().lower().replace("\u2013", "-").replace("\u2014", "-")
-    for word in ("aged", "ages", "years", "year", "yrs"):
-        text = text.replace(word, "")
-    text = "".join(text.split())
-    for tail in ("andover", "andolder", "plus", "orover"):
-        if text.endswith(tail):
-            text = text[: -len(tail)] + "+"
-    parts = text.rstrip("+").split("-")
-    if all(part.isdigit() for part in parts) and len(parts) in (1, 2):
-        text = "-".join(str(int(part)) for part in parts) + ("+" if text.endswith("+") else "")
-    return text
-
-
-def band_positions(
-    resolved: Resolved, age: pd.Series | None, bands: Sequence, what: str
-) -> np.ndarray:
-    """Position (0..k-1) in ``bands`` of each input row's age band, checking completeness.
-
-    With ``age=None`` the rows of each group are taken to be the bands in order, so a
-    group must have exactly ``len(bands)`` rows. Otherwise each ``age`` label is matched
-    to ``bands`` after :func:`normalise_band_label`. Either way every group must hold
-    every band exactly once: a missing band, a repeated band or an unknown label raises
-    :class:`StatsInputError` naming the group and the band. Vectorised with np.bincount.
-    """
-    groups = resolved.groups
-    k = len(bands)
-    if age is None:
-        sizes = groups.sizes()
-        order = np.argsort(groups.codes, kind="stable")
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        positions = np.empty(len(order), dtype=np.intp)
-        positions[order] = np.arange(len(order)) - starts[groups.codes[order]]
-        _band_error(
-            groups,
-            sizes < k,
-            lambda g: (
-                f"{what}: age band {bands[sizes[g]]!r} is missing for {groups.label(g)} "
-                f"(rows are matched to the {k} age bands in order; {sizes[g]} rows found)"
-            ),
-        )
-        _band_error(
-            groups,
-            sizes > k,
-            lambda g: (
-                f"{what}: {groups.label(g)} has {sizes[g]} rows but there are {k} "
-                "age bands (pass age= to match rows to bands by label)"
-            ),
-        )
-        return positions
-    lookup = {normalise_band_label(label): i for i, label in enumerate(bands)}
-    # normalise each distinct label once, not once per row
-    label_codes, distinct = pd.factorize(age, use_na_sentinel=False)
-    distinct_pos = np.array(
-        [lookup.get(normalise_band_label(label), -1) for label in distinct], dtype=np.intp
-    )
-    positions = distinct_pos[label_codes]
-    unknown = positions < 0
-    if unknown.any():
-        first = int(np.flatnonzero(unknown)[0])
-        check(
-            resolved,
-            unknown,
-            f"{what}: age band {age.iloc[first]!r} is not in the standard "
-            f"(bands are {[str(b) for b in bands]})",
-        )
-    tally = np.bincount(groups.codes * k + positions, minlength=groups.count * k).reshape(-1, k)
-    first_band = lambda mask, g: bands[int(np.flatnonzero(mask[g])[0])]  # noqa: E731
-    _band_error(
-        groups,
-        (tally > 1).any(axis=1),
-        lambda g: (
-            f"{what}: age band {first_band(tally > 1, g)!r} appears more than once "
-            f"for {groups.label(g)}"
-        ),
-    )
-    _band_error(
-        groups,
-        (tally == 0).any(axis=1),
-        lambda g: (
-            f"{what}: age band {first_band(tally == 0, g)!r} is missing for {groups.label(g)}"
-        ),
-    )
-    return positions
-
-
-def _band_error(groups: Groups, bad_groups: np.ndarray, message) -> None:
-    """Raise naming the first offending group (``message(group)``) and how many others."""
-    bad = np.flatnonzero(bad_groups)
-    if len(bad) == 0:
-        return
-    others = len(bad) - 1
-    more = f" ({others} other group{'s' if others > 1 else ''} also affected)" if others else ""
-    raise StatsInputError(message(int(bad[0])) + more)

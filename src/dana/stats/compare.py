@@ -23,8 +23,9 @@ from dana.stats._common import (
     limit_columns,
     quantile_groups,
 )
-from dana.stats._frame import carry_columns, check, frame_of, raw_column, resolve
-from dana.vocabulary import DIFFERENCE_OUTCOME, NOT_COMPARED, POLARITIES, QUINTILE_LABELS
+from dana.stats._frame import check, frame_of, raw_column, resolve
+from dana.stats._output import carry_columns, labels_column, text_column
+from dana.vocabulary import DIFFERENCE_OUTCOME, NOT_COMPARED, POLARITIES, QUINTILE_LABELS, SIMILAR
 
 METHODS = ("confidence_interval", "quintiles")
 _MIN_FOR_QUINTILES = 5
@@ -124,64 +125,75 @@ def compare(
         raise StatsInputError("compare: by= names columns, so data= is needed")
     # quintiles rank within the by= groups; the CI rule works row by row
     if method == "quintiles":
-        res = resolve(data, by, pool_ungrouped=True, allow_missing=True, **inputs)
+        res = resolve(data, by, what="compare", pool_ungrouped=True, allow_missing=True, **inputs)
     else:
-        res = resolve(frame, None, allow_missing=True, **inputs)
+        res = resolve(frame, None, what="compare", allow_missing=True, **inputs)
     size = len(res)
-    polarities = _polarities(frame, polarity, size)
+    pol_codes = _polarity_codes(frame, polarity, size)
 
     if method == "confidence_interval":
         lo, hi, bench = res["lower"], res["upper"], res["benchmark"]
         check(res, lo > hi, "compare: lower limit is greater than upper limit")
-        direction = np.where(hi < bench, -1, np.where(lo > bench, 1, 0))
-        labels = np.full(size, "similar", dtype=object)
-        for (pol, sign), label in DIFFERENCE_OUTCOME.items():
-            labels[(polarities == pol) & (direction == sign)] = label
+        # outcome code per row: 0 below, 1 similar, 2 above, 3 not compared; one word per
+        # (polarity, outcome) in _CI_WORDS, so the labels are one take, not a loop
+        outcome = (lo > bench).astype(np.int8)
+        outcome -= hi < bench
+        outcome += 1
         missing = np.isnan(res["value"]) | np.isnan(lo) | np.isnan(hi) | np.isnan(bench)
-        labels[missing] = NOT_COMPARED
+        outcome[missing] = 3
+        labels = text_column(_CI_WORDS, pol_codes * 4 + outcome)
         bench_out, level_out = bench, np.full(size, level)
     else:
-        labels = _quintile_labels(res, polarities)
+        labels = text_column(*_quintile_labels(res, pol_codes))
         bench_out = np.full(size, np.nan)
         level_out = np.full(size, np.nan)
 
     body = {
         "value": res["value"],
         "benchmark": bench_out,
-        "comparison": pd.array(labels, dtype="str"),
-        "method": pd.array(np.full(size, method, dtype=object), dtype="str"),
+        "comparison": labels,
+        "method": labels_column([method], np.zeros(size, np.int8)),
         "confidence": level_out,
     }
-    return carry_columns(frame, pd.DataFrame(body))
+    return carry_columns(frame, body, res)
 
 
-def _polarities(frame, polarity, size: int) -> np.ndarray:
-    """One polarity per row, from a vocabulary word or a column of ``data``."""
+#: Comparison words by polarity code (POLARITIES order) x outcome (below, similar,
+#: above, not compared).
+_CI_WORDS = [
+    word
+    for pol in POLARITIES
+    for word in (DIFFERENCE_OUTCOME[pol, -1], SIMILAR, DIFFERENCE_OUTCOME[pol, 1], NOT_COMPARED)
+]
+
+
+def _polarity_codes(frame, polarity, size: int) -> np.ndarray:
+    """Position in POLARITIES of each row's polarity, from a vocabulary word or a column."""
     if isinstance(polarity, str) and polarity in POLARITIES:
-        return np.full(size, polarity, dtype=object)
+        return np.broadcast_to(np.int8(POLARITIES.index(polarity)), size)
     if isinstance(polarity, str) and (frame is None or polarity not in frame.columns):
         raise StatsInputError(
             f"compare: polarity={polarity!r} is neither one of {POLARITIES} nor a column of data"
         )
-    column = raw_column(frame, polarity, "polarity", size).astype(object).to_numpy()
-    bad = ~np.isin(column, POLARITIES)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
+    column = raw_column(frame, polarity, "polarity", size)
+    codes, words = pd.factorize(column, use_na_sentinel=False)
+    lookup = np.array([POLARITIES.index(w) if w in POLARITIES else -1 for w in words], np.int8)
+    codes = lookup[codes]
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0])
         raise StatsInputError(
-            f"compare: polarity {column[row]!r} at row {row} is not one of {POLARITIES}"
+            f"compare: polarity {column.iloc[row]!r} at row {row} is not one of {POLARITIES}"
         )
-    return column
+    return codes
 
 
-def _quintile_labels(res, polarities: np.ndarray) -> np.ndarray:
-    """Quintile label of each row with a value; ``not_compared`` where missing or too few."""
+def _quintile_labels(res, pol_codes: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """(words, code per row): each row's quintile word, ``not_compared`` if missing or too few."""
     values, codes = res["value"], res.groups.codes
-    present = ~np.isnan(values)
-    rows = np.flatnonzero(present)
+    rows = np.flatnonzero(~np.isnan(values))
     quintile = quantile_groups(values[rows], codes[rows], 5)
     enough = np.bincount(codes[rows], minlength=res.groups.count)[codes[rows]] >= _MIN_FOR_QUINTILES
-    labels = np.full(len(values), NOT_COMPARED, dtype=object)
-    for pol, names in QUINTILE_LABELS.items():
-        chosen = enough & (polarities[rows] == pol)
-        labels[rows[chosen]] = np.asarray(names, dtype=object)[quintile[chosen] - 1]
-    return labels
+    words = [word for pol in POLARITIES for word in QUINTILE_LABELS[pol]] + [NOT_COMPARED]
+    label = np.full(len(values), len(words) - 1, dtype=np.intp)
+    label[rows[enough]] = (np.asarray(pol_codes)[rows] * 5 + quintile - 1)[enough]
+    return words, label

@@ -12,17 +12,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from dana.stats._bands import band_positions
 from dana.stats._common import EXACT_BELOW, StatsInputError, byar_limits, confidence_levels
-from dana.stats._frame import (
-    band_positions,
-    check,
-    check_multiplier,
-    group_sums,
-    output,
-    raw_column,
-    resolve,
-    sum_within,
-)
+from dana.stats._frame import check, check_multiplier, group_sums, raw_column, resolve, sum_within
+from dana.stats._output import output
 from dana.stats.standards import esp2013
 
 #: Fingertips note for groups whose total count is too small for a DSR.
@@ -93,7 +86,7 @@ def dsr(
     """
     levels = confidence_levels(confidence)
     multiplier = check_multiplier(multiplier)
-    res = resolve(data, by, pool_ungrouped=True, x=x, n=n)
+    res = resolve(data, by, what="dsr", pool_ungrouped=True, x=x, n=n)
     check(res, res["x"] < 0, "dsr: count x is negative")
     check(res, res["n"] < 0, "dsr: population n is negative")
     check(res, (res["n"] == 0) & (res["x"] > 0), "dsr: population n is 0 but the count is not")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import special as _special
 
 from dana.stats._common import (
     EXACT_BELOW,
@@ -29,11 +28,12 @@ from dana.stats._common import (
     poisson_limits,
     z_value,
 )
-from dana.stats._frame import carry_columns, check, check_multiplier, fail, resolve
+from dana.stats._frame import check, check_multiplier, fail, resolve
+from dana.stats._output import carry_columns, text_column
+from dana.stats._poisson_funnel import limit_counts
 
 STATISTICS = ("proportion", "rate", "ratio")
 _DEFAULT_MULTIPLIER = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
-_BISECTION_STEPS = 80
 _NOT_SIGNIFICANT = "Not significant"
 _NOT_APPLICABLE = "Not applicable: fewer than 10 events"
 
@@ -123,7 +123,9 @@ def funnel_limits(
     bisection. This is the same as PHE's bisection on exact Poisson tail
     probabilities, and equivalently U is the count whose exact chi-square lower
     confidence limit ``chi2_inv(alpha/2; 2U)/2`` equals E, and L the count whose exact
-    upper limit ``chi2_inv(1 - alpha/2; 2L + 2)/2`` equals E. Limits on the output scale
+    upper limit ``chi2_inv(1 - alpha/2; 2L + 2)/2`` equals E. Above 4,096 areas the counts
+    come from a spline fitted once per level to the bisection (within 1e-9 of it; see
+    :mod:`dana.stats._poisson_funnel`). Limits on the output scale
     are ``U / denominator * multiplier``; L is 0 when E < -ln(alpha/2) (3.689 at 95%).
 
     Edge rules
@@ -211,7 +213,15 @@ def _areas(statistic, numerator, denominator, value, data, by, target, multiplie
             "funnel_limits: n= (the denominators) is needed (rates may give value= instead, "
             "from which the denominator is derived)"
         )
-    res = resolve(data, by, x=numerator, n=denominator, value=value)
+    res = resolve(
+        data,
+        by,
+        what="funnel_limits",
+        optional=("n", "value"),
+        x=numerator,
+        n=denominator,
+        value=value,
+    )
     x = res["x"]
     check(res, x < 0, f"funnel_limits: count x is negative ({statistic})")
     not_applicable = np.zeros(len(x), dtype=bool)
@@ -265,6 +275,7 @@ def _areas(statistic, numerator, denominator, value, data, by, target, multiplie
         "grouped": groups.grouped,
         "keys": groups.keys,
         "groups": groups,
+        "resolved": res,
     }
 
 
@@ -277,39 +288,14 @@ def _limits(statistic, centre, n, level, multiplier, phi):
         lower, upper = (a - half) * multiplier, (a + half) * multiplier
     else:
         expected = n * centre / multiplier
-        low_count, high_count = _poisson_funnel_counts(expected, 1 - level)
+        low_count, high_count = limit_counts(expected, 1 - level)
         lower, upper = low_count / n * multiplier, high_count / n * multiplier
-    lower = centre - np.sqrt(phi) * (centre - lower)
-    upper = centre + np.sqrt(phi) * (upper - centre)
+    if phi is not None:  # over-dispersion: widen by sqrt(phi) about the centre
+        lower = centre - np.sqrt(phi) * (centre - lower)
+        upper = centre + np.sqrt(phi) * (upper - centre)
     if statistic == "proportion":
         return np.clip(lower, 0, multiplier), np.clip(upper, 0, multiplier)
     return np.maximum(lower, 0.0), upper
-
-
-def _poisson_funnel_counts(expected, alpha):
-    """Counts (L, U) with P(X <= L | E) = alpha/2 and P(X >= U | E) = alpha/2, X ~ Poisson(E).
-
-    Continuous in the count through the regularised incomplete gamma function, solved by
-    vectorised bisection (80 halvings of a bracket of width < 1e8 give < 1e-15 relative).
-    """
-    e = np.asarray(expected, dtype=float)
-    tail = alpha / 2
-    spread = 10 * np.sqrt(e) + 40
-    # upper: gammainc(U, E) falls from 1 to 0 as U grows; root in (0, E + spread]
-    lo, hi = np.zeros_like(e), e + spread
-    for _ in range(_BISECTION_STEPS):
-        mid = (lo + hi) / 2
-        above = _special.gammainc(np.maximum(mid, 1e-300), e) > tail
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-    upper = (lo + hi) / 2
-    # lower: gammaincc(L + 1, E) rises from exp(-E) (L = 0) as L grows; root in [0, E]
-    lo, hi = np.zeros_like(e), np.maximum(e, 1.0)
-    for _ in range(_BISECTION_STEPS):
-        mid = (lo + hi) / 2
-        below = _special.gammaincc(mid + 1, e) < tail
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-    lower = np.where(np.exp(-e) >= tail, 0.0, (lo + hi) / 2)
-    return lower, upper
 
 
 def _curves(
@@ -346,7 +332,8 @@ def _curves(
         group_of = np.repeat(np.arange(len(centre)), int(n_points))
     body = {"denominator": n, "value": centre[group_of]}
     for level in levels:
-        lower, upper = _limits(statistic, centre[group_of], n, level, multiplier, phi[group_of])
+        widen = None if (phi == 1).all() else phi[group_of]
+        lower, upper = _limits(statistic, centre[group_of], n, level, multiplier, widen)
         lo_name, hi_name = limit_columns(level)
         body[lo_name], body[hi_name] = lower, upper
     result = pd.DataFrame(body)
@@ -382,15 +369,18 @@ def _tail_label(level: float) -> str:
 
 def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -> pd.DataFrame:
     codes = areas["codes"]
-    centre = areas["centre"][codes]
+    size = len(codes)
+    centre = areas["centre"]
+    # one funnel: a broadcast view instead of a gathered copy
+    centre = np.broadcast_to(centre[0], size) if len(centre) == 1 else centre[codes]
     n, x, value = areas["denominator"], areas["numerator"], areas["value"]
-    phi_rows = phi[codes]
+    phi_rows = phi[codes] if overdispersion else None
     body = {"count": x, "denominator": n, "value": value, "centre": centre}
-    size = len(value)
-    significance = np.full(size, _NOT_SIGNIFICANT, dtype=object)
-    outlier = np.full(size, "none", dtype=object)
-    # widest level last so it overwrites narrower labels
-    for level in sorted(levels):
+    # label codes: 0 not significant, then High/Low per level (narrowest first), then n/a
+    words = [_NOT_SIGNIFICANT]
+    significance = np.zeros(size, dtype=np.intp)
+    outlier = np.zeros(size, dtype=np.intp)  # none, high, low, not applicable
+    for level in sorted(levels):  # widest level last so it overwrites narrower labels
         lower, upper = _limits(statistic, centre, n, level, multiplier, phi_rows)
         lo_name, hi_name = limit_columns(level)
         body[lo_name], body[hi_name] = lower, upper
@@ -404,17 +394,16 @@ def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -
             expected = n * centre / multiplier
             high, low = count_low > expected, count_high < expected
         tail = _tail_label(level)
-        significance = np.where(
-            high, f"High ({tail})", np.where(low, f"Low ({tail})", significance)
-        )
+        significance[high] = len(words)
+        significance[low] = len(words) + 1
+        words += [f"High ({tail})", f"Low ({tail})"]
         if level == max(levels):
-            outlier = np.where(high, "high", np.where(low, "low", "none"))
+            outlier[high], outlier[low] = 1, 2
     not_applicable = areas["not_applicable"]
-    body["significance"] = np.where(not_applicable, _NOT_APPLICABLE, significance)
-    body["outlier"] = np.where(not_applicable, "not_applicable", outlier)
+    significance[not_applicable] = len(words)
+    outlier[not_applicable] = 3
+    body["significance"] = text_column([*words, _NOT_APPLICABLE], significance)
+    body["outlier"] = text_column(["none", "high", "low", "not_applicable"], outlier)
     if overdispersion:
         body["phi"] = phi_rows
-    result = pd.DataFrame(body)
-    for column in ("significance", "outlier"):
-        result[column] = result[column].astype("str")
-    return carry_columns(data, result)
+    return carry_columns(data, body, areas["resolved"])

@@ -22,20 +22,25 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from dana.stats._common import EXACT_BELOW, StatsInputError, confidence_levels, poisson_limits
+from dana.stats._bands import band_positions
+from dana.stats._common import (
+    StatsInputError,
+    confidence_levels,
+    method_labels,
+    poisson_limits,
+)
 from dana.stats._frame import (
     Resolved,
-    band_positions,
     check,
     check_multiplier,
     fail,
     frame_of,
     group_sums,
-    output,
     raw_column,
     resolve,
     sum_within,
 )
+from dana.stats._output import output
 
 
 def smr(
@@ -88,24 +93,24 @@ def smr(
     rates are all 0 or the population is 0); a reference population of 0 in a band with
     reference events; a missing or repeated age band when the reference is per band.
     """
-    frame, groups, count, expected = _observed_expected(
+    frame, res, count, expected = _observed_expected(
         "smr", x, n, ref_x, ref_n, ref_rate, age, data, by
     )
     refvalue = check_multiplier(refvalue)
-    limits = []
-    for level in confidence_levels(confidence):
-        lower, upper = poisson_limits(count, level)
-        limits.append((level, lower / expected * refvalue, upper / expected * refvalue))
+    scale = refvalue / expected
+    limits = [
+        (level, *poisson_limits(count, level, scale)) for level in confidence_levels(confidence)
+    ]
     return output(
-        groups,
+        res,
         {
             "count": count,
             "expected": expected,
             "denominator": frame["n"],
-            "value": count / expected * refvalue,
+            "value": count * scale,
         },
         limits,
-        after={"method": np.where(count < EXACT_BELOW, "exact", "Byar")},
+        after={"method": method_labels(count)},
     )
 
 
@@ -138,7 +143,7 @@ def isr(
     Returns a DataFrame with [by columns | data columns], ``count``, ``expected``,
     ``denominator``, ``value``, the limit columns and ``method``. Errors as for :func:`smr`.
     """
-    frame, groups, count, expected = _observed_expected(
+    frame, res, count, expected = _observed_expected(
         "isr", x, n, ref_x, ref_n, ref_rate, age, data, by
     )
     multiplier = check_multiplier(multiplier)
@@ -152,12 +157,11 @@ def isr(
             "give ref_crude_rate= (events per person) together with ref_rate="
         )
     scale = crude * multiplier / expected
-    limits = []
-    for level in confidence_levels(confidence):
-        lower, upper = poisson_limits(count, level)
-        limits.append((level, lower * scale, upper * scale))
+    limits = [
+        (level, *poisson_limits(count, level, scale)) for level in confidence_levels(confidence)
+    ]
     return output(
-        groups,
+        res,
         {
             "count": count,
             "expected": expected,
@@ -165,12 +169,12 @@ def isr(
             "value": count * scale,
         },
         limits,
-        after={"method": np.where(count < EXACT_BELOW, "exact", "Byar")},
+        after={"method": method_labels(count)},
     )
 
 
 def _observed_expected(what, x, n, ref_x, ref_n, ref_rate, age, data, by):
-    """Validate inputs; return (group sums, groups, observed O, expected E) per group."""
+    """Validate inputs; return (group sums, resolved inputs, observed O, expected E)."""
     if ref_rate is None and (ref_x is None or ref_n is None):
         raise StatsInputError(
             f"{what}: give the reference as ref_x and ref_n, or as ref_rate (per person)"
@@ -187,11 +191,12 @@ def _observed_expected(what, x, n, ref_x, ref_n, ref_rate, age, data, by):
         for name, value in (("ref_x", ref_x), ("ref_n", ref_n), ("ref_rate", ref_rate))
         if value is not None and name not in per_band
     }
-    res = resolve(data, by, x=x, n=n, **per_row)
+    res = resolve(data, by, what=what, x=x, n=n, **per_row)
     if per_band:
         res = _add_band_values(what, res, per_band, age, data)
-    for name in res.values:
-        check(res, res[name] < 0, f"{what}: {name} is negative")
+    if not all((res[name] >= 0).all() for name in res.values):
+        for name in res.values:
+            check(res, res[name] < 0, f"{what}: {name} is negative")
     if ref_rate is None:
         check(
             res,
@@ -210,7 +215,7 @@ def _observed_expected(what, x, n, ref_x, ref_n, ref_rate, age, data, by):
     )
     names = ["x", "n"] + (["ref_x", "ref_n"] if ref_rate is None else [])
     sums = group_sums(res, *names)
-    return sums, res.groups, sums["x"], expected
+    return sums, res, sums["x"], expected
 
 
 def _is_per_band(value, data, x) -> bool:
@@ -257,4 +262,4 @@ def _add_band_values(what, res: Resolved, per_band: dict, age, data) -> Resolved
     values = dict(res.values)
     for name, table in tables.items():
         values[name] = table.to_numpy()[positions]
-    return Resolved(values=values, groups=res.groups)
+    return Resolved(values=values, groups=res.groups, borrowed=res.borrowed)

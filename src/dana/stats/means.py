@@ -12,7 +12,9 @@ import pandas as pd
 from scipy import stats as _sp
 
 from dana.stats._common import StatsInputError, confidence_levels, quantile_groups
-from dana.stats._frame import carry_columns, output, resolve, sum_within
+from dana.stats._frame import resolve, sum_within
+from dana.stats._output import carry_columns, output, output_per_group_row
+from dana.stats._sorting import min_ranks, order_within_groups
 
 
 def mean(x, *, data=None, by=None, confidence=0.95) -> pd.DataFrame:
@@ -28,24 +30,29 @@ def mean(x, *, data=None, by=None, confidence=0.95) -> pd.DataFrame:
 
     Returns a DataFrame with [by columns], ``n`` (number of observations), ``value``,
     ``sd``, the limit columns and ``method`` ("t"). A group with one observation has
-    ``sd`` and limits NaN (no spread can be estimated). Missing values are an error,
-    never dropped; so is a non-numeric value.
+    ``sd`` and limits NaN (no spread can be estimated). Missing (NaN), infinite and
+    non-numeric values are errors naming the row, never dropped.
     """
     levels = confidence_levels(confidence)
-    res = resolve(data, by, pool_ungrouped=True, x=x)
+    res = resolve(data, by, what="mean", pool_ungrouped=True, x=x)
     groups, values = res.groups, res["x"]
-    k = np.bincount(groups.codes, minlength=groups.count).astype(float)
+    k = groups.sizes().astype(float)
     average = sum_within(groups, values) / k
     # two-pass variance: centre first for numerical stability
-    deviation = values - average[groups.codes]
+    deviation = values - (average[0] if groups.pooled else average[groups.codes])
+    deviation *= deviation
     with np.errstate(divide="ignore", invalid="ignore"):
-        sd = np.sqrt(sum_within(groups, deviation**2) / (k - 1))
-        sd = np.where(k > 1, sd, np.nan)
+        sd = np.sqrt(sum_within(groups, deviation) / (k - 1))
+        sd[k <= 1] = np.nan
         stderr = sd / np.sqrt(k)
+    # t quantiles are slow: one per distinct group size, not one per group
+    sizes, size_of_group = np.unique(k, return_inverse=True)
     limits = []
     for level in levels:
-        t = _sp.t.ppf(1 - (1 - level) / 2, np.where(k > 1, k - 1, np.nan))
-        limits.append((level, average - t * stderr, average + t * stderr))
+        with np.errstate(invalid="ignore"):
+            t_by_size = _sp.t.ppf(1 - (1 - level) / 2, np.where(sizes > 1, sizes - 1, np.nan))
+        half = t_by_size[size_of_group] * stderr
+        limits.append((level, average - half, average + half))
     return output(
         groups, {"n": k.astype(np.int64), "value": average, "sd": sd}, limits, after={"method": "t"}
     )
@@ -91,35 +98,32 @@ def quantiles(
     probs_arr = np.atleast_1d(np.asarray(probs, dtype=float))
     if probs_arr.size == 0 or ((probs_arr < 0) | (probs_arr > 1) | np.isnan(probs_arr)).any():
         raise StatsInputError(f"quantiles: probs must lie in [0, 1], got {list(probs_arr)}")
-    res = resolve(data, by, pool_ungrouped=True, x=x)
+    res = resolve(data, by, what="quantiles", pool_ungrouped=True, x=x)
     groups, values = res.groups, res["x"]
-    order = np.lexsort((values, groups.codes))
-    ordered = values[order]
+    if groups.count == 1:
+        ordered = np.sort(values)
+    else:
+        ordered = values[order_within_groups(values, groups.codes, groups.count)]
     sizes = groups.sizes()
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    frames = []
-    for p in probs_arr:
-        h = (sizes - 1) * p  # zero-based position of definition 7
-        below = np.floor(h).astype(np.intp)
-        above = np.minimum(below + 1, sizes - 1)
-        low, high = ordered[starts + below], ordered[starts + above]
-        value = low + (h - below) * (high - low)
-        frames.append(
-            output(groups, {"probability": p, "n": sizes, "value": value}).assign(
-                _g=np.arange(groups.count)
-            )
-        )
-    long = pd.concat(frames, ignore_index=True)
-    long = long.sort_values(["_g", "probability"], kind="stable").drop(columns="_g")
-    return long.reset_index(drop=True)
+    # zero-based position of definition 7, one row per (group, probability)
+    h = (sizes[:, None] - 1) * probs_arr[None, :]
+    below = np.floor(h).astype(np.intp)
+    above = np.minimum(below + 1, sizes[:, None] - 1)
+    low, high = ordered[starts[:, None] + below], ordered[starts[:, None] + above]
+    value = (low + (h - below) * (high - low)).ravel()
+    n_probs = len(probs_arr)
+    group_of = np.repeat(np.arange(groups.count), n_probs)
+    body = {"probability": np.tile(probs_arr, groups.count), "n": sizes[group_of], "value": value}
+    return output_per_group_row(groups, group_of, body)
 
 
 def _assign_quantile_groups(x, data, by, assign) -> pd.DataFrame:
     if isinstance(assign, bool) or not isinstance(assign, int | np.integer) or assign < 2:
         raise StatsInputError(f"quantiles: assign must be a whole number >= 2, got {assign!r}")
-    res = resolve(data, by, pool_ungrouped=True, x=x)
+    res = resolve(data, by, what="quantiles", pool_ungrouped=True, x=x)
     quantile = quantile_groups(res["x"], res.groups.codes, int(assign))
-    return carry_columns(data, pd.DataFrame({"value": res["x"], "quantile": quantile}))
+    return carry_columns(data, {"value": res["x"], "quantile": quantile}, res)
 
 
 def rank(x, *, data=None, by=None) -> pd.DataFrame:
@@ -134,14 +138,13 @@ def rank(x, *, data=None, by=None) -> pd.DataFrame:
     Returns one row per input row (data columns carried through) with ``value`` (x),
     ``rank`` (nullable integer) and ``rank_of`` (how many values in the group were ranked).
     """
-    res = resolve(data, by, pool_ungrouped=True, allow_missing=True, x=x)
-    values = pd.Series(res["x"])
-    codes = res.groups.codes
-    ranks = values.groupby(codes).rank(method="min").astype("Int64")
-    counts = np.bincount(codes, weights=values.notna().to_numpy(), minlength=res.groups.count)
+    res = resolve(data, by, what="rank", pool_ungrouped=True, allow_missing=True, x=x)
+    values, codes = res["x"], res.groups.codes
+    present = np.flatnonzero(~np.isnan(values))
+    ranked = np.zeros(len(values), dtype=np.int64)
+    ranked[present] = min_ranks(values[present], codes[present], res.groups.count)
+    ranks = pd.arrays.IntegerArray(ranked, np.isnan(values))
+    counts = np.bincount(codes[present], minlength=res.groups.count)
     return carry_columns(
-        data,
-        pd.DataFrame(
-            {"value": res["x"], "rank": ranks.array, "rank_of": counts[codes].astype(np.int64)}
-        ),
+        data, {"value": values, "rank": ranks, "rank_of": counts[codes].astype(np.int64)}, res
     )

@@ -9,11 +9,11 @@ or several, each adding ``lower_<level>``/``upper_<level>`` columns.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from dana.stats._common import confidence_levels, wilson_limits
-from dana.stats._frame import check, check_multiplier, fail, group_sums, output, resolve
+from dana.stats._common import confidence_levels, wilson
+from dana.stats._frame import check, check_multiplier, fail, group_sums, resolve
+from dana.stats._output import output
 
 
 def proportion(
@@ -34,6 +34,9 @@ def proportion(
         lower = (2x + z^2 - z sqrt(z^2 + 4x(1 - x/n))) / (2(n + z^2)) * multiplier
         upper = (2x + z^2 + z sqrt(z^2 + 4x(1 - x/n))) / (2(n + z^2)) * multiplier
 
+    computed in an algebraically equal form without cancellation (see
+    :func:`dana.stats._common.wilson`), in one pass over the rows.
+
     Parameters
     ----------
     x, n
@@ -53,28 +56,30 @@ def proportion(
     ``lower_<level>``, ``upper_<level>`` for each level, and ``method`` ("Wilson").
 
     Edge rules: x = 0 gives value 0 and lower limit 0; x = n gives upper limit = multiplier.
-    Errors (:class:`~dana.stats.StatsInputError`, naming the group or row): negative or
-    missing x or n, x greater than n in any row, a group (or row) whose denominator is 0.
+    Errors (:class:`~dana.stats.StatsInputError`, naming the group or row): negative,
+    missing (NaN) or infinite x or n, x greater than n in any row, a group (or row) whose
+    denominator is 0, and x or n not given (None). ``method`` is a categorical column.
     """
     levels = confidence_levels(confidence)
     multiplier = check_multiplier(multiplier)
-    res = resolve(data, by, x=x, n=n)
-    check(res, res["x"] < 0, "proportion: count x is negative")
-    check(res, res["n"] < 0, "proportion: denominator n is negative")
-    check(res, res["x"] > res["n"], "proportion: count x is greater than denominator n")
-    sums = group_sums(res, "x", "n")
-    count, denominator = sums["x"], sums["n"]
+    res = resolve(data, by, what="proportion", x=x, n=n)
+    count, denominator = res["x"], res["n"]
+    # the checks cost a few comparisons; the messages are built only when one fails
+    if not ((count >= 0) & (count <= denominator)).all():
+        check(res, count < 0, "proportion: count x is negative")
+        check(res, denominator < 0, "proportion: denominator n is negative")
+        check(res, count > denominator, "proportion: count x is greater than denominator n")
+    if res.groups.grouped:
+        sums = group_sums(res, "x", "n")
+        count, denominator = sums["x"], sums["n"]
     fail(res.groups, denominator == 0, "proportion: denominator is 0")
     limits = []
     for level in levels:
-        lower, upper = wilson_limits(count, denominator, level)
-        # exactly 0 at x = 0 and 1 at x = n (the formula's analytic values), not 1 - 2e-16
-        lower = np.where(count == 0, 0.0, np.clip(lower, 0, 1))
-        upper = np.where(count == denominator, 1.0, np.clip(upper, 0, 1))
-        limits.append((level, lower * multiplier, upper * multiplier))
+        value, lower, upper = wilson(count, denominator, level, scale=multiplier)
+        limits.append((level, lower, upper))
     return output(
         res,
-        {"count": count, "denominator": denominator, "value": count / denominator * multiplier},
+        {"count": count, "denominator": denominator, "value": value},
         limits,
         after={"method": "Wilson"},
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dana.stats._common import EXACT_BELOW, confidence_levels, poisson_limits
-from dana.stats._frame import check, check_multiplier, fail, group_sums, output, resolve
+from dana.stats._common import confidence_levels, method_labels, poisson_limits
+from dana.stats._frame import check, check_multiplier, fail, group_sums, resolve
+from dana.stats._output import output
 
 
 def rate(
@@ -52,25 +53,26 @@ def rate(
     DataFrame with [by columns | data columns], ``count``, ``denominator``, ``value``, the
     limit columns, and ``method`` ("exact" below 10 events, else "Byar").
 
-    Errors (:class:`~dana.stats.StatsInputError`, naming the group or row): negative or
-    missing counts or populations; a group (or row) whose population is 0.
+    Errors (:class:`~dana.stats.StatsInputError`, naming the group or row): negative,
+    missing (NaN) or infinite counts or populations, or one not given (None); a group (or
+    row) whose population is 0. ``method`` is a categorical column.
     """
     levels = confidence_levels(confidence)
     multiplier = check_multiplier(multiplier)
-    res = resolve(data, by, x=x, n=n)
-    check(res, res["x"] < 0, "rate: count x is negative")
-    check(res, res["n"] < 0, "rate: population n is negative")
-    sums = group_sums(res, "x", "n")
-    count, population = sums["x"], sums["n"]
+    res = resolve(data, by, what="rate", x=x, n=n)
+    count, population = res["x"], res["n"]
+    if not ((count >= 0) & (population >= 0)).all():
+        check(res, count < 0, "rate: count x is negative")
+        check(res, population < 0, "rate: population n is negative")
+    if res.groups.grouped:
+        sums = group_sums(res, "x", "n")
+        count, population = sums["x"], sums["n"]
     fail(res.groups, population == 0, "rate: population is 0")
-    scale = multiplier / population
-    limits = []
-    for level in levels:
-        lower, upper = poisson_limits(count, level)
-        limits.append((level, lower * scale, upper * scale))
+    scale = np.divide(multiplier, population)
+    limits = [(level, *poisson_limits(count, level, scale)) for level in levels]
     return output(
         res,
         {"count": count, "denominator": population, "value": count * scale},
         limits,
-        after={"method": np.where(count < EXACT_BELOW, "exact", "Byar")},
+        after={"method": method_labels(count)},
     )

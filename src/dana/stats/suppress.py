@@ -28,7 +28,10 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype
 
+from dana.formatting import SUPPRESSED
 from dana.stats._common import StatsInputError
+from dana.stats._grouping import codes_from_starts, group_codes
+from dana.stats._output import text_column
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ RULES = {
     "hes2018": Rule(max_suppressed=7, suppress_zero=False, round_to=5, secondary=False),
     "lape": Rule(max_suppressed=5, suppress_zero=False, round_to=5, secondary=True),
 }
-SUPPRESSED_MARK = "*"
+#: The mark shown for a suppressed count (the one in dana.formatting).
+SUPPRESSED_MARK = SUPPRESSED
 
 
 def suppress(
@@ -119,13 +123,20 @@ def suppress(
     """
     if not isinstance(data, pd.DataFrame):
         raise StatsInputError(f"suppress: data must be a DataFrame, not {type(data).__name__}")
-    settings = _rule(rule, max_suppressed, suppress_zero, round_to, secondary)
+    settings = resolve_rule(
+        rule,
+        max_suppressed=max_suppressed,
+        suppress_zero=suppress_zero,
+        round_to=round_to,
+        secondary=secondary,
+    )
     counts = _counts(data, count)
     partitions = _partitions(data, by)
     totals = [_total_rows(data, total, keys) for keys in partitions]
     codes = [_group_codes(data, keys) for keys in partitions]
     for keys, group, is_total in zip(partitions, codes, totals, strict=True):
-        _check_one_total(data, keys, group, is_total)
+        if is_total.any():
+            _check_one_total(data, keys, group, is_total)
 
     primary = counts <= settings.max_suppressed
     if not settings.suppress_zero:
@@ -139,38 +150,164 @@ def suppress(
         published = np.floor(published / settings.round_to + 0.5) * settings.round_to
     published[hidden] = np.nan
 
-    result = data.copy()
-    result[count] = published
-    result["suppressed"] = hidden
-    reason = np.where(primary, "primary", np.where(hidden, "secondary", ""))
-    result["suppression_reason"] = pd.array(reason, dtype="str")
-    display = [SUPPRESSED_MARK if np.isnan(v) else f"{v:.15g}" for v in published]
-    result[f"{count}_display"] = pd.array(display, dtype="str")
-    return result
+    reason = hidden.astype(np.int8) + primary  # 0 shown, 1 secondary, 2 primary
+    # the caller's columns are shared copy-on-write (never changed); the count replaced
+    added = {
+        "suppressed": hidden,
+        "suppression_reason": text_column(["", "secondary", "primary"], reason),
+        f"{count}_display": _display(published),
+    }
+    if not data.columns.is_unique:  # repeated column names cannot go through a dict
+        result = data.copy(deep=False)
+        result[count] = published
+        for name, values in added.items():
+            result[name] = values
+        return result
+    columns = {name: data[name].array for name in data.columns}
+    columns[count] = published
+    return pd.DataFrame({**columns, **added}, index=data.index, copy=False)
 
 
-def _rule(name, max_suppressed, suppress_zero, round_to, secondary) -> Rule:
-    if name is None:
+def _display(published: np.ndarray):
+    """The published counts as text, ``*`` where hidden: each distinct value formatted once."""
+    codes, distinct = pd.factorize(published)  # NaN (hidden) -> code -1
+    words = [f"{v:.15g}" for v in distinct] + [SUPPRESSED]
+    return text_column(words, np.where(codes < 0, len(words) - 1, codes))
+
+
+def resolve_rule(
+    rule: str | None = "ndtms",
+    *,
+    max_suppressed: float | None = None,
+    suppress_zero: bool | None = None,
+    round_to: int | None = None,
+    secondary: bool | None = None,
+) -> Rule:
+    """The :class:`Rule` that :func:`suppress` applies for a preset and overrides.
+
+    ``rule`` is a preset name (``"ndtms"``, ``"hes2018"``, ``"lape"``) or None for a
+    custom rule, which needs ``max_suppressed`` (and then hides 1..max_suppressed, not
+    0, with secondary suppression, unless the other arguments say otherwise). An
+    explicit argument overrides the preset's field. Errors
+    (:class:`~dana.stats.StatsInputError`): an unknown preset, a custom rule without
+    ``max_suppressed``, a negative or non-finite ``max_suppressed``, a negative
+    ``round_to``. ``round_to=0`` means no rounding.
+    """
+    if rule is None:
         if max_suppressed is None:
             raise StatsInputError("suppress: a custom rule (rule=None) needs max_suppressed=")
         base = Rule(
             max_suppressed=max_suppressed, suppress_zero=False, round_to=None, secondary=True
         )
-    elif name in RULES:
-        base = RULES[name]
+    elif rule in RULES:
+        base = RULES[rule]
     else:
         raise StatsInputError(
-            f"suppress: rule must be one of {sorted(RULES)} or None, not {name!r}"
+            f"suppress: rule must be one of {sorted(RULES)} or None, not {rule!r}"
         )
-    chosen = Rule(
-        max_suppressed=base.max_suppressed if max_suppressed is None else float(max_suppressed),
+    if max_suppressed is not None:
+        try:
+            max_suppressed = float(max_suppressed)
+        except (TypeError, ValueError):
+            raise StatsInputError(
+                f"suppress: max_suppressed={max_suppressed!r} is not a number"
+            ) from None
+        if not (np.isfinite(max_suppressed) and max_suppressed >= 0):
+            raise StatsInputError(
+                f"suppress: max_suppressed must be a finite number >= 0, got {max_suppressed!r}"
+            )
+    if round_to is not None and int(round_to) < 0:
+        raise StatsInputError(f"suppress: round_to must be positive, got {round_to}")
+    rounding = base.round_to if round_to is None else (int(round_to) or None)
+    return Rule(
+        max_suppressed=base.max_suppressed if max_suppressed is None else max_suppressed,
         suppress_zero=base.suppress_zero if suppress_zero is None else bool(suppress_zero),
-        round_to=base.round_to if round_to is None else int(round_to),
+        round_to=rounding,
         secondary=base.secondary if secondary is None else bool(secondary),
     )
-    if chosen.round_to is not None and chosen.round_to < 0:
-        raise StatsInputError(f"suppress: round_to must be positive, got {chosen.round_to}")
-    return chosen
+
+
+#: Where each preset comes from, for the disclosure statement.
+_SOURCES = {
+    "ndtms": "NDTMS public reporting rule",
+    "hes2018": "NHS Digital HES and ECDS rule, September 2018",
+    "lape": "Local Alcohol Profiles for England rule",
+}
+
+
+def describe_rule(
+    rule: str | None = "ndtms",
+    *,
+    max_suppressed: float | None = None,
+    suppress_zero: bool | None = None,
+    round_to: int | None = None,
+    secondary: bool | None = None,
+) -> str:
+    """The disclosure statement for the rule :func:`suppress` applies with these arguments.
+
+    Same arguments as :func:`resolve_rule` (and :func:`suppress`); the sentence is
+    written from the resolved :class:`Rule`, so it says what was done: which counts were
+    hidden, whether the others were rounded, and whether secondary suppression was
+    applied. ``rule=None`` without ``max_suppressed`` means no disclosure control. A
+    preset whose secondary suppression is turned off (``secondary=False``) is
+    described as shown figure by figure: that is the only safe reason to turn it off,
+    and the caller must make it true (no published total beside the parts).
+
+    For example ``describe_rule("ndtms")`` is "Counts of 0 to 4 are suppressed and
+    shown as * (NDTMS public reporting rule). Secondary suppression hides a further
+    count wherever a hidden one could be worked out from a total."
+    """
+    if rule is None and max_suppressed is None:
+        return "No disclosure control was applied to counts."
+    chosen = resolve_rule(
+        rule,
+        max_suppressed=max_suppressed,
+        suppress_zero=suppress_zero,
+        round_to=round_to,
+        secondary=secondary,
+    )
+    preset = RULES.get(rule)
+    lowest = 0 if chosen.suppress_zero else 1
+    top = chosen.max_suppressed
+    if top != int(top):
+        hidden = f"Counts of {top:g} or fewer" + ("" if chosen.suppress_zero else " (other than 0)")
+    elif int(top) < lowest:
+        hidden = None
+    elif int(top) == lowest:
+        hidden = f"Counts of {lowest}"
+    else:
+        hidden = f"Counts of {lowest} to {int(top)}"
+    if hidden is None:
+        text = "No count is small enough to be suppressed"
+    else:
+        text = f"{hidden} are suppressed and shown as {SUPPRESSED}"
+    if preset is not None:
+        same = chosen == preset or chosen == _without_secondary(preset)
+        source = _SOURCES[rule]
+        text += f" ({source})" if same else f" (adapted from the {source})"
+    if chosen.round_to:
+        text += (
+            f"; other counts are rounded to the nearest {chosen.round_to}, and rates and "
+            "intervals are calculated on the unrounded counts"
+        )
+    text += "."
+    if chosen.secondary:
+        text += (
+            " Secondary suppression hides a further count wherever a hidden one could be "
+            "worked out from a total."
+        )
+    elif hidden is not None and (preset is None or preset.secondary):
+        text += (
+            " No secondary suppression was applied: each figure is shown on its own, with "
+            "no total it could be subtracted from."
+        )
+    elif hidden is not None and chosen.round_to:
+        text += " Rounding, not secondary suppression, protects the other counts."
+    return text
+
+
+def _without_secondary(rule: Rule) -> Rule:
+    return Rule(rule.max_suppressed, rule.suppress_zero, rule.round_to, secondary=False)
 
 
 def _row(data: pd.DataFrame, position: int) -> str:
@@ -184,10 +321,16 @@ def _counts(data: pd.DataFrame, count: str) -> np.ndarray:
             f"suppress: count column {count!r} not found; columns are {list(data.columns)}"
         )
     raw = data[count]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if raw.dtype.kind in "iuf":  # plain numbers: no conversion, one pass to check
+        values = raw.to_numpy().astype(float, copy=True)
+        if np.isfinite(values).all() and not (values < 0).any():
+            return values
+    else:
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     for bad, problem in (
         (np.isnan(values) & raw.notna().to_numpy(), "is not a number"),
         (np.isnan(values), "is missing (suppression needs every count)"),
+        (np.isinf(values), "is infinite"),
         (values < 0, "is negative"),
     ):
         if bad.any():
@@ -223,7 +366,8 @@ def _partitions(data: pd.DataFrame, by) -> list[list[str]]:
 def _group_codes(data: pd.DataFrame, keys: list[str]) -> np.ndarray:
     if not keys:
         return np.zeros(len(data), dtype=np.intp)
-    return data[keys].reset_index(drop=True).groupby(keys, sort=False).ngroup().to_numpy()
+    codes, _, _, starts = group_codes(data[keys].reset_index(drop=True))
+    return codes if codes is not None else codes_from_starts(starts, len(data))
 
 
 def _total_rows(data: pd.DataFrame, total, keys: list[str]) -> np.ndarray:

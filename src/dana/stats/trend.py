@@ -25,7 +25,8 @@ from dana.stats._common import (
     limit_columns,
     z_value,
 )
-from dana.stats._frame import check, frame_of, output, raw_column, resolve
+from dana.stats._frame import check, frame_of, raw_column, resolve
+from dana.stats._output import output
 from dana.vocabulary import DECREASING, GETTING_BETTER, GETTING_WORSE, INCREASING, POLARITIES
 from dana.vocabulary import NO_SIGNIFICANT_CHANGE as NO_CHANGE
 from dana.vocabulary import TREND_NOT_CALCULATED as CANNOT
@@ -141,6 +142,8 @@ def trend(
     res = resolve(
         data,
         by,
+        what="trend",
+        optional=("x", "n", "value", "lower", "upper"),
         pool_ungrouped=True,
         allow_missing=True,
         x=x,
