@@ -1,7 +1,7 @@
 """Pieces every extract kind shares: keys, reasons, residence, LSOAs, ethnic groups, bands.
 
 Each record of an extract ends up with exactly one ``reason`` - NULL when it is used, else
-the first rule it fails - so the run summary accounts for every record:
+(the index of) the first rule it fails - so the run summary accounts for every record:
 ``records read = used + sum(excluded and rejected, by reason)``. A reason starting with
 ``"rejected:"`` is bad data (unreadable or impossible values, duplicate keys); one starting
 with ``"excluded:"`` is a record the official definition leaves out.
@@ -16,6 +16,8 @@ written in 6 s with integer codes against 45 s with text). The rules below are
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -23,6 +25,18 @@ import pandas as pd
 from dana.records.fields import Field
 from dana.records.geography import la_lookup
 from dana.records.parse import date, integer, text
+
+@dataclass(frozen=True)
+class Staged:
+    """A stage of one extract: one row per record with its ``reason`` (an expression, to
+    be materialised), the code map of its code columns, and notes for the run summary."""
+
+    table: ir.Table
+    codes: ir.Table | None
+    #: ``reason`` index -> text (the table carries the index: cheaper than the text)
+    reasons: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
 
 REJECTED = "rejected: "
 EXCLUDED = "excluded: "
@@ -60,12 +74,14 @@ def key(column: ir.Value) -> ir.Value:
     return ibis.ifelse(value.length() == 0, ibis.null("string"), value)
 
 
-def first_reason(*rules: tuple[ir.BooleanValue, str]) -> ir.StringValue:
-    """The first reason whose condition holds (NULL conditions count as false)."""
-    return ibis.cases(
-        *[(condition.fill_null(False), reason) for condition, reason in rules],
-        else_=ibis.null("string"),
-    )
+def first_reason(*rules: tuple[ir.BooleanValue, str]) -> tuple[ir.IntegerValue, tuple[str, ...]]:
+    """The index of the first reason whose condition holds (NULL conditions count as
+    false; NULL when none holds: the record is used), and the reasons in order."""
+    index = ibis.cases(
+        *[(condition.fill_null(False), i) for i, (condition, _) in enumerate(rules)],
+        else_=ibis.null("int8"),
+    ).cast("int8")
+    return index, tuple(reason for _, reason in rules)
 
 
 def duplicated_keys(table: ir.Table, column: str) -> ir.Table:

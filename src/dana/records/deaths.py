@@ -41,6 +41,7 @@ from dana.records.common import (
     ETHNIC_NOT_KNOWN,
     EXCLUDED,
     REJECTED,
+    Staged,
     date_field,
     duplicated_keys,
     esp_band,
@@ -54,8 +55,8 @@ from dana.records.engines import Engine
 from dana.records.extracts import Extract
 from dana.records.hospital import _aaf_band
 from dana.records.indicators import indicator_index
-from dana.records.fields import Field, parse_fields
-from dana.records.longtable import as_string, code_map, long_table
+from dana.records.fields import Field, as_string, parse_fields
+from dana.records.longtable import long_table
 from dana.records.parse import text
 from dana.records.period import Period
 
@@ -78,13 +79,14 @@ def _cause_rule(value) -> dict[str, object]:
         return {"ucod": None, "_ucod_malformed": True}
 
 
-def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame | None) -> ir.Table:
-    """One row per registration: typed fields, residence, raw causes, the ``reason``."""
+def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame | None) -> Staged:
+    """One row per registration: typed fields, residence, raw causes, the ``reason``; the
+    code map of the cause columns (parsed in the same pass)."""
     mentions = list(extract.columns.repeated_names("mention"))
     t = extract.table
     t = t.mutate(record_id=key(t.record_id), _ucod_raw=as_string(t.ucod))
     t = t.mutate(**{name: as_string(t[name]) for name in mentions})
-    t = parse_fields(
+    parsed = parse_fields(
         engine,
         t,
         [
@@ -97,10 +99,12 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
             residence_field("la"),
             lsoa_field("lsoa", lsoa),
         ],
+        codes=["_ucod_raw", *mentions],
     )
+    t = parsed.table
     dups = duplicated_keys(t, "record_id")
     t = t.left_join(dups, "record_id").mutate(duplicated=ibis._.duplicated.fill_null(False))
-    reason = first_reason(
+    reason, reasons = first_reason(
         (t.duplicated, REJECTED + "record id appears more than once (every copy set aside)"),
         (t._ucod_malformed, REJECTED + "underlying cause is not a valid ICD-10 code"),
         (t.ucod.isnull(), REJECTED + "underlying cause missing"),
@@ -116,34 +120,31 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
     # staged table is materialised, so the cause table built from it links back exactly
     order = [t._dor, t._ucod_raw, t.la, t._age, t._sex, t.lsoa, *[t[m] for m in mentions]]
     row = ibis.row_number().over(ibis.window(order_by=order)).cast("int64")
-    return t.select(
+    table = t.select(
         "_ucod_raw", *mentions, "controlled", "la_id", "la_status", "lsoa_id",
         sex=t._sex.cast("int8"), age=t._age.cast("int16"), _row=row, reason=reason,
     )  # fmt: skip
+    notes = []
+    if parsed.malformed:
+        notes.append(
+            f"deaths: {parsed.malformed:,} cause field(s) held a malformed ICD-10 code and "
+            "were not used (a malformed underlying cause sets the death aside)"
+        )
+    return Staged(table, parsed.codes, reasons, tuple(notes))
 
 
-def causes(engine: Engine, extract: Extract, staged: ir.Table) -> tuple[ir.Table, ir.Table]:
-    """(code map, long cause table of used deaths ``_row, pos, code_id``; 0 = underlying)."""
+def causes(engine: Engine, extract: Extract, staged: ir.Table, codes: ir.Table) -> ir.Table:
+    """The long cause table of used deaths ``_row, pos, code_id`` (0 = underlying)."""
     used = staged.filter(staged.reason.isnull())
     mentions = extract.columns.repeated_names("mention")
     positions = {0: "_ucod_raw", **{int(name[-2:]): name for name in mentions}}
-    codes = code_map(engine, used, list(positions.values()), "death_code_map")
-    return codes, engine.materialise(long_table(used, "_row", positions, codes), "causes")
+    return engine.materialise(long_table(used, "_row", positions, codes), "causes")
 
 
-def count(
-    engine: Engine, extract: Extract, staged: ir.Table, period: Period
-) -> tuple[ir.Table, list[str]]:
-    """Events of every death indicator, and notes for the run summary."""
-    codes, long = causes(engine, extract, staged)
-    bad = long.inner_join(codes.filter(codes.malformed).select("code_id"), "code_id")
-    malformed = int(engine.collect(bad.aggregate(n=bad.count()))["n"].iloc[0])
-    notes = []
-    if malformed:
-        notes.append(
-            f"deaths: {malformed:,} cause field(s) held a malformed ICD-10 code and "
-            "were not used"
-        )
+def count(engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, period: Period) -> ir.Table:
+    """Events of every death indicator."""
+    codes = staging.codes
+    long = causes(engine, extract, staged, codes)
     lookup = engine.lookup("death_codes", reference.death_code_table())
     aaf = engine.lookup("aaf_mortality", reference.aaf_table("mortality"))
     relevant = codes.filter(codes.code.notnull()).inner_join(lookup, "code")
@@ -187,4 +188,4 @@ def count(
         )  # fmt: skip
         for keep, name, weight, condition in parts
     ]
-    return ibis.union(*selections, distinct=False), notes
+    return ibis.union(*selections, distinct=False)

@@ -46,6 +46,7 @@ from dana.records import reference
 from dana.records.common import (
     EXCLUDED,
     REJECTED,
+    Staged,
     date_field,
     duplicated_keys,
     esp_band,
@@ -59,7 +60,7 @@ from dana.records.common import (
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
 from dana.records.indicators import indicator_index
-from dana.records.longtable import code_map, long_table
+from dana.records.longtable import long_table
 from dana.records.fields import Field, parse_fields
 from dana.records.parse import integer, text
 from dana.records.period import Period
@@ -105,12 +106,14 @@ def _england_rule(value) -> dict[str, object]:
     return {"_resgor_england": region in _REGION_LETTERS or bool(re.fullmatch(r"E1200000[1-9]", region))}
 
 
-def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame | None) -> ir.Table:
-    """One row per record: typed fields, residence, and the record's ``reason``."""
+def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame | None) -> Staged:
+    """One row per record: typed fields, residence, and the record's ``reason``; the code
+    map of the diagnosis columns (parsed in the same pass over the extract)."""
     t = extract.table
+    diag = list(extract.columns.repeated_names("diag"))
     fields = ["epistat", "classpat", "epiorder", "sex", "startage", "epiend", "resgor", "la", "lsoa", "ethnos"]
-    t = t.select(*fields, epikey=key(t.epikey))  # no diagnosis columns: not needed here
-    t = parse_fields(
+    t = t.select(*fields, *diag, epikey=key(t.epikey))
+    parsed = parse_fields(
         engine,
         t,
         [
@@ -126,11 +129,13 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
             residence_field("la"),
             lsoa_field("lsoa", lsoa),
         ],
+        codes=diag,
     )
+    t = parsed.table
     dups = duplicated_keys(t, "epikey")
     t = t.left_join(dups, "epikey").mutate(duplicated=ibis._.duplicated.fill_null(False))
     england = t._resgor_england.fill_null(t.la_england)
-    reason = first_reason(
+    reason, reasons = first_reason(
         (t.epikey.isnull(), REJECTED + "EPIKEY missing"),
         (t.duplicated, REJECTED + "EPIKEY appears more than once (every copy set aside)"),
         (t._startage.isnull() & ~t._age_bad, REJECTED + "STARTAGE missing"),
@@ -145,7 +150,7 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
         (~england, EXCLUDED + "residence outside England or not known"),
         (~t._epiend.between(period.start, period.end), EXCLUDED + f"EPIEND outside {period.label}"),
     )
-    return t.select(
+    table = t.select(
         "epikey",
         sex=t._sex.cast("int8"),
         age=t._age.cast("int16"),
@@ -155,17 +160,23 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
         ethnic=t.ethnic,
         reason=reason,
     )
+    notes = []
+    if parsed.malformed:
+        notes.append(
+            f"hes: {parsed.malformed:,} diagnosis field(s) held a malformed ICD-10 code and "
+            "were not used (the rest of each episode was)"
+        )
+    return Staged(table, parsed.codes, reasons, tuple(notes))
 
 
-def diagnoses(engine: Engine, extract: Extract) -> tuple[ir.Table, ir.Table]:
-    """(the code map, the canonical long diagnosis table ``epikey, pos, code_id``)."""
+def diagnoses(engine: Engine, extract: Extract, codes: ir.Table) -> ir.Table:
+    """The canonical long diagnosis table ``epikey, pos, code_id``, materialised."""
     t = extract.table
     t = t.mutate(epikey=key(t.epikey))
     columns = extract.columns.repeated_names("diag")
     positions = {int(name[-2:]): name for name in columns}
-    codes = code_map(engine, t, list(columns), "hes_code_map")
     long = long_table(t.filter(t.epikey.notnull()), "epikey", positions, codes)
-    return codes, engine.materialise(long, "hes_diagnoses")
+    return engine.materialise(long, "hes_diagnoses")
 
 
 def episode_flags(engine: Engine, staged: ir.Table, codes: ir.Table, long: ir.Table) -> ir.Table:
@@ -231,18 +242,9 @@ def events(flags: ir.Table) -> ir.Table:
     )
 
 
-def count(
-    engine: Engine, extract: Extract, staged: ir.Table, period: Period
-) -> tuple[ir.Table, list[str]]:
-    """Events of every HES indicator, and notes for the run summary (malformed codes)."""
-    codes, long = diagnoses(engine, extract)
-    bad = long.inner_join(codes.filter(codes.malformed).select("code_id"), "code_id")
-    malformed = int(engine.collect(bad.aggregate(n=bad.count()))["n"].iloc[0])
-    notes = []
-    if malformed:
-        notes.append(
-            f"hes: {malformed:,} diagnosis field(s) held a malformed ICD-10 code and were "
-            "not used (the rest of each episode was)"
-        )
+def count(engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, period: Period) -> ir.Table:
+    """Events of every HES indicator."""
+    codes = staging.codes
+    long = diagnoses(engine, extract, codes)
     flags = engine.materialise(episode_flags(engine, staged, codes, long), "episode_flags")
-    return events(flags), notes
+    return events(flags)

@@ -1,10 +1,11 @@
 """The canonical long code table of an extract: one row per (record, position, code).
 
 Wide extracts carry codes in numbered columns (HES ``DIAG_01..DIAG_20``, deaths
-``FIC10MEN1..15`` plus the underlying cause). :func:`code_map` normalises every *distinct*
-value written in those columns once (:func:`dana.records.codes.normalise_icd10`) and gives it
-an integer ``code_id``; :func:`long_table` unpivots the columns (a union of one select per
-position) and keeps ``key, pos, code_id``. Each table is materialised once per extract and
+``FIC10MEN1..15`` plus the underlying cause). The code map
+(:func:`dana.records.fields.parse_fields`) normalises every *distinct* value written in
+those columns once (:func:`dana.records.codes.normalise_icd10`) and gives it an integer
+``code_id``; :func:`long_table` unpivots the columns (a union of one select per position)
+and keeps ``key, pos, code_id``. Each table is materialised once per extract and
 every code-based definition reads it, joined to its code lookup through ``code_id``.
 
 Why integers and a union: at national scale (92 million HES diagnosis fields) DuckDB writes
@@ -21,41 +22,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-import pyarrow as pa
-
-from dana.records.codes import CodeListError, normalise_icd10
-from dana.records.engines import Engine
-
-
-def _canonical(raw: str) -> tuple[str | None, bool]:
-    try:
-        return normalise_icd10(raw), False
-    except CodeListError:
-        return None, True
-
-
-def code_map(engine: Engine, table: ir.Table, columns: list[str], name: str) -> ir.Table:
-    """``raw, code, malformed, code_id`` for every distinct non-NULL value of ``columns``
-    (normalised in Python by :func:`dana.records.codes.normalise_icd10`, once per value)."""
-    distinct = ibis.union(
-        *[table.select(raw=as_string(table[c])).distinct() for c in columns], distinct=True
-    )
-    values = engine.collect_arrow(distinct.filter(distinct.raw.notnull()))
-    raw = sorted(values.column("raw").to_pylist())
-    parsed = [_canonical(v) for v in raw]
-    frame = pa.table(
-        {
-            "raw": pa.array(raw, pa.string()),
-            "code": pa.array([p[0] for p in parsed], pa.string()),
-            "malformed": pa.array([p[1] for p in parsed], pa.bool_()),
-            "code_id": pa.array(range(len(raw)), pa.int32()),
-        }
-    )
-    return engine.arrow_table(name, frame)
-
-
-def as_string(column: ir.Value) -> ir.StringValue:
-    return column if column.type().is_string() else column.cast("string")
+from dana.records.fields import as_string
 
 
 def long_table(

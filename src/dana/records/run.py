@@ -65,10 +65,11 @@ def _source(extract: Extract, engine: Engine, den: Denominators, lsoa_source: st
     return text + (f"; LSOA lookup: {lsoa_source}" if lsoa_source else "")
 
 
-def _summary(engine: Engine, extract: Extract, staged) -> tuple[pd.DataFrame, list[str]]:
+def _summary(engine: Engine, extract: Extract, staged, reasons) -> tuple[pd.DataFrame, list[str]]:
     """Records by reason (one query, with the LA-code status of the used ones)."""
     grouped = staged.group_by(["reason", "la_status"]).aggregate(records=staged.count())
     both = engine.collect(grouped)
+    both["reason"] = both["reason"].map(lambda i: None if pd.isna(i) else reasons[int(i)])
     counts = both.groupby("reason", dropna=False, as_index=False, sort=False)["records"].sum()
     outcome = counts["reason"].fillna("used: ").str.split(":").str[0]
     frame = pd.DataFrame(
@@ -161,9 +162,12 @@ def compute_indicators(
         for kind, extract in extracts.items():
             module = KINDS[kind]
             kind_period = _period_for(kind, period)
-            staged = eng.materialise(module.stage(eng, extract, kind_period, lsoa), f"{kind}_staged")
-            summary, kind_notes = _summary(eng, extract, staged)
-            events, count_notes = module.count(eng, extract, staged, kind_period)
+            staging = module.stage(eng, extract, kind_period, lsoa)
+            staged = eng.materialise(staging.table, f"{kind}_staged")
+            summary, kind_notes = _summary(eng, extract, staged, staging.reasons)
+            events = module.count(eng, extract, staged, staging, kind_period)
+            # the cubes read the events four ways: computed once
+            events = eng.materialise(events, f"{kind}_events")
             the_cubes = cubes(eng, events, kind=kind, lsoa=lsoa)
             band_cut: set = set()
             computed = _rows(kind, the_cubes, populations, band_cut=band_cut)
@@ -180,7 +184,7 @@ def compute_indicators(
                 )
             )  # fmt: skip
             summaries.append(summary)
-            notes += kind_notes + count_notes
+            notes += kind_notes + list(staging.notes)
         result = contract.concat(tables, where="record-level indicators")
         return RecordsResult(result, pd.concat(summaries, ignore_index=True), tuple(notes), eng.name)
     finally:

@@ -39,6 +39,7 @@ from dana.records import reference
 from dana.records.common import (
     EXCLUDED,
     REJECTED,
+    Staged,
     attach,
     date_field,
     duplicated_keys,
@@ -95,7 +96,7 @@ def _substance_rule(value) -> dict[str, object]:
     return {"group": _SUBSTANCE.get(squeezed), "_group_given": raw is not None}
 
 
-def stage(engine: Engine, extract: Extract, period: Period, lsoa=None) -> ir.Table:
+def stage(engine: Engine, extract: Extract, period: Period, lsoa=None) -> Staged:
     """One row per episode: typed fields, exit reason, residence and ``reason``."""
     t = extract.table
     t = t.mutate(client=key(t.client), episode=key(t.episode))
@@ -114,12 +115,12 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa=None) -> ir.Tab
             Field("osm_at_exit", lambda v: {"osm": (text(v) or "").upper() in yes}, {"osm": "bool"}),
             residence_field("la"),
         ],
-    )
+    ).table
     episode_key = t.client.cast("string").concat("|", t.episode.cast("string"))
     t = t.mutate(_ep=ibis.ifelse(t.episode.isnull(), ibis.null("string"), episode_key))
     dups = duplicated_keys(t, "_ep")
     t = t.left_join(dups, "_ep").mutate(duplicated=ibis._.duplicated.fill_null(False))
-    reason = first_reason(
+    reason, reasons = first_reason(
         (t.client.isnull(), REJECTED + "client id missing"),
         (t.duplicated, REJECTED + "episode id appears more than once for a client"),
         (t._start_bad, REJECTED + "episode start not a valid date"),
@@ -135,11 +136,12 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa=None) -> ir.Tab
     )
     order = [t.client, t._start, t.episode, t._end, t.group, t.exit_category, t.la, t._age]
     seq = ibis.row_number().over(ibis.window(order_by=order)).cast("int64")
-    return t.select(
+    table = t.select(
         "client", "ethnic", "group", "exit_category", "osm", "la_id", "la_status",
         start=t._start, end=t._end, sex=t._sex, age=t._age.cast("int16"),
         lsoa_id=ibis.null("int32"), _seq=seq, reason=reason,
     )  # fmt: skip
+    return Staged(table, None, reasons)
 
 
 def _journeys(history: ir.Table) -> tuple[ir.Table, ir.Table]:
@@ -169,12 +171,11 @@ def _journeys(history: ir.Table) -> tuple[ir.Table, ir.Table]:
     return t, journeys
 
 
-def count(
-    engine: Engine, extract: Extract, staged: ir.Table, period: Period
-) -> tuple[ir.Table, list[str]]:
+def count(engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, period: Period) -> ir.Table:
     """Events of every treatment indicator (one row per client and indicator)."""
     period_start, period_end = period.start, period.end
-    history = staged.filter(staged.reason.isnull() | (staged.reason == _NOT_IN_PERIOD))
+    not_in_period = staging.reasons.index(_NOT_IN_PERIOD)
+    history = staged.filter(staged.reason.isnull() | (staged.reason == not_in_period))
     episodes, journeys = _journeys(history)
     episodes = engine.materialise(episodes, "journey_episodes")
     journeys = engine.materialise(journeys, "journeys")
@@ -212,6 +213,8 @@ def count(
     later = later.filter((later.start > later.exit_date) & (later.start <= later.exit_date + ibis.interval(months=6)))
     represented = later.group_by("client").aggregate(represented=ibis.literal(True))
     p = attach(attach(attach(people, new, "client"), last_exit, "client"), represented, "client")
+    # one table per person: the twelve selections below then read it, not its plan
+    p = engine.materialise(p, "people")
     six_years_before = ibis.literal(period_end) - ibis.interval(years=6)
     success = (
         p.exit_successful.fill_null(False)
@@ -248,5 +251,5 @@ def count(
         )  # fmt: skip
         for keep, name in parts
     ]
-    return ibis.union(*selections, distinct=False), []
+    return ibis.union(*selections, distinct=False)
 

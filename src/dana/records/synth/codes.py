@@ -82,7 +82,11 @@ def expected_aaf(
     conditions = reference.aaf_condition_codes(measure)
     wholly = reference.alcohol_specific_codes("hes" if measure == "morbidity" else "ons_deaths")
     table = reference.aaf_table(measure)
-    lookup = {(r.condition, r.sex, r.aaf_band): r.aaf_c / 100 for r in table.itertuples()}
+    labels = reference.condition_labels()
+    lookup = {
+        (labels[r.condition_id], r.sex, reference.AAF_BANDS[r.aaf_band][0]): r.aaf_c / 100
+        for r in table.itertuples()
+    }
     band_of = []
     for age in range(91):
         band = next((b for b, lo, hi in reference.AAF_BANDS if lo <= age and (hi is None or age <= hi)), None)
