@@ -35,9 +35,13 @@ def _area_info(codes: pd.Series, small_parents: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area_code", "area_name", "area_type", "parent_code"])
 
 
-def _notes(frame: pd.DataFrame, period: Period, band_cut: set[str], extra: dict[str, str]) -> list[str]:
+def _notes(
+    frame: pd.DataFrame, period: Period, band_cut: set[str], extra: dict[str, str]
+) -> list[str]:
     notes = []
-    for indicator, age, note in zip(frame["indicator"], frame["age"], frame["value_note"], strict=True):
+    for indicator, age, note in zip(
+        frame["indicator"], frame["age"], frame["value_note"], strict=True
+    ):
         definition = BY_NAME[indicator]
         parts = [note] if note else []
         if definition.note:

@@ -120,7 +120,9 @@ def event_cells(
     if not small.empty:
         small = small.assign(x=_x(small, weighted), area_code=small["small_area"])
         small = _sum(small, ["area_code", "band"])
-        out.append(small.assign(sex="Persons", age=definition.age_label, category_type="", category=""))
+        out.append(
+            small.assign(sex="Persons", age=definition.age_label, category_type="", category="")
+        )
     cells = pd.concat(out, ignore_index=True)
     cells["indicator"] = name
     cells["band"] = cells["band"].astype("int64")
@@ -171,7 +173,9 @@ class Populations:
             pop = population_by_band(self.den, self.years, ages)
             persons = pop.groupby(["area_code", "band"], as_index=False)["population"].sum()
             persons["sex"] = "Persons"
-            pop = pd.concat([pop.assign(sex=pop["sex"].map(SEX_LABELS)), persons], ignore_index=True)
+            pop = pd.concat(
+                [pop.assign(sex=pop["sex"].map(SEX_LABELS)), persons], ignore_index=True
+            )
             small = decile = None
             if self.lsoa is not None:
                 small = _small_area_population(pop, self.lsoa)

@@ -26,6 +26,7 @@ from dana.records.fields import Field
 from dana.records.geography import la_lookup
 from dana.records.parse import date, integer, text
 
+
 @dataclass(frozen=True)
 class Staged:
     """A stage of one extract: one row per record with its ``reason`` (an expression, to
@@ -84,12 +85,24 @@ def first_reason(*rules: tuple[ir.BooleanValue, str]) -> tuple[ir.IntegerValue, 
     return index, tuple(reason for _, reason in rules)
 
 
-def duplicated_keys(table: ir.Table, column: str) -> ir.Table:
-    """Keys that occur more than once (an aggregation, cheaper than a window at scale)."""
-    counts = table.group_by(column).aggregate(copies=table.count())
-    return counts.filter((counts.copies > 1) & counts[column].notnull()).select(
-        column, duplicated=ibis.literal(True)
-    )
+def duplicated_keys(table: ir.Table, column: str, engine: str) -> ir.Table:
+    """Keys that occur more than once: ``column, duplicated`` (True), one row per key.
+
+    Two plans with one answer. DuckDB sorts the keys and compares neighbours (measured on
+    18 million HES keys: 2.4 s against 5 s for a hash aggregation over 18 million groups).
+    Spark groups by key: a sort over the whole table is one task on a cluster.
+    """
+    keys = table.select(column).filter(table[column].notnull())
+    if engine == "duckdb":
+        order = ibis.window(order_by=keys[column])
+        flagged = keys.mutate(
+            _dup=(keys[column] == keys[column].lag().over(order))
+            | (keys[column] == keys[column].lead().over(order))
+        )
+        repeated = flagged.filter(flagged._dup.fill_null(False))
+        return repeated.select(column).distinct().mutate(duplicated=ibis.literal(True))
+    counts = keys.group_by(column).aggregate(copies=keys.count())
+    return counts.filter(counts.copies > 1).select(column, duplicated=ibis.literal(True))
 
 
 def esp_band(age: ir.IntegerValue) -> ir.IntegerValue:
@@ -134,8 +147,12 @@ def residence_field(column: str = "la") -> Field:
 
 def lsoa_field(column: str, lookup: pd.DataFrame | None) -> Field:
     """``lsoa_id``: row of the LSOA lookup (NULL without a lookup or for an unknown LSOA)."""
-    rows = {} if lookup is None else {c.upper(): i for i, c in enumerate(lookup["lsoa"].astype(str))}
-    return Field(column, lambda v: {"lsoa_id": rows.get((text(v) or "").upper())}, {"lsoa_id": "int32"})
+    rows = (
+        {} if lookup is None else {c.upper(): i for i, c in enumerate(lookup["lsoa"].astype(str))}
+    )
+    return Field(
+        column, lambda v: {"lsoa_id": rows.get((text(v) or "").upper())}, {"lsoa_id": "int32"}
+    )
 
 
 def integer_field(column: str, name: str, *, missing: int | None = None) -> Field:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
-
 import pandas as pd
 
 from dana.records import reference
@@ -53,9 +52,9 @@ from dana.records.common import (
 )
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
+from dana.records.fields import Field, as_string, parse_fields
 from dana.records.hospital import _aaf_band
 from dana.records.indicators import indicator_index
-from dana.records.fields import Field, as_string, parse_fields
 from dana.records.longtable import long_table
 from dana.records.parse import text
 from dana.records.period import Period
@@ -86,6 +85,8 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
     t = extract.table
     t = t.mutate(record_id=key(t.record_id), _ucod_raw=as_string(t.ucod))
     t = t.mutate(**{name: as_string(t[name]) for name in mentions})
+    raw = extract.fresh()  # the keys alone, read afresh (see Extract.fresh)
+    dups = duplicated_keys(raw.select(record_id=key(raw.record_id)), "record_id", engine.name)
     parsed = parse_fields(
         engine,
         t,
@@ -94,15 +95,17 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
             integer_field("age", "_age"),
             integer_field("sex", "_sex", missing=-1),
             date_field("dor", "_dor"),
-            Field("controlled_drug", lambda v: {"controlled": (text(v) or "").upper() in _YES},
-                  {"controlled": "bool"}),  # fmt: skip
+            Field(
+                "controlled_drug",
+                lambda v: {"controlled": (text(v) or "").upper() in _YES},
+                {"controlled": "bool"},
+            ),  # fmt: skip
             residence_field("la"),
             lsoa_field("lsoa", lsoa),
         ],
         codes=["_ucod_raw", *mentions],
     )
     t = parsed.table
-    dups = duplicated_keys(t, "record_id")
     t = t.left_join(dups, "record_id").mutate(duplicated=ibis._.duplicated.fill_null(False))
     reason, reasons = first_reason(
         (t.duplicated, REJECTED + "record id appears more than once (every copy set aside)"),
@@ -114,7 +117,10 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
         (t._dor.isnull(), REJECTED + "date of registration missing"),
         (~t._sex.isin([1, 2]), EXCLUDED + "sex not 1 or 2"),
         (~t.la_england, EXCLUDED + "residence outside England or not known"),
-        (~t._dor.between(period.start, period.end), EXCLUDED + f"registered outside {period.label}"),
+        (
+            ~t._dor.between(period.start, period.end),
+            EXCLUDED + f"registered outside {period.label}",
+        ),
     )
     # a row number identifies a death (extracts often have no key); it is fixed when the
     # staged table is materialised, so the cause table built from it links back exactly
@@ -133,22 +139,26 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa: pd.DataFrame |
     return Staged(table, parsed.codes, reasons, tuple(notes))
 
 
-def causes(engine: Engine, extract: Extract, staged: ir.Table, codes: ir.Table) -> ir.Table:
-    """The long cause table of used deaths ``_row, pos, code_id`` (0 = underlying)."""
+def causes(engine: Engine, extract: Extract, staged: ir.Table, relevant: ir.Table) -> ir.Table:
+    """The long cause table of used deaths ``_row, pos, code_id`` (0 = underlying), of
+    the codes a death definition uses (see :func:`dana.records.hospital.diagnoses`)."""
     used = staged.filter(staged.reason.isnull())
     mentions = extract.columns.repeated_names("mention")
     positions = {0: "_ucod_raw", **{int(name[-2:]): name for name in mentions}}
-    return engine.materialise(long_table(used, "_row", positions, codes), "causes")
+    return engine.materialise(long_table(used, "_row", positions, relevant), "causes")
 
 
-def count(engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, period: Period) -> ir.Table:
+def count(
+    engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, period: Period
+) -> ir.Table:
     """Events of every death indicator."""
     codes = staging.codes
-    long = causes(engine, extract, staged, codes)
     lookup = engine.lookup("death_codes", reference.death_code_table())
-    aaf = engine.lookup("aaf_mortality", reference.aaf_table("mortality"))
     relevant = codes.filter(codes.code.notnull()).inner_join(lookup, "code")
-    relevant = relevant.drop("raw", "code", "condition")
+    relevant = relevant.drop("code", "condition")
+    long = causes(engine, extract, staged, relevant)
+    aaf = engine.lookup("aaf_mortality", reference.aaf_table("mortality"))
+    relevant = relevant.drop("raw")
     used = staged.filter(staged.reason.isnull())
     deaths = used.select("_row", "sex", "age", aaf_band=_aaf_band(used.age))
     m = long.inner_join(relevant, "code_id").inner_join(deaths, "_row")
@@ -182,8 +192,13 @@ def count(engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, p
     selections = [
         e.filter(keep.fill_null(False)).select(
             indicator=ibis.literal(indicator_index(name), "int8"),
-            weight_c=weight.cast("int64"), condition=condition.cast("int16"),
-            sex=e.sex, band=esp_band(e.age), age=e.age, la_id=e.la_id, lsoa_id=e.lsoa_id,
+            weight_c=weight.cast("int64"),
+            condition=condition.cast("int16"),
+            sex=e.sex,
+            band=esp_band(e.age),
+            age=e.age,
+            la_id=e.la_id,
+            lsoa_id=e.lsoa_id,
             ethnic=ibis.literal(not_recorded, "int8"),
         )  # fmt: skip
         for keep, name, weight, condition in parts

@@ -44,13 +44,22 @@ def _partitions(frame: pd.DataFrame, headline_age: pd.Series) -> pd.DataFrame:
     headline = plain & f["age"].eq(headline_age).to_numpy()
     groups = pd.DataFrame(index=f.index)
     groups["g_sex"] = _labels(f, plain, ["indicator", "area_code", "age"], "sex")
-    groups["g_age"] = _labels(f, plain & f["sex"].eq("Persons").to_numpy(), ["indicator", "area_code", "sex"], "age")
+    groups["g_age"] = _labels(
+        f, plain & f["sex"].eq("Persons").to_numpy(), ["indicator", "area_code", "sex"], "age"
+    )
     for ctype in sorted(set(f["category_type"]) - {""}):
-        member = (f["category_type"].eq(ctype).to_numpy() | headline) & f["sex"].eq("Persons").to_numpy()
+        member = (f["category_type"].eq(ctype).to_numpy() | headline) & f["sex"].eq(
+            "Persons"
+        ).to_numpy()
         groups[f"g_{ctype}"] = _labels(f, member, ["indicator", "area_code", "sex", "age"], ctype)
     # geography: a part is labelled with its parent's code, the parent with its own
     keys = ["indicator", "sex", "age", "category_type", "category"]
-    for level, parent_level in (("ltla", "utla"), ("utla", "region"), ("region", "england"), ("other", None)):
+    for level, parent_level in (
+        ("ltla", "utla"),
+        ("utla", "region"),
+        ("region", "england"),
+        ("other", None),
+    ):
         part = f["area_type"].eq(level).to_numpy()
         parent_code = f["parent_code"].to_numpy()
         if parent_level is None:  # small areas: the parent is a district or a unitary authority

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,13 @@ class Extract:
     columns: ColumnMap
     synthetic: str  # "" for real data, else the generator's description
     sample_scale: float | None = None  # synthetic: the share of a national year simulated
+    reader: Callable[[], ir.Table] | None = None
+
+    def fresh(self) -> ir.Table:
+        """The canonical table read again, as a new expression: a query that reads the
+        extract twice (e.g. its keys alone) then scans it twice rather than materialising
+        one shared copy of every column (what DuckDB does with a repeated subquery)."""
+        return self.reader() if self.reader is not None else self.table
 
     @property
     def label(self) -> str:
@@ -135,23 +143,34 @@ def open_extract(engine: Engine, kind: str, source: str | Path | list) -> Extrac
         for path, schema in zip(files[1:], schemas[1:], strict=True):
             _check_same(files[0], path, schemas[0], schema)
         header = list(schemas[0])
-        raw = engine.read_parquet(files)
+
+        def read() -> ir.Table:
+            return engine.read_parquet(files)
     else:
         headers = [_text_header(p) for p in files]
         for path, (names, delimiter) in zip(files[1:], headers[1:], strict=True):
             if (names, delimiter) != headers[0]:
-                _check_same(files[0], path, dict.fromkeys(headers[0][0], "text"), dict.fromkeys(names, "text"))
+                _check_same(
+                    files[0],
+                    path,
+                    dict.fromkeys(headers[0][0], "text"),
+                    dict.fromkeys(names, "text"),
+                )
         header, delimiter = headers[0]
-        raw = engine.read_csv(files, delimiter=delimiter)
+
+        def read() -> ir.Table:
+            return engine.read_csv(files, delimiter=delimiter)
+
     columns = map_columns(kind, header, where=str(files[0]))
     manifest = synthetic_manifest(files)
     return Extract(
         kind=kind,
         files=tuple(files),
-        table=canonical(raw, columns, kind),
+        table=canonical(read(), columns, kind),
         columns=columns,
         synthetic=str(manifest.get("description", "")),
         sample_scale=float(manifest["scale"]) if "scale" in manifest else None,
+        reader=lambda: canonical(read(), columns, kind),
     )
 
 

@@ -142,7 +142,7 @@ def parse_fields(
                 **{n: ibis.null(k if k != "bool" else "boolean") for n, k in spec.types.items()}
             )
             continue
-        part = lookup.filter(lookup._field == spec.column).select(_raw=lookup[raw], *spec.types)
+        part = lookup.filter(lookup._field == spec.column).select(*spec.types, _raw=lookup[raw])
         joined = table.left_join(part, table[spec.column].identical_to(part._raw))
         table = joined.drop("_raw")
     code_map = None

@@ -143,7 +143,11 @@ def read_lsoa_lookup(path: str | Path, *, imd: str | Path | None = None) -> pd.D
     frame = _read_table(path)
     columns = [str(c) for c in frame.columns]
     found = {key: _find(columns, aliases) for key, aliases in LSOA_ALIASES.items()}
-    missing = [f"{k} ({' or '.join(a.upper() for a in LSOA_ALIASES[k])})" for k in ("lsoa", "district") if not found[k]]
+    missing = [
+        f"{k} ({' or '.join(a.upper() for a in LSOA_ALIASES[k])})"
+        for k in ("lsoa", "district")
+        if not found[k]
+    ]
     if missing:
         raise GeographyFileError(
             f"{path}: not an LSOA lookup: missing column(s) {'; '.join(missing)}; "
@@ -219,9 +223,10 @@ def synthetic_lsoa_lookup(district_population: pd.Series, *, seed: int) -> pd.Da
     score = level + rng.normal(0, 0.9, len(owner))
     decile = 10 - np.floor(pd.Series(score).rank(pct=True, method="first") * 10 - 1e-9)
     population = np.repeat(districts.to_numpy() / counts, counts)
-    small = np.concatenate(
-        [np.arange(n) // _LSOAS_PER_SMALL_AREA for n in counts]
-    ) + np.repeat(np.cumsum(np.r_[0, (counts[:-1] + _LSOAS_PER_SMALL_AREA - 1) // _LSOAS_PER_SMALL_AREA]), counts)
+    small = np.concatenate([np.arange(n) // _LSOAS_PER_SMALL_AREA for n in counts]) + np.repeat(
+        np.cumsum(np.r_[0, (counts[:-1] + _LSOAS_PER_SMALL_AREA - 1) // _LSOAS_PER_SMALL_AREA]),
+        counts,
+    )
     return pd.DataFrame(
         {
             "lsoa": [f"E01{i:06d}" for i in range(1, len(owner) + 1)],

@@ -25,14 +25,12 @@ import ibis.expr.types as ir
 from dana.records.fields import as_string
 
 
-def long_table(
-    table: ir.Table, key: str, positions: dict[int, str], codes: ir.Table
-) -> ir.Table:
+def long_table(table: ir.Table, key: str, positions: dict[int, str], codes: ir.Table) -> ir.Table:
     """``key, pos, code_id`` for every non-empty code field (``positions``: pos -> column)."""
     parts = [
-        table.select(
-            key, pos=ibis.literal(pos, "int16"), raw=as_string(table[column])
-        ).filter(ibis._.raw.notnull())
+        table.select(key, pos=ibis.literal(pos, "int16"), raw=as_string(table[column])).filter(
+            ibis._.raw.notnull()
+        )
         for pos, column in sorted(positions.items())
     ]
     long = ibis.union(*parts, distinct=False)

@@ -24,7 +24,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.kind not in ("financial", "calendar"):
-            raise RecordsInputError(f"period kind must be 'financial' or 'calendar', not {self.kind!r}")
+            raise RecordsInputError(
+                f"period kind must be 'financial' or 'calendar', not {self.kind!r}"
+            )
         if self.last < self.first:
             raise RecordsInputError(f"period {self.first}-{self.last} runs backwards")
 
@@ -48,7 +50,9 @@ class Period:
             if self.first == self.last:
                 return one
             return f"{one} - {self.last % 100:02d}/{(self.last + 1) % 100:02d}"
-        return str(self.first) if self.first == self.last else f"{self.first} - {self.last % 100:02d}"
+        return (
+            str(self.first) if self.first == self.last else f"{self.first} - {self.last % 100:02d}"
+        )
 
     @property
     def sort_key(self) -> int:

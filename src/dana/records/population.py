@@ -91,9 +91,7 @@ def from_frame(frame: pd.DataFrame, *, source: str) -> Denominators:
         data["age"] = [lo + i for (lo, _), n in zip(bounds, width, strict=True) for i in range(n)]
         data["population"] = data["population"] / data.index.map(width)
     data["age"] = np.minimum(pd.to_numeric(data["age"]).astype("int64"), 90)
-    out = (
-        data.groupby(["area_code", "year", "sex", "age"], as_index=False)["population"].sum()
-    )
+    out = data.groupby(["area_code", "year", "sex", "age"], as_index=False)["population"].sum()
     out["year"] = out["year"].astype("int64")
     return Denominators(out, source, from_bands)
 

@@ -18,6 +18,7 @@ import pandas as pd
 from dana import table as contract
 from dana.records import deaths, hospital, treatment
 from dana.records.aggregate import cubes
+from dana.records.assemble import assemble
 from dana.records.cells import Populations, event_cells
 from dana.records.common import LA_STATUS
 from dana.records.engines import Engine, connect
@@ -27,7 +28,6 @@ from dana.records.indicators import DRUG_MISUSE_PROXY_NOTE, definitions
 from dana.records.period import Period, financial_year
 from dana.records.population import Denominators, default_denominators, from_frame, scaled
 from dana.records.values import values
-from dana.records.assemble import assemble
 
 KINDS = {"hes": hospital, "deaths": deaths, "treatment": treatment}
 SUMMARY_COLUMNS = ("extract", "file", "outcome", "reason", "records")
@@ -80,7 +80,9 @@ def _summary(engine: Engine, extract: Extract, staged, reasons) -> tuple[pd.Data
             "reason": counts["reason"].fillna("").str.split(": ", n=1).str[-1],
             "records": counts["records"].astype("int64"),
         }
-    ).sort_values(["outcome", "records", "reason"], ascending=[False, False, True], kind="mergesort")
+    ).sort_values(
+        ["outcome", "records", "reason"], ascending=[False, False, True], kind="mergesort"
+    )
     used = both[both["reason"].isna()]
     status = used.groupby("la_status", as_index=False)["records"].sum()
     status["la_status"] = status["la_status"].map(dict(enumerate(LA_STATUS)))
@@ -101,7 +103,11 @@ def _rows(kind, the_cubes, populations: Populations, *, band_cut) -> pd.DataFram
     computed, cells_by_name = [], {}
     den = populations.den
     for definition in definitions(kind):
-        weighted = definition.name in ("alcohol_related_narrow", "alcohol_related_broad", "alcohol_related_deaths")
+        weighted = definition.name in (
+            "alcohol_related_narrow",
+            "alcohol_related_broad",
+            "alcohol_related_deaths",
+        )
         cells_by_name[definition.name] = event_cells(definition, the_cubes, weighted=weighted)
     for definition in definitions(kind):
         events = cells_by_name[definition.name]
@@ -174,7 +180,9 @@ def compute_indicators(
             extra = {}
             if kind == "deaths" and "controlled_drug" not in extract.columns.fields:
                 extra["drug_misuse_deaths"] = DRUG_MISUSE_PROXY_NOTE
-            small = {} if lsoa is None else dict(zip(lsoa["small_area"], lsoa["district"], strict=True))
+            small = (
+                {} if lsoa is None else dict(zip(lsoa["small_area"], lsoa["district"], strict=True))
+            )
             rule = "ndtms" if kind == "treatment" else "lape"
             tables.append(
                 assemble(
@@ -186,7 +194,9 @@ def compute_indicators(
             summaries.append(summary)
             notes += kind_notes + list(staging.notes)
         result = contract.concat(tables, where="record-level indicators")
-        return RecordsResult(result, pd.concat(summaries, ignore_index=True), tuple(notes), eng.name)
+        return RecordsResult(
+            result, pd.concat(summaries, ignore_index=True), tuple(notes), eng.name
+        )
     finally:
         if own:
             eng.close()

@@ -52,8 +52,8 @@ from dana.records.common import (
 )
 from dana.records.engines import Engine
 from dana.records.extracts import Extract
-from dana.records.indicators import indicator_index
 from dana.records.fields import Field, parse_fields
+from dana.records.indicators import indicator_index
 from dana.records.parse import text
 from dana.records.period import Period
 
@@ -74,6 +74,13 @@ _NOT_IN_PERIOD = EXCLUDED + "episode not open in the period (used only to link j
 
 def _days(value: ir.DateValue) -> ir.IntegerValue:
     return value.delta(ibis.date(1900, 1, 1), unit="day").cast("int64")
+
+
+def _episode_key(t: ir.Table) -> ir.StringValue:
+    """``client|episode`` (NULL without an episode id: no duplicate check possible)."""
+    client, episode = key(t.client), key(t.episode)
+    joined = client.cast("string").concat("|", episode.cast("string"))
+    return ibis.ifelse(episode.isnull(), ibis.null("string"), joined)
 
 
 def _exit_rule():
@@ -99,7 +106,9 @@ def _substance_rule(value) -> dict[str, object]:
 def stage(engine: Engine, extract: Extract, period: Period, lsoa=None) -> Staged:
     """One row per episode: typed fields, exit reason, residence and ``reason``."""
     t = extract.table
-    t = t.mutate(client=key(t.client), episode=key(t.episode))
+    t = t.mutate(client=key(t.client), episode=key(t.episode), _ep=_episode_key(t))
+    raw = extract.fresh()  # the keys alone, read afresh (see Extract.fresh)
+    dups = duplicated_keys(raw.select(_ep=_episode_key(raw)), "_ep", engine.name)
     yes = {"Y", "YES", "1", "TRUE"}
     t = parse_fields(
         engine,
@@ -109,16 +118,17 @@ def stage(engine: Engine, extract: Extract, period: Period, lsoa=None) -> Staged
             date_field("end", "_end"),
             integer_field("age", "_age"),
             Field("substance", _substance_rule, {"group": "string", "_group_given": "bool"}),
-            Field("sex", lambda v: {"_sex": _SEX.get((text(v) or "").upper(), 0)}, {"_sex": "int8"}),
+            Field(
+                "sex", lambda v: {"_sex": _SEX.get((text(v) or "").upper(), 0)}, {"_sex": "int8"}
+            ),
             ethnic_field("ethnicity"),
             _exit_rule(),
-            Field("osm_at_exit", lambda v: {"osm": (text(v) or "").upper() in yes}, {"osm": "bool"}),
+            Field(
+                "osm_at_exit", lambda v: {"osm": (text(v) or "").upper() in yes}, {"osm": "bool"}
+            ),
             residence_field("la"),
         ],
     ).table
-    episode_key = t.client.cast("string").concat("|", t.episode.cast("string"))
-    t = t.mutate(_ep=ibis.ifelse(t.episode.isnull(), ibis.null("string"), episode_key))
-    dups = duplicated_keys(t, "_ep")
     t = t.left_join(dups, "_ep").mutate(duplicated=ibis._.duplicated.fill_null(False))
     reason, reasons = first_reason(
         (t.client.isnull(), REJECTED + "client id missing"),
@@ -148,11 +158,15 @@ def _journeys(history: ir.Table) -> tuple[ir.Table, ir.Table]:
     """Episodes with their journey number, and one row per journey."""
     order = ["start", "_seq"]
     t = history.mutate(end_f=history.end.fill_null(_FAR))
-    t = t.mutate(ran_to=t.end_f.max().over(ibis.cumulative_window(group_by="client", order_by=order)))
+    t = t.mutate(
+        ran_to=t.end_f.max().over(ibis.cumulative_window(group_by="client", order_by=order))
+    )
     t = t.mutate(before=t.ran_to.lag().over(ibis.window(group_by="client", order_by=order)))
     new = t.before.isnull() | (t.start.delta(t.before, unit="day") > JOURNEY_GAP_DAYS)
     t = t.mutate(_new=new.cast("int64"))
-    t = t.mutate(journey=t._new.sum().over(ibis.cumulative_window(group_by="client", order_by=order)))
+    t = t.mutate(
+        journey=t._new.sum().over(ibis.cumulative_window(group_by="client", order_by=order))
+    )
     exit_key = _days(t.end_f) * 1_000_000_000 + t._seq
     reasons = reference.discharge_reasons().drop_duplicates("category")
     successful = [c for c, ok in zip(reasons["category"], reasons["successful"], strict=True) if ok]
@@ -171,7 +185,9 @@ def _journeys(history: ir.Table) -> tuple[ir.Table, ir.Table]:
     return t, journeys
 
 
-def count(engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, period: Period) -> ir.Table:
+def count(
+    engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, period: Period
+) -> ir.Table:
     """Events of every treatment indicator (one row per client and indicator)."""
     period_start, period_end = period.start, period.end
     not_in_period = staging.reasons.index(_NOT_IN_PERIOD)
@@ -209,8 +225,12 @@ def count(engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, p
         exit_successful=exits.successful.argmax(exit_key),
         exit_osm=exits.exit_osm.argmax(exit_key),
     )
-    later = episodes.select("client", "start").inner_join(last_exit.select("client", "exit_date"), "client")
-    later = later.filter((later.start > later.exit_date) & (later.start <= later.exit_date + ibis.interval(months=6)))
+    later = episodes.select("client", "start").inner_join(
+        last_exit.select("client", "exit_date"), "client"
+    )
+    later = later.filter(
+        (later.start > later.exit_date) & (later.start <= later.exit_date + ibis.interval(months=6))
+    )
     represented = later.group_by("client").aggregate(represented=ibis.literal(True))
     p = attach(attach(attach(people, new, "client"), last_exit, "client"), represented, "client")
     # one table per person: the twelve selections below then read it, not its plan
@@ -247,9 +267,10 @@ def count(engine: Engine, extract: Extract, staged: ir.Table, staging: Staged, p
     selections = [
         p.filter(keep.fill_null(False)).select(
             indicator=ibis.literal(indicator_index(name), "int8"),
-            weight_c=ibis.literal(100, "int64"), condition=ibis.null("int16"), **dims,
+            weight_c=ibis.literal(100, "int64"),
+            condition=ibis.null("int16"),
+            **dims,
         )  # fmt: skip
         for keep, name in parts
     ]
     return ibis.union(*selections, distinct=False)
-

@@ -108,7 +108,9 @@ def values(
     """One row per cell: count, denominator, value, limits, value_type, value_note."""
     if events.empty and denominator_events is None:
         return _empty(events).iloc[0:0]
-    counted = events["category_type"].isin(["Ethnic group", "Condition (largest alcohol-attributable fraction)"])
+    counted = events["category_type"].isin(
+        ["Ethnic group", "Condition (largest alcohol-attributable fraction)"]
+    )
     vt = definition.value_type
     if vt == "proportion":
         result = _proportions(events, denominator_events).assign(value_type="proportion")
@@ -122,7 +124,9 @@ def values(
         if not plain.empty:
             parts.append(_rates(plain, population, definition, vt == "dsr").assign(value_type=vt))
         if not groups.empty:
-            parts.append(_rates(groups, population, definition, False).assign(value_type="crude_rate"))
+            parts.append(
+                _rates(groups, population, definition, False).assign(value_type="crude_rate")
+            )
         if counted.any():
             parts.append(_counts(events[counted]).assign(value_type="count"))
         result = pd.concat(parts, ignore_index=True)

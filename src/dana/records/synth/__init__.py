@@ -58,7 +58,9 @@ def synthesise(
 ) -> list[Path]:
     """Write the synthetic extracts into ``out`` (all or nothing); return the paths."""
     if not 0 < scale <= 2:
-        raise ValueError(f"scale must be above 0 and at most 2 (1.0 = a national year), not {scale}")
+        raise ValueError(
+            f"scale must be above 0 and at most 2 (1.0 = a national year), not {scale}"
+        )
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     world = World(year, seed)

@@ -74,9 +74,7 @@ def background_vocabulary(seed: int, size: int = 2500) -> tuple[np.ndarray, np.n
     return np.array(codes), weights / weights.sum()
 
 
-def expected_aaf(
-    weights: dict[str, float], measure: str, age_sex: np.ndarray
-) -> float:
+def expected_aaf(weights: dict[str, float], measure: str, age_sex: np.ndarray) -> float:
     """Mean positive AAF of a code mixture for people distributed as ``age_sex`` (a 2 x 91
     array of probabilities: sex 1/2 by single year of age 0-90); wholly codes count 1."""
     conditions = reference.aaf_condition_codes(measure)
@@ -89,7 +87,10 @@ def expected_aaf(
     }
     band_of = []
     for age in range(91):
-        band = next((b for b, lo, hi in reference.AAF_BANDS if lo <= age and (hi is None or age <= hi)), None)
+        band = next(
+            (b for b, lo, hi in reference.AAF_BANDS if lo <= age and (hi is None or age <= hi)),
+            None,
+        )
         band_of.append(band)
     codes, p = _normalised(weights)
     total = 0.0

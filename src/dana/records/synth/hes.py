@@ -90,6 +90,7 @@ CLASSES = (
 
 def class_counts(world: World) -> dict[str, float]:
     """Expected admission episodes per class at scale 1 (see the module docstring)."""
+
     def aaf(c: Class, mixture: dict) -> float:
         age_sex = world.age_sex(np.array(PROFILES[c.profile]), c.male_share, c.risk)
         return codes.expected_aaf(mixture, "morbidity", age_sex)
@@ -181,7 +182,13 @@ class HesWriter:
         diag = np.concatenate([d for _, _, d in parts])
         n = len(age)
         order = rng.permutation(n)
-        lsoa, district, age, sex, diag = lsoa[order], district[order], age[order], sex[order], diag[order]
+        lsoa, district, age, sex, diag = (
+            lsoa[order],
+            district[order],
+            age[order],
+            sex[order],
+            diag[order],
+        )
         return self._table(lsoa, district, age, sex, diag)
 
     def _diagnoses(self, c: Class, n: int) -> np.ndarray:
@@ -229,7 +236,9 @@ class HesWriter:
         district_code[wales] = "W06000015"
         outside = noise & (kind == 5)
         epiend[outside] = fy_start + rng.choice([-30, 400], size=outside.sum())
-        startage[noise & (kind == 6)] = rng.choice([151, 200, 7009], size=(noise & (kind == 6)).sum())
+        startage[noise & (kind == 6)] = rng.choice(
+            [151, 200, 7009], size=(noise & (kind == 6)).sum()
+        )
         missing_end = noise & (kind == 7)
         keys = self.next_key + np.arange(n, dtype=np.int64)
         self.next_key += n
@@ -248,14 +257,24 @@ class HesWriter:
             "EPISTAT": pa.array(epistat.astype(np.int8)),
             "EPIORDER": pa.array(epiorder.astype(str)),
             "CLASSPAT": pa.array(classpat.astype(np.int8)),
-            "ADMIMETH": pa.array(rng.choice(["11", "12", "21", "22", "2A", "81"], size=n, p=[0.3, 0.08, 0.4, 0.12, 0.05, 0.05])),
+            "ADMIMETH": pa.array(
+                rng.choice(
+                    ["11", "12", "21", "22", "2A", "81"],
+                    size=n,
+                    p=[0.3, 0.08, 0.4, 0.12, 0.05, 0.05],
+                )
+            ),
             "SEX": pa.array(sex.astype(np.int8)),
             "STARTAGE": pa.array(startage.astype(np.int16)),
-            "EPIEND": pa.array(epiend - date(1970, 1, 1).toordinal(), pa.int32(), mask=missing_end).cast(pa.date32()),
+            "EPIEND": pa.array(
+                epiend - date(1970, 1, 1).toordinal(), pa.int32(), mask=missing_end
+            ).cast(pa.date32()),
             "RESGOR": _dictionary(resgor),
             "RESLADST_ONS": pa.array(district_code.tolist(), pa.string()),
             "LSOA11": _dictionary(world.lsoa["lsoa"].to_numpy()[lsoa]),
-            "ETHNOS": _dictionary(rng.choice(list("ABCDEFGHJKLMNPRSZ") + ["99"], size=n, p=_ETHNOS_P)),
+            "ETHNOS": _dictionary(
+                rng.choice(list("ABCDEFGHJKLMNPRSZ") + ["99"], size=n, p=_ETHNOS_P)
+            ),
         }
         for pos in range(MAX_DIAG):
             columns[f"DIAG_{pos + 1:02d}"] = self.vocab.column(diag[:, pos])
@@ -269,7 +288,11 @@ class HesWriter:
         forms = rng.integers(0, 2, len(rows))
         for r, c, f in zip(rows, cols, forms, strict=True):
             code = vocab.codes[diag[r, c]]
-            odd = code[:3] if code[3] == "X" else (f"{code[:3]}.{code[3]}" if f else f"{code.lower()} ")
+            odd = (
+                code[:3]
+                if code[3] == "X"
+                else (f"{code[:3]}.{code[3]}" if f else f"{code.lower()} ")
+            )
             diag[r, c] = vocab.add(odd)
         diag[filled & (rng.random(diag.shape) < 0.0001)] = vocab.add("??9")
         return diag

@@ -54,7 +54,9 @@ def chunk(world: World, *, scale: float, seed: int, year: int) -> pa.Table:
         "non_opiate": rng.poisson(0.45 * TARGETS["non_opiate_total"] * scale),
         "non_opiate_alcohol": rng.poisson(0.55 * TARGETS["non_opiate_total"] * scale),
     }
-    rows: dict[str, list] = {k: [] for k in ("client", "start", "end", "group", "exit", "age", "sex", "district")}
+    rows: dict[str, list] = {
+        k: [] for k in ("client", "start", "end", "group", "exit", "age", "sex", "district")
+    }
     next_client = 1
 
     def add(client, start, end, group, exit_code, person):
@@ -68,7 +70,9 @@ def chunk(world: World, *, scale: float, seed: int, year: int) -> pa.Table:
 
     for group, n in counts.items():
         kind = "drug" if group != "alcohol" else "alcohol"
-        profile = PROFILES["alcohol" if group == "alcohol" else "opiate" if group == "opiate" else "non_opiate"]
+        profile = PROFILES[
+            "alcohol" if group == "alcohol" else "opiate" if group == "opiate" else "non_opiate"
+        ]
         drawn = world.draw(int(n), np.array(profile, dtype=float), 0.67, kind)
         person = {"age": drawn.age, "sex": drawn.sex, "district": drawn.district}
         client = np.arange(next_client, next_client + n)
@@ -81,11 +85,17 @@ def chunk(world: World, *, scale: float, seed: int, year: int) -> pa.Table:
             start_fy - 1 - rng.exponential(long_mean, n).astype(np.int64),
         ).astype(float)
         exits = rng.random(n) < EXIT_IN_YEAR[group]
-        exit_day = np.maximum(start, start_fy) + rng.random(n) * (end_fy - np.maximum(start, start_fy))
+        exit_day = np.maximum(start, start_fy) + rng.random(n) * (
+            end_fy - np.maximum(start, start_fy)
+        )
         exit_day = np.floor(exit_day)
         success_p = SUCCESS_TARGET[group] / (EXIT_IN_YEAR[group] * (1 - REPRESENT_WITHIN_6))
         success = exits & (rng.random(n) < success_p)
-        other = rng.choice(["85", "86", "88", "83", "84", "89", "87"], size=n, p=[0.45, 0.12, 0.08, 0.2, 0.05, 0.05, 0.05])
+        other = rng.choice(
+            ["85", "86", "88", "83", "84", "89", "87"],
+            size=n,
+            p=[0.45, 0.12, 0.08, 0.2, 0.05, 0.05, 0.05],
+        )
         exit_code = np.where(success, "80" if group != "alcohol" else "81", other).astype(object)
         later_end = np.where(rng.random(n) < 0.2, end_fy + rng.integers(1, 300, n), np.nan)
         end = np.where(exits, exit_day, later_end)
@@ -99,7 +109,14 @@ def chunk(world: World, *, scale: float, seed: int, year: int) -> pa.Table:
         add(client, start, first_end, group, first_exit, person)
         if split.any():
             s = split
-            add(client[s], resume[s], end[s], group, exit_code[s], {k: v[s] for k, v in person.items()})
+            add(
+                client[s],
+                resume[s],
+                end[s],
+                group,
+                exit_code[s],
+                {k: v[s] for k, v in person.items()},
+            )
         # earlier journeys of returning clients
         back = new & (rng.random(n) < 0.25)
         prior_end = start - rng.integers(60, 1500, n)
@@ -128,7 +145,11 @@ def chunk(world: World, *, scale: float, seed: int, year: int) -> pa.Table:
             "episode_end": _dates(data["end"].astype(float)),
             "substance_group": pa.array(data["group"].tolist(), pa.string()),
             "exit_reason": pa.array(data["exit"].tolist(), pa.string()),
-            "referral_source": pa.array(rng.choice(["Self", "GP", "Criminal justice", "Hospital", "Other"], size=total).tolist()),
+            "referral_source": pa.array(
+                rng.choice(
+                    ["Self", "GP", "Criminal justice", "Hospital", "Other"], size=total
+                ).tolist()
+            ),
             "age": pa.array(data["age"].astype(np.int16)),
             "sex": pa.array(np.where(data["sex"] == 1, "M", "F").tolist()),
             "ethnicity": pa.array(ethnicity.tolist()),

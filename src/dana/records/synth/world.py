@@ -100,7 +100,10 @@ class World:
         """pop by district x sex x age group."""
         edges = [*AGE_GROUPS, 91]
         return np.stack(
-            [self.pop[:, :, lo:hi].sum(axis=2) for lo, hi in zip(edges[:-1], edges[1:], strict=True)],
+            [
+                self.pop[:, :, lo:hi].sum(axis=2)
+                for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+            ],
             axis=2,
         )
 
