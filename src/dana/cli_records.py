@@ -46,15 +46,6 @@ def synth(scale: float, seed: int, out: str, year: int, fmt: str) -> None:
     click.echo("These extracts are SYNTHETIC (DANA's seeded generator), not real data.")
 
 
-def _population(path: str | None) -> pd.DataFrame | None:
-    if path is None:
-        return None
-    file = Path(path)
-    if file.suffix.lower() == ".parquet":
-        return pd.read_parquet(file)
-    return pd.read_csv(file, dtype={"area_code": str, "sex": str, "age_band": str})
-
-
 @records.command("indicators")
 @click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
               show_default=True, help="DuckDB (embedded) or Spark (local mode here).")  # fmt: skip
@@ -77,7 +68,8 @@ def _population(path: str | None) -> pd.DataFrame | None:
 def indicators(engine, hes, deaths, treatment, out, year, last_year, lsoa_lookup, imd,
                population, summary) -> None:  # fmt: skip
     """Compute every record-level indicator of the extracts given."""
-    from dana.records import compute_indicators, read_lsoa_lookup, synthetic_manifest
+    from dana.records import compute_indicators, read_lsoa_lookup
+    from dana.records.source import lsoa_source_label, read_population_file
 
     target = Path(out)
     fmt = _FORMATS.get(target.suffix.lower())
@@ -87,17 +79,10 @@ def indicators(engine, hes, deaths, treatment, out, year, last_year, lsoa_lookup
         raise click.UsageError("give at least one extract: --hes, --deaths or --treatment")
     try:
         lsoa = read_lsoa_lookup(lsoa_lookup, imd=imd) if lsoa_lookup else None
-        lsoa_source = None
-        if lsoa_lookup:
-            manifest = synthetic_manifest([Path(lsoa_lookup)])
-            lsoa_source = (
-                f"{manifest['lsoa_scheme']} ({Path(lsoa_lookup).name})"
-                if manifest
-                else f"LSOA lookup {Path(lsoa_lookup).name}"
-            )
+        lsoa_source = lsoa_source_label(lsoa_lookup) if lsoa_lookup else None
         result = compute_indicators(
             hes=hes, deaths=deaths, treatment=treatment, year=year, last_year=last_year,
-            engine=engine, population=_population(population),
+            engine=engine, population=read_population_file(population) if population else None,
             population_source=f"population file {Path(population).name}" if population else "",
             lsoa=lsoa, lsoa_source=lsoa_source,
         )  # fmt: skip

@@ -39,6 +39,9 @@ import pytest
 from records_fixtures import COV, EOE, FEN, HES_SUMMARY, NYORKS, PET, WM, YH, value
 from scipy import stats as sp
 
+from dana.records.assemble import DECILE_NOT_KNOWN_TYPE as DECILE_NOT_KNOWN
+from dana.records.assemble import LSOA_NOT_IN_LOOKUP
+
 
 @pytest.fixture(scope="module")
 def hes(hand_counts):
@@ -74,9 +77,10 @@ def test_sex_age_and_ethnic_breakdowns(hes):
     name = "alcohol_specific_admissions"
     assert value(hes, name, sex="Male")["count"] == 7  # 1, 14, 16, 18, 27, 28, 29
     assert value(hes, name, sex="Female")["count"] == 5  # 2, 15, 17, 19, 30
-    ages = {a: value(hes, name, age=a)["count"] for a in
+    ages = {a: value(hes, name, ctype="Age band", cat=a)["count"] for a in
             ("<18 yrs", "18-24 yrs", "25-39 yrs", "40-64 yrs")}  # fmt: skip
     assert ages == {"<18 yrs": 2, "18-24 yrs": 1, "25-39 yrs": 2, "40-64 yrs": 7}
+    assert value(hes, name, ctype="Age band", cat="65+ yrs")["count"] == 0  # none aged 65+
     eth = "Ethnic group"
     assert value(hes, name, ctype=eth, cat="White")["count"] == 10
     assert value(hes, name, ctype=eth, cat="Black")["count"] == 1  # 15 (M)
@@ -116,11 +120,13 @@ def test_rates_worked_by_hand(hes):
 
 
 def test_deprivation_and_small_areas(hes):
-    decile = "Deprivation decile (IMD)"
+    decile = "Deprivation decile"
     name = "alcohol_specific_admissions"
-    assert value(hes, name, ctype=decile, cat="1 - most deprived")["count"] == 1  # record 1
-    assert value(hes, name, ctype=decile, cat="10 - least deprived")["count"] == 1  # record 2
-    assert value(hes, name, ctype=decile, cat="Not known (LSOA not in the lookup)")["count"] == 10
+    assert value(hes, name, ctype=decile, cat="1 (most deprived)")["count"] == 1  # record 1
+    assert value(hes, name, ctype=decile, cat="10 (least deprived)")["count"] == 1  # record 2
+    # no record in deciles 2-9: published zeros, not missing strata
+    assert [value(hes, name, ctype=decile, cat=str(d))["count"] for d in range(2, 10)] == [0] * 8
+    assert value(hes, name, ctype=DECILE_NOT_KNOWN, cat=LSOA_NOT_IN_LOOKUP)["count"] == 10
     # small area E02000001 = both Fenland LSOAs: records 1 and 2
     assert value(hes, name, "E02000001")["count"] == 2
     assert value(hes, "alcohol_related_broad", "E02000002")["count"] == pytest.approx(0.10)

@@ -23,6 +23,9 @@ Public API
     The ICD-10 canonical form and the code-list notation of the embedded definitions.
 :data:`DEFINITIONS`
     What each indicator is (name, value type, ages, denominator, catalogue id).
+:func:`read_records_source`
+    One ``type: records`` entry of an assessment config -> indicator rows (the registry's
+    reader); :func:`read_population_file`, :func:`lsoa_source_label` its helpers.
 :class:`RecordsError`
     Every user-facing error (layout, lookup, population, engine).
 
@@ -30,7 +33,8 @@ Modules: ``codes`` (ICD-10 forms), ``reference`` (embedded code lists and AAFs),
 ``layouts`` / ``extracts`` (reading), ``parse`` (typed values), ``common`` (shared rules),
 ``hospital`` / ``deaths`` / ``treatment`` (definitions), ``aggregate`` (cubes), ``cells`` /
 ``values`` (rates by dana.stats), ``disclosure``, ``assemble`` (the contract), ``run``,
-``engines``, ``geography``, ``population``, ``period``, ``indicators``, ``synth``.
+``engines``, ``geography``, ``population``, ``period``, ``indicators``, ``synth``,
+``source`` (the assessment's ``type: records`` data source).
 """
 
 from dana.records.codes import expand_icd10, normalise_icd10
@@ -40,6 +44,7 @@ from dana.records.extracts import synthetic_manifest
 from dana.records.geography import read_imd_deciles, read_lsoa_lookup
 from dana.records.indicators import DEFINITIONS, Definition
 from dana.records.run import RecordsResult, compute_indicators
+from dana.records.source import lsoa_source_label, read_population_file, read_records_source
 
 
 def synthesise(out, *, scale: float, seed: int, year: int = 2023, fmt: str = "parquet"):
@@ -62,6 +67,9 @@ __all__ = [
     "normalise_icd10",
     "read_imd_deciles",
     "read_lsoa_lookup",
+    "read_population_file",
+    "read_records_source",
+    "lsoa_source_label",
     "synthesise",
     "synthetic_manifest",
 ]

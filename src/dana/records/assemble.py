@@ -16,7 +16,7 @@ import pandas as pd
 
 from dana import table as contract
 from dana.areas import ENGLAND, load_areas
-from dana.records.cells import CELL_KEY
+from dana.records.cells import CELL_KEY, DECILE, DECILE_NOT_KNOWN
 from dana.records.disclosure import protect
 from dana.records.indicators import BY_NAME
 from dana.records.period import Period
@@ -59,6 +59,34 @@ def _notes(
     return notes
 
 
+#: Age groups of an all-ages indicator: the ``Age band`` breakdown of its headline row.
+AGE_BAND = "Age band"
+#: Records whose LSOA is not in the lookup: outside the ten deprivation strata.
+DECILE_NOT_KNOWN_TYPE = "Deprivation decile not known"
+LSOA_NOT_IN_LOOKUP = "LSOA not in the lookup"
+
+
+def publish_breakdowns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells -> the table's breakdown convention, after disclosure control.
+
+    An age group of an indicator (``age`` not its headline age) becomes the ``Age band``
+    breakdown of the headline age (category = the group, e.g. "40-64 yrs"), so district x
+    age reads as one breakdown of each district's row. The decile of records whose LSOA
+    is not in the lookup leaves ``Deprivation decile`` (whose categories are the ten
+    deciles the inequality methods read) for a type of its own, still published so every
+    record is accounted for. Disclosure ran on the cells' own grouping (the same sums).
+    """
+    out = frame.copy()
+    by_age = out["category_type"].eq("") & out["age"].ne(out["headline_age"])
+    out.loc[by_age, "category"] = out.loc[by_age, "age"]
+    out.loc[by_age, "category_type"] = AGE_BAND
+    out.loc[by_age, "age"] = out.loc[by_age, "headline_age"]
+    unknown = out["category_type"].eq(DECILE) & out["category"].eq(DECILE_NOT_KNOWN)
+    out.loc[unknown, "category_type"] = DECILE_NOT_KNOWN_TYPE
+    out.loc[unknown, "category"] = LSOA_NOT_IN_LOOKUP
+    return out
+
+
 def assemble(
     computed: pd.DataFrame,
     *,
@@ -87,6 +115,7 @@ def assemble(
     frame["polarity"] = np.where(counted, NO_JUDGEMENT, [d.polarity for d in meta])
     if disclosure:
         frame = protect(frame, rule)
+    frame = publish_breakdowns(frame)
     frame["indicator_id"] = [BY_NAME[i].id for i in frame["indicator"]]
     frame["indicator_name"] = [BY_NAME[i].title for i in frame["indicator"]]
     frame["period"] = period.label
@@ -100,4 +129,11 @@ def assemble(
     return contract.coerce(frame[[c for c in contract.COLUMNS if c in frame.columns]])
 
 
-__all__ = ["CELL_KEY", "assemble"]
+__all__ = [
+    "AGE_BAND",
+    "CELL_KEY",
+    "DECILE_NOT_KNOWN_TYPE",
+    "LSOA_NOT_IN_LOOKUP",
+    "assemble",
+    "publish_breakdowns",
+]

@@ -27,7 +27,11 @@ from dana.records.population import Denominators, PopulationError
 CELL_KEY = ["indicator", "area_code", "sex", "age", "category_type", "category"]
 SEX_LABELS = {1: "Male", 2: "Female"}
 ETHNIC = "Ethnic group"
-DECILE = "Deprivation decile (IMD)"
+#: The ``Deprivation decile`` convention of the indicator table (:mod:`dana.breakdowns`
+#: on main): categories "1 (most deprived)", "2", ... "10 (least deprived)", each row with
+#: its events (count), population (denominator), rate and limits, ready for
+#: :func:`dana.stats.sii`.
+DECILE = "Deprivation decile"
 CONDITION = "Condition (largest alcohol-attributable fraction)"
 DECILE_NOT_KNOWN = "Not known (LSOA not in the lookup)"
 
@@ -35,7 +39,7 @@ DECILE_NOT_KNOWN = "Not known (LSOA not in the lookup)"
 def decile_label(decile: int) -> str:
     if decile == 0:
         return DECILE_NOT_KNOWN
-    return {1: "1 - most deprived", 10: "10 - least deprived"}.get(decile, str(decile))
+    return {1: "1 (most deprived)", 10: "10 (least deprived)"}.get(decile, str(decile))
 
 
 def age_group_labels(kind: str) -> list[str]:
@@ -73,9 +77,24 @@ def _sum(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _with_persons(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     sexed = frame.assign(sex=frame["sex"].map(SEX_LABELS))
-    sexed = _sum(sexed[sexed["sex"].notna()], keys)
+    sexed = _with_zeros(_sum(sexed[sexed["sex"].notna()], keys), "sex", SEX_LABELS.values())
     persons = _sum(frame.assign(sex="Persons"), keys)
     return pd.concat([sexed, persons], ignore_index=True)
+
+
+def _with_zeros(frame: pd.DataFrame, column: str, categories) -> pd.DataFrame:
+    """Every area of ``frame`` with every category of ``column``: a category with no events
+    in an area is a cell with 0 events (a published zero, and a stratum the inequality
+    methods need), not a missing row. The zero rows take an existing band of the area
+    (rates read the population's own bands)."""
+    if frame.empty:
+        return frame
+    areas = frame.drop_duplicates("area_code")[["area_code", "band"]]
+    grid = areas.merge(pd.DataFrame({column: list(categories)}), how="cross")
+    seen = frame[["area_code", column]].drop_duplicates().assign(_seen=True)
+    missing = grid.merge(seen, on=["area_code", column], how="left")
+    missing = missing[missing["_seen"].isna()].drop(columns="_seen").assign(x=0.0)
+    return pd.concat([frame, missing], ignore_index=True)
 
 
 def event_cells(
@@ -92,6 +111,7 @@ def event_cells(
         labels = age_group_labels(definition.kind)
         groups = geo[geo["agegroup"] >= 0]
         groups = _sum(groups, ["area_code", "agegroup", "band"])
+        groups = _with_zeros(groups, "agegroup", range(len(labels)))
         groups["age"] = groups["agegroup"].map(dict(enumerate(labels)))
         keep = groups["age"] != definition.age_label
         out.append(groups[keep].assign(sex="Persons", category_type="", category=""))
@@ -114,6 +134,7 @@ def event_cells(
     if not decile.empty:
         decile = _levels(decile.assign(x=_x(decile, weighted)))
         decile = _sum(decile, ["area_code", "imd_decile", "band"])
+        decile = _with_zeros(decile, "imd_decile", range(1, 11))
         decile["category"] = decile["imd_decile"].map(decile_label)
         out.append(decile.assign(sex="Persons", age=definition.age_label, category_type=DECILE))
     small = cubes["small_area"][cubes["small_area"]["indicator"] == name]
