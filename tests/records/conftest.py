@@ -4,9 +4,8 @@ them, and one local SparkSession for the whole test run (Spark takes seconds to 
 from __future__ import annotations
 
 import pytest
-from records_fixtures import uniform_population, write_all
+from records_fixtures import run_fixtures, write_all
 
-from dana.records import compute_indicators, read_lsoa_lookup
 from dana.records.engines import JAVA_INSTALL, connect, java_available, spark_session
 
 #: Spark settings for tiny test data: interpreted expressions (no code generation to
@@ -22,21 +21,6 @@ SMALL_DATA_SPARK = {
 @pytest.fixture(scope="session")
 def fixture_files(tmp_path_factory):
     return write_all(tmp_path_factory.mktemp("records_fixtures"))
-
-
-def run_fixtures(files, engine, *, disclosure: bool):
-    return compute_indicators(
-        hes=files["hes"],
-        deaths=files["deaths"],
-        treatment=files["treatment"],
-        year=2023,
-        engine=engine,
-        population=uniform_population(),
-        population_source="uniform test population",
-        lsoa=read_lsoa_lookup(files["lsoa"]),
-        lsoa_source="test LSOA lookup",
-        disclosure=disclosure,
-    )
 
 
 @pytest.fixture(scope="session")

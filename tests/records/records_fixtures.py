@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dana.records import DEFINITIONS
+from dana.records import DEFINITIONS, compute_indicators, read_lsoa_lookup
 
 ENGLAND = "E92000001"
 HEADLINE_AGE = {d.name: d.age_label for d in DEFINITIONS}
@@ -168,3 +168,20 @@ def value(table, indicator, area=ENGLAND, *, sex="Persons", age=None, ctype="", 
     ]
     assert len(rows) == 1, f"{indicator} {area} {sex} {age} {ctype} {cat}: {len(rows)} rows"
     return rows.iloc[0]
+
+
+# here, not in conftest.py: a test module importing "conftest" would get another
+# folder's conftest when the whole suite is collected
+def run_fixtures(files, engine, *, disclosure: bool):
+    return compute_indicators(
+        hes=files["hes"],
+        deaths=files["deaths"],
+        treatment=files["treatment"],
+        year=2023,
+        engine=engine,
+        population=uniform_population(),
+        population_source="uniform test population",
+        lsoa=read_lsoa_lookup(files["lsoa"]),
+        lsoa_source="test LSOA lookup",
+        disclosure=disclosure,
+    )

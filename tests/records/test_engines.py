@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from records_fixtures import run_fixtures
 
-from conftest import run_fixtures
 from dana import table as contract
 
 
