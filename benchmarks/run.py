@@ -6,6 +6,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/run.py --write      # ... and rewrite docs/PERFORMANCE.md's
                                                     #     statistics section
     .venv/bin/python benchmarks/run.py --all        # ... then every other benchmark
+                                                    #     (records.py at scale 0.1)
     .venv/bin/python benchmarks/run.py --only rate  # workloads whose name contains "rate"
 
 Each workload (see ``stats_workloads.py``) is timed three or four ways in the same run,
@@ -235,6 +236,10 @@ def main() -> None:
 
         print("\n# Rendering\n")
         render.main([])
+        import records
+
+        print("\n# Record-level engine\n")
+        records.main(["--scale", "0.1"])
 
 
 if __name__ == "__main__":

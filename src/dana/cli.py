@@ -2,14 +2,15 @@
 
 Subcommands live in their own modules (``dana.cli_data`` for fetch/data,
 ``dana.cli_report`` for report/examples, ``dana.cli_batch`` for batch, ``dana.cli_diff``
-for diff, ``dana.cli_serve`` for serve) and are registered here.
+for diff, ``dana.cli_serve`` for serve, ``dana.cli_records`` for records) and are registered
+here.
 """
 
 from __future__ import annotations
 
 import click
 
-from dana import __version__, cli_batch, cli_data, cli_diff, cli_report, cli_serve
+from dana import __version__, cli_batch, cli_data, cli_diff, cli_records, cli_report, cli_serve
 
 
 @click.group()
@@ -18,6 +19,6 @@ def main() -> None:
     """DANA - Drugs and Alcohol Needs Assessment for English local authorities."""
 
 
-for _module in (cli_data, cli_report, cli_batch, cli_diff, cli_serve):
+for _module in (cli_data, cli_report, cli_batch, cli_diff, cli_serve, cli_records):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -19,9 +19,9 @@ from dana.assess.provenance import (
     attributions,
     provenance_entries,
 )
+from dana.catalogue import load_catalogue
 from dana.cli import main
 from dana.report import write_outputs
-from dana.sources.registry import REAL_DATA_ONLY_IDS
 
 CONFIG = dict(
     area="Peterborough",
@@ -442,7 +442,7 @@ def test_real_data_only_indicators_are_gaps_that_say_which_source_supplies_them(
     carried["ndtms:number_in_treatment_drug"] = "ndtms:adults_in_treatment_drug"
     carried["ndtms:number_in_treatment_alcohol"] = "ndtms:adults_in_treatment_alcohol"
     carried["ndtms:number_in_treatment"] = "ndtms:adults_in_treatment_drug"
-    for indicator_id in REAL_DATA_ONLY_IDS:
+    for indicator_id in load_catalogue().real_data_only_ids():
         if carried.get(indicator_id) in shown:
             assert indicator_id not in gaps
         else:

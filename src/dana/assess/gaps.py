@@ -28,7 +28,7 @@ from dana.areas import ENGLAND
 from dana.assess.comparators import Comparators
 from dana.assess.figures import IndicatorResult
 from dana.assess.model import DataGap
-from dana.sources.registry import SOURCE_TYPES_FOR
+from dana.catalogue import load_catalogue
 
 #: A measure -> the shown figures that already carry it (as their count or denominator).
 COVERED_BY: dict[str, tuple[str, ...]] = {
@@ -64,6 +64,11 @@ def _end_year(result: IndicatorResult) -> int:
     return _start_year(result.period_sort) + (2 if pooled else 0)
 
 
+def _source_types() -> dict[str, str]:
+    """Indicator id -> the source type that publishes it (catalogue metadata)."""
+    return load_catalogue().provided_by()
+
+
 def find_gaps(
     results: list[IndicatorResult],
     missing: list[tuple[object, str]],
@@ -79,11 +84,12 @@ def find_gaps(
         for r in results
         if r.figure.value is not None and (r.figure.count is not None or r.figure.denominator)
     }
+    source_types = _source_types() if missing else {}
     for indicator, detail in missing:
         if _covered(indicator.id, shown):
             continue
         local = indicator.id.startswith("local:")
-        published = indicator.id in SOURCE_TYPES_FOR
+        published = indicator.id in source_types
         if local:
             detail += f" ({_FOR_THE_TEAM})"
             how = "add the team's file under `data: local_files:` (template: `dana data template`)"
@@ -91,7 +97,7 @@ def find_gaps(
             detail += " (it is published only in files that were not part of this build)"
             how = (
                 "list the published file under `data: sources:` with "
-                f"type {SOURCE_TYPES_FOR[indicator.id]}"
+                f"type {source_types[indicator.id]}"
             )
         else:
             how = (

@@ -41,6 +41,9 @@ BAND_TYPE = "Age band (ESP2013)"
 #: Start ages of the ESP2013 bands (0-4 combined), the life table used with them.
 ESP_AGES = (0, *range(5, 95, 5))
 SEED = 20230401  # the SII simulation's seed: one build, one answer
+#: Fewest deciles with a rate that a slope index is fitted to (PHE fits all ten; a slope
+#: through a handful of withheld-around points would say little).
+MIN_DECILES = 5
 _FIRST_NUMBER = re.compile(r"\d+")
 
 
@@ -96,6 +99,8 @@ def decile_parts(table: pd.DataFrame, area, *, target: int | None, rule) -> Part
         return Parts()
     summary, tables, charts, findings = [], [], [], []
     for indicator_id, rows in found.items():
+        if (rows["value"].notna() & rows["denominator"].gt(0)).sum() < MIN_DECILES:
+            continue  # too few deciles with a published rate (withheld, or none) for a slope
         name = str(rows["indicator_name"].iloc[0]) or indicator_id
         period = str(rows["period"].iloc[0])
         unit = str(rows["unit"].iloc[0])

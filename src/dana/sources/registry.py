@@ -17,6 +17,8 @@ type                   importer                                         keys
 ``ons_projections``    :func:`dana.sources.ons_projections.read_snpp` (rows by
                        :func:`~dana.sources.ons_projections.projection_table`) path, area, base_year
 ``fingertips_cache``   :func:`dana.sources.cache.cached_table`            cache_dir
+``records``            :func:`dana.records.source.read_records_source`       hes, deaths,
+                       (record-level extracts -> indicators)            treatment, year, ...
 ``default``            :func:`dana.data.default.load_default_table` (synthetic)
 ``cambridgeshire_peterborough`` :func:`dana.data.default.load_cp_example` (transcribed)
 ====================== ================================================ ===================
@@ -141,6 +143,23 @@ SOURCE_TYPES: dict[str, SourceType] = {
         ("path",),
         ("area", "base_year"),
         ("path",),
+    ),
+    "records": SourceType(
+        "record-level extracts (HES APC, death registrations, NDTMS treatment episodes)",
+        (),
+        # = dana.records.source.KEYS (not imported here: it would load ibis for every config)
+        (
+            "hes",
+            "deaths",
+            "treatment",
+            "year",
+            "last_year",
+            "engine",
+            "lsoa_lookup",
+            "imd",
+            "population",
+        ),  # fmt: skip
+        ("lsoa_lookup", "imd", "population"),
     ),
     "default": SourceType("the embedded default data (synthetic, not real)"),
     "cambridgeshire_peterborough": SourceType(
@@ -417,6 +436,16 @@ def _projections(spec, path, base_dir):
     return projection_table(projection)
 
 
+def _records(spec, path, base_dir):
+    from dana.records import RecordsError  # deferred: the engine loads ibis and DuckDB
+    from dana.records.source import read_records_source
+
+    try:
+        return read_records_source(spec, lambda key: resolve_path(str(spec[key]), base_dir))
+    except RecordsError as exc:
+        raise SourceFileError("records source", str(exc)) from exc
+
+
 def _default(spec, path, base_dir):
     return load_default_table()
 
@@ -436,17 +465,7 @@ _READERS = {
     "fingertips_cache": _fingertips_cache,
     "census_ethnic_group": _census,
     "ons_projections": _projections,
+    "records": _records,
     "default": _default,
     "cambridgeshire_peterborough": _cp_example,
 }
-
-
-def __getattr__(name: str):
-    """``REAL_DATA_ONLY_IDS`` and ``SOURCE_TYPES_FOR`` are catalogue metadata now
-    (:meth:`dana.catalogue.Catalogue.real_data_only_ids`, ``.provided_by``); these names
-    stay importable from here for callers not yet switched."""
-    if name == "REAL_DATA_ONLY_IDS":
-        return tuple(load_catalogue().real_data_only_ids())
-    if name == "SOURCE_TYPES_FOR":
-        return load_catalogue().provided_by()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
