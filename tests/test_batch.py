@@ -186,3 +186,12 @@ def test_a_real_full_device_stops_the_batch_cleanly(sample, catalogue, tmp_path,
         assert leftovers == []  # the failed area's staging folder is gone
     finally:
         subprocess.run(["umount", str(folder)], capture_output=True, timeout=30)
+
+
+def test_each_area_is_built_without_the_default_areas_register_and_evidence():
+    # the default register and engagement evidence are Peterborough's: linked to
+    # Peterborough's findings, they would stop (or mislead) another area's report
+    config = batch.area_config("E06000001")  # Hartlepool
+    assert config.area == "E06000001"
+    assert config.recommendations is None and config.engagement is None
+    assert batch.area_config("E06000031").recommendations is None

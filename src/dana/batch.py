@@ -121,9 +121,10 @@ def _emit(event: Event) -> None:
 
 
 def area_config(code: str):
-    """The default config for one area (its own title: the default file's names
-    Peterborough)."""
-    return load_config(None, area=code, title="")
+    """The default config for one area: its own title (the default file's names
+    Peterborough), and no recommendations register or engagement evidence, which are
+    the default area's own (each area's team supplies its own with `dana report`)."""
+    return load_config(None, area=code, title="", recommendations=None, engagement=None)
 
 
 def _write_area(code: str) -> AreaReport:

@@ -45,6 +45,12 @@ class Catalogue(list):
     def ids(self):
         return [i.id for i in self]
 
+    def provided_by(self):
+        """Which source type publishes what: the packaged catalogue's answer."""
+        from dana.catalogue import load_catalogue
+
+        return load_catalogue().provided_by()
+
 
 def rows(
     ind: Indicator,

@@ -202,6 +202,7 @@ def build_assessment(
             comparators,
             stale_after_years=config.stale_after_years,
             target_sort=period_sort_for(data, config.period),
+            catalogue=catalogue,
         ) + tuple(extra_gaps)
         # a measure the side-by-side tables show is not missing from the report
         gaps = tuple(g for g in gaps if g.indicator_id not in tabled or g.reason not in NOT_SHOWN)

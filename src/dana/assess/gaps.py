@@ -76,15 +76,19 @@ def find_gaps(
     *,
     stale_after_years: int,
     target_sort: int | None,
+    catalogue=None,
 ) -> tuple[DataGap, ...]:
-    """Every gap, in catalogue order of the indicators involved."""
+    """Every gap, in catalogue order of the indicators involved (``catalogue``: the one
+    the build read, else the packaged one, for which source type publishes what)."""
     gaps: list[DataGap] = []
     shown = {
         r.figure.indicator_id
         for r in results
         if r.figure.value is not None and (r.figure.count is not None or r.figure.denominator)
     }
-    source_types = _source_types() if missing else {}
+    source_types = {}
+    if missing:
+        source_types = catalogue.provided_by() if catalogue is not None else _source_types()
     for indicator, detail in missing:
         if _covered(indicator.id, shown):
             continue
