@@ -116,6 +116,7 @@ def batch(out, area_type, indicators, areas, reports, workers, period, suppressi
     from dana.assess.config import SuppressionConfig
     from dana.assess.disclosure import suppression_rule
     from dana.assess.national import resolve_areas, select_indicators
+    from dana.assess.national_withheld import withhold_nationally_withheld
     from dana.catalogue import load_catalogue
     from dana.render.national import write_summary
     from dana.sources.errors import SourceError
@@ -167,6 +168,8 @@ def batch(out, area_type, indicators, areas, reports, workers, period, suppressi
     if formats:
         codes = list(dict.fromkeys(rows["area_code"]))
         names = dict(zip(rows["area_code"], rows["area_name"], strict=True))
+        # a cell the all-areas table withholds is withheld in every report of the run
+        table = withhold_nationally_withheld(table, summary)
         _reports(codes, names, table, catalogue, Path(out) / "areas", formats, workers, console)
 
 

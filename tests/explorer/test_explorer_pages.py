@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from datetime import date
 
 import httpx
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from explorer_helpers import HOSTILE_NAME, RunningServer, write_small_file
 
+from dana.assess import build_assessment
 from dana.cli import main
 from dana.explorer import DataStore, ServeError, create_app
 from dana.explorer import pages as explorer_pages
@@ -34,10 +36,29 @@ def text_of(html: str) -> str:
 
 
 def test_the_explorer_shows_the_same_figures_as_the_report(explorer_store, default_assessment):
-    """No second computation: the explorer's build of the config's area is the report's."""
+    """No second computation: the explorer's build of the config's area is the report's,
+    from the table it publishes beside its ranked all-areas tables, in which each cell
+    those withhold is withheld too (dana.assess.national_withheld)."""
+    snapshot = explorer_store.snapshot
+    report = build_assessment(snapshot.config, table=snapshot.table, today=date.fromisoformat(
+        default_assessment.generated
+    ))  # fmt: skip
     explored = explorer_store.area(HOME).view.assessment
-    assert explored.all_figures() == default_assessment.all_figures()
-    assert explored.all_findings() == default_assessment.all_findings()
+    assert explored.all_figures() == report.all_figures()
+    assert explored.all_findings() == report.all_findings()
+    # the one difference from the report built alone: the nationally withheld cells
+    withheld = set(
+        snapshot.national.rows.loc[
+            snapshot.national.rows["suppressed"] & (snapshot.national.rows["area_code"] == HOME),
+            "indicator_id",
+        ]
+    )
+    alone = {f.indicator_id: f for f in default_assessment.all_figures()}
+    for figure in explored.all_figures():
+        if figure.indicator_id in withheld:
+            assert figure.value is None
+        elif figure.indicator_id in alone:
+            assert figure.value == alone[figure.indicator_id].value
 
 
 def test_home_page_offers_every_area(client, explorer_store):

@@ -38,6 +38,7 @@ from dana.assess.config import AssessmentConfig, load_config
 from dana.assess.explore import AreaView, explore_area
 from dana.assess.load import load_table
 from dana.assess.model import Area, NationalSummary
+from dana.assess.national_withheld import withhold_nationally_withheld
 from dana.catalogue import load_catalogue
 from dana.render import ChartCache
 from dana.sources.registry import SOURCE_TYPES, resolve_path
@@ -132,6 +133,9 @@ def read_snapshot(config_file: Path | None, data_root: Path | None = None) -> Sn
     national = summarise_areas(
         table, catalogue, suppression=config.suppression, confidence=config.confidence
     )
+    # the area pages sit beside the ranked all-areas tables: a cell those withhold (a
+    # secondary cell of a region) is withheld on every area page too
+    table = withhold_nationally_withheld(table, national)
     if stamp_of(files) != before:
         raise DataChanged("the data files changed while they were being read")
     areas = _areas(national)
