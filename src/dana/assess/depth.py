@@ -50,11 +50,6 @@ from dana.assess.unit_values import read_unit_values
 from dana.assess.value_for_money import value_for_money_parts
 
 DEMAND_SECTION = ("demand", "Future demand, capacity and value for money")
-#: Each chapter's headline count of adults in treatment: the total its profiles share.
-HEADLINE_COUNTS = {
-    "alcohol": "ndtms:adults_in_treatment_alcohol",
-    "drugs": "ndtms:adults_in_treatment_drug",
-}
 
 
 def provenance_note(parts: Parts, title: str = "") -> str:
@@ -206,7 +201,7 @@ def _topic(section, table, results, comparators, config, target, rule, gaps) -> 
     )
     # a chapter's treatment total the report withholds (a small part beside it, say) is
     # withheld here too: every profile, penetration and pathway table would print it
-    headline = HEADLINE_COUNTS[topic.key]
+    headline = demand.IN_TREATMENT[topic.key]  # the total its profiles share
     if any(r.figure.suppressed for r in results if r.indicator.id == headline):
         gaps.append(_gap(f"{topic.key}.profile", "Who is in treatment (client profile)", section.id, f"not shown: the number of adults in treatment for {topic.noun} is withheld by disclosure control, and every profile and pathway table would give it", "suppressed"))  # fmt: skip
         return section

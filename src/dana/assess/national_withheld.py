@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dana.assess.disclosure import BLANKED
 from dana.assess.model import NationalSummary
 
 __all__ = ["NATIONAL_NOTE", "withhold_nationally_withheld"]
@@ -24,7 +25,7 @@ NATIONAL_NOTE = (
     "Value suppressed: withheld in the all-areas table of the same run (secondary "
     "suppression across the region)"
 )
-_BLANKED = ("count", "value", "lower_95", "upper_95", "lower_99_8", "upper_99_8")
+_BLANKED = ("count", *BLANKED)  # as a source publishes a suppressed cell
 
 
 def withhold_nationally_withheld(table: pd.DataFrame, summary: NationalSummary) -> pd.DataFrame:
