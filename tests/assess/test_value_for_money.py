@@ -123,3 +123,77 @@ def test_default_report_lists_every_unit_value_and_its_source(default_assessment
     assert summary.loc["7", "Number"] == pytest.approx(total / spend)
     assert "for every £1.00 spent" in sections["demand.value_for_money"].findings[0].text
     assert isinstance(summary, pd.DataFrame)
+
+
+def _activity_rows(rows):
+    from dana.table import coerce
+
+    return coerce(
+        pd.DataFrame(
+            [
+                {
+                    "indicator_id": i, "area_code": "E06000031", "period": "2023/24",
+                    "period_sort": 2023, "count": c, "denominator": d, "value": v,
+                    "value_type": vt, "multiplier": m, "source": "test",
+                }
+                for i, c, d, v, vt, m in rows
+            ]
+        )
+    )  # fmt: skip
+
+
+def test_activity_the_report_withholds_is_not_valued(tmp_path):
+    # 3 non-opiate completions (90245) is under the NDTMS rule (counts 1-4 hidden). Valued,
+    # it would print as 3 x 9,000 = GBP 27,000 beside the published unit value 9,000, so
+    # the count could be divided back out: the stage is left out and the notes say so.
+    from types import SimpleNamespace
+
+    from dana.assess.config import ValueForMoneyConfig
+    from dana.assess.disclosure import suppression_rule
+    from dana.assess.value_for_money import value_for_money_parts
+
+    path = _file(
+        tmp_path,
+        "drug,effective_treatment,crime,5600,GBP,2012/13,test,a,ok\n"
+        "drug,sustained_recovery,health,9000,GBP,2012/13,test,d,ok\n",
+    )
+    table = _activity_rows(
+        [
+            (
+                "ndtms:adults_in_treatment_drug",
+                1000,
+                None,
+                1000,
+                "count",
+                1,
+            ),
+            ("90244", 40, 400, 10.0, "proportion", 100),
+            ("90245", 3, 60, 5.0, "proportion", 100),
+        ]
+    )
+    area = SimpleNamespace(code="E06000031", name="Peterborough")
+    units = read_unit_values(path)
+    spec = ValueForMoneyConfig()
+    shown = value_for_money_parts(
+        table, area, spec, units, str(path), target=None, rule=suppression_rule("ndtms")
+    )
+    summary = {t.id: t for t in shown.tables}["value_for_money.summary"]
+    lines = summary.data.set_index("Item")["GBP million"]
+    # only the 1,000 in effective treatment are valued: 1,000 x 5,600 = 5.6m
+    assert lines["Total benefits accrued"] == pytest.approx(5.6)
+    assert lines["Accrued benefits from people in sustained recovery"] == 0
+    assert "withheld by disclosure control: people in sustained recovery" in summary.notes
+    activity = {t.id: t for t in shown.tables}["value_for_money.activity"].data
+    assert list(activity["People"]) == [1000]
+
+    # with no rule, the same table values the 40 + 3 completions: 43 x 9,000 = 0.387m
+    open_ = value_for_money_parts(table, area, spec, units, str(path), target=None)
+    lines = {t.id: t for t in open_.tables}["value_for_money.summary"].data.set_index("Item")
+    assert lines.loc["Total benefits accrued", "GBP million"] == pytest.approx(5.6 + 0.387)
+
+    # an indicator whose figure the report withholds (secondary suppression) is left out too
+    kept = value_for_money_parts(
+        table, area, spec, units, str(path), target=None, withheld={"90244"}
+    )
+    lines = {t.id: t for t in kept.tables}["value_for_money.summary"].data.set_index("Item")
+    assert lines.loc["Total benefits accrued", "GBP million"] == pytest.approx(5.6)

@@ -139,9 +139,9 @@ def add_depth(
             section = _young_people(section, table, results, comparators, target, rule, gaps)
         out.append(section)
         if section.id == "wider_determinants" and config.include(DEMAND_SECTION[0]):
-            out.append(_demand(table, area, config, target, gaps))
+            out.append(_demand(table, area, config, target, gaps, results))
     if config.include(DEMAND_SECTION[0]) and not any(s.id == DEMAND_SECTION[0] for s in out):
-        out.append(_demand(table, area, config, target, gaps))
+        out.append(_demand(table, area, config, target, gaps, results))
     return out, gaps
 
 
@@ -258,7 +258,7 @@ def _young_people(section, table, results, comparators, target, rule, gaps) -> S
     return replace(section, subsections=section.subsections + tuple(children))
 
 
-def _demand(table, area, config, target, gaps) -> Section:
+def _demand(table, area, config, target, gaps, results) -> Section:
     key, title = DEMAND_SECTION
     children = []
     capacity = demand.demand_parts(table, area, config.demand, target_sort=target)
@@ -270,7 +270,10 @@ def _demand(table, area, config, target, gaps) -> Section:
     path = config.path(spec.unit_values)
     units = read_unit_values(path)
     shown = spec.unit_values if spec.unit_values.startswith("dana:") else str(path)
-    value = value_for_money_parts(table, area, spec, units, shown, target=target)
+    withheld = {r.indicator.id for r in results if r.figure.suppressed}
+    value = value_for_money_parts(
+        table, area, spec, units, shown, target=target, withheld=withheld, rule=config.suppression
+    )
     if value:
         children.append(_section("demand.value_for_money", "Value for money", value, "A benefit-cost model of treatment with cited, replaceable unit values."))  # fmt: skip
     else:

@@ -19,15 +19,21 @@ Activity comes from the table (adults in treatment, completions, prevalence esti
 unless the config gives it (``value_for_money.activity``); spend only from the config.
 Every unit value used is listed in the output with its source; a value that is negative
 or has no source is an error naming the file, row and column.
+
+Activity the report withholds (a figure disclosure control suppresses, or a count the
+rule hides) is not valued: each benefit line is activity x a published unit value, so a
+valued count could be divided back out of the benefits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from dana.assess.disclosure import Rule, apply_disclosure
 from dana.assess.findings import finding
 from dana.assess.model import Table
 from dana.assess.parts import Parts
@@ -125,11 +131,17 @@ def benefit_cost(
 
 
 def table_activity(
-    table: pd.DataFrame, area_code: str, target: int | None
-) -> dict[tuple[str, str], tuple[float, str, str]]:
+    table: pd.DataFrame,
+    area_code: str,
+    target: int | None,
+    *,
+    withheld: Collection[str] = (),
+    rule: Rule = None,
+) -> tuple[dict[tuple[str, str], tuple[float, str, str]], set[tuple[str, str]]]:
     """Activity from the table at each measure's latest period: (group, stage) -> (count,
-    what it is and when, the rows' source)."""
-    out = {}
+    what it is and when, the rows' source); and the (group, stage) pairs left out because
+    a count they sum is withheld (an indicator in ``withheld``, or a count ``rule`` hides)."""
+    out, hidden = {}, set()
     for key, sources in ACTIVITY.items():
         total, periods, origins = 0.0, [], []
         for indicator_id, column in sources:
@@ -144,21 +156,38 @@ def table_activity(
             if rows.empty:
                 total = np.nan
                 break
-            row = rows.loc[rows["period_sort"].idxmax()]
+            latest = rows.loc[[rows["period_sort"].idxmax()]]
+            if column == "count" and (
+                indicator_id in withheld or apply_disclosure(latest, rule)["suppressed"].any()
+            ):
+                hidden.add(key)
+                total = np.nan
+                break
+            row = latest.iloc[0]
             total += float(row[column])
             periods.append(f"{indicator_id} {row['period']}")
             origins.append(str(row["source"]))
         if not np.isnan(total):
             out[key] = (total, ", ".join(periods), "; ".join(dict.fromkeys(origins)))
-    return out
+    return out, hidden
 
 
 def value_for_money_parts(
-    table: pd.DataFrame, area, spec, units: pd.DataFrame, units_path: str, *, target: int | None
+    table: pd.DataFrame,
+    area,
+    spec,
+    units: pd.DataFrame,
+    units_path: str,
+    *,
+    target: int | None,
+    withheld: Collection[str] = (),
+    rule: Rule = None,
 ) -> Parts:
-    """The "Value for money" tables and findings."""
-    found = table_activity(table, area.code, target)
+    """The "Value for money" tables and findings. ``withheld``: indicators whose figures
+    the report withholds; ``rule``: the disclosure rule (see the module docstring)."""
+    found, hidden = table_activity(table, area.code, target, withheld=withheld, rule=rule)
     given = {tuple(k.split(".", 1)): float(v) for k, v in (spec.activity or {}).items()}
+    hidden -= given.keys()
     activity = {k: v for k, (v, _, _) in found.items()}
     activity.update(given)
     used = units[
@@ -182,6 +211,7 @@ def value_for_money_parts(
             if spec.spend is not None
             else "No spend was given (config: value_for_money.spend), so no net benefit or ratio."
         )  # fmt: skip
+        + _withheld_note(hidden)
         + " Unit values with status 'to be checked against the source' are DANA's "
         "transcription, not yet checked; replace them with your own.",
         source=f"DANA value-for-money model; unit values: {units_path}",
@@ -230,6 +260,16 @@ def value_for_money_parts(
         (),
         (finding("value_for_money.summary", _sentence(result, area.name, units), (), "value_for_money"),),
     )  # fmt: skip
+
+
+def _withheld_note(hidden: set[tuple[str, str]]) -> str:
+    if not hidden:
+        return ""
+    what = "; ".join(f"{ACTIVITY_WORDS[stage]}, {group}" for group, stage in sorted(hidden))
+    return (
+        f" Not valued, because the count is withheld by disclosure control: {what}; "
+        "the benefits above leave it out."
+    )
 
 
 def _millions(value: float | None) -> float:
