@@ -206,6 +206,52 @@ def wilson(x, n, level: float, scale: float = 1.0):
     return tuple(blockwise(block, (x, n), 3, temporaries=3))
 
 
+def checked_wilson(x, n, level: float, scale: float = 1.0):
+    """:func:`wilson` fused with the float conversion and the input check, in one pass.
+
+    ``x`` and ``n`` are arrays of any numeric dtype (integer columns are converted block
+    by block, never as a whole). Returns ``(count, denominator, value, lower, upper,
+    ok)``: the float counts and denominators, :func:`wilson`'s three arrays (equal to
+    ``wilson(count, denominator)`` bit for bit), and ``ok``, True when every row has
+    ``0 <= x <= n``, ``0 < n`` and ``n`` finite (a NaN fails every comparison). When
+    ``ok`` is False the other arrays are meaningless and the caller names the bad row.
+    """
+    block = partial(_checked_wilson_block, z=z_value(level), scale=float(scale))
+    outputs, passed = blockwise(block, (x, n), 5, temporaries=3, collect=True)
+    return (*outputs, all(passed))
+
+
+def _checked_wilson_block(x, n, count, denominator, value, lower, upper, p, root, t, **kw):
+    np.copyto(count, x)
+    np.copyto(denominator, n)
+    ok = _range_block(count, denominator, count, denominator, t) is not None
+    ok = ok and denominator.min() > 0
+    with np.errstate(divide="ignore", invalid="ignore"):  # bad rows are named by the caller
+        _wilson_block(count, denominator, value, lower, upper, p, root, t, **kw)
+    return ok
+
+
+def proportion_range(x, n) -> float | None:
+    """The largest ``n`` when every row has ``0 <= x <= n`` with ``n`` finite, else None.
+
+    One pass in blocks; ``x`` and ``n`` are arrays of any numeric dtype, compared as
+    floats (as the result is computed); a NaN fails every comparison.
+    """
+    _, largest = blockwise(_range_block, (x, n), 0, temporaries=3, collect=True)
+    return None if any(value is None for value in largest) else max(largest)
+
+
+def _range_block(x, n, count, denominator, difference) -> float | None:
+    """The block's largest n if ``0 <= x <= n < inf`` in every row, else None."""
+    if x is not count:
+        np.copyto(count, x)
+        np.copyto(denominator, n)
+    np.subtract(denominator, count, out=difference)
+    largest = denominator.max()
+    ok = count.min() >= 0 and difference.min() >= 0 and largest < np.inf
+    return float(largest) if ok else None
+
+
 def _wilson_block(x, n, value, lower, upper, p, root, t, *, z: float, scale: float) -> None:
     z2 = z * z
     np.divide(x, n, out=p)

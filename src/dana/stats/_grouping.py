@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from dana.stats._blocks import BLOCK_ROWS, in_spans, spans, thread_count
+
 
 def group_codes(key_data: pd.DataFrame):
     """``(codes, keys, missing, starts)`` for the key columns of ``key_data`` (index 0..n-1).
@@ -32,10 +34,11 @@ def group_codes(key_data: pd.DataFrame):
             nan = np.isnan(values) if values.dtype.kind == "f" else None
             if nan is not None and nan.any():
                 return None, None, (int(np.flatnonzero(nan)[0]), column), None
-        starts = _run_starts_if_sorted(plain)
-        if starts is not None:
-            first = np.flatnonzero(starts)
-            return None, key_data.iloc[first].reset_index(drop=True), None, first
+        first = _run_starts_if_sorted(plain)
+        if first is not None:
+            index = pd.RangeIndex(len(first))
+            keys = pd.DataFrame({c: a[first] for c, a in zip(columns, plain, strict=True)}, index)
+            return None, keys, None, first
 
     combined = np.zeros(len(key_data), dtype=np.int64)
     radix = 1
@@ -66,19 +69,69 @@ def _plain_numeric(column: pd.Series) -> np.ndarray | None:
 
 
 def _run_starts_if_sorted(arrays: list[np.ndarray]) -> np.ndarray | None:
-    """Boolean "a new group starts here" per row, if rows are sorted by the keys; else None."""
+    """First row of each run of equal keys, if rows are sorted by the keys; else None.
+
+    One pass over the rows in cache-sized blocks, shared between threads: each block
+    compares its rows with the row before (lexicographically, key by key).
+    """
     size = len(arrays[0])
-    starts = np.zeros(size, dtype=bool)
-    if size:
-        starts[0] = True
-    equal_so_far = np.ones(max(size - 1, 0), dtype=bool)
-    for values in arrays:
-        before, after = values[:-1], values[1:]
-        if (equal_so_far & (after < before)).any():
-            return None
-        equal_so_far &= after == before
-    starts[1:] = ~equal_so_far
-    return starts
+
+    def run(first: int, last: int):
+        found = [np.zeros(1, np.intp)] if first == 0 and size else []
+        for start in range(max(first, 1), last, BLOCK_ROWS):
+            stop = min(start + BLOCK_ROWS, last)
+            equal_so_far = None
+            for values in arrays:
+                before, after = values[start - 1 : stop - 1], values[start:stop]
+                descending = after < before
+                if equal_so_far is not None:
+                    descending &= equal_so_far
+                if descending.any():
+                    return None
+                same = after == before
+                equal_so_far = same if equal_so_far is None else (equal_so_far & same)
+            found.append(np.flatnonzero(~equal_so_far) + start)
+        return found
+
+    pieces = in_spans(run, size)
+    if any(found is None for found in pieces):
+        return None
+    return np.concatenate([part for found in pieces for part in found] or [np.zeros(0, np.intp)])
+
+
+#: Integers below this add up exactly as floats (the float64 significand has 53 bits).
+EXACT_FLOAT_INTEGERS = 2.0**53
+
+
+def sum_runs(values: np.ndarray, starts: np.ndarray, largest=None) -> np.ndarray:
+    """Float sum of each run of rows ``starts[g]..starts[g + 1]`` (``np.add.reduceat``).
+
+    Integer values are summed without a converted copy of the array: signed ones as
+    whole numbers when ``largest`` (a bound on every value's size) times the row count is below
+    2^53, where every float partial sum is exact and the two sums are equal, else as
+    floats. Large inputs are split between threads at run boundaries, so each sum is
+    the same whichever thread adds it up.
+    """
+    values = np.ascontiguousarray(values)
+    whole = values.dtype.kind == "i" and largest is not None
+    whole = whole and largest * len(values) < EXACT_FLOAT_INTEGERS
+    size, count = len(values), len(starts)
+    sums = np.empty(count)
+    cuts = np.searchsorted(starts, [first for first, _ in spans(size, thread_count())])
+    bounds = [(int(a), int(b)) for a, b in zip(cuts, [*cuts[1:], count], strict=True) if b > a]
+
+    def run(first: int, last: int) -> None:
+        row = starts[first]
+        rows = values[row : starts[last] if last < count else size]
+        at = starts[first:last] - row
+        if whole:  # int64 sums, exact, then one conversion per group
+            sums[first:last] = np.add.reduceat(rows, at, dtype=np.int64)
+        else:
+            np.add.reduceat(rows, at, dtype=float, out=sums[first:last])
+
+    if bounds:
+        in_spans(run, size, bounds=bounds)
+    return sums
 
 
 def _first_rows(key_data: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
