@@ -224,32 +224,20 @@ def checked_wilson(x, n, level: float, scale: float = 1.0):
 def _checked_wilson_block(x, n, count, denominator, value, lower, upper, p, root, t, **kw):
     np.copyto(count, x)
     np.copyto(denominator, n)
-    ok = _range_block(count, denominator, count, denominator, t) is not None
-    ok = ok and denominator.min() > 0
+    ok = in_proportion_range(count, denominator) and denominator.min() > 0
     with np.errstate(divide="ignore", invalid="ignore"):  # bad rows are named by the caller
         _wilson_block(count, denominator, value, lower, upper, p, root, t, **kw)
     return ok
 
 
-def proportion_range(x, n) -> float | None:
-    """The largest ``n`` when every row has ``0 <= x <= n`` with ``n`` finite, else None.
+def in_proportion_range(count: np.ndarray, denominator: np.ndarray) -> bool:
+    """True when every row has ``0 <= count <= denominator < inf`` (float arrays).
 
-    One pass in blocks; ``x`` and ``n`` are arrays of any numeric dtype, compared as
-    floats (as the result is computed); a NaN fails every comparison.
+    A NaN fails every comparison, so it fails the check too.
     """
-    _, largest = blockwise(_range_block, (x, n), 0, temporaries=3, collect=True)
-    return None if any(value is None for value in largest) else max(largest)
-
-
-def _range_block(x, n, count, denominator, difference) -> float | None:
-    """The block's largest n if ``0 <= x <= n < inf`` in every row, else None."""
-    if x is not count:
-        np.copyto(count, x)
-        np.copyto(denominator, n)
-    np.subtract(denominator, count, out=difference)
-    largest = denominator.max()
-    ok = count.min() >= 0 and difference.min() >= 0 and largest < np.inf
-    return float(largest) if ok else None
+    return bool(
+        count.min() >= 0 and np.less_equal(count, denominator).all() and denominator.max() < np.inf
+    )
 
 
 def _wilson_block(x, n, value, lower, upper, p, root, t, *, z: float, scale: float) -> None:

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from dana.stats._blocks import blockwise
 from dana.stats._common import StatsInputError
 from dana.stats._grouping import codes_from_starts, group_codes, sum_runs
 
@@ -413,20 +414,41 @@ def fail(groups: Groups, bad_groups, problem: str) -> None:
     raise StatsInputError(f"{problem}: {_describe(np.flatnonzero(bad), groups.label)}")
 
 
-def group_sums(resolved: Resolved, *names: str, largest=None) -> dict[str, np.ndarray]:
+def group_sums(resolved: Resolved, *names: str) -> dict[str, np.ndarray]:
     """Sum each named input within groups (one value per group, in ``groups.keys`` order).
 
     For ungrouped (not pooled) input this is the inputs themselves (one group per row).
-    ``largest``, when known, bounds every value's size (see :func:`sum_within`).
     """
-    return {name: sum_within(resolved.groups, resolved[name], largest) for name in names}
+    return {name: sum_within(resolved.groups, resolved[name]) for name in names}
 
 
-def sum_within(groups: Groups, values, largest=None) -> np.ndarray:
+def checked_group_sums(resolved: Resolved, names: Sequence[str], check):
+    """:func:`group_sums` with a check of the inputs in the same pass over the rows.
+
+    ``check(*float_blocks)`` is called on blocks of the named inputs (as floats, rows in
+    order) and returns True when the block is valid. Returns ``(sums, ok)``, ``ok``
+    being True when every block passed (when it is False the sums are meaningless).
+    """
+    groups = resolved.groups
+    columns = [resolved[name] for name in names]
+    if groups.run_starts is not None:  # one pass: convert, check and add up each block
+        sums, passed = sum_runs(columns, groups.run_starts, groups.size, check)
+        return dict(zip(names, sums, strict=True)), all(passed)
+    _, passed = blockwise(_as_check(check, len(columns)), columns, 0, collect=True)
+    return group_sums(resolved, *names), all(passed)
+
+
+def _as_check(check, inputs: int):
+    def kernel(*blocks):
+        return check(*(np.asarray(block, dtype=float) for block in blocks[:inputs]))
+
+    return kernel
+
+
+def sum_within(groups: Groups, values) -> np.ndarray:
     """Sum a per-row array within groups (float sums; no Python loop over groups).
 
-    Integer input is summed as floats without a converted copy of the whole array (as
-    whole numbers when ``largest``, a bound on every value's size, shows the sums exact).
+    Integer input is summed as floats without a converted copy of the whole array.
     """
     values = np.asarray(values)
     if values.dtype.kind not in "iuf":
@@ -436,7 +458,7 @@ def sum_within(groups: Groups, values, largest=None) -> np.ndarray:
     if groups.pooled:  # one group: a whole-array sum, no group codes
         return np.array([values.sum(dtype=float)])
     if groups.run_starts is not None:  # groups are runs of rows: add each run up
-        return sum_runs(values, groups.run_starts, largest)
+        return sum_runs([values], groups.run_starts, groups.size)[0][0]
     return np.bincount(groups.codes, weights=values, minlength=groups.count)
 
 

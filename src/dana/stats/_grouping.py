@@ -99,39 +99,43 @@ def _run_starts_if_sorted(arrays: list[np.ndarray]) -> np.ndarray | None:
     return np.concatenate([part for found in pieces for part in found] or [np.zeros(0, np.intp)])
 
 
-#: Integers below this add up exactly as floats (the float64 significand has 53 bits).
-EXACT_FLOAT_INTEGERS = 2.0**53
+def sum_runs(columns, starts: np.ndarray, size: int, check=None):
+    """Float sums of each column over each run of rows ``starts[g]..starts[g + 1]``.
 
-
-def sum_runs(values: np.ndarray, starts: np.ndarray, largest=None) -> np.ndarray:
-    """Float sum of each run of rows ``starts[g]..starts[g + 1]`` (``np.add.reduceat``).
-
-    Integer values are summed without a converted copy of the array: signed ones as
-    whole numbers when ``largest`` (a bound on every value's size) times the row count is below
-    2^53, where every float partial sum is exact and the two sums are equal, else as
-    floats. Large inputs are split between threads at run boundaries, so each sum is
-    the same whichever thread adds it up.
+    ``columns`` are arrays of ``size`` rows, of any numeric dtype. One pass in blocks of
+    whole runs (about :data:`~dana.stats._blocks.BLOCK_ROWS` rows): each block of each
+    column is converted to float in a scratch array in cache and added up run by run
+    (``np.add.reduceat``), so each sum equals the float sum of the whole column's run,
+    whichever block or thread adds it up. ``check`` (optional) is called with each
+    block's float columns, e.g. to check the input in the same pass. Returns ``(sums,
+    returned)``: one float array per column, and what ``check`` returned per block.
     """
-    values = np.ascontiguousarray(values)
-    whole = values.dtype.kind == "i" and largest is not None
-    whole = whole and largest * len(values) < EXACT_FLOAT_INTEGERS
-    size, count = len(values), len(starts)
-    sums = np.empty(count)
-    cuts = np.searchsorted(starts, [first for first, _ in spans(size, thread_count())])
-    bounds = [(int(a), int(b)) for a, b in zip(cuts, [*cuts[1:], count], strict=True) if b > a]
+    count = len(starts)
+    cuts = np.unique(np.searchsorted(starts, np.arange(0, size, BLOCK_ROWS)))
+    cuts = cuts[cuts < count]  # no run starts after the last block's first row
+    group_edges = np.append(cuts, count)
+    row_edges = np.append(starts[cuts], size)
+    widest = int(np.diff(row_edges).max())
+    sums = [np.empty(count) for _ in columns]
 
-    def run(first: int, last: int) -> None:
-        row = starts[first]
-        rows = values[row : starts[last] if last < count else size]
-        at = starts[first:last] - row
-        if whole:  # int64 sums, exact, then one conversion per group
-            sums[first:last] = np.add.reduceat(rows, at, dtype=np.int64)
-        else:
-            np.add.reduceat(rows, at, dtype=float, out=sums[first:last])
+    def run(first: int, last: int) -> list:
+        scratch = [np.empty(widest) for _ in columns]
+        returned = []
+        for block in range(first, last):
+            g0, g1 = group_edges[block], group_edges[block + 1]
+            r0, r1 = row_edges[block], row_edges[block + 1]
+            at = starts[g0:g1] - r0
+            converted = [t[: r1 - r0] for t in scratch]
+            for values, rows, out in zip(columns, converted, sums, strict=True):
+                np.copyto(rows, values[r0:r1])
+                np.add.reduceat(rows, at, out=out[g0:g1])
+            if check is not None:
+                returned.append(check(*converted))
+        return returned
 
-    if bounds:
-        in_spans(run, size, bounds=bounds)
-    return sums
+    bounds = spans(len(cuts), thread_count(), align=1)
+    returned = [value for span in in_spans(run, size, bounds=bounds) for value in span]
+    return sums, returned
 
 
 def _first_rows(key_data: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dana.stats._common import checked_wilson, confidence_levels, proportion_range, wilson
-from dana.stats._frame import check, check_multiplier, fail, group_sums, resolve
+from dana.stats._common import checked_wilson, confidence_levels, in_proportion_range, wilson
+from dana.stats._frame import check, check_multiplier, checked_group_sums, fail, resolve
 from dana.stats._output import output
 
 
@@ -66,10 +66,9 @@ def proportion(
     res = resolve(data, by, what="proportion", x=x, n=n, raw_numbers=True)
     limits = []
     if res.groups.grouped:
-        largest = proportion_range(res["x"], res["n"])
-        if largest is None:
+        sums, ok = checked_group_sums(res, ("x", "n"), in_proportion_range)
+        if not ok:
             _name_bad_rows(res, zero_denominator=False)
-        sums = group_sums(res, "x", "n", largest=largest)
         count, denominator = sums["x"], sums["n"]
         fail(res.groups, denominator == 0, "proportion: denominator is 0")
     else:
