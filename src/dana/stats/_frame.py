@@ -419,7 +419,12 @@ def group_sums(resolved: Resolved, *names: str) -> dict[str, np.ndarray]:
 
     For ungrouped (not pooled) input this is the inputs themselves (one group per row).
     """
-    return {name: sum_within(resolved.groups, resolved[name]) for name in names}
+    groups = resolved.groups
+    if groups.run_starts is not None:  # one pass over the rows for every input
+        columns = [resolved[name] for name in names]
+        sums, _ = sum_runs(columns, groups.run_starts, groups.size)
+        return dict(zip(names, sums, strict=True))
+    return {name: sum_within(groups, resolved[name]) for name in names}
 
 
 def checked_group_sums(resolved: Resolved, names: Sequence[str], check):

@@ -103,13 +103,15 @@ def sum_runs(columns, starts: np.ndarray, size: int, check=None):
     """Float sums of each column over each run of rows ``starts[g]..starts[g + 1]``.
 
     ``columns`` are arrays of ``size`` rows, of any numeric dtype. One pass in blocks of
-    whole runs (about :data:`~dana.stats._blocks.BLOCK_ROWS` rows): each block of each
-    column is converted to float in a scratch array in cache and added up run by run
-    (``np.add.reduceat``), so each sum equals the float sum of the whole column's run,
+    whole runs (about :data:`~dana.stats._blocks.BLOCK_ROWS` rows): each block of a
+    column that is not float64 is converted in a scratch array in cache, and each block
+    is added up run by run (``np.add.reduceat``), so each sum equals the float sum of the whole column's run,
     whichever block or thread adds it up. ``check`` (optional) is called with each
     block's float columns, e.g. to check the input in the same pass. Returns ``(sums,
     returned)``: one float array per column, and what ``check`` returned per block.
     """
+    columns = [np.asarray(c) for c in columns]
+    columns = [c if c.dtype.kind in "iuf" else c.astype(float) for c in columns]
     count = len(starts)
     cuts = np.unique(np.searchsorted(starts, np.arange(0, size, BLOCK_ROWS)))
     cuts = cuts[cuts < count]  # no run starts after the last block's first row
@@ -119,16 +121,20 @@ def sum_runs(columns, starts: np.ndarray, size: int, check=None):
     sums = [np.empty(count) for _ in columns]
 
     def run(first: int, last: int) -> list:
-        scratch = [np.empty(widest) for _ in columns]
+        scratch = [np.empty(widest if c.dtype != np.float64 else 0) for c in columns]
         returned = []
         for block in range(first, last):
             g0, g1 = group_edges[block], group_edges[block + 1]
             r0, r1 = row_edges[block], row_edges[block + 1]
             at = starts[g0:g1] - r0
-            converted = [t[: r1 - r0] for t in scratch]
-            for values, rows, out in zip(columns, converted, sums, strict=True):
-                np.copyto(rows, values[r0:r1])
+            converted = []
+            for values, spare, out in zip(columns, scratch, sums, strict=True):
+                rows = values[r0:r1]
+                if rows.dtype != np.float64:  # e.g. whole numbers: converted here, in cache
+                    np.copyto(spare[: r1 - r0], rows)
+                    rows = spare[: r1 - r0]
                 np.add.reduceat(rows, at, out=out[g0:g1])
+                converted.append(rows)
             if check is not None:
                 returned.append(check(*converted))
         return returned
