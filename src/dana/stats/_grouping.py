@@ -34,10 +34,11 @@ def group_codes(key_data: pd.DataFrame):
             nan = np.isnan(values) if values.dtype.kind == "f" else None
             if nan is not None and nan.any():
                 return None, None, (int(np.flatnonzero(nan)[0]), column), None
-        first = _run_starts_if_sorted(plain)
-        if first is not None:
+        runs = _runs_if_sorted(plain)
+        if runs is not None:
+            first, key_values = runs
             index = pd.RangeIndex(len(first))
-            keys = pd.DataFrame({c: a[first] for c, a in zip(columns, plain, strict=True)}, index)
+            keys = pd.DataFrame(dict(zip(columns, key_values, strict=True)), index, copy=False)
             return None, keys, None, first
 
     combined = np.zeros(len(key_data), dtype=np.int64)
@@ -68,16 +69,18 @@ def _plain_numeric(column: pd.Series) -> np.ndarray | None:
     return column.to_numpy() if is_numeric_dtype(dtype) else None
 
 
-def _run_starts_if_sorted(arrays: list[np.ndarray]) -> np.ndarray | None:
-    """First row of each run of equal keys, if rows are sorted by the keys; else None.
+def _runs_if_sorted(arrays: list[np.ndarray]):
+    """``(first_rows, key_values)`` of the runs of equal keys if rows are sorted; else None.
 
-    One pass over the rows in cache-sized blocks, shared between threads: each block
-    compares its rows with the row before (lexicographically, key by key).
+    ``first_rows`` is the first row of each run and ``key_values`` each key array read
+    at those rows. One pass over the rows in cache-sized blocks, shared between threads:
+    each block compares its rows with the row before (lexicographically, key by key) and
+    reads the keys of the runs that start in it while the block is in cache.
     """
     size = len(arrays[0])
 
     def run(first: int, last: int):
-        found = [np.zeros(1, np.intp)] if first == 0 and size else []
+        found = [(np.zeros(1, np.intp), [a[:1] for a in arrays])] if first == 0 < size else []
         for start in range(max(first, 1), last, BLOCK_ROWS):
             stop = min(start + BLOCK_ROWS, last)
             equal_so_far = None
@@ -90,13 +93,17 @@ def _run_starts_if_sorted(arrays: list[np.ndarray]) -> np.ndarray | None:
                     return None
                 same = after == before
                 equal_so_far = same if equal_so_far is None else (equal_so_far & same)
-            found.append(np.flatnonzero(~equal_so_far) + start)
+            at = np.flatnonzero(~equal_so_far)
+            found.append((at + start, [values[start:stop][at] for values in arrays]))
         return found
 
-    pieces = in_spans(run, size)
-    if any(found is None for found in pieces):
+    found = in_spans(run, size)
+    if any(span is None for span in found):
         return None
-    return np.concatenate([part for found in pieces for part in found] or [np.zeros(0, np.intp)])
+    pieces = [piece for span in found for piece in span]
+    first_rows = np.concatenate([rows for rows, _ in pieces])
+    keys = [np.concatenate([values[k] for _, values in pieces]) for k in range(len(arrays))]
+    return first_rows, keys
 
 
 def sum_runs(columns, starts: np.ndarray, size: int, check=None):
