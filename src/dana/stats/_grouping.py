@@ -106,19 +106,27 @@ def _runs_if_sorted(arrays: list[np.ndarray]):
     return first_rows, keys
 
 
+#: Whole numbers below this add up exactly as floats (the float64 significand has 53 bits).
+EXACT_FLOAT_INTEGERS = 2**53
+
+
 def sum_runs(columns, starts: np.ndarray, size: int, check=None):
     """Float sums of each column over each run of rows ``starts[g]..starts[g + 1]``.
 
     ``columns`` are arrays of ``size`` rows, of any numeric dtype. One pass in blocks of
-    whole runs (about :data:`~dana.stats._blocks.BLOCK_ROWS` rows): each block of a
-    column that is not float64 is converted in a scratch array in cache, and each block
-    is added up run by run (``np.add.reduceat``), so each sum equals the float sum of the whole column's run,
-    whichever block or thread adds it up. ``check`` (optional) is called with each
-    block's float columns, e.g. to check the input in the same pass. Returns ``(sums,
-    returned)``: one float array per column, and what ``check`` returned per block.
+    whole runs (about :data:`~dana.stats._blocks.BLOCK_ROWS` rows), each block added up
+    run by run with ``np.add.reduceat`` while it is in cache, so each sum is the same
+    whichever block or thread adds it up. A float64 column is read in place. An integer
+    column is added up as whole numbers (no float copy) when every value's size times
+    the row count is below 2^53: every partial sum is then exact, so the sums equal the
+    float sums; otherwise all columns are summed again as floats. ``check`` (optional)
+    is called with each block of every column (integers as they are, else float), e.g.
+    to check the input in the same pass. Returns ``(sums, returned)``: one float array
+    per column, and what ``check`` returned for each block.
     """
     columns = [np.asarray(c) for c in columns]
     columns = [c if c.dtype.kind in "iuf" else c.astype(float) for c in columns]
+    whole = [c.dtype.kind == "i" or (c.dtype.kind == "u" and c.itemsize < 8) for c in columns]
     count = len(starts)
     cuts = np.unique(np.searchsorted(starts, np.arange(0, size, BLOCK_ROWS)))
     cuts = cuts[cuts < count]  # no run starts after the last block's first row
@@ -126,29 +134,38 @@ def sum_runs(columns, starts: np.ndarray, size: int, check=None):
     row_edges = np.append(starts[cuts], size)
     widest = int(np.diff(row_edges).max())
     sums = [np.empty(count) for _ in columns]
+    limit = EXACT_FLOAT_INTEGERS // max(size, 1)
 
-    def run(first: int, last: int) -> list:
-        scratch = [np.empty(widest if c.dtype != np.float64 else 0) for c in columns]
+    def run(first: int, last: int):
+        converted = [not w and c.dtype != np.float64 for c, w in zip(columns, whole, strict=True)]
+        spare = [np.empty(widest if c else 0) for c in converted]
         returned = []
         for block in range(first, last):
             g0, g1 = group_edges[block], group_edges[block + 1]
             r0, r1 = row_edges[block], row_edges[block + 1]
             at = starts[g0:g1] - r0
-            converted = []
-            for values, spare, out in zip(columns, scratch, sums, strict=True):
+            read = []
+            for values, integers, scratch, out in zip(columns, whole, spare, sums, strict=True):
                 rows = values[r0:r1]
-                if rows.dtype != np.float64:  # e.g. whole numbers: converted here, in cache
-                    np.copyto(spare[: r1 - r0], rows)
-                    rows = spare[: r1 - r0]
-                np.add.reduceat(rows, at, out=out[g0:g1])
-                converted.append(rows)
+                if integers:
+                    if max(-int(rows.min()), int(rows.max())) >= limit:
+                        return None  # sums might not be exact as whole numbers
+                    out[g0:g1] = np.add.reduceat(rows, at, dtype=np.int64)
+                else:
+                    if rows.dtype != np.float64:  # e.g. float32: converted here, in cache
+                        np.copyto(scratch[: r1 - r0], rows)
+                        rows = scratch[: r1 - r0]
+                    np.add.reduceat(rows, at, out=out[g0:g1])
+                read.append(rows)
             if check is not None:
-                returned.append(check(*converted))
+                returned.append(check(*read))
         return returned
 
     bounds = spans(len(cuts), thread_count(), align=1)
-    returned = [value for span in in_spans(run, size, bounds=bounds) for value in span]
-    return sums, returned
+    found = in_spans(run, size, bounds=bounds)
+    if any(span is None for span in found):
+        return sum_runs([c.astype(float) for c in columns], starts, size, check)
+    return sums, [value for span in found for value in span]
 
 
 def _first_rows(key_data: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
