@@ -114,12 +114,14 @@ def test_threads_do_not_change_a_single_bit(large, monkeypatch):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
-def test_integer_and_float_columns_give_the_same_result(large):
+@pytest.mark.parametrize("method", [proportion, rate])
+def test_integer_and_float_columns_give_the_same_result(large, method):
+    """Integer columns are converted block by block and summed as whole numbers."""
     as_float = large.astype({"x": float, "n": float})
+    result = ["count", "denominator", "value", "lower_95", "upper_95", "method"]
     for by in (None, "area"):
-        result = ["count", "denominator", "value", "lower_95", "upper_95", "method"]
-        a = proportion("x", "n", data=large, by=by)[result]
-        b = proportion("x", "n", data=as_float, by=by)[result]
+        a = method("x", "n", data=large, by=by)[result]
+        b = method("x", "n", data=as_float, by=by)[result]
         pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
@@ -156,3 +158,17 @@ def test_grouped_bad_row_in_a_late_block_names_its_group(large):
     bad.loc[300_001, "x"] = bad.loc[300_001, "n"] + 1
     with pytest.raises(StatsInputError, match=r"group area=100000 \(row 300001\)"):
         proportion("x", "n", data=bad, by="area")
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64, np.int32])
+def test_whole_number_sums_fall_back_to_floats_when_they_might_not_be_exact(dtype):
+    """Sums of whole numbers equal the float sums; near 2^53 they are done as floats."""
+    big = 2**52 + 1 if dtype != np.int32 else 2**31 - 1
+    frame = pd.DataFrame(
+        {"g": [1, 1, 2, 2], "x": np.array([big, 3, 5, big], dtype), "n": np.array([big] * 4, dtype)}
+    )
+    as_float = frame.astype({"x": float, "n": float})
+    a = proportion("x", "n", data=frame, by="g")
+    b = proportion("x", "n", data=as_float, by="g")
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert a["denominator"].tolist() == [float(big) + float(big)] * 2
