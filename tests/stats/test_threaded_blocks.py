@@ -184,3 +184,19 @@ def test_whole_number_sums_fall_back_to_floats_when_they_might_not_be_exact(dtyp
     b = proportion("x", "n", data=as_float, by="g")
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     assert a["denominator"].tolist() == [float(big) + float(big)] * 2
+
+
+def test_the_compiled_kernel_gives_numpy_s_result_bit_for_bit(large, monkeypatch):
+    """With numba the large input takes the compiled loop; without it, numpy's blocks."""
+    from dana.stats import _common, _compiled
+
+    if _compiled.kernels() is None:
+        pytest.skip("numba is not installed (the fast extra): only the numpy path exists")
+    used = []
+    real = _compiled.kernels()
+    monkeypatch.setattr(_common, "kernels", lambda: used.append(1) or real)
+    compiled = proportion("x", "n", data=large)
+    assert used  # the compiled loop ran
+    monkeypatch.setattr(_common, "kernels", lambda: None)
+    plain = proportion("x", "n", data=large)
+    pd.testing.assert_frame_equal(compiled, plain, check_exact=True)

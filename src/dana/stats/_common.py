@@ -23,7 +23,8 @@ import pandas as pd
 # the second or so it takes to import scipy.stats at every start
 from scipy import special as _special
 
-from dana.stats._blocks import blockwise
+from dana.stats._blocks import THREADED_ROWS, blockwise, in_spans
+from dana.stats._compiled import kernels, usable
 from dana.stats._sorting import min_ranks
 
 #: Below this count crude rates and ratios use exact chi-square limits (Fingertips rule).
@@ -216,7 +217,17 @@ def checked_wilson(x, n, level: float, scale: float = 1.0):
     ``0 <= x <= n``, ``0 < n`` and ``n`` finite (a NaN fails every comparison). When
     ``ok`` is False the other arrays are meaningless and the caller names the bad row.
     """
-    block = partial(_checked_wilson_block, z=z_value(level), scale=float(scale))
+    z, scale = z_value(level), float(scale)
+    compiled = kernels() if np.size(x) >= THREADED_ROWS and usable(x, n) else None
+    if compiled is not None:  # the same operations in one compiled loop per span
+        outputs = [np.empty(len(x)) for _ in range(5)]
+
+        def run(first: int, last: int) -> bool:
+            rows = [a[first:last] for a in (x, n, *outputs)]
+            return compiled.checked_wilson(*rows[:2], z, scale, *rows[2:])
+
+        return (*outputs, all(in_spans(run, len(x))))
+    block = partial(_checked_wilson_block, z=z, scale=scale)
     outputs, passed = blockwise(block, (x, n), 5, temporaries=3, collect=True)
     return (*outputs, all(passed))
 
