@@ -192,11 +192,24 @@ def test_the_compiled_kernel_gives_numpy_s_result_bit_for_bit(large, monkeypatch
 
     if _compiled.kernels() is None:
         pytest.skip("numba is not installed (the fast extra): only the numpy path exists")
+    from dana.stats import _grouping
+
     used = []
     real = _compiled.kernels()
-    monkeypatch.setattr(_common, "kernels", lambda: used.append(1) or real)
-    compiled = proportion("x", "n", data=large)
-    assert used  # the compiled loop ran
-    monkeypatch.setattr(_common, "kernels", lambda: None)
-    plain = proportion("x", "n", data=large)
-    pd.testing.assert_frame_equal(compiled, plain, check_exact=True)
+    for module in (_common, _grouping):
+        monkeypatch.setattr(module, "kernels", lambda: used.append(1) or real)
+    compiled = [proportion("x", "n", data=large, by=by) for by in (None, "area")]
+    assert len(used) >= 3  # the Wilson loop, the run finder and the run sums ran
+    for module in (_common, _grouping):
+        monkeypatch.setattr(module, "kernels", lambda: None)
+    plain = [proportion("x", "n", data=large, by=by) for by in (None, "area")]
+    for a, b in zip(compiled, plain, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_unsorted_large_keys_give_the_sorted_result(large):
+    """Rows out of key order are grouped by codes instead of runs: the same groups."""
+    shuffled = large.sample(frac=1.0, random_state=3)
+    a = proportion("x", "n", data=large, by="area")
+    b = proportion("x", "n", data=shuffled, by="area")
+    pd.testing.assert_frame_equal(a, b, check_exact=True)

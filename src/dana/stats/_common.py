@@ -25,6 +25,7 @@ from scipy import special as _special
 
 from dana.stats._blocks import THREADED_ROWS, blockwise, in_spans
 from dana.stats._compiled import kernels, usable
+from dana.stats._grouping import EXACT_FLOAT_INTEGERS
 from dana.stats._sorting import min_ranks
 
 #: Below this count crude rates and ratios use exact chi-square limits (Fingertips rule).
@@ -239,6 +240,26 @@ def _checked_wilson_block(x, n, count, denominator, value, lower, upper, p, root
     with np.errstate(divide="ignore", invalid="ignore"):  # bad rows are named by the caller
         _wilson_block(count, denominator, value, lower, upper, p, root, t, **kw)
     return ok
+
+
+def checked_run_sums(x, n, starts):
+    """Sums of x and n over runs of rows, with the check ``0 <= x <= n``, compiled.
+
+    For int64 columns of :data:`~dana.stats._blocks.THREADED_ROWS` rows or more when
+    numba is available: one pass, whole-number sums (equal to the float sums, as in
+    :func:`dana.stats._grouping.sum_runs`). Returns ``(count_sums, denominator_sums,
+    ok)``, or None when the compiled path does not apply (the caller uses numpy).
+    """
+    whole = all(isinstance(a, np.ndarray) and a.dtype == np.int64 for a in (x, n))
+    compiled = kernels() if whole and len(x) >= THREADED_ROWS and usable(x, n) else None
+    if compiled is None:
+        return None
+    count_sums = np.empty(len(starts), dtype=np.int64)
+    denominator_sums = np.empty(len(starts), dtype=np.int64)
+    ok, largest = compiled.checked_run_sums(x, n, starts, count_sums, denominator_sums)
+    if largest * len(x) >= EXACT_FLOAT_INTEGERS:
+        return None  # whole numbers might not compare and add up as floats do: numpy's path
+    return count_sums.astype(float), denominator_sums.astype(float), ok
 
 
 def in_proportion_range(count: np.ndarray, denominator: np.ndarray) -> bool:

@@ -44,7 +44,11 @@ def kernels() -> SimpleNamespace | None:
     except ImportError:
         return None
     compiled = numba.njit(nogil=True, cache=False, fastmath=False, error_model="numpy")
-    return SimpleNamespace(checked_wilson=compiled(_checked_wilson_rows))
+    return SimpleNamespace(
+        checked_wilson=compiled(_checked_wilson_rows),
+        run_starts=compiled(_run_starts),
+        checked_run_sums=compiled(_checked_run_sums),
+    )
 
 
 def _checked_wilson_rows(x, n, z, scale, count, denominator, value, lower, upper):
@@ -70,3 +74,54 @@ def _checked_wilson_rows(x, n, z, scale, count, denominator, value, lower, upper
         rest = d - c
         upper[i] = scale - t * rest * twice_scale / (rest * 2.0 + z2 + root)
     return ok
+
+
+def _run_starts(first_key, second_key, starts, first_values, second_values):
+    """Write the first row of each run of equal (first, second) keys into ``starts``,
+    and the run's key values into ``first_values`` / ``second_values``.
+
+    Returns the number of runs, or -1 when the rows are not sorted by the keys
+    (lexicographically, as :func:`dana.stats._grouping._runs_if_sorted` checks). With
+    one key, pass it twice. NaN keys are rejected before this is called.
+    """
+    a, c = first_key[0], second_key[0]
+    starts[0] = 0
+    first_values[0], second_values[0] = a, c
+    count = 1
+    for i in range(1, first_key.shape[0]):
+        b, d = first_key[i], second_key[i]
+        if b == a and d == c:
+            continue
+        if b < a or (b == a and d < c):
+            return -1
+        starts[count] = i
+        first_values[count], second_values[count] = b, d
+        count += 1
+        a, c = b, d
+    return count
+
+
+def _checked_run_sums(x, n, starts, count_sums, denominator_sums):
+    """Whole-number sums of x and n over each run, with the check ``0 <= x <= n``.
+
+    ``x`` and ``n`` are int64. Returns ``(ok, largest)``: whether every row passed and
+    the largest n (the caller uses the sums only if ``largest`` times the row count is
+    below 2^53, where they equal the float sums).
+    """
+    bad = 0
+    largest = 0
+    for i in range(x.shape[0]):  # branch-free, so the compiler can vectorise it
+        c, d = x[i], n[i]
+        bad |= (c < 0) | (c > d)
+        largest = max(largest, d)
+    runs = starts.shape[0]
+    for g in range(runs):
+        last = starts[g + 1] if g + 1 < runs else x.shape[0]
+        total_x = 0
+        total_n = 0
+        for i in range(starts[g], last):
+            total_x += x[i]
+            total_n += n[i]
+        count_sums[g] = total_x
+        denominator_sums[g] = total_n
+    return bad == 0, largest

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from dana.stats._blocks import BLOCK_ROWS, in_spans, spans, thread_count
+from dana.stats._blocks import BLOCK_ROWS, THREADED_ROWS, in_spans, spans, thread_count
+from dana.stats._compiled import kernels, usable
 
 
 def group_codes(key_data: pd.DataFrame):
@@ -78,6 +79,14 @@ def _runs_if_sorted(arrays: list[np.ndarray]):
     reads the keys of the runs that start in it while the block is in cache.
     """
     size = len(arrays[0])
+    compiled = kernels() if size >= THREADED_ROWS and len(arrays) <= 2 and usable(*arrays) else None
+    if compiled is not None:  # one compiled pass over the key columns
+        starts = np.empty(size, dtype=np.int64)
+        values = [np.empty(size, dtype=a.dtype) for a in (arrays[0], arrays[-1])]
+        count = compiled.run_starts(arrays[0], arrays[-1], starts, *values)
+        if count < 0:
+            return None
+        return starts[:count].astype(np.intp), [v[:count].copy() for v in values[: len(arrays)]]
 
     def run(first: int, last: int):
         found = [(np.zeros(1, np.intp), [a[:1] for a in arrays])] if first == 0 < size else []

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dana.stats._common import checked_wilson, confidence_levels, in_proportion_range, wilson
+from dana.stats._common import (
+    checked_run_sums,
+    checked_wilson,
+    confidence_levels,
+    in_proportion_range,
+    wilson,
+)
 from dana.stats._frame import check, check_multiplier, checked_group_sums, fail, resolve
 from dana.stats._output import output
 
@@ -66,10 +72,14 @@ def proportion(
     res = resolve(data, by, what="proportion", x=x, n=n, raw_numbers=True)
     limits = []
     if res.groups.grouped:
-        sums, ok = checked_group_sums(res, ("x", "n"), in_proportion_range)
+        starts = res.groups.run_starts
+        fused = None if starts is None else checked_run_sums(res["x"], res["n"], starts)
+        if fused is None:
+            sums, ok = checked_group_sums(res, ("x", "n"), in_proportion_range)
+            fused = sums["x"], sums["n"], ok
+        count, denominator, ok = fused
         if not ok:
             _name_bad_rows(res, zero_denominator=False)
-        count, denominator = sums["x"], sums["n"]
         fail(res.groups, denominator == 0, "proportion: denominator is 0")
     else:
         *fused, ok = checked_wilson(res["x"], res["n"], levels[0], scale=multiplier)
