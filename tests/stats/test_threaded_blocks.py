@@ -191,7 +191,7 @@ def test_the_compiled_kernel_gives_numpy_s_result_bit_for_bit(large, monkeypatch
     from dana.stats import _common, _compiled
 
     if _compiled.kernels() is None:
-        pytest.skip("numba is not installed (the fast extra): only the numpy path exists")
+        pytest.skip("numba is not available (not installed, or DANA_NO_NUMBA set)")
     from dana.stats import _grouping
 
     used = []

@@ -430,8 +430,9 @@ def group_sums(resolved: Resolved, *names: str) -> dict[str, np.ndarray]:
 def checked_group_sums(resolved: Resolved, names: Sequence[str], check):
     """:func:`group_sums` with a check of the inputs in the same pass over the rows.
 
-    ``check(*float_blocks)`` is called on blocks of the named inputs (as floats, rows in
-    order) and returns True when the block is valid. Returns ``(sums, ok)``, ``ok``
+    ``check(*blocks)`` is called on blocks of the named inputs (rows in order; integer
+    columns may be passed as they are, other inputs as floats) and returns True when
+    the block is valid. Returns ``(sums, ok)``, ``ok``
     being True when every block passed (when it is False the sums are meaningless).
     """
     groups = resolved.groups
