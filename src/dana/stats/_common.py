@@ -23,7 +23,9 @@ import pandas as pd
 # the second or so it takes to import scipy.stats at every start
 from scipy import special as _special
 
-from dana.stats._blocks import blockwise
+from dana.stats._blocks import THREADED_ROWS, blockwise, in_spans
+from dana.stats._compiled import kernels, usable
+from dana.stats._grouping import EXACT_FLOAT_INTEGERS
 from dana.stats._sorting import min_ranks
 
 #: Below this count crude rates and ratios use exact chi-square limits (Fingertips rule).
@@ -204,6 +206,70 @@ def wilson(x, n, level: float, scale: float = 1.0):
     z = z_value(level)
     block = partial(_wilson_block, z=z, scale=float(scale))
     return tuple(blockwise(block, (x, n), 3, temporaries=3))
+
+
+def checked_wilson(x, n, level: float, scale: float = 1.0):
+    """:func:`wilson` fused with the float conversion and the input check, in one pass.
+
+    ``x`` and ``n`` are arrays of any numeric dtype (integer columns are converted block
+    by block, never as a whole). Returns ``(count, denominator, value, lower, upper,
+    ok)``: the float counts and denominators, :func:`wilson`'s three arrays (equal to
+    ``wilson(count, denominator)`` bit for bit), and ``ok``, True when every row has
+    ``0 <= x <= n``, ``0 < n`` and ``n`` finite (a NaN fails every comparison). When
+    ``ok`` is False the other arrays are meaningless and the caller names the bad row.
+    """
+    z, scale = z_value(level), float(scale)
+    compiled = kernels() if np.size(x) >= THREADED_ROWS and usable(x, n) else None
+    if compiled is not None:  # the same operations in one compiled loop per span
+        outputs = [np.empty(len(x)) for _ in range(5)]
+
+        def run(first: int, last: int) -> bool:
+            rows = [a[first:last] for a in (x, n, *outputs)]
+            return compiled.checked_wilson(*rows[:2], z, scale, *rows[2:])
+
+        return (*outputs, all(in_spans(run, len(x))))
+    block = partial(_checked_wilson_block, z=z, scale=scale)
+    outputs, passed = blockwise(block, (x, n), 5, temporaries=3, collect=True)
+    return (*outputs, all(passed))
+
+
+def _checked_wilson_block(x, n, count, denominator, value, lower, upper, p, root, t, **kw):
+    np.copyto(count, x)
+    np.copyto(denominator, n)
+    ok = in_proportion_range(count, denominator) and denominator.min() > 0
+    with np.errstate(divide="ignore", invalid="ignore"):  # bad rows are named by the caller
+        _wilson_block(count, denominator, value, lower, upper, p, root, t, **kw)
+    return ok
+
+
+def checked_run_sums(x, n, starts):
+    """Sums of x and n over runs of rows, with the check ``0 <= x <= n``, compiled.
+
+    For int64 columns of :data:`~dana.stats._blocks.THREADED_ROWS` rows or more when
+    numba is available: one pass, whole-number sums (equal to the float sums, as in
+    :func:`dana.stats._grouping.sum_runs`). Returns ``(count_sums, denominator_sums,
+    ok)``, or None when the compiled path does not apply (the caller uses numpy).
+    """
+    whole = all(isinstance(a, np.ndarray) and a.dtype == np.int64 for a in (x, n))
+    compiled = kernels() if whole and len(x) >= THREADED_ROWS and usable(x, n) else None
+    if compiled is None:
+        return None
+    count_sums = np.empty(len(starts), dtype=np.int64)
+    denominator_sums = np.empty(len(starts), dtype=np.int64)
+    ok, largest = compiled.checked_run_sums(x, n, starts, count_sums, denominator_sums)
+    if largest * len(x) >= EXACT_FLOAT_INTEGERS:
+        return None  # whole numbers might not compare and add up as floats do: numpy's path
+    return count_sums.astype(float), denominator_sums.astype(float), ok
+
+
+def in_proportion_range(count: np.ndarray, denominator: np.ndarray) -> bool:
+    """True when every row has ``0 <= count <= denominator < inf`` (float arrays).
+
+    A NaN fails every comparison, so it fails the check too.
+    """
+    return bool(
+        count.min() >= 0 and np.less_equal(count, denominator).all() and denominator.max() < np.inf
+    )
 
 
 def _wilson_block(x, n, value, lower, upper, p, root, t, *, z: float, scale: float) -> None:

@@ -40,8 +40,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from dana.stats._blocks import blockwise
 from dana.stats._common import StatsInputError
-from dana.stats._grouping import codes_from_starts, group_codes
+from dana.stats._grouping import codes_from_starts, group_codes, sum_runs
 
 #: How many offending groups or rows an error message lists before "and N more".
 _SHOW = 3
@@ -131,10 +132,22 @@ class Resolved:
     #: is): :func:`output` copies them, so a later change to the input cannot reach the
     #: result.
     borrowed: frozenset[str] = frozenset()
+    #: The method's name and a colon, which starts every error message.
+    prefix: str = ""
 
     def is_borrowed(self, array) -> bool:
         """True when ``array`` is one of the inputs used without a copy."""
         return any(array is self.values[name] for name in self.borrowed)
+
+    def check_finite(self, allow_missing: bool = False) -> None:
+        """The missing / infinite checks :func:`resolve` skips with ``raw_numbers``.
+
+        Raises the error naming the first offending row, input by input, exactly as
+        :func:`resolve` would have; integer inputs cannot be missing or infinite.
+        """
+        for name, arr in self.values.items():
+            if arr.dtype.kind == "f":
+                _check_finite(self, arr, f"{self.prefix}{name}", allow_missing)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.values[name]
@@ -205,20 +218,25 @@ def _scalar_float(name: str, value) -> float:
         raise StatsInputError(f"{name}: value {value!r} is not a number") from None
 
 
-def _as_float(name: str, raw, labels: pd.Index) -> np.ndarray:
+def _as_float(name: str, raw, labels: pd.Index, keep_integers: bool = False) -> np.ndarray:
     """Convert one input to a float array, naming the first unconvertible row on failure.
 
-    Plain numeric numpy data is returned as is (no copy when already float64).
+    Plain numeric numpy data is returned as is (no copy when already float64); with
+    ``keep_integers`` a plain integer array is returned as is too (not converted).
     """
+    kept = "iu" if keep_integers else ""
     if isinstance(raw, pd.Series):
         if is_numeric_dtype(raw.dtype) and not isinstance(
             raw.dtype, pd.api.extensions.ExtensionDtype
         ):
-            return raw.to_numpy().astype(float, copy=False)
+            values = raw.to_numpy()
+            return values if values.dtype.kind in kept else values.astype(float, copy=False)
         if is_numeric_dtype(raw.dtype) and not is_bool_dtype(raw.dtype):
             return raw.to_numpy(dtype=float, na_value=np.nan)
         series = raw
     else:
+        if raw.dtype.kind in kept:
+            return raw
         if raw.dtype.kind in "iufb":
             return raw.astype(float, copy=False)
         series = pd.Series(raw.astype(object, copy=False))
@@ -241,6 +259,7 @@ def resolve(
     optional: Sequence[str] = (),
     pool_ungrouped: bool = False,
     allow_missing: bool = False,
+    raw_numbers: bool = False,
     **inputs,
 ) -> Resolved:
     """Resolve named inputs (scalar, array-like or column name of ``data``) to float arrays.
@@ -260,6 +279,11 @@ def resolve(
     errors. Without ``by``, each input row is its own group, unless ``pool_ungrouped``
     is true (methods such as DSR and mean that summarise many rows), when all rows form
     one group.
+
+    With ``raw_numbers`` (for a method that converts and checks its inputs in its own
+    fused pass over the rows), integer arrays and columns keep their dtype and no input
+    is checked for missing or infinite values: the method must then check them itself
+    and call :meth:`Resolved.check_finite` to name the offending row.
     """
     prefix = f"{what}: " if what else ""
     frame, by_cols = _unpack_data(data, by)
@@ -315,15 +339,15 @@ def resolve(
             scalar = np.float64(_scalar_float(f"{prefix}{name}", value))
             values[name] = np.broadcast_to(scalar, size)
         else:
-            values[name] = _as_float(f"{prefix}{name}", value, labels)
+            values[name] = _as_float(f"{prefix}{name}", value, labels, raw_numbers)
             source = value.array if isinstance(value, pd.Series) else value
             if np.may_share_memory(values[name], np.asarray(source)):
                 borrowed.add(name)
 
     groups = _make_groups(frame, by_cols, size, labels, pool_ungrouped, prefix)
-    resolved = Resolved(values=values, groups=groups, borrowed=frozenset(borrowed))
-    for name, arr in values.items():
-        _check_finite(resolved, arr, f"{prefix}{name}", allow_missing)
+    resolved = Resolved(values, groups, frozenset(borrowed), prefix)
+    if not raw_numbers:
+        resolved.check_finite(allow_missing)
     return resolved
 
 
@@ -395,18 +419,52 @@ def group_sums(resolved: Resolved, *names: str) -> dict[str, np.ndarray]:
 
     For ungrouped (not pooled) input this is the inputs themselves (one group per row).
     """
-    return {name: sum_within(resolved.groups, resolved[name]) for name in names}
+    groups = resolved.groups
+    if groups.run_starts is not None:  # one pass over the rows for every input
+        columns = [resolved[name] for name in names]
+        sums, _ = sum_runs(columns, groups.run_starts, groups.size)
+        return dict(zip(names, sums, strict=True))
+    return {name: sum_within(groups, resolved[name]) for name in names}
+
+
+def checked_group_sums(resolved: Resolved, names: Sequence[str], check):
+    """:func:`group_sums` with a check of the inputs in the same pass over the rows.
+
+    ``check(*blocks)`` is called on blocks of the named inputs (rows in order; integer
+    columns may be passed as they are, other inputs as floats) and returns True when
+    the block is valid. Returns ``(sums, ok)``, ``ok``
+    being True when every block passed (when it is False the sums are meaningless).
+    """
+    groups = resolved.groups
+    columns = [resolved[name] for name in names]
+    if groups.run_starts is not None:  # one pass: convert, check and add up each block
+        sums, passed = sum_runs(columns, groups.run_starts, groups.size, check)
+        return dict(zip(names, sums, strict=True)), all(passed)
+    _, passed = blockwise(_as_check(check, len(columns)), columns, 0, collect=True)
+    return group_sums(resolved, *names), all(passed)
+
+
+def _as_check(check, inputs: int):
+    def kernel(*blocks):
+        return check(*(np.asarray(block, dtype=float) for block in blocks[:inputs]))
+
+    return kernel
 
 
 def sum_within(groups: Groups, values) -> np.ndarray:
-    """Sum a per-row array within groups with np.bincount (no Python loop over groups)."""
-    values = np.asarray(values, dtype=float)
+    """Sum a per-row array within groups (float sums; no Python loop over groups).
+
+    Integer input is summed as floats without a converted copy of the whole array.
+    """
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf":
+        values = values.astype(float)
     if not groups.grouped:
-        return values
+        return values.astype(float, copy=False)
     if groups.pooled:  # one group: a whole-array sum, no group codes
-        return np.array([values.sum()])
+        return np.array([values.sum(dtype=float)])
     if groups.run_starts is not None:  # groups are runs of rows: add each run up
-        return np.add.reduceat(np.ascontiguousarray(values), groups.run_starts)
+        return sum_runs([values], groups.run_starts, groups.size)[0][0]
     return np.bincount(groups.codes, weights=values, minlength=groups.count)
 
 

@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dana.stats._common import confidence_levels, wilson
-from dana.stats._frame import check, check_multiplier, fail, group_sums, resolve
+from dana.stats._common import (
+    checked_run_sums,
+    checked_wilson,
+    confidence_levels,
+    in_proportion_range,
+    wilson,
+)
+from dana.stats._frame import check, check_multiplier, checked_group_sums, fail, resolve
 from dana.stats._output import output
 
 
@@ -62,19 +68,26 @@ def proportion(
     """
     levels = confidence_levels(confidence)
     multiplier = check_multiplier(multiplier)
-    res = resolve(data, by, what="proportion", x=x, n=n)
-    count, denominator = res["x"], res["n"]
-    # the checks cost a few comparisons; the messages are built only when one fails
-    if not ((count >= 0) & (count <= denominator)).all():
-        check(res, count < 0, "proportion: count x is negative")
-        check(res, denominator < 0, "proportion: denominator n is negative")
-        check(res, count > denominator, "proportion: count x is greater than denominator n")
-    if res.groups.grouped:
-        sums = group_sums(res, "x", "n")
-        count, denominator = sums["x"], sums["n"]
-    fail(res.groups, denominator == 0, "proportion: denominator is 0")
+    # integer columns stay as they are: converted and checked in the formula's own pass
+    res = resolve(data, by, what="proportion", x=x, n=n, raw_numbers=True)
     limits = []
-    for level in levels:
+    if res.groups.grouped:
+        starts = res.groups.run_starts
+        fused = None if starts is None else checked_run_sums(res["x"], res["n"], starts)
+        if fused is None:
+            sums, ok = checked_group_sums(res, ("x", "n"), in_proportion_range)
+            fused = sums["x"], sums["n"], ok
+        count, denominator, ok = fused
+        if not ok:
+            _name_bad_rows(res, zero_denominator=False)
+        fail(res.groups, denominator == 0, "proportion: denominator is 0")
+    else:
+        *fused, ok = checked_wilson(res["x"], res["n"], levels[0], scale=multiplier)
+        if not ok:
+            _name_bad_rows(res, zero_denominator=True)
+        count, denominator, value, lower, upper = fused
+        limits.append((levels[0], lower, upper))
+    for level in levels[len(limits) :]:
         value, lower, upper = wilson(count, denominator, level, scale=multiplier)
         limits.append((level, lower, upper))
     return output(
@@ -83,3 +96,15 @@ def proportion(
         limits,
         after={"method": "Wilson"},
     )
+
+
+def _name_bad_rows(res, *, zero_denominator: bool) -> None:
+    """Raise the error naming the first bad input, in the order the checks are documented."""
+    res.check_finite()
+    count, denominator = res["x"], res["n"]
+    check(res, count < 0, "proportion: count x is negative")
+    check(res, denominator < 0, "proportion: denominator n is negative")
+    check(res, count > denominator, "proportion: count x is greater than denominator n")
+    if zero_denominator:
+        fail(res.groups, denominator == 0, "proportion: denominator is 0")
+    raise AssertionError("proportion: the one-pass input check failed on no row")

@@ -59,7 +59,9 @@ def rate(
     """
     levels = confidence_levels(confidence)
     multiplier = check_multiplier(multiplier)
-    res = resolve(data, by, what="rate", x=x, n=n)
+    # integer columns stay as they are until summed (grouped) or used (ungrouped)
+    res = resolve(data, by, what="rate", x=x, n=n, raw_numbers=True)
+    res.check_finite()
     count, population = res["x"], res["n"]
     if not ((count >= 0) & (population >= 0)).all():
         check(res, count < 0, "rate: count x is negative")
@@ -67,6 +69,8 @@ def rate(
     if res.groups.grouped:
         sums = group_sums(res, "x", "n")
         count, population = sums["x"], sums["n"]
+    else:
+        count, population = count.astype(float, copy=False), population.astype(float, copy=False)
     fail(res.groups, population == 0, "rate: population is 0")
     scale = np.divide(multiplier, population)
     limits = [(level, *poisson_limits(count, level, scale)) for level in levels]
