@@ -15,13 +15,23 @@ from dana.vocabulary import TREND_NOT_CALCULATED
 
 __all__ = ["recent_trends"]
 
+#: The columns of the history a trend reads.
+_TREND_INPUTS = [
+    "indicator_id", "area_code", "period_sort", "value", "lower_95", "upper_95", "count",
+    "denominator",
+]  # fmt: skip
+
 
 def recent_trends(frame: pd.DataFrame, history: list[pd.DataFrame]) -> pd.DataFrame:
     """Recent trend per area (last five periods, unrounded values), one call per indicator."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     out["trend"] = TREND_NOT_CALCULATED
     out["trend_note"] = ""
     labels, reasons = [], []
+    # the catalogue's polarity, as the single-area report uses: a source row that
+    # carries another one (a transcribed year) must not break every area's series
+    first = frame.drop_duplicates("indicator_id")
+    polarities = dict(zip(first["indicator_id"], first["polarity"], strict=True))
     for rows in history:
         indicator_id = str(rows["indicator_id"].iloc[0])
         value_type = str(rows["value_type"].iloc[0])
@@ -29,7 +39,7 @@ def recent_trends(frame: pd.DataFrame, history: list[pd.DataFrame]) -> pd.DataFr
             reasons.append((indicator_id, "it has no confidence intervals to test a trend with"))
             continue
         # the last five periods of each area: all the trend uses
-        rows = rows.sort_values(["area_code", "period_sort"])
+        rows = rows.loc[:, _TREND_INPUTS].sort_values(["area_code", "period_sort"])
         rows = rows.groupby("area_code").tail(TREND_POINTS).reset_index(drop=True)
         broken = _broken_series(rows, value_type)
         if broken:
@@ -40,9 +50,7 @@ def recent_trends(frame: pd.DataFrame, history: list[pd.DataFrame]) -> pd.DataFr
             rows = rows[~rows["area_code"].isin(list(broken))]
             if rows.empty:
                 continue
-        # the catalogue's polarity, as the single-area report uses: a source row that
-        # carries another one (a transcribed year) must not break every area's series
-        polarity = str(frame.loc[frame["indicator_id"] == indicator_id, "polarity"].iloc[0])
+        polarity = str(polarities[indicator_id])
         try:
             marked = stats.trend(
                 data=rows.assign(_value_type=value_type, _polarity=polarity),
