@@ -231,7 +231,7 @@ def main() -> None:
         import national
 
         print("\n# All-areas summary\n")
-        national.main()
+        national.main([])
         import render
 
         print("\n# Rendering\n")

@@ -79,3 +79,60 @@ def test_duplicate_keys_are_an_error_not_silently_merged():
         table.validate(twice)
     with pytest.raises(table.IndicatorTableError):
         table.concat([table.coerce(_rows()), table.coerce(_rows())])
+
+
+# One table per rule of the contract, each breaking only that rule in row 1: the quick
+# check that lets a sound table through without pandera must send every one of them to
+# the full validation, which names the row and column.
+BROKEN_ONE_RULE = {
+    "empty indicator id": ("indicator_id", "", "str_length"),
+    "area code not GSS": ("area_code", "E0600003", "str_matches"),
+    "area code with a letter": ("area_code", "E0600003X", "str_matches"),
+    "unknown area type": ("area_type", "county", "isin"),
+    "empty period": ("period", "", "str_length"),
+    "unknown sex": ("sex", "All", "isin"),
+    "negative count": ("count", -1.0, "greater_than_or_equal_to"),
+    "negative denominator": ("denominator", -5.0, "greater_than_or_equal_to"),
+    "unknown polarity": ("polarity", "up", "isin"),
+    "unknown value type": ("value_type", "percentage", "isin"),
+    "zero multiplier": ("multiplier", 0.0, "greater_than"),
+    "empty source": ("source", "", "str_length"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_ONE_RULE))
+def test_each_broken_rule_is_named_with_its_row_and_column(case):
+    column, value, check = BROKEN_ONE_RULE[case]
+    frame = table.coerce(_rows())
+    frame.loc[1, column] = value
+    with pytest.raises(table.IndicatorTableError) as err:
+        table.validate(frame, where="t.csv")
+    message = str(err.value)
+    assert f"row 1: column {column!r} failed" in message and check in message
+    assert "1 problem(s)" in message
+
+
+def test_a_missing_text_value_or_a_wrong_dtype_goes_to_the_full_check():
+    missing = table.coerce(_rows())
+    missing.loc[1, "area_name"] = np.nan  # text columns are never null
+    with pytest.raises(table.IndicatorTableError, match="row 1: column 'area_name'"):
+        table.validate(missing)
+    as_float = table.coerce(_rows()).astype({"period_sort": float})
+    with pytest.raises(table.IndicatorTableError, match="period_sort"):
+        table.validate(as_float)
+    reordered = table.coerce(_rows())[list(reversed(table.COLUMNS))]
+    with pytest.raises(table.IndicatorTableError):
+        table.validate(reordered)
+    # text held as Python objects is not the quick check's dtype, but the contract allows it
+    objects = table.coerce(_rows()).astype({"area_name": object})
+    assert table.validate(objects)["area_name"].tolist() == ["", ""]
+
+
+def test_a_sound_table_is_returned_equal_and_unchanged():
+    frame = table.coerce(_rows())
+    checked = table.validate(frame)
+    pd.testing.assert_frame_equal(checked, frame)
+    checked.loc[0, "value"] = 99.0  # the result is a new frame: the input is untouched
+    assert frame.loc[0, "value"] == 5.1
+    # and the schema the quick check stands in for agrees that it is sound
+    pd.testing.assert_frame_equal(table.SCHEMA.validate(frame), frame)

@@ -10,22 +10,27 @@ import math
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from dana.catalogue import load_catalogue
-from dana.data.inventory import list_indicators
-from dana.sources import fingertips as ft
-from dana.sources.cache import ResponseCache
 from dana.sources.errors import SourceError
+from dana.sources.fingertips.requests import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from dana.sources import fingertips as ft
+    from dana.sources.cache import ResponseCache
 
 
 def _catalogue_indicator_ids() -> list[str]:
     """Fingertips IDs of every catalogue entry."""
+    # deferred: see _cache
+    from dana.catalogue import load_catalogue
+
     ids = [str(i) for i in load_catalogue().fingertips_ids()]
     if not ids:
         raise click.UsageError("the catalogue lists no Fingertips indicator IDs")
@@ -65,7 +70,7 @@ def _ages(results) -> str:
     " Default: found by looking the code up in utla then ltla.",
 )
 @click.option(
-    "--base-url", default=ft.DEFAULT_BASE_URL, show_default=True, envvar="DANA_FINGERTIPS_URL"
+    "--base-url", default=DEFAULT_BASE_URL, show_default=True, envvar="DANA_FINGERTIPS_URL"
 )
 @click.option(
     "--cache-dir",
@@ -83,7 +88,7 @@ def _ages(results) -> str:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=ft.DEFAULT_TIMEOUT,
+    default=DEFAULT_TIMEOUT,
     show_default=True,
     help="Seconds per request (large exports take the real service a while).",
 )
@@ -111,13 +116,18 @@ def fetch(
     Fetches every area of the area's type (for funnel plots), its region and England, so
     `dana report` can later run offline.
     """
+    # deferred: the client (httpx, pandas) loads only when fetching
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from dana.sources import fingertips as ft
+
     console = Console()
     ids = list(indicator_ids) + (_catalogue_indicator_ids() if all_catalogue else [])
     if not ids:
         raise click.UsageError(
             "name indicators with --indicator ID (repeatable) or use --all-catalogue"
         )
-    cache = ResponseCache(cache_dir)
+    cache = _cache(cache_dir)
     max_age_delta = timedelta(days=max_age) if max_age is not None else None
     try:
         client = ft.FingertipsClient(
@@ -199,6 +209,21 @@ def data() -> None:
     """What is in the local data cache."""
 
 
+def _cache(cache_dir) -> ResponseCache:
+    """The response cache in ``cache_dir`` (default: $DANA_CACHE_DIR or ~/.cache/dana)."""
+    # deferred, like every library import of these commands: `dana --help` loads none
+    from dana.sources.cache import ResponseCache
+
+    return ResponseCache(cache_dir)
+
+
+def _listing(**options) -> pd.DataFrame:
+    """:func:`dana.data.inventory.list_indicators` (deferred: see :func:`_cache`)."""
+    from dana.data.inventory import list_indicators
+
+    return list_indicators(**options)
+
+
 def _cached_table(cache: ResponseCache, console: Console) -> pd.DataFrame | None:
     """The cache's indicator table, or None (with the reason printed) if it cannot be read."""
     with warnings.catch_warnings(record=True) as caught:
@@ -237,8 +262,8 @@ def _print_indicators(console: Console, listing: pd.DataFrame, title: str) -> No
 def indicators(search, output, cache_dir) -> None:
     """Every indicator DANA knows, what is available offline, and where it comes from."""
     console = Console(width=200, stderr=output != "table")
-    cached = _cached_table(ResponseCache(cache_dir), console)
-    listing = list_indicators(search=search, cached=cached)
+    cached = _cached_table(_cache(cache_dir), console)
+    listing = _listing(search=search, cached=cached)
     if output == "csv":
         click.echo(listing.to_csv(index=False, lineterminator="\n"), nl=False)
     elif output == "json":
@@ -254,8 +279,8 @@ def indicators(search, output, cache_dir) -> None:
 def data_list(cache_dir) -> None:
     """List the indicators embedded in DANA, then the cached downloads and their age."""
     console = Console(width=200)
-    cache = ResponseCache(cache_dir)
-    embedded = list_indicators()
+    cache = _cache(cache_dir)
+    embedded = _listing()
     _print_indicators(console, embedded[embedded["periods"] > 0], "Embedded (works offline)")
     entries = cache.entries()
     for problem in cache.damaged():
@@ -290,7 +315,7 @@ def _number(value: float) -> str:
 def data_show(indicator, area_code, cache_dir) -> None:
     """Print the cached rows of one indicator."""
     console = Console(width=200)
-    cache = ResponseCache(cache_dir)
+    cache = _cache(cache_dir)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -6,26 +6,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from dana.assess.config import ConfigError, load_config
-from dana.assess.diff import DiffError, diff_editions
-from dana.assess.edition import Edition, EditionError, edition_of, read_edition
 from dana.cli_report import DATA_ROOT_OPTION
-from dana.sources.errors import SourceError
+
+if TYPE_CHECKING:
+    from dana.assess.edition import Edition
 
 #: A config is built; anything else is read as a JSON edition.
 CONFIG_SUFFIXES = (".yaml", ".yml")
-_ERRORS = (ConfigError, EditionError, DiffError, SourceError, ValueError, OSError)
 
 
 def load_edition(path: Path, data_root: Path | None = None) -> Edition:
     """The edition in ``path``: a JSON edition read back, or a config built now."""
+    # deferred: the assessment layer loads only when a diff runs (a config needs a build)
+    from dana.assess import build_assessment
+    from dana.assess.config import ConfigError, load_config
+    from dana.assess.edition import edition_of, read_edition
+
     if path.suffix.lower() not in CONFIG_SUFFIXES:
         return read_edition(path)
-    # deferred: only a config needs a build
-    from dana.assess import build_assessment
 
     config = load_config(path, data_root=data_root)
     try:
@@ -54,8 +56,14 @@ def diff(old, new, fmt, out, data_root):
     a config (built now). Lists flipped comparisons, turned trends, figures that moved
     beyond their interval, recommendations whose evidence changed, new and dropped
     indicators, most important first."""
-    # deferred: the renderers load only when a diff is written
+    # deferred: the assessment layer and the renderers load only when a diff runs
+    from dana.assess.config import ConfigError
+    from dana.assess.diff import DiffError, diff_editions
+    from dana.assess.edition import EditionError
     from dana.render.diff import diff_document, diff_html, diff_markdown, write_diff
+    from dana.sources.errors import SourceError
+
+    errors = (ConfigError, EditionError, DiffError, SourceError, ValueError, OSError)
 
     try:
         changes = diff_editions(load_edition(old, data_root), load_edition(new, data_root))
@@ -63,7 +71,7 @@ def diff(old, new, fmt, out, data_root):
             written = write_diff(changes, out, fmt)
             click.echo(f"{changes.summary()}\n  wrote {written}")
             return
-    except _ERRORS as exc:
+    except errors as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
         click.echo(json.dumps(diff_document(changes), ensure_ascii=False, indent=1))

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from dana._atomic import write_atomic
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _FORMATS = {".csv": "csv", ".parquet": "parquet"}
 

@@ -4,6 +4,7 @@ the files are."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
@@ -11,20 +12,51 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from dana._atomic import check_folder
-from dana.assess import ConfigError, build_assessment, load_config
-from dana.assess.config import (
-    EXAMPLE_ALIASES,
-    EXAMPLES,
-    FORMATS,
-    default_config_path,
-    example_config_path,
-)
 from dana.sources.errors import SourceError
 
 #: Steps reported by build_assessment (for the bar's total); rendering every format is one more.
 _BUILD_STEPS = 8
 #: user errors (bad config, bad data file, unreadable cache): one line, no traceback
 _ERRORS = (ValueError, KeyError, OSError, SourceError)
+
+
+class ConfigChoice(click.Choice):
+    """A choice among names :mod:`dana.assess.config` defines, read when first needed.
+
+    The config module loads pydantic, the sources and the statistics; read lazily, the
+    names cost nothing until a command that takes them runs (``dana --help`` loads none).
+    """
+
+    def __init__(self, names: Callable[[], Iterable[str]], case_sensitive: bool = True):
+        self._names = names
+        self.case_sensitive = case_sensitive
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._names())
+
+
+def _formats() -> tuple[str, ...]:
+    # deferred: see ConfigChoice
+    from dana.assess.config import FORMATS
+
+    return FORMATS
+
+
+def _example_names() -> list[str]:
+    # deferred: see ConfigChoice
+    from dana.assess.config import EXAMPLE_ALIASES, EXAMPLES
+
+    return [*EXAMPLES, *EXAMPLE_ALIASES]
+
+
+def build_assessment(config, **options):
+    """:func:`dana.assess.build_assessment`, loaded on the first build (the name stays
+    this module's, so a test can stand in for the build)."""
+    # deferred: the assessment layer loads only when a report is built
+    from dana.assess import build_assessment as build
+
+    return build(config, **options)
 
 
 def _run(
@@ -35,7 +67,10 @@ def _run(
     builtin: bool,
     data_root: Path | None = None,
 ) -> None:
-    # the renderers (matplotlib, reportlab, ...) load only when a report is written
+    # deferred: the assessment and the renderers (matplotlib, reportlab, ...) load only
+    # when a report is built
+    from dana.assess import ConfigError, load_config
+    from dana.assess.config import default_config_path
     from dana.report import write_outputs
 
     console = Console(stderr=True)
@@ -93,11 +128,10 @@ _FORMAT = click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
+    type=ConfigChoice(_formats),
     help="Output format (repeat for several); default: the config's formats.",
 )
 _OUT = click.option("--out", type=click.Path(file_okay=False), help="Output directory.")
-_EXAMPLE_NAMES = [*EXAMPLES, *EXAMPLE_ALIASES]
 _DATA_ROOT = click.option(
     "--data-root",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -115,7 +149,7 @@ CONFIG_OPTION = click.option(
 )
 EXAMPLE_OPTION = click.option(
     "--example",
-    type=click.Choice(_EXAMPLE_NAMES, case_sensitive=False),
+    type=ConfigChoice(_example_names, case_sensitive=False),
     help="Build a built-in example instead of a config.",
 )
 DATA_ROOT_OPTION = _DATA_ROOT
@@ -133,17 +167,23 @@ def report(config_path, example, out, formats, data_root):
         raise click.UsageError("give --config or --example, not both")
     builtin = config_path is None or bool(example)
     if example:
+        # deferred: see ConfigChoice
+        from dana.assess.config import example_config_path
+
         config_path = example_config_path(example)
     _run(config_path, out, formats, builtin=builtin, data_root=data_root)
 
 
 @click.command("example")
-@click.argument("name", type=click.Choice(_EXAMPLE_NAMES, case_sensitive=False))
+@click.argument("name", type=ConfigChoice(_example_names, case_sensitive=False))
 @_OUT
 @_FORMAT
 @_DATA_ROOT
 def example(name, out, formats, data_root):
     """Build a built-in example (cambridgeshire-peterborough / cp, coventry-real-data)."""
+    # deferred: see ConfigChoice
+    from dana.assess.config import example_config_path
+
     _run(example_config_path(name), out, formats, builtin=True, data_root=data_root)
 
 

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import click
 
-from dana.assess.config import ConfigError, example_config_path
 from dana.cli_report import CONFIG_OPTION, DATA_ROOT_OPTION, EXAMPLE_OPTION
-from dana.sources.errors import SourceError
-
-_ERRORS = (ConfigError, SourceError, ValueError, OSError)
 
 
 @click.command("serve")
@@ -30,10 +26,12 @@ def serve(config_path, example, data_root, host, port, allow_remote):
     trend, comparisons, funnel plot, ranking of every area and metadata; read the area's
     needs assessment; download any table as CSV. Read-only; 127.0.0.1 unless told.
     """
-    # deferred: the server and its dependencies load only when serving
+    # deferred: the config, the server and their dependencies load only when serving
+    from dana.assess.config import ConfigError, example_config_path
     from dana.explorer import DataStore, ServeError
     from dana.explorer import serve as run
     from dana.explorer.server import bind, check_host
+    from dana.sources.errors import SourceError
 
     if config_path and example:
         raise click.UsageError("give --config or --example, not both")
@@ -49,7 +47,7 @@ def serve(config_path, example, data_root, host, port, allow_remote):
     click.echo("Reading the data and building the config's area...", err=True)
     try:
         store = DataStore(config_path, data_root=data_root)
-    except _ERRORS as exc:
+    except (ConfigError, SourceError, ValueError, OSError) as exc:
         sock.close()
         raise click.ClickException(str(exc)) from None
 

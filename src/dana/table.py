@@ -40,8 +40,10 @@ retrieved      str      ISO date the source was retrieved or published
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
 import pandas as pd
-import pandera.pandas as pa
 
 from dana.vocabulary import AREA_TYPES, POLARITIES, VALUE_TYPES
 
@@ -123,14 +125,35 @@ DEFAULTS: dict[str, object] = {
     "retrieved": "",
 }
 
-_GSS = r"^[EWSNK]\d{8}$"
+_GSS_CODE = r"[EWSNK]\d{8}"
+_GSS = f"^{_GSS_CODE}$"
+#: The text dtype :func:`coerce` gives (pandas' default ``str``).
+_TEXT = pd.Series(dtype=str).dtype
+_SEXES = ("Persons", "Male", "Female")
+#: The columns that must have at least one character.
+_NON_EMPTY = ("indicator_id", "period", "source")
+#: Allowed values of the enumerated columns.
+_ALLOWED = {
+    "area_type": AREA_TYPES,
+    "sex": _SEXES,
+    "polarity": POLARITIES,
+    "value_type": VALUE_TYPES,
+}
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 
 class IndicatorTableError(ValueError):
     """The indicator table broke its contract; the message says which rows and why."""
 
 
+@lru_cache(maxsize=1)
 def _schema() -> pa.DataFrameSchema:
+    """The contract as a pandera schema (built on first use: see :func:`validate`)."""
+    # deferred: pandera (about 0.5 s to import) is needed only when a table breaks a rule
+    import pandera.pandas as pa
+
     nonneg = pa.Check.ge(0)
     return pa.DataFrameSchema(
         {
@@ -142,7 +165,7 @@ def _schema() -> pa.DataFrameSchema:
             "parent_code": pa.Column(str),
             "period": pa.Column(str, pa.Check.str_length(min_value=1)),
             "period_sort": pa.Column("int64"),
-            "sex": pa.Column(str, pa.Check.isin(("Persons", "Male", "Female"))),
+            "sex": pa.Column(str, pa.Check.isin(_SEXES)),
             "age": pa.Column(str),
             "category_type": pa.Column(str),
             "category": pa.Column(str),
@@ -178,7 +201,43 @@ def _schema() -> pa.DataFrameSchema:
     )
 
 
-SCHEMA = _schema()
+def __getattr__(name: str):
+    # SCHEMA is built on first use, so importing dana.table does not import pandera
+    if name == "SCHEMA":
+        return _schema()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _plainly_valid(frame: pd.DataFrame) -> bool:
+    """Whether every rule of the schema visibly holds, checked with plain pandas.
+
+    The common case (a table :func:`coerce` made, with nothing wrong) is answered here in a
+    few vectorised passes. Every test is at least as strict as the schema's (an exact dtype,
+    a full regex match), so True means the schema would pass the frame too; anything else
+    (a failing row, an unusual but perhaps acceptable dtype) returns False and the schema
+    decides, naming each failing row.
+    """
+    if tuple(frame.columns) != COLUMNS:
+        return False
+    for column in STRING_COLUMNS:
+        if frame[column].dtype != _TEXT or frame[column].isna().any():
+            return False
+    if frame["period_sort"].dtype != "int64":
+        return False
+    if any(frame[column].dtype != "float64" for column in FLOAT_COLUMNS):
+        return False
+    count, denominator = frame["count"], frame["denominator"]
+    checks = [
+        *((frame[column].str.len() >= 1).all() for column in _NON_EMPTY),
+        frame["area_code"].str.fullmatch(_GSS_CODE).all(),
+        *(frame[column].isin(allowed).all() for column, allowed in _ALLOWED.items()),
+        not (count < 0).any(),
+        not (denominator < 0).any(),
+        (frame["multiplier"] > 0).all(),
+        not ((count > denominator) & frame["value_type"].eq("proportion")).any(),
+        not (frame["lower_95"] > frame["upper_95"]).any(),
+    ]
+    return all(bool(check) for check in checks) and not frame.duplicated(list(KEY)).any()
 
 
 def coerce(frame: pd.DataFrame) -> pd.DataFrame:
@@ -216,10 +275,18 @@ def validate(frame: pd.DataFrame, *, where: str = "indicator table") -> pd.DataF
     """Validate a frame against the contract and return it; raise naming rows and columns.
 
     ``where`` names the entry point (file, source) so an error says where it came from.
+    A table that plainly keeps every rule (:func:`_plainly_valid`) is returned (a new frame
+    sharing the data, as the schema would return) without building the pandera schema.
     """
+    if _plainly_valid(frame):
+        return frame.copy(deep=False)
+    schema = _schema()
+    # deferred with the schema (see _schema)
+    from pandera.errors import SchemaErrors
+
     try:
-        return SCHEMA.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+        return schema.validate(frame, lazy=True)
+    except SchemaErrors as exc:
         cases = exc.failure_cases
         # A whole-row check (count above denominator, limits the wrong way round, a
         # duplicate key) is listed by pandera once per column: report it once per row.

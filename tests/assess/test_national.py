@@ -432,3 +432,34 @@ def test_cli_out_that_is_a_file_fails_before_any_work(tiny_cli, tmp_path, monkey
     )
     assert blocker.read_text(encoding="utf-8") == "a file in the way"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["national"]
+
+
+def test_a_refused_indicator_loses_only_its_own_trends(default_summary, monkeypatch):
+    """The trends of every indicator of a value type are asked for in one call; when the
+    statistics refuse one indicator's data, only that indicator goes without (its rows
+    say why), and the others of its type keep exactly the trends they had."""
+    data, catalogue, published = default_summary
+    rates = [i.id for i in catalogue if i.value_type == "crude_rate"]
+    refused, kept = rates[0], rates[1:]
+    real_trend = stats.trend
+
+    def trend(*args, data, **options):
+        if (data["indicator_id"] == refused).any():
+            raise stats.StatsInputError("a made-up refusal")
+        return real_trend(*args, data=data, **options)
+
+    monkeypatch.setattr(stats, "trend", trend)
+    summary = summarise_areas(data, catalogue).rows
+    mine = summary[summary["indicator_id"] == refused]
+    shown = mine[
+        ~mine["suppressed"] & (mine["trend_note"] != "no data for this area at the reported period")
+    ]
+    assert len(shown) > 100
+    assert set(shown["trend"]) == {"Cannot be calculated"}
+    assert set(shown["trend_note"]) == {"the data cannot be used for a trend: a made-up refusal"}
+    columns = ["indicator_id", "area_code", "trend", "trend_note"]
+    others = summary[summary["indicator_id"].isin(kept)].loc[:, columns].reset_index(drop=True)
+    before = published.rows
+    expected = before[before["indicator_id"].isin(kept)].loc[:, columns].reset_index(drop=True)
+    assert len(kept) >= 2 and (expected["trend"] != "Cannot be calculated").any()
+    pd.testing.assert_frame_equal(others, expected)

@@ -73,6 +73,23 @@ _FUNNEL_STATISTIC = {"proportion": "proportion", "crude_rate": "rate", "dsr": "r
 _LIMITS = ("lower_95", "upper_95", "lower_99_8", "upper_99_8")
 _MEASURES = ("count", "denominator", "value", *_LIMITS)
 
+#: Indicator-table columns the summary does not read (names and units come from the
+#: catalogue and the area hierarchy).
+_UNREAD = (
+    "indicator_name",
+    "area_name",
+    "parent_code",
+    "unit",
+    "retrieved",
+    "multiplier",
+    "polarity",
+)
+#: The grid's columns a funnel reads.
+_FUNNEL_INPUTS = (
+    "indicator_id", "value_type", "_raw_count", "denominator", "_raw_value", "_multiplier",
+    "england_value",
+)  # fmt: skip
+
 #: Output columns, in order.
 COLUMNS = (
     "area_code",
@@ -171,6 +188,9 @@ def summarise_areas(
     universe = universe_of(table, area_type, hierarchy)
     wanted = None if areas is None else resolve_areas(areas, area_type, hierarchy, universe)
     target_sort = period_sort_for(table, period)
+    # every row selection below copies the columns it keeps: leave out the ones the
+    # summary never reads (text columns are the slow ones to copy)
+    table = table.drop(columns=[c for c in _UNREAD if c in table.columns])
 
     by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False)}
     empty = table.iloc[0:0]
@@ -312,7 +332,7 @@ def _grid(universe, indicators, current, benchmarks, notes) -> pd.DataFrame:
 
 def _compare(frame: pd.DataFrame) -> pd.DataFrame:
     """vs_england / vs_region by each indicator's catalogue method, one call per level."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     high = np.isclose(out["_level"].to_numpy(), 0.998)
     out["lower"] = np.where(high, out["lower_99_8"], out["lower_95"])
     out["upper"] = np.where(high, out["upper_99_8"], out["upper_95"])
@@ -351,7 +371,7 @@ def _compare(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     """Rank (1 = lowest value, ties share the lower rank) and quintile among all areas."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     ranked = out["value"].notna()
     ranks = stats.rank("value", data=out[["indicator_id", "value"]], by="indicator_id")
     out["rank"] = ranks["rank"].array
@@ -370,10 +390,10 @@ def _funnel(frame: pd.DataFrame) -> pd.DataFrame:
     All areas with a count (unrounded) and a denominator (or, for DSRs, a value) make
     the funnel; the status of an area whose figures are hidden is not shown.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     outlier = np.full(len(out), "not_applicable", dtype=object)
     significance = np.full(len(out), "", dtype=object)
-    for _, rows in out.groupby("indicator_id", sort=False):
+    for _, rows in out.loc[:, list(_FUNNEL_INPUTS)].groupby("indicator_id", sort=False):
         where = out.index.get_indexer(rows.index)
         value_type = str(rows["value_type"].iloc[0])
         statistic = _FUNNEL_STATISTIC.get(value_type)

@@ -22,17 +22,28 @@ The catalogue (``catalogue.yaml``) and area hierarchy (``areas.csv``) are read b
 :mod:`dana.catalogue` and :mod:`dana.areas`.
 """
 
-from dana.data.default import (
-    DEFAULT_AREA,
-    load_default_table,
-    load_depth_table,
-    load_population,
-    load_projection,
-)
-from dana.data.inventory import list_indicators
-from dana.data.packaged import DefaultDataError
-from dana.data.synthetic import generate, generate_all
-from dana.data.transcribed import load_cp_example, load_published_figures
+# Each name loads its module on first use: reading a packaged file (the catalogue, the
+# areas) through importlib.resources imports this package, and must not load the
+# generator, the default table's readers and the statistics with it.
+
+from __future__ import annotations
+
+from dana._lazy import lazy_names
+
+#: Public name -> the module that defines it (imported when the name is first used).
+_HOMES = {
+    "DEFAULT_AREA": "dana.data.default",
+    "load_default_table": "dana.data.default",
+    "load_depth_table": "dana.data.default",
+    "load_population": "dana.data.default",
+    "load_projection": "dana.data.default",
+    "list_indicators": "dana.data.inventory",
+    "DefaultDataError": "dana.data.packaged",
+    "generate": "dana.data.synthetic",
+    "generate_all": "dana.data.synthetic",
+    "load_cp_example": "dana.data.transcribed",
+    "load_published_figures": "dana.data.transcribed",
+}
 
 __all__ = [
     "DEFAULT_AREA",
@@ -47,3 +58,5 @@ __all__ = [
     "load_projection",
     "load_published_figures",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, globals())

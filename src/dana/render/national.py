@@ -129,8 +129,11 @@ def write_xlsx(summary: NationalSummary, path: Path) -> Path:
         Sheet("Legend", lines, header=False, styles={0: BOLD, 1: WRAPPED}, widths={0: 38, 1: 110})
     ]
     columns = list(rows.columns)
-    for section in dict.fromkeys(rows["section"]):
-        part = rows[rows["section"] == section].astype(object)
-        values = part.where(part.notna(), None).to_numpy().tolist()
+    # the cells as Python objects (None where empty) once, then cut into one sheet per section
+    cells = rows.astype(object)
+    cells = cells.where(cells.notna(), None).to_numpy()
+    sections = rows["section"].to_numpy()
+    for section in dict.fromkeys(sections):
+        values = cells[sections == section].tolist()
         sheets.append(Sheet(_SECTION_TITLES.get(section, section)[:31], [columns, *values]))
     return write_workbook(path, sheets)

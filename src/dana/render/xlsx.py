@@ -16,8 +16,8 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -27,6 +27,15 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 PLAIN, BOLD, WRAPPED = 0, 1, 2
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{_MAIN}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
+
+
+def _escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """``&``, ``<``, ``>`` (and ``entities``) escaped, as :func:`xml.sax.saxutils.escape`
+    does: that module imports urllib, http and ssl, a twentieth of ``dana batch``'s time."""
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for character, entity in (entities or {}).items():
+        text = text.replace(character, entity)
+    return text
 
 
 def column_letter(index: int) -> str:
@@ -53,21 +62,45 @@ class Sheet:
     widths: dict[int, float] = field(default_factory=dict)
 
 
+def _kind(value) -> str:
+    """How a value is written: "empty", "bool", "int", "float" or "text"."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, numbers.Integral):
+        return "int"
+    return "float" if isinstance(value, numbers.Real) else "text"
+
+
+#: Python type -> :func:`_kind` (the same for every value of a type; isinstance against
+#: the numbers ABCs is slow once per cell, 275,000 times for the all-areas summary).
+_KINDS: dict[type, str] = {}
+
+
+@lru_cache(maxsize=65536)
+def _text(value: str) -> str:
+    # the summary repeats the same names and notes thousands of times: escape each once
+    return _escape(_ILLEGAL.sub("", value))
+
+
 def _cell(ref: str, value, style: int) -> str:
     s = f' s="{style}"' if style else ""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, numbers.Integral):
-        return f'<c r="{ref}"{s}><v>{int(value)}</v></c>'
-    if isinstance(value, numbers.Real):
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        kind = _KINDS[type(value)] = _kind(value)
+    if kind == "text":
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+    if kind == "float":
         number = float(value)
         if math.isnan(number) or math.isinf(number):
             return ""
         return f'<c r="{ref}"{s}><v>{number!r}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    if kind == "int":
+        return f'<c r="{ref}"{s}><v>{int(value)}</v></c>'
+    if kind == "bool":
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    return ""
 
 
 def _sheet_xml(sheet: Sheet) -> Iterable[str]:
@@ -87,10 +120,11 @@ def _sheet_xml(sheet: Sheet) -> Iterable[str]:
         )
         yield f"<cols>{cols}</cols>"
     yield "<sheetData>"
+    styles = [sheet.styles.get(c, PLAIN) for c in range(width)]
     for r, values in enumerate(sheet.rows, 1):
         head = sheet.header and r == 1
         cells = "".join(
-            _cell(f"{letters[c]}{r}", v, sheet.header_style if head else sheet.styles.get(c, PLAIN))
+            _cell(f"{letters[c]}{r}", v, sheet.header_style if head else styles[c])
             for c, v in enumerate(values)
         )
         yield f'<row r="{r}">{cells}</row>'
@@ -106,12 +140,12 @@ def write_workbook(path: str | Path, sheets: Sequence[Sheet]) -> Path:
     path = Path(path)
     n = len(sheets)
     names = "".join(
-        f'<sheet name="{escape(s.name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+        f'<sheet name="{_escape(s.name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
         for i, s in enumerate(sheets, 1)
     )
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"'{escape(s.name.replace(chr(39), chr(39) * 2))}'!$A$1:${column_letter(max(len(r) for r in s.rows) - 1)}${len(s.rows)}</definedName>"
+        f"'{_escape(s.name.replace(chr(39), chr(39) * 2))}'!$A$1:${column_letter(max(len(r) for r in s.rows) - 1)}${len(s.rows)}</definedName>"
         for i, s in enumerate(sheets)
         if s.header and s.rows
     )

@@ -21,36 +21,48 @@ The public face (import from here; the modules behind it may move):
   decoding error or an empty file) for configs, registers and engagement files.
 """
 
-from dana.sources.alcohol_dependence import read_alcohol_dependence_estimates
-from dana.sources.cache import ResponseCache, cached_table
-from dana.sources.engagement import JOURNEY_STAGES, EngagementInputs, read_engagement
-from dana.sources.errors import SourceAPIError, SourceError, SourceFileError
-from dana.sources.fingertips import (
-    FingertipsBadResponse,
-    FingertipsClient,
-    FingertipsConnectionError,
-    FingertipsEmptyResult,
-    FingertipsError,
-    FingertipsHTTPError,
-    FingertipsTimeout,
-    FingertipsUnknownArea,
-    FingertipsUnknownIndicator,
-    download_for_area,
-)
-from dana.sources.imd import read_imd_lad, read_imd_utla
-from dana.sources.local import read_indicator_file
-from dana.sources.ndtms import read_viewit_export
-from dana.sources.ons_deaths import read_drug_poisoning_by_la
-from dana.sources.ons_population import read_mye_syoa
-from dana.sources.registry import (
-    SOURCE_TYPES,
-    check_spec,
-    describe,
-    read_population,
-    read_source,
-    resolve_path,
-)
-from dana.sources.text_files import read_user_text
+# Each name loads its module on first use, so ``import dana.sources`` (and the light
+# modules under it) does not load every reader, httpx and pandas.
+
+from __future__ import annotations
+
+from dana._lazy import lazy_names
+
+#: Public name -> the module that defines it (imported when the name is first used).
+_HOMES = {
+    "read_alcohol_dependence_estimates": "dana.sources.alcohol_dependence",
+    "ResponseCache": "dana.sources.cache",
+    "cached_table": "dana.sources.cache",
+    "JOURNEY_STAGES": "dana.sources.engagement",
+    "EngagementInputs": "dana.sources.engagement",
+    "read_engagement": "dana.sources.engagement",
+    "SourceAPIError": "dana.sources.errors",
+    "SourceError": "dana.sources.errors",
+    "SourceFileError": "dana.sources.errors",
+    "FingertipsBadResponse": "dana.sources.fingertips",
+    "FingertipsClient": "dana.sources.fingertips",
+    "FingertipsConnectionError": "dana.sources.fingertips",
+    "FingertipsEmptyResult": "dana.sources.fingertips",
+    "FingertipsError": "dana.sources.fingertips",
+    "FingertipsHTTPError": "dana.sources.fingertips",
+    "FingertipsTimeout": "dana.sources.fingertips",
+    "FingertipsUnknownArea": "dana.sources.fingertips",
+    "FingertipsUnknownIndicator": "dana.sources.fingertips",
+    "download_for_area": "dana.sources.fingertips",
+    "read_imd_lad": "dana.sources.imd",
+    "read_imd_utla": "dana.sources.imd",
+    "read_indicator_file": "dana.sources.local",
+    "read_viewit_export": "dana.sources.ndtms",
+    "read_drug_poisoning_by_la": "dana.sources.ons_deaths",
+    "read_mye_syoa": "dana.sources.ons_population",
+    "SOURCE_TYPES": "dana.sources.registry",
+    "check_spec": "dana.sources.registry",
+    "describe": "dana.sources.registry",
+    "read_population": "dana.sources.registry",
+    "read_source": "dana.sources.registry",
+    "resolve_path": "dana.sources.registry",
+    "read_user_text": "dana.sources.text_files",
+}
 
 __all__ = [
     "JOURNEY_STAGES",
@@ -86,3 +98,5 @@ __all__ = [
     "read_viewit_export",
     "resolve_path",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, globals())

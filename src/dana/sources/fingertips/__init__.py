@@ -20,49 +20,53 @@ module         job
 Area types (502, "utla", "utla_2021", ...) are :mod:`dana.areas`'s.
 """
 
-from dana.sources.fingertips.checks import (
-    USE_DEFAULT_CATALOGUE,
-    check_names,
-    check_verified,
-    describe_from_catalogue,
-    load_default_catalogue,
-    names_agree,
-)
-from dana.sources.fingertips.client import DEFAULT_TIMEOUT, Area, FetchResult, FingertipsClient
-from dana.sources.fingertips.conversion import (
-    SOURCE_NAME,
-    IndicatorDescription,
-    describe_from_metadata,
-    to_indicator_table,
-)
-from dana.sources.fingertips.download import AreaDownload, download_for_area
-from dana.sources.fingertips.errors import (
-    FingertipsBadResponse,
-    FingertipsConnectionError,
-    FingertipsEmptyResult,
-    FingertipsError,
-    FingertipsHTTPError,
-    FingertipsTimeout,
-    FingertipsUnknownArea,
-    FingertipsUnknownIndicator,
-    IndicatorNameWarning,
-    MissingIndicatorWarning,
-    UnverifiedIndicatorWarning,
-    explain_empty_result,
-)
-from dana.sources.fingertips.parsing import (
-    DATA_COLUMNS,
-    parse_data_csv,
-    parse_json_list,
-    parse_metadata_csv,
-)
-from dana.sources.fingertips.requests import (
-    DEFAULT_BASE_URL,
-    DEFAULT_IDS_PER_REQUEST,
-    MAX_IDS_PER_REQUEST,
-    FingertipsRequest,
-    RequestBuilder,
-)
+# Each name loads its module on first use, so reading a constant of ``requests`` does not
+# load httpx and pandas.
+
+from __future__ import annotations
+
+from dana._lazy import lazy_names
+
+#: Public name -> the module that defines it (imported when the name is first used).
+_HOMES = {
+    "USE_DEFAULT_CATALOGUE": "dana.sources.fingertips.checks",
+    "check_names": "dana.sources.fingertips.checks",
+    "check_verified": "dana.sources.fingertips.checks",
+    "describe_from_catalogue": "dana.sources.fingertips.checks",
+    "load_default_catalogue": "dana.sources.fingertips.checks",
+    "names_agree": "dana.sources.fingertips.checks",
+    "DEFAULT_TIMEOUT": "dana.sources.fingertips.requests",
+    "Area": "dana.sources.fingertips.client",
+    "FetchResult": "dana.sources.fingertips.client",
+    "FingertipsClient": "dana.sources.fingertips.client",
+    "SOURCE_NAME": "dana.sources.fingertips.conversion",
+    "IndicatorDescription": "dana.sources.fingertips.conversion",
+    "describe_from_metadata": "dana.sources.fingertips.conversion",
+    "to_indicator_table": "dana.sources.fingertips.conversion",
+    "AreaDownload": "dana.sources.fingertips.download",
+    "download_for_area": "dana.sources.fingertips.download",
+    "FingertipsBadResponse": "dana.sources.fingertips.errors",
+    "FingertipsConnectionError": "dana.sources.fingertips.errors",
+    "FingertipsEmptyResult": "dana.sources.fingertips.errors",
+    "FingertipsError": "dana.sources.fingertips.errors",
+    "FingertipsHTTPError": "dana.sources.fingertips.errors",
+    "FingertipsTimeout": "dana.sources.fingertips.errors",
+    "FingertipsUnknownArea": "dana.sources.fingertips.errors",
+    "FingertipsUnknownIndicator": "dana.sources.fingertips.errors",
+    "IndicatorNameWarning": "dana.sources.fingertips.errors",
+    "MissingIndicatorWarning": "dana.sources.fingertips.errors",
+    "UnverifiedIndicatorWarning": "dana.sources.fingertips.errors",
+    "explain_empty_result": "dana.sources.fingertips.errors",
+    "DATA_COLUMNS": "dana.sources.fingertips.parsing",
+    "parse_data_csv": "dana.sources.fingertips.parsing",
+    "parse_json_list": "dana.sources.fingertips.parsing",
+    "parse_metadata_csv": "dana.sources.fingertips.parsing",
+    "DEFAULT_BASE_URL": "dana.sources.fingertips.requests",
+    "DEFAULT_IDS_PER_REQUEST": "dana.sources.fingertips.requests",
+    "MAX_IDS_PER_REQUEST": "dana.sources.fingertips.requests",
+    "FingertipsRequest": "dana.sources.fingertips.requests",
+    "RequestBuilder": "dana.sources.fingertips.requests",
+}
 
 __all__ = [
     "DATA_COLUMNS",
@@ -103,3 +107,5 @@ __all__ = [
     "parse_metadata_csv",
     "to_indicator_table",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, globals())

@@ -61,14 +61,12 @@ from dana.sources.fingertips.parsing import parse_data_csv, parse_json_list, par
 from dana.sources.fingertips.requests import (
     DEFAULT_BASE_URL,
     DEFAULT_IDS_PER_REQUEST,
+    DEFAULT_TIMEOUT,
     MAX_IDS_PER_REQUEST,
     FingertipsRequest,
     RequestBuilder,
     normalise_ids,
 )
-
-#: Seconds per request: large exports take the real service well over 30 s.
-DEFAULT_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 from dana.areas import resolve_fingertips_area_type
 
 DEFAULT_BASE_URL = "https://fingertips.phe.org.uk/api/"
+#: Seconds per request: large exports take the real service well over 30 s.
+DEFAULT_TIMEOUT = 120.0
 #: ``by_indicator_id`` serves at most this many indicator IDs per request.
 MAX_IDS_PER_REQUEST = 100
 #: IDs per request unless the caller asks for more (see the module docstring).
