@@ -107,6 +107,29 @@ class ChartImage(Flowable):
         self.canv.drawImage(ImageReader(io.BytesIO(self.png)), 0, 0, self.width, self.height)
 
 
+def _not_drawn(canvas, x, y, _sW=0) -> None:
+    """A draft pass's ``drawOn``: the flowable has its place, nothing is drawn."""
+
+
+class _DraftableFrame(Frame):
+    """The body frame; in a draft pass it places every flowable (wrap, split, page
+    breaks: all a page number depends on) without drawing it. Drawing the tables' text
+    was most of each draft, and only the last pass is kept. (The draft flag is read from
+    the canvas: reportlab deep-copies frames, so a frame holds no link to its document.)"""
+
+    def _add(self, flowable, canv, trySplit=0):
+        if not getattr(canv, "_dana_draft", False):
+            return super()._add(flowable, canv, trySplit)
+        # an instance attribute: every flowable, split pieces too, passes through here
+        flowable.drawOn = _not_drawn
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            del flowable.drawOn
+
+    add = _add
+
+
 class Float(KeepTogether):
     """A chart with its caption and notes: kept whole, and floated past the text after it
     when it does not fit the rest of the page (see the module docstring)."""
@@ -157,7 +180,7 @@ class ReportTemplate(BaseDocTemplate):
         self.assessment = assessment
         self.header = running_title(assessment)
         self.draft = False
-        frame = Frame(MARGIN, MARGIN, TEXT_W, PAGE_H - 2 * MARGIN, id="body")
+        frame = _DraftableFrame(MARGIN, MARGIN, TEXT_W, PAGE_H - 2 * MARGIN, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
 
     def _furniture(self, canvas, doc):
