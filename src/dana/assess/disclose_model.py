@@ -391,8 +391,13 @@ def _count_columns(table: Table, arguments) -> list[tuple[str, pd.DataFrame]]:
     found = []
     for column in table.counts:
         values = data[column]
-        pre = (values.astype(str) == SUPPRESSED) | values.isna()
-        numbers = pd.to_numeric(values.where(~pre), errors="coerce")
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            # numbers only: no mark to look for, nothing to parse
+            pre = values.isna()
+            numbers = values.astype(float)
+        else:
+            pre = (values.astype(str) == SUPPRESSED) | values.isna()
+            numbers = pd.to_numeric(values.where(~pre), errors="coerce")
         if (numbers.isna() & ~pre).any():
             bad = values[numbers.isna() & ~pre].iloc[0]
             raise DisclosureError(
