@@ -16,7 +16,12 @@ from dana.assess import build_assessment, load_config
 from dana.assess.charts import funnel_grid
 from dana.assess.config import SuppressionConfig
 from dana.assess.count_relations import HEADLINE_RELATIONS
-from dana.assess.disclose_model import DisclosureError, disclose_assessment, disclose_table
+from dana.assess.disclose_model import (
+    DisclosureError,
+    disclose_assessment,
+    disclose_table,
+    disclose_tables,
+)
 from dana.assess.model import Area, Assessment, Chart, Figure, Finding, Section, Table
 
 NDTMS = SuppressionConfig(preset="ndtms")
@@ -139,6 +144,22 @@ def test_a_table_is_controlled_from_its_own_description():
     out = disclose_table(_breakdown(), ARGS).data
     assert list(out["Count"]) == [200, 30, "*", "*", 237]
     assert list(out["Share (%)"]) == [84.4, 12.7, "*", "*", 100.0]
+
+
+def test_tables_controlled_together_keep_their_groups_apart():
+    # One suppress call for every table's count columns must give what one call per
+    # table gives. The breakdown: as above. The cells table has no total row, so each
+    # cell is published on its own: 3 (0-4) is hidden and nothing else, although in one
+    # group with the breakdown's rows it would have exposed a second cell.
+    cells = Table("cells", "Cells", pd.DataFrame({"Area": ["A", "B", "C"], "People": [3, 12, 7]}),
+                  counts=("People",))  # fmt: skip
+    rates = Table("rates", "Rates", pd.DataFrame({"Area": ["A"], "Rate": [12.25]}))
+    breakdown, shown_cells, shown_rates = disclose_tables([_breakdown(), cells, rates], ARGS)
+    assert list(breakdown.data["Count"]) == [200, 30, "*", "*", 237]
+    assert list(breakdown.data["Share (%)"]) == [84.4, 12.7, "*", "*", 100.0]
+    assert list(shown_cells.data["People"]) == ["*", 12, 7]
+    assert shown_rates is rates
+    assert disclose_tables([], ARGS) == []
 
 
 def test_a_table_with_counts_it_does_not_declare_is_refused():

@@ -72,6 +72,7 @@ def disclose_assessment(
     newly = {i for i in withheld if not figures[i].suppressed}
     changed = {i: _withhold(figures[i], drop_denominator=i in small) for i in withheld}
     context = _Pass(arguments, changed, newly, assessment.area.name)
+    context.disclose_tables(sections)
     return replace(
         assessment,
         sections=tuple(context.section(s) for s in assessment.sections),
@@ -168,6 +169,22 @@ class _Pass:
         self.changed = changed
         self.newly = newly
         self.area = area
+        self.tables: dict[int, Table] = {}
+
+    def disclose_tables(self, sections) -> None:
+        """Every table of ``sections`` (subsections too) under the rule, all at once
+        (:func:`disclose_tables`); :meth:`section` then looks each one up."""
+        found: dict[int, Table] = {}
+
+        def walk(items):
+            for section in items:
+                for table in section.tables:
+                    found.setdefault(id(table), table)
+                walk(section.subsections)
+
+        walk(sections)
+        done = disclose_tables([self.series(t) for t in found.values()], self.arguments)
+        self.tables = dict(zip(found, done, strict=True))
 
     def section(self, section: Section) -> Section:
         return replace(
@@ -175,7 +192,7 @@ class _Pass:
             figures=tuple(self.changed.get(f.indicator_id, f) for f in section.figures),
             findings=tuple(self.finding(f) for f in section.findings),
             charts=tuple(c for c in (self.chart(c) for c in section.charts) if c is not None),
-            tables=tuple(disclose_table(self.series(t), self.arguments) for t in section.tables),
+            tables=tuple(self.tables[id(t)] for t in section.tables),
             subsections=tuple(self.section(s) for s in section.subsections),
         )
 
@@ -305,9 +322,58 @@ def disclose_table(table: Table, arguments) -> Table:
     or a table with count-like numbers and no declared counts, is a
     :class:`DisclosureError`.
     """
+    return disclose_tables([table], arguments)[0]
+
+
+def disclose_tables(tables: list[Table], arguments) -> list[Table]:
+    """:func:`disclose_table` of each table, with one :func:`dana.stats.suppress` call
+    for every count column of them all (each column's groups kept apart, so the result
+    is the same as one call per column; the per-call cost was most of the pass)."""
+    columns = [_count_columns(table, arguments) for table in tables]
+    frames = [frame for found in columns for _, frame in found]
+    if not frames:
+        return list(tables)
+    offsets = np.cumsum([0] + [int(f["_group"].max()) + 1 if len(f) else 0 for f in frames[:-1]])
+    together = pd.concat(
+        [f.assign(_group=f["_group"] + offset) for f, offset in zip(frames, offsets, strict=True)],
+        ignore_index=True,
+    )
+    try:
+        published = stats.suppress(together, "count", by="_group", hidden="_hidden", **arguments)
+    except stats.StatsInputError:
+        if len(frames) == 1:
+            raise
+        # one column at a time, so the error names the row of the column it is about
+        return [t if not found else disclose_table(t, arguments) for t, found in zip(tables, columns, strict=True)]  # fmt: skip
+    hidden_all = published["suppressed"].to_numpy(dtype=bool)
+    counts_all = published["count"].to_numpy()
+    out, start = [], 0
+    for table, found in zip(tables, columns, strict=True):
+        if not found:
+            out.append(table)
+            continue
+        data = table.data.copy()
+        for column, frame in found:
+            stop = start + len(frame)
+            hidden, counts = hidden_all[start:stop], counts_all[start:stop]
+            start = stop
+            shown = [SUPPRESSED if h else _number(v) for h, v in zip(hidden, counts, strict=True)]
+            data[column] = pd.Series(shown, index=table.data.index, dtype=object)
+            for derived, base in table.derived:
+                if base == column:
+                    data[derived] = table.data[derived].astype(object).where(~hidden, SUPPRESSED)
+        out.append(replace(table, data=data))
+    return out
+
+
+def _count_columns(table: Table, arguments) -> list[tuple[str, pd.DataFrame]]:
+    """``(column, frame for suppress)`` for each count column of ``table`` the rule
+    applies to (none when the table holds no counts or there is no rule); a table that
+    declares its counts wrongly, or none while holding count-like numbers, is a
+    :class:`DisclosureError`."""
     data = table.data
     if table.figures_only:
-        return table
+        return []
     if not table.counts:
         undeclared = [c for c in _count_like(data) if c not in table.not_counts]
         if undeclared:
@@ -316,17 +382,22 @@ def disclose_table(table: Table, arguments) -> Table:
                 f"{undeclared} but declares no counts: set Table.counts (and derived, "
                 "total_row) so disclosure control can apply to it, or Table.not_counts"
             )
-        return table
+        return []
     missing = [c for c in (*table.counts, *(d for d, _ in table.derived)) if c not in data]
     if missing:
         raise DisclosureError(f"table {table.id!r} declares column(s) {missing} it does not have")
     if arguments is None:
-        return table
-    out = data.copy()
+        return []
+    found = []
     for column in table.counts:
         values = data[column]
-        pre = (values.astype(str) == SUPPRESSED) | values.isna()
-        numbers = pd.to_numeric(values.where(~pre), errors="coerce")
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            # numbers only: no mark to look for, nothing to parse
+            pre = values.isna()
+            numbers = values.astype(float)
+        else:
+            pre = (values.astype(str) == SUPPRESSED) | values.isna()
+            numbers = pd.to_numeric(values.where(~pre), errors="coerce")
         if (numbers.isna() & ~pre).any():
             bad = values[numbers.isna() & ~pre].iloc[0]
             raise DisclosureError(
@@ -338,19 +409,13 @@ def disclose_table(table: Table, arguments) -> Table:
                 "_hidden": pre.to_numpy(),
                 # with a total row, the cells and the total are one additive group;
                 # without one, each cell is published on its own
-                "_group": np.zeros(len(data)) if table.total_row else np.arange(len(data)),
+                "_group": np.zeros(len(data), dtype=np.int64)
+                if table.total_row
+                else np.arange(len(data), dtype=np.int64),
             }
         )
-        published = stats.suppress(frame, "count", by="_group", hidden="_hidden", **arguments)
-        hidden = published["suppressed"].to_numpy(dtype=bool)
-        shown = [
-            SUPPRESSED if h else _number(v) for h, v in zip(hidden, published["count"], strict=True)
-        ]
-        out[column] = pd.Series(shown, index=data.index, dtype=object)
-        for derived, base in table.derived:
-            if base == column:
-                out[derived] = data[derived].astype(object).where(~hidden, SUPPRESSED)
-    return replace(table, data=out)
+        found.append((column, frame))
+    return found
 
 
 def _number(value: float):

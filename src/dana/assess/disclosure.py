@@ -106,18 +106,24 @@ def apply_disclosure(
     part["_hidden"] = at_source[counted]
     groupings = _groupings(part, list(by or ()), relations)
     published = stats.suppress(part, "count", by=groupings, hidden="_hidden", **arguments)
-    index = out.index[counted]
-    out.loc[index, "count"] = published["count"].to_numpy()
-    hidden_mask = published["suppressed"].to_numpy(dtype=bool)
-    hidden = index[hidden_mask]
-    secondary_rows = index[
-        hidden_mask & (published["suppression_reason"] == "secondary").to_numpy()
-    ]
-    out.loc[hidden, "suppressed"] = True
-    out.loc[hidden, [c for c in BLANKED if c in out.columns]] = np.nan
-    out.loc[index[hidden_mask & ~at_source[counted]], note] = SUPPRESSED_NOTE
-    out.loc[secondary_rows, note] = SECONDARY_NOTE
-    out.loc[is_count & counted, "value"] = out.loc[is_count & counted, "count"]
+    # the results written back by position, whole columns at a time (a .loc assignment
+    # per step was more of this function's time than the suppression itself)
+    count = out["count"].to_numpy(dtype=float, copy=True)
+    count[counted] = published["count"].to_numpy(dtype=float)
+    hidden = np.zeros(len(out), dtype=bool)
+    hidden[counted] = published["suppressed"].to_numpy(dtype=bool)
+    secondary_rows = np.zeros(len(out), dtype=bool)
+    secondary_rows[counted] = (published["suppression_reason"] == "secondary").to_numpy()
+    out["count"] = count
+    out["suppressed"] = hidden
+    if hidden.any():
+        for column in (c for c in BLANKED if c in out.columns):
+            out[column] = out[column].mask(hidden, np.nan)
+        out[note] = out[note].mask(hidden & ~at_source, SUPPRESSED_NOTE)
+        out[note] = out[note].mask(secondary_rows, SECONDARY_NOTE)
+    counted_count = is_count & counted
+    if counted_count.any():
+        out["value"] = out["value"].mask(counted_count, count)
     return out
 
 

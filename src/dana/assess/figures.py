@@ -71,6 +71,8 @@ class IndicatorResult:
     values: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)  # benchmark code -> why not compared
     quintile: str = ""  # quintile label when the catalogue compares by quintiles
+    #: :func:`utla_rows` worked out once per (rows, period) and reused (spine, funnel, quintile)
+    _utla: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def level_for(indicator, confidence="catalogue") -> float:
@@ -301,8 +303,12 @@ def _add_rank(result: IndicatorResult, comparators: Comparators) -> None:
 def utla_rows(result: IndicatorResult, *, raw: bool = False) -> pd.DataFrame:
     """Every upper-tier authority's row at the reported period (values present)."""
     rows = result.raw_rows if raw else result.rows
-    at = rows[(rows["area_type"] == "utla") & (rows["period_sort"] == result.period_sort)]
-    return at[at["value"].notna()].reset_index(drop=True)
+    kept = result._utla.get(raw)
+    if kept is None or kept[0] is not rows or kept[1] != result.period_sort:
+        at = rows[(rows["area_type"] == "utla") & (rows["period_sort"] == result.period_sort)]
+        kept = (rows, result.period_sort, at[at["value"].notna()].reset_index(drop=True))
+        result._utla[raw] = kept
+    return kept[2].copy(deep=False)  # copy-on-write: a caller's change stays its own
 
 
 def _quintile(result: IndicatorResult, comparators: Comparators) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from matplotlib import rc_context
 
 from dana.assess.model import Assessment, Chart
+from dana.render import measure
 from dana.render.chart_draw import draw
 from dana.render.chart_style import DPI, RC_PARAMS
 from dana.render.chart_svg import finish_svg
@@ -141,6 +142,9 @@ class ChartCache:
             for chart in todo:
                 self._store(chart, draw_picture(chart, formats))
             return
+        # The fonts text is measured with, loaded once here before the workers fork (each
+        # worker, and each format's worker after them, would otherwise load them again).
+        measure.register_dejavu()
         # Interleave so each worker gets a similar mix of cheap and dear chart kinds.
         chunks = [todo[i :: workers * 2] for i in range(workers * 2)]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

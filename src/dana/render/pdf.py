@@ -103,8 +103,10 @@ def render_pdf(
     output_path(path)
     pictures = pictures_for(assessment, charts, "png")
 
+    cells: dict = {}  # each display table's text and column widths, shared by every pass
+
     def make_story():
-        story = _PdfStory(assessment, pictures)
+        story = _PdfStory(assessment, pictures, cells)
         return story.build(), story.contents
 
     def write(tmp: Path):
@@ -140,8 +142,9 @@ def _grid_style() -> list:
 
 
 class _PdfStory:
-    def __init__(self, assessment: Assessment, pictures: ChartCache):
+    def __init__(self, assessment: Assessment, pictures: ChartCache, cells: dict | None = None):
         self.a = assessment
+        self.cells = {} if cells is None else cells
         self.s = styles()
         self.pictures = pictures
         self.story: list = []
@@ -210,7 +213,16 @@ class _PdfStory:
         ]
 
     def _table(
-        self, headers, rows, *, numeric=(), fills=(), inks=None, size=_CELL_PT, unbroken=()
+        self,
+        headers,
+        rows,
+        *,
+        numeric=(),
+        fills=(),
+        inks=None,
+        size=_CELL_PT,
+        unbroken=(),
+        widths: list[float] | None = None,
     ) -> Table:
         """A grid table with a repeating header row, columns sized to their contents;
         ``inks`` gives a text colour to some cells ({(row, column): "#RRGGBB"}).
@@ -220,7 +232,8 @@ class _PdfStory:
         wrapping thousands of one-line Paragraphs was most of the PDF's time)."""
         cell, num, head = self.s["cell"], self.s["cell_num"], self.s["cell_head"]
         inks = inks or {}
-        widths = column_widths([headers, *rows], TEXT_W, size=size, padding=9, unbroken=unbroken)
+        if widths is None:
+            widths = self._widths(headers, rows, size=size, unbroken=unbroken)
         font = cell.fontName
         commands = [
             ("FONT", (0, 0), (-1, -1), font, size, cell.leading),
@@ -335,10 +348,23 @@ class _PdfStory:
             )
         self.story.append(Float(block))
 
+    @staticmethod
+    def _widths(headers, rows, *, size=_CELL_PT, unbroken=()) -> list[float]:
+        return column_widths([headers, *rows], TEXT_W, size=size, padding=9, unbroken=unbroken)
+
     def _display_table(self, table: DisplayTable):
-        headers, rows, numeric = display_cells(table)
+        # the layout passes each build a fresh story; a table's text and widths are the
+        # same in every pass, so they are worked out once (the model is not changed while
+        # it is rendered; the entry keeps the table, so its id is never reused)
+        if id(table) not in self.cells:
+            headers, rows, numeric = display_cells(table)
+            widths = self._widths(headers, rows, unbroken=numeric)
+            self.cells[id(table)] = (table, headers, rows, numeric, widths)
+        _, headers, rows, numeric, widths = self.cells[id(table)]
         self.story += self._table_caption(self.numbers.table(table), table.title)
-        self.story.append(self._table(headers, rows, numeric=numeric, unbroken=numeric))
+        self.story.append(
+            self._table(headers, rows, numeric=numeric, unbroken=numeric, widths=widths)
+        )
         self.story.append(Paragraph(_esc(table_footnote(table)), self.s["small"]))
 
     def _recommendations(self, heading):

@@ -107,6 +107,29 @@ class ChartImage(Flowable):
         self.canv.drawImage(ImageReader(io.BytesIO(self.png)), 0, 0, self.width, self.height)
 
 
+def _not_drawn(canvas, x, y, _sW=0) -> None:
+    """A draft pass's ``drawOn``: the flowable has its place, nothing is drawn."""
+
+
+class _DraftableFrame(Frame):
+    """The body frame; in a draft pass it places every flowable (wrap, split, page
+    breaks: all a page number depends on) without drawing it. Drawing the tables' text
+    was most of each draft, and only the last pass is kept. (The draft flag is read from
+    the canvas: reportlab deep-copies frames, so a frame holds no link to its document.)"""
+
+    def _add(self, flowable, canv, trySplit=0):
+        if not getattr(canv, "_dana_draft", False):
+            return super()._add(flowable, canv, trySplit)
+        # an instance attribute: every flowable, split pieces too, passes through here
+        flowable.drawOn = _not_drawn
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            del flowable.drawOn
+
+    add = _add
+
+
 class Float(KeepTogether):
     """A chart with its caption and notes: kept whole, and floated past the text after it
     when it does not fit the rest of the page (see the module docstring)."""
@@ -157,7 +180,7 @@ class ReportTemplate(BaseDocTemplate):
         self.assessment = assessment
         self.header = running_title(assessment)
         self.draft = False
-        frame = Frame(MARGIN, MARGIN, TEXT_W, PAGE_H - 2 * MARGIN, id="body")
+        frame = _DraftableFrame(MARGIN, MARGIN, TEXT_W, PAGE_H - 2 * MARGIN, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
 
     def _furniture(self, canvas, doc):
@@ -203,17 +226,21 @@ class ReportTemplate(BaseDocTemplate):
 
 
 def build(doc: ReportTemplate, make_story) -> None:
-    """Lay the report out once as a draft (into memory, pictures not embedded) to learn
-    the page of every heading, then once for real into the file, with the contents
-    filled in. Chapters start on new pages after the contents page, so the filled-in
-    contents moves nothing as long as it fits the page the empty one had; when it does
-    not, one more draft with it in place gives the final page numbers.
+    """Lay the report out once as a draft (into memory, pictures not embedded, nothing
+    drawn) to learn the page of every heading, then once for real into the file, with
+    the contents filled in. The first draft's contents already lists every heading, so
+    it takes the pages the final one will; when it does not fit one page, a second
+    draft with the page numbers in place confirms them (or, if they moved, a third).
 
     ``make_story()`` returns ``(story, contents)``: fresh flowables (platypus flowables
     keep state from a layout, so no pass reuses another's) and their TableOfContents."""
-    entries: list = []
+    entries: list | None = None
     for _ in range(3):
         story, contents = make_story()
+        if entries is None:
+            # the first draft's contents lists every heading (pages not yet known), so it
+            # takes the room the final one will: one more draft confirms the page numbers
+            entries = _heading_entries(story)
         contents._lastEntries = list(entries)
         contents.clearEntries()
         doc._indexingFlowables = [contents]  # TOCEntry notices go to it (as multiBuild sets up)
@@ -233,6 +260,18 @@ def build(doc: ReportTemplate, make_story) -> None:
     doc._indexingFlowables = [final_contents]
     doc.draft = False
     doc.build(final)
+
+
+def _heading_entries(flowables) -> list:
+    """A contents entry (level, text, page 0, key) for every heading of the story, as
+    :meth:`ReportTemplate.afterFlowable` will notify them, in order."""
+    found = []
+    for flowable in flowables:
+        if isinstance(flowable, Heading):
+            found.append((flowable.level, flowable.markup, 0, flowable.key))
+        elif isinstance(flowable, KeepTogether):
+            found += _heading_entries(flowable._content)
+    return found
 
 
 def _contents_fit_one_page(contents, entries, canvas) -> bool:
