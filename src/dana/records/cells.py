@@ -42,6 +42,10 @@ def decile_label(decile: int) -> str:
     return {1: "1 (most deprived)", 10: "10 (least deprived)"}.get(decile, str(decile))
 
 
+#: Decile index (0 = LSOA not in the lookup) -> category label.
+DECILE_LABELS = {decile: decile_label(decile) for decile in range(11)}
+
+
 def age_group_labels(kind: str) -> list[str]:
     bounds = AGE_GROUPS[kind]
     labels = []
@@ -135,7 +139,7 @@ def event_cells(
         decile = _levels(decile.assign(x=_x(decile, weighted)))
         decile = _sum(decile, ["area_code", "imd_decile", "band"])
         decile = _with_zeros(decile, "imd_decile", range(1, 11))
-        decile["category"] = decile["imd_decile"].map(decile_label)
+        decile["category"] = decile["imd_decile"].map(DECILE_LABELS)
         out.append(decile.assign(sex="Persons", age=definition.age_label, category_type=DECILE))
     small = cubes["small_area"][cubes["small_area"]["indicator"] == name]
     if not small.empty:
@@ -199,10 +203,16 @@ class Populations:
             )
             small = decile = None
             if self.lsoa is not None:
-                small = _small_area_population(pop, self.lsoa)
-                decile = _decile_population(pop, self.lsoa)
+                small = _small_area_population(pop, self._shares("small_area"))
+                decile = _decile_population(pop, self._shares("imd_decile"))
             self._cache[ages] = (pop, small, decile)
         return self._cache[ages]
+
+    def _shares(self, by: str) -> pd.DataFrame | None:
+        """Each district's population share by small area or decile (whatever the ages)."""
+        if ("shares", by) not in self._cache:
+            self._cache[("shares", by)] = _district_shares(self.lsoa, by)
+        return self._cache[("shares", by)]
 
     def cells(self, definition: Definition, cells: pd.DataFrame) -> pd.DataFrame:
         """Population per rate cell and band (ethnic group / condition cells have none)."""
@@ -222,19 +232,29 @@ class Populations:
         return pd.concat(out, ignore_index=True)[[*CELL_KEY, "band", "population"]]
 
 
-def _lsoa_shares(lsoa: pd.DataFrame) -> pd.DataFrame:
+def _district_shares(lsoa: pd.DataFrame, by: str) -> pd.DataFrame | None:
+    """Share of each district's population by ``by`` (small_area or imd_decile), from
+    the LSOA populations; for deciles also each district's UTLA and region (current
+    districts only). None for small areas when the lookup has none."""
+    if by == "small_area" and lsoa["small_area"].isna().all():
+        return None
     shares = lsoa[lsoa["population"].notna()].copy()
     totals = shares.groupby("district")["population"].transform("sum")
     shares["share"] = shares["population"] / totals
-    return shares
+    keys = ["small_area", "district"] if by == "small_area" else ["district", "imd_decile"]
+    share = shares.groupby(keys, as_index=False)["share"].sum()
+    if by == "imd_decile":
+        lookup = la_lookup()
+        current = lookup[lookup["status"] == "current"].set_index("code")
+        share["utla"] = share["district"].map(current["utla"])
+        share["region"] = share["district"].map(current["region"])
+    return share
 
 
-def _small_area_population(pop: pd.DataFrame, lsoa: pd.DataFrame) -> pd.DataFrame | None:
+def _small_area_population(pop: pd.DataFrame, share: pd.DataFrame | None) -> pd.DataFrame | None:
     """Persons population by small area x band (LSOA shares of the district)."""
-    if lsoa["small_area"].isna().all():
+    if share is None:
         return None
-    shares = _lsoa_shares(lsoa)
-    share = shares.groupby(["small_area", "district"], as_index=False)["share"].sum()
     districts = pop[pop["sex"] == "Persons"].rename(columns={"area_code": "district"})
     small = share.merge(districts, on="district")
     small["population"] = small["population"] * small["share"]
@@ -242,21 +262,15 @@ def _small_area_population(pop: pd.DataFrame, lsoa: pd.DataFrame) -> pd.DataFram
     return small.groupby(["area_code", "sex", "band"], as_index=False)["population"].sum()
 
 
-def _decile_population(pop: pd.DataFrame, lsoa: pd.DataFrame) -> pd.DataFrame:
+def _decile_population(pop: pd.DataFrame, share: pd.DataFrame) -> pd.DataFrame:
     """Persons population by area (every level) x decile label x band."""
-    shares = _lsoa_shares(lsoa)
-    share = shares.groupby(["district", "imd_decile"], as_index=False)["share"].sum()
     persons = pop[pop["sex"] == "Persons"].rename(columns={"area_code": "district"})
     by_district = share.merge(persons, on="district")
     by_district["population"] = by_district["population"] * by_district["share"]
-    lookup = la_lookup()
-    current = lookup[lookup["status"] == "current"].set_index("code")
-    by_district["utla"] = by_district["district"].map(current["utla"])
-    by_district["region"] = by_district["district"].map(current["region"])
     by_district = by_district[by_district["utla"].notna()]
-    levels = _levels(by_district.rename(columns={"district": "district"}))
+    levels = _levels(by_district)
     out = levels.groupby(["area_code", "imd_decile", "band"], as_index=False)["population"].sum()
-    out["category"] = out["imd_decile"].map(decile_label)
+    out["category"] = out["imd_decile"].map(DECILE_LABELS)
     return out[["area_code", "category", "band", "population"]]
 
 
