@@ -214,6 +214,11 @@ class Populations:
             self._cache[("shares", by)] = _district_shares(self.lsoa, by)
         return self._cache[("shares", by)]
 
+    def _small_codes(self, small: pd.DataFrame) -> pd.Index:
+        if "small_codes" not in self._cache:
+            self._cache["small_codes"] = pd.Index(small["area_code"].unique())
+        return self._cache["small_codes"]
+
     def cells(self, definition: Definition, cells: pd.DataFrame) -> pd.DataFrame:
         """Population per rate cell and band (ethnic group / condition cells have none)."""
         wanted = cells[cells["category_type"].isin(["", DECILE])][CELL_KEY].drop_duplicates()
@@ -222,7 +227,8 @@ class Populations:
             pop, small, decile = self.parts(_ages_of(age_label, definition))
             plain = rows[rows["category_type"] == ""]
             out.append(plain.merge(pop, on=["area_code", "sex"], how="inner"))
-            if small is not None:
+            # small areas have headline rows only: skip the large table for age groups
+            if small is not None and plain["area_code"].isin(self._small_codes(small)).any():
                 out.append(plain.merge(small, on=["area_code", "sex"], how="inner"))
             deciles = rows[rows["category_type"] == DECILE]
             if decile is not None and not deciles.empty:
