@@ -126,7 +126,9 @@ def assemble(
     frame["multiplier"] = np.where(counted, 1.0, np.where(proportion, 100.0, multiplier))
     unit = np.where(counted, "count", np.where(proportion, "%", "per 100,000"))
     frame["unit"] = unit
-    frame["polarity"] = np.where(counted, NO_JUDGEMENT, _by_indicator(frame["indicator"], "polarity"))
+    frame["polarity"] = np.where(
+        counted, NO_JUDGEMENT, _by_indicator(frame["indicator"], "polarity")
+    )
     if disclosure:
         frame = protect(frame, rule)
     frame = publish_breakdowns(frame)

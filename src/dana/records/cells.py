@@ -90,14 +90,21 @@ def _with_zeros(frame: pd.DataFrame, column: str, categories) -> pd.DataFrame:
     """Every area of ``frame`` with every category of ``column``: a category with no events
     in an area is a cell with 0 events (a published zero, and a stratum the inequality
     methods need), not a missing row. The zero rows take an existing band of the area
-    (rates read the population's own bands)."""
+    (rates read the population's own bands); they follow the frame, area by area in the
+    order the areas first appear, categories in the order given."""
     if frame.empty:
         return frame
-    areas = frame.drop_duplicates("area_code")[["area_code", "band"]]
-    grid = areas.merge(pd.DataFrame({column: list(categories)}), how="cross")
-    seen = frame[["area_code", column]].drop_duplicates().assign(_seen=True)
-    missing = grid.merge(seen, on=["area_code", column], how="left")
-    missing = missing[missing["_seen"].isna()].drop(columns="_seen").assign(x=0.0)
+    areas = frame.drop_duplicates("area_code")[["area_code", "band"]].reset_index(drop=True)
+    wanted = pd.Index(list(categories))
+    area = pd.Index(areas["area_code"]).get_indexer(frame["area_code"])
+    category = wanted.get_indexer(frame[column])
+    seen = np.zeros((len(areas), len(wanted)), dtype=bool)
+    known = category >= 0
+    seen[area[known], category[known]] = True
+    area_rows, category_rows = np.nonzero(~seen)  # row-major: area by area
+    missing = areas.iloc[area_rows].reset_index(drop=True)
+    missing[column] = pd.Series(list(categories)).iloc[category_rows].reset_index(drop=True)
+    missing["x"] = 0.0
     return pd.concat([frame, missing], ignore_index=True)
 
 
@@ -192,47 +199,64 @@ class Populations:
         self.den, self.years, self.lsoa = den, years, lsoa
         self._cache: dict[tuple, tuple] = {}
 
-    def parts(self, ages) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
-        """(areas by sex label and band, small areas, deciles) for an age range."""
-        if ages not in self._cache:
+    def _cached(self, key: tuple, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def _areas(self, ages) -> pd.DataFrame:
+        """Population of every area by sex label (Male, Female, Persons) and band."""
+
+        def make():
             pop = population_by_band(self.den, self.years, ages)
             persons = pop.groupby(["area_code", "band"], as_index=False)["population"].sum()
             persons["sex"] = "Persons"
-            pop = pd.concat(
+            return pd.concat(
                 [pop.assign(sex=pop["sex"].map(SEX_LABELS)), persons], ignore_index=True
             )
-            small = decile = None
-            if self.lsoa is not None:
-                small = _small_area_population(pop, self._shares("small_area"))
-                decile = _decile_population(pop, self._shares("imd_decile"))
-            self._cache[ages] = (pop, small, decile)
-        return self._cache[ages]
+
+        return self._cached(("areas", ages), make)
 
     def _shares(self, by: str) -> pd.DataFrame | None:
         """Each district's population share by small area or decile (whatever the ages)."""
-        if ("shares", by) not in self._cache:
-            self._cache[("shares", by)] = _district_shares(self.lsoa, by)
-        return self._cache[("shares", by)]
+        return self._cached(("shares", by), lambda: _district_shares(self.lsoa, by))
 
-    def _small_codes(self, small: pd.DataFrame) -> pd.Index:
-        if "small_codes" not in self._cache:
-            self._cache["small_codes"] = pd.Index(small["area_code"].unique())
-        return self._cache["small_codes"]
+    # small areas and deciles have headline rows only: built for the headline ages alone
+    def _small_areas(self, ages) -> pd.DataFrame | None:
+        return self._cached(
+            ("small", ages),
+            lambda: _small_area_population(self._areas(ages), self._shares("small_area")),
+        )
+
+    def _deciles(self, ages) -> pd.DataFrame:
+        return self._cached(
+            ("decile", ages),
+            lambda: _decile_population(self._areas(ages), self._shares("imd_decile")),
+        )
+
+    def _small_codes(self) -> set[str]:
+        # a set: Series.isin over thousands of Arrow strings converts each one in Python
+        return self._cached(
+            ("small codes",), lambda: set(self.lsoa["small_area"].dropna().astype(str))
+        )
 
     def cells(self, definition: Definition, cells: pd.DataFrame) -> pd.DataFrame:
         """Population per rate cell and band (ethnic group / condition cells have none)."""
         wanted = cells[cells["category_type"].isin(["", DECILE])][CELL_KEY].drop_duplicates()
         out = []
         for age_label, rows in wanted.groupby("age", sort=False):
-            pop, small, decile = self.parts(_ages_of(age_label, definition))
+            ages = _ages_of(age_label, definition)
             plain = rows[rows["category_type"] == ""]
-            out.append(plain.merge(pop, on=["area_code", "sex"], how="inner"))
-            # small areas have headline rows only: skip the large table for age groups
-            if small is not None and plain["area_code"].isin(self._small_codes(small)).any():
-                out.append(plain.merge(small, on=["area_code", "sex"], how="inner"))
+            out.append(plain.merge(self._areas(ages), on=["area_code", "sex"], how="inner"))
+            if self.lsoa is None:
+                continue
+            if not self._small_codes().isdisjoint(plain["area_code"].unique()):
+                small = self._small_areas(ages)
+                if small is not None:
+                    out.append(plain.merge(small, on=["area_code", "sex"], how="inner"))
             deciles = rows[rows["category_type"] == DECILE]
-            if decile is not None and not deciles.empty:
-                out.append(deciles.merge(decile, on=["area_code", "category"]))
+            if not deciles.empty:
+                out.append(deciles.merge(self._deciles(ages), on=["area_code", "category"]))
         if not out:
             return pd.DataFrame(columns=[*CELL_KEY, "band", "population"])
         return pd.concat(out, ignore_index=True)[[*CELL_KEY, "band", "population"]]
