@@ -188,8 +188,11 @@ def main(argv: list[str] | None = None) -> dict:
         f"{args.engine}, scale {args.scale}: median {median:.1f} s of {args.runs} runs "
         f"(min {min(times):.1f}, max {max(times):.1f}); peak RSS "
         f"{memory.peak_kb / 1024 / 1024:.2f} GB; {os.cpu_count()} cores, load {load:.1f}"
-        + (f"; DuckDB threads {args.threads}, memory limit {args.memory_limit}"
-           if args.engine == "duckdb" else "")  # fmt: skip
+        + (
+            f"; DuckDB threads {args.threads}, memory limit {args.memory_limit}"
+            if args.engine == "duckdb"
+            else ""
+        )  # fmt: skip
     )
     return {
         "engine": args.engine,
