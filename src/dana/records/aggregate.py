@@ -97,17 +97,21 @@ def cubes(
         branches.append(_branch(joined, "decile"))
         branches.append(_branch(joined.filter(joined.small_area_id.notnull()), "small_area"))
     frame = engine.collect(ibis.union(*branches, distinct=False))
-    return {name: _decode(frame, name, small) for name in _KEYS}
+    # split once (rows keep their order within each cube)
+    by_cube = dict(iter(frame.groupby("cube", sort=False)))
+    empty = frame.iloc[0:0]
+    return {name: _decode(by_cube.get(name, empty), name, small) for name in _KEYS}
 
 
 def _decode(frame: pd.DataFrame, name: str, small: pd.DataFrame | None) -> pd.DataFrame:
     keys = _KEYS[name]
-    part = frame[frame["cube"] == name][[*keys, "n", "w"]].copy()
+    part = frame[[*keys, "n", "w"]].copy()
     for column in keys:
         if column != "la_id":  # the union made integer keys nullable
             part[column] = part[column].astype("int64")
     part = part.sort_values(keys, na_position="first", kind="mergesort").reset_index(drop=True)
-    part["indicator"] = [DEFINITIONS[i].name for i in part["indicator"]]
+    names = pd.Series([d.name for d in DEFINITIONS])
+    part["indicator"] = names.iloc[part["indicator"].to_numpy()].reset_index(drop=True)
     if "la_id" in part:
         areas = la_table().set_index("la_id")
         ids = part.pop("la_id")

@@ -35,28 +35,43 @@ def _area_info(codes: pd.Series, small_parents: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area_code", "area_name", "area_type", "parent_code"])
 
 
+def _note(
+    indicator: str, age: str, note: str, period: Period, band_cut: set, extra: dict[str, str]
+) -> str:
+    definition = BY_NAME[indicator]
+    parts = [note] if note else []
+    if definition.note:
+        parts.append(definition.note)
+    if indicator in extra:
+        parts.append(extra[indicator])
+    years = period.last - period.first + 1
+    if definition.official_years != years:
+        parts.append(
+            f"{years}-year figure; the published indicator pools {definition.official_years} years"
+        )
+    if (indicator, age) in band_cut:
+        parts.append("population for this age range estimated from 5-year bands")
+    return "; ".join(parts)
+
+
 def _notes(
     frame: pd.DataFrame, period: Period, band_cut: set[str], extra: dict[str, str]
-) -> list[str]:
-    notes = []
-    for indicator, age, note in zip(
-        frame["indicator"], frame["age"], frame["value_note"], strict=True
-    ):
-        definition = BY_NAME[indicator]
-        parts = [note] if note else []
-        if definition.note:
-            parts.append(definition.note)
-        if indicator in extra:
-            parts.append(extra[indicator])
-        years = period.last - period.first + 1
-        if definition.official_years != years:
-            parts.append(
-                f"{years}-year figure; the published indicator pools {definition.official_years} years"
-            )
-        if (indicator, age) in band_cut:
-            parts.append("population for this age range estimated from 5-year bands")
-        notes.append("; ".join(parts))
-    return notes
+) -> np.ndarray:
+    """Each row's note, written once per distinct (indicator, age, value note)."""
+    keys = ["indicator", "age", "value_note"]
+    distinct = frame[keys].drop_duplicates()
+    written = [
+        _note(indicator, age, note, period, band_cut, extra)
+        for indicator, age, note in zip(*(distinct[k] for k in keys), strict=True)
+    ]
+    lookup = distinct.assign(_note=written)
+    return frame[keys].merge(lookup, on=keys, how="left")["_note"].to_numpy(dtype=object)
+
+
+def _by_indicator(indicators: pd.Series, attribute: str) -> np.ndarray:
+    """A definition attribute for each row's indicator."""
+    values = {name: getattr(d, attribute) for name, d in BY_NAME.items()}
+    return indicators.map(values).to_numpy(dtype=object)
 
 
 #: Age groups of an all-ages indicator: the ``Age band`` breakdown of its headline row.
@@ -103,21 +118,22 @@ def assemble(
     if computed.empty:
         return contract.empty()
     frame = computed.merge(_area_info(computed["area_code"], small_parents), on="area_code")
-    meta = frame["indicator"].map(BY_NAME)
     frame["value_note"] = _notes(frame, period, band_cut, extra_notes)
-    frame["headline_age"] = [d.age_label for d in meta]
+    frame["headline_age"] = _by_indicator(frame["indicator"], "age_label")
     counted = frame["value_type"].eq("count").to_numpy()
-    multiplier = np.array([d.multiplier for d in meta], dtype=float)
+    multiplier = _by_indicator(frame["indicator"], "multiplier").astype(float)
     proportion = frame["value_type"].eq("proportion").to_numpy()
     frame["multiplier"] = np.where(counted, 1.0, np.where(proportion, 100.0, multiplier))
     unit = np.where(counted, "count", np.where(proportion, "%", "per 100,000"))
     frame["unit"] = unit
-    frame["polarity"] = np.where(counted, NO_JUDGEMENT, [d.polarity for d in meta])
+    frame["polarity"] = np.where(
+        counted, NO_JUDGEMENT, _by_indicator(frame["indicator"], "polarity")
+    )
     if disclosure:
         frame = protect(frame, rule)
     frame = publish_breakdowns(frame)
-    frame["indicator_id"] = [BY_NAME[i].id for i in frame["indicator"]]
-    frame["indicator_name"] = [BY_NAME[i].title for i in frame["indicator"]]
+    frame["indicator_id"] = _by_indicator(frame["indicator"], "id")
+    frame["indicator_name"] = _by_indicator(frame["indicator"], "title")
     frame["period"] = period.label
     frame["period_sort"] = period.sort_key
     frame["source"] = source

@@ -42,6 +42,10 @@ def decile_label(decile: int) -> str:
     return {1: "1 (most deprived)", 10: "10 (least deprived)"}.get(decile, str(decile))
 
 
+#: Decile index (0 = LSOA not in the lookup) -> category label.
+DECILE_LABELS = {decile: decile_label(decile) for decile in range(11)}
+
+
 def age_group_labels(kind: str) -> list[str]:
     bounds = AGE_GROUPS[kind]
     labels = []
@@ -86,14 +90,21 @@ def _with_zeros(frame: pd.DataFrame, column: str, categories) -> pd.DataFrame:
     """Every area of ``frame`` with every category of ``column``: a category with no events
     in an area is a cell with 0 events (a published zero, and a stratum the inequality
     methods need), not a missing row. The zero rows take an existing band of the area
-    (rates read the population's own bands)."""
+    (rates read the population's own bands); they follow the frame, area by area in the
+    order the areas first appear, categories in the order given."""
     if frame.empty:
         return frame
-    areas = frame.drop_duplicates("area_code")[["area_code", "band"]]
-    grid = areas.merge(pd.DataFrame({column: list(categories)}), how="cross")
-    seen = frame[["area_code", column]].drop_duplicates().assign(_seen=True)
-    missing = grid.merge(seen, on=["area_code", column], how="left")
-    missing = missing[missing["_seen"].isna()].drop(columns="_seen").assign(x=0.0)
+    areas = frame.drop_duplicates("area_code")[["area_code", "band"]].reset_index(drop=True)
+    wanted = pd.Index(list(categories))
+    area = pd.Index(areas["area_code"]).get_indexer(frame["area_code"])
+    category = wanted.get_indexer(frame[column])
+    seen = np.zeros((len(areas), len(wanted)), dtype=bool)
+    known = category >= 0
+    seen[area[known], category[known]] = True
+    area_rows, category_rows = np.nonzero(~seen)  # row-major: area by area
+    missing = areas.iloc[area_rows].reset_index(drop=True)
+    missing[column] = pd.Series(list(categories)).iloc[category_rows].reset_index(drop=True)
+    missing["x"] = 0.0
     return pd.concat([frame, missing], ignore_index=True)
 
 
@@ -135,7 +146,7 @@ def event_cells(
         decile = _levels(decile.assign(x=_x(decile, weighted)))
         decile = _sum(decile, ["area_code", "imd_decile", "band"])
         decile = _with_zeros(decile, "imd_decile", range(1, 11))
-        decile["category"] = decile["imd_decile"].map(decile_label)
+        decile["category"] = decile["imd_decile"].map(DECILE_LABELS)
         out.append(decile.assign(sex="Persons", age=definition.age_label, category_type=DECILE))
     small = cubes["small_area"][cubes["small_area"]["indicator"] == name]
     if not small.empty:
@@ -188,53 +199,92 @@ class Populations:
         self.den, self.years, self.lsoa = den, years, lsoa
         self._cache: dict[tuple, tuple] = {}
 
-    def parts(self, ages) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
-        """(areas by sex label and band, small areas, deciles) for an age range."""
-        if ages not in self._cache:
+    def _cached(self, key: tuple, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def _areas(self, ages) -> pd.DataFrame:
+        """Population of every area by sex label (Male, Female, Persons) and band."""
+
+        def make():
             pop = population_by_band(self.den, self.years, ages)
             persons = pop.groupby(["area_code", "band"], as_index=False)["population"].sum()
             persons["sex"] = "Persons"
-            pop = pd.concat(
+            return pd.concat(
                 [pop.assign(sex=pop["sex"].map(SEX_LABELS)), persons], ignore_index=True
             )
-            small = decile = None
-            if self.lsoa is not None:
-                small = _small_area_population(pop, self.lsoa)
-                decile = _decile_population(pop, self.lsoa)
-            self._cache[ages] = (pop, small, decile)
-        return self._cache[ages]
+
+        return self._cached(("areas", ages), make)
+
+    def _shares(self, by: str) -> pd.DataFrame | None:
+        """Each district's population share by small area or decile (whatever the ages)."""
+        return self._cached(("shares", by), lambda: _district_shares(self.lsoa, by))
+
+    # small areas and deciles have headline rows only: built for the headline ages alone
+    def _small_areas(self, ages) -> pd.DataFrame | None:
+        return self._cached(
+            ("small", ages),
+            lambda: _small_area_population(self._areas(ages), self._shares("small_area")),
+        )
+
+    def _deciles(self, ages) -> pd.DataFrame:
+        return self._cached(
+            ("decile", ages),
+            lambda: _decile_population(self._areas(ages), self._shares("imd_decile")),
+        )
+
+    def _small_codes(self) -> set[str]:
+        # a set: Series.isin over thousands of Arrow strings converts each one in Python
+        return self._cached(
+            ("small codes",), lambda: set(self.lsoa["small_area"].dropna().astype(str))
+        )
 
     def cells(self, definition: Definition, cells: pd.DataFrame) -> pd.DataFrame:
         """Population per rate cell and band (ethnic group / condition cells have none)."""
         wanted = cells[cells["category_type"].isin(["", DECILE])][CELL_KEY].drop_duplicates()
         out = []
         for age_label, rows in wanted.groupby("age", sort=False):
-            pop, small, decile = self.parts(_ages_of(age_label, definition))
+            ages = _ages_of(age_label, definition)
             plain = rows[rows["category_type"] == ""]
-            out.append(plain.merge(pop, on=["area_code", "sex"], how="inner"))
-            if small is not None:
-                out.append(plain.merge(small, on=["area_code", "sex"], how="inner"))
+            out.append(plain.merge(self._areas(ages), on=["area_code", "sex"], how="inner"))
+            if self.lsoa is None:
+                continue
+            if not self._small_codes().isdisjoint(plain["area_code"].unique()):
+                small = self._small_areas(ages)
+                if small is not None:
+                    out.append(plain.merge(small, on=["area_code", "sex"], how="inner"))
             deciles = rows[rows["category_type"] == DECILE]
-            if decile is not None and not deciles.empty:
-                out.append(deciles.merge(decile, on=["area_code", "category"]))
+            if not deciles.empty:
+                out.append(deciles.merge(self._deciles(ages), on=["area_code", "category"]))
         if not out:
             return pd.DataFrame(columns=[*CELL_KEY, "band", "population"])
         return pd.concat(out, ignore_index=True)[[*CELL_KEY, "band", "population"]]
 
 
-def _lsoa_shares(lsoa: pd.DataFrame) -> pd.DataFrame:
+def _district_shares(lsoa: pd.DataFrame, by: str) -> pd.DataFrame | None:
+    """Share of each district's population by ``by`` (small_area or imd_decile), from
+    the LSOA populations; for deciles also each district's UTLA and region (current
+    districts only). None for small areas when the lookup has none."""
+    if by == "small_area" and lsoa["small_area"].isna().all():
+        return None
     shares = lsoa[lsoa["population"].notna()].copy()
     totals = shares.groupby("district")["population"].transform("sum")
     shares["share"] = shares["population"] / totals
-    return shares
+    keys = ["small_area", "district"] if by == "small_area" else ["district", "imd_decile"]
+    share = shares.groupby(keys, as_index=False)["share"].sum()
+    if by == "imd_decile":
+        lookup = la_lookup()
+        current = lookup[lookup["status"] == "current"].set_index("code")
+        share["utla"] = share["district"].map(current["utla"])
+        share["region"] = share["district"].map(current["region"])
+    return share
 
 
-def _small_area_population(pop: pd.DataFrame, lsoa: pd.DataFrame) -> pd.DataFrame | None:
+def _small_area_population(pop: pd.DataFrame, share: pd.DataFrame | None) -> pd.DataFrame | None:
     """Persons population by small area x band (LSOA shares of the district)."""
-    if lsoa["small_area"].isna().all():
+    if share is None:
         return None
-    shares = _lsoa_shares(lsoa)
-    share = shares.groupby(["small_area", "district"], as_index=False)["share"].sum()
     districts = pop[pop["sex"] == "Persons"].rename(columns={"area_code": "district"})
     small = share.merge(districts, on="district")
     small["population"] = small["population"] * small["share"]
@@ -242,21 +292,15 @@ def _small_area_population(pop: pd.DataFrame, lsoa: pd.DataFrame) -> pd.DataFram
     return small.groupby(["area_code", "sex", "band"], as_index=False)["population"].sum()
 
 
-def _decile_population(pop: pd.DataFrame, lsoa: pd.DataFrame) -> pd.DataFrame:
+def _decile_population(pop: pd.DataFrame, share: pd.DataFrame) -> pd.DataFrame:
     """Persons population by area (every level) x decile label x band."""
-    shares = _lsoa_shares(lsoa)
-    share = shares.groupby(["district", "imd_decile"], as_index=False)["share"].sum()
     persons = pop[pop["sex"] == "Persons"].rename(columns={"area_code": "district"})
     by_district = share.merge(persons, on="district")
     by_district["population"] = by_district["population"] * by_district["share"]
-    lookup = la_lookup()
-    current = lookup[lookup["status"] == "current"].set_index("code")
-    by_district["utla"] = by_district["district"].map(current["utla"])
-    by_district["region"] = by_district["district"].map(current["region"])
     by_district = by_district[by_district["utla"].notna()]
-    levels = _levels(by_district.rename(columns={"district": "district"}))
+    levels = _levels(by_district)
     out = levels.groupby(["area_code", "imd_decile", "band"], as_index=False)["population"].sum()
-    out["category"] = out["imd_decile"].map(decile_label)
+    out["category"] = out["imd_decile"].map(DECILE_LABELS)
     return out[["area_code", "category", "band", "population"]]
 
 

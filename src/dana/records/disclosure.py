@@ -29,29 +29,53 @@ PRIMARY_NOTE = "Count suppressed to protect confidentiality (small number)"
 LIMITS = ("lower_95", "upper_95", "lower_99_8", "upper_99_8")
 
 
-def _labels(frame: pd.DataFrame, member: np.ndarray, columns: list[str], tag: str) -> np.ndarray:
-    """Group label per row: the joined key for members, a unique label otherwise."""
-    first, *rest = (frame[c].astype(str) for c in columns)
-    joined = first.str.cat(list(rest), sep="|").to_numpy(dtype=object)
-    alone = np.array([f"{tag}#{i}" for i in range(len(frame))], dtype=object)
-    return np.where(member, tag + "|" + joined, alone)
+class _Codes:
+    """Integer codes of the frame's key columns, each column factorised once (the
+    relations below group by the same few columns many times)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame, self._codes = frame, {}
+
+    def _column(self, name) -> tuple[np.ndarray, int]:
+        if isinstance(name, tuple):  # (name, values): a derived column, not cached
+            codes, uniques = pd.factorize(name[1], use_na_sentinel=False)
+            return codes, len(uniques)
+        if name not in self._codes:
+            codes, uniques = pd.factorize(self.frame[name], use_na_sentinel=False)
+            self._codes[name] = (codes, len(uniques))
+        return self._codes[name]
+
+    def labels(self, member: np.ndarray, columns: list) -> np.ndarray:
+        """Group number per row: members with equal keys share one, every other row has
+        a number of its own."""
+        combined = np.zeros(len(self.frame), dtype=np.int64)
+        radix = 1
+        for name in columns:
+            codes, size = self._column(name)
+            size = max(size, 1)
+            if radix * size >= 2**62:  # far beyond any table's size; refuse rather than wrap
+                raise OverflowError("too many distinct keys to number the groups")
+            combined = combined * size + codes
+            radix *= size
+        groups, uniques = pd.factorize(combined[member])
+        out = np.arange(len(self.frame), dtype=np.int64) + len(uniques)
+        out[member] = groups
+        return out
 
 
 def _partitions(frame: pd.DataFrame, headline_age: pd.Series) -> pd.DataFrame:
-    """One label column per additive relation (see the module docstring)."""
+    """One group-number column per additive relation (see the module docstring)."""
     f = frame
     plain = f["category_type"].eq("").to_numpy()
     headline = plain & f["age"].eq(headline_age).to_numpy()
-    groups = pd.DataFrame(index=f.index)
-    groups["g_sex"] = _labels(f, plain, ["indicator", "area_code", "age"], "sex")
-    groups["g_age"] = _labels(
-        f, plain & f["sex"].eq("Persons").to_numpy(), ["indicator", "area_code", "sex"], "age"
-    )
+    persons = f["sex"].eq("Persons").to_numpy()
+    relations: dict[str, tuple[np.ndarray, list]] = {
+        "g_sex": (plain, ["indicator", "area_code", "age"]),
+        "g_age": (plain & persons, ["indicator", "area_code", "sex"]),
+    }
     for ctype in sorted(set(f["category_type"]) - {""}):
-        member = (f["category_type"].eq(ctype).to_numpy() | headline) & f["sex"].eq(
-            "Persons"
-        ).to_numpy()
-        groups[f"g_{ctype}"] = _labels(f, member, ["indicator", "area_code", "sex", "age"], ctype)
+        member = (f["category_type"].eq(ctype).to_numpy() | headline) & persons
+        relations[f"g_{ctype}"] = (member, ["indicator", "area_code", "sex", "age"])
     # geography: a part is labelled with its parent's code, the parent with its own
     keys = ["indicator", "sex", "age", "category_type", "category"]
     for level, parent_level in (
@@ -68,9 +92,10 @@ def _partitions(frame: pd.DataFrame, headline_age: pd.Series) -> pd.DataFrame:
         else:
             total = f["area_type"].eq(parent_level).to_numpy()
         anchor = np.where(part, parent_code, f["area_code"].to_numpy())
-        labelled = f.assign(_anchor=anchor)
-        groups[f"g_geo_{level}"] = _labels(labelled, part | total, [*keys, "_anchor"], level)
-    return groups
+        relations[f"g_geo_{level}"] = (part | total, [*keys, ("_anchor", anchor)])
+    codes = _Codes(f)
+    groups = {name: codes.labels(member, columns) for name, (member, columns) in relations.items()}
+    return pd.DataFrame(groups, index=f.index)
 
 
 def _hidden_denominators(frame: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:

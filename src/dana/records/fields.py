@@ -100,23 +100,20 @@ def parse_fields(
         sources[CODES] = (values.filter(values._v.notnull()), "_v")
     found = _distinct_values(engine, sources)
     raw_column = {kind: f"_raw_{i}" for i, kind in enumerate(found)}
-    columns: dict[str, list] = {"_field": []}
+    # the lookup's columns, in order, and their types
     types: dict[str, pa.DataType] = {"_field": pa.string()}
     for kind in found:
-        columns[raw_column[kind]] = []
         types[raw_column[kind]] = found[kind][1].type
     for spec in fields:
         for name, kind in spec.types.items():
-            columns[name] = []
             types[name] = _ARROW[kind]
     if codes:
         for name, kind in (("raw", pa.string()), ("code", pa.string()),
                            ("malformed", pa.bool_()), ("code_id", pa.int32())):  # fmt: skip
-            columns[name], types[name] = [], kind
+            types[name] = kind
 
-    def add(row: dict[str, object]) -> None:
-        for name, values in columns.items():
-            values.append(row.get(name))
+    rows: list[dict[str, object]] = []
+    add = rows.append
 
     by_column = {spec.column: spec for spec in fields}
     source_kind, raw_codes = {}, []
@@ -132,8 +129,10 @@ def parse_fields(
         code, malformed = _canonical(raw)
         malformed_fields += n if malformed else 0
         add({"_field": CODES, "raw": raw, "code": code, "malformed": malformed, "code_id": i})
+    # one list per column at the end (a row holds only its own field's outputs)
     lookup = engine.arrow_table(
-        "fields", pa.table({n: pa.array(v, type=types[n]) for n, v in columns.items()})
+        "fields",
+        pa.table({n: pa.array([r.get(n) for r in rows], type=t) for n, t in types.items()}),
     )
     for spec in fields:
         raw = raw_column[source_kind[spec.column]] if spec.column in source_kind else None

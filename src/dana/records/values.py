@@ -46,21 +46,48 @@ def _totals(cells: pd.DataFrame) -> pd.DataFrame:
     return cells.groupby(CELL_KEY, as_index=False, sort=False)["x"].sum()
 
 
+def _dsr_grid(events, population, by_cell, pop_row: np.ndarray, keep: np.ndarray):
+    """The population rows of the cells in ``keep`` (rows of the population's cell sums),
+    each with its cell's events in the same band (0 where none), in population order.
+
+    What ``population.merge(cells).merge(events, on=[*CELL_KEY, "band"], how="left")``
+    gives (events hold one row per cell and band), found through integer cell numbers
+    instead of six text keys. ``pop_row``: the population-sum row of each events cell
+    (NaN where the cell has no population)."""
+    cell_of_population = by_cell.ngroup().to_numpy()
+    rows = keep[cell_of_population]
+    grid = population[rows].reset_index(drop=True)
+    # bands run from 0 to 18; one slot more keeps the numbers apart
+    slots = int(max(events["band"].max(), grid["band"].max())) + 2
+    cell_of_event = pop_row[events.groupby(CELL_KEY, sort=False).ngroup().to_numpy()]
+    found = ~np.isnan(cell_of_event)
+    event_key = cell_of_event[found].astype(np.int64) * slots + events["band"].to_numpy()[found]
+    index = pd.Index(event_key)
+    if not index.is_unique:  # event_cells sums each cell by band: one row per cell and band
+        raise AssertionError("event cells repeat a cell and band")
+    grid_key = cell_of_population[rows].astype(np.int64) * slots + grid["band"].to_numpy()
+    position = index.get_indexer(grid_key)
+    x = events["x"].to_numpy()[found]
+    grid["x"] = np.where(position >= 0, x[position], 0.0)
+    return grid
+
+
 def _rates(events: pd.DataFrame, population: pd.DataFrame, definition, dsr: bool) -> pd.DataFrame:
     """Rate rows for the cells that have a population; others keep a note."""
     counts = _totals(events)
-    pop = population.groupby(CELL_KEY, as_index=False, sort=False)["population"].sum()
+    by_cell = population.groupby(CELL_KEY, as_index=False, sort=False)
+    pop = by_cell["population"].sum()
+    pop["_pop_row"] = np.arange(len(pop), dtype=float)
     merged = counts.merge(pop, on=CELL_KEY, how="left")
     has_pop = merged["population"].fillna(0) > 0
     rows = merged[~has_pop].assign(count=lambda d: d["x"], value_note=NO_POPULATION)
-    parts = [rows.drop(columns=["x", "population"])]
+    parts = [rows.drop(columns=["x", "population", "_pop_row"])]
     if has_pop.any():
-        keys = merged[has_pop][CELL_KEY]
         if dsr:
-            grid = population.merge(keys, on=CELL_KEY).merge(
-                events[[*CELL_KEY, "band", "x"]], on=[*CELL_KEY, "band"], how="left"
-            )
-            grid["x"] = grid["x"].fillna(0.0)
+            keep = np.zeros(len(pop), dtype=bool)
+            keep[merged.loc[has_pop, "_pop_row"].to_numpy().astype(np.int64)] = True
+            pop_row = merged["_pop_row"].to_numpy()
+            grid = _dsr_grid(events, population, by_cell, pop_row, keep)
             grid["age_band"] = esp_label(grid["band"])
             low, high = definition.ages
             standard = stats.esp2013(low or 0, high)
@@ -71,7 +98,7 @@ def _rates(events: pd.DataFrame, population: pd.DataFrame, definition, dsr: bool
             )  # fmt: skip
             result["value_note"] = result["value_note"].fillna("").astype(str)
         else:
-            frame = merged[has_pop]
+            frame = merged[has_pop].drop(columns="_pop_row")
             result = stats.rate(
                 "x", "population", data=frame, by=CELL_KEY, confidence=CONFIDENCE,
                 multiplier=definition.multiplier,
