@@ -10,7 +10,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/run.py --only rate  # workloads whose name contains "rate"
 
 Each workload (see ``stats_workloads.py``) is timed three or four ways in the same run,
-on the same seeded inputs: dana (median of 5 runs), today's dana.stats (the code before
+on the same seeded inputs: dana (median of 5 runs after one warm-up call), today's dana.stats (the code before
 issue 12, loaded from git by ``baseline.py``; median of 3, on a subset scaled linearly
 where it would take minutes), the numpy floor (median of 5) and, when R is set up,
 PHEindicatormethods (``phe_methods.R``, median of 5). Before timing counts, dana's
@@ -58,7 +58,11 @@ BASELINE_REPEATS = 3
 R_FACTOR_OF_TODAY = {"proportion": 0.7, "rate": 4.0, "dsr": 345.0}
 
 
-def _median_time(func, repeats: int) -> tuple[float, object]:
+def _median_time(func, repeats: int, *, warm_up: bool = False) -> tuple[float, object]:
+    """Median wall time of ``repeats`` calls; ``warm_up`` makes one untimed call first
+    (numba compiles dana's kernels on their first use, once per process)."""
+    if warm_up:
+        func()
     times, result = [], None
     for _ in range(repeats):
         start = time.perf_counter()
@@ -98,7 +102,7 @@ def run(only: str | None = None, baseline_ref: str = BASELINE_REF, use_r: bool =
     for w in chosen:
         label = f"{w.name}, {w.shape}"
         print(f"  {label} ...", flush=True)
-        dana_t, ours = _median_time(lambda w=w: w.dana(w.data), REPEATS)
+        dana_t, ours = _median_time(lambda w=w: w.dana(w.data), REPEATS, warm_up=True)
         with np.errstate(all="ignore"):  # the floors skip dana's edge rules (O = 0 ...)
             floor_t = _median_time(w.floor, REPEATS)[0] if w.floor else None
         base_t = diff = None
