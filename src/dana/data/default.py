@@ -26,7 +26,7 @@ import pandas as pd
 
 from dana import table
 from dana.catalogue import load_catalogue
-from dana.data.packaged import DefaultDataError, read_packaged_csv
+from dana.data.packaged import DefaultDataError, read_packaged_columns, read_packaged_csv
 from dana.data.transcribed import CP_SOURCE, load_cp_example, load_published_figures
 
 __all__ = [
@@ -54,12 +54,7 @@ PROJECTIONS_FILE = "default_projections.csv.gz"
 
 
 def _read_table(name: str) -> pd.DataFrame:
-    frame = read_packaged_csv(
-        name,
-        dtype={c: str for c in table.STRING_COLUMNS},
-        keep_default_na=False,
-        na_values={c: [""] for c in table.FLOAT_COLUMNS},
-    )
+    frame = read_packaged_columns(name, table.STRING_COLUMNS, table.FLOAT_COLUMNS)
     return table.validate(table.coerce(frame), where=f"dana/data/{name}")
 
 
