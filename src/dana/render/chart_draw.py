@@ -42,12 +42,13 @@ from dana.render.chart_marks import Tips, interval_text, legend, scatter_groups
 from dana.render.chart_multiples import draw_breakdown, draw_projection
 from dana.render.chart_small import draw_small_trends
 from dana.render.chart_style import (
+    BAND_COLOUR,
     FONT_KEY,
     FONT_PT,
+    FULL_PT,
     IQR_GREY,
     RANGE_GREY,
     SEX_COLOURS,
-    WIDTH_IN,
     line_handle,
     outcome_fill_handles,
     outcome_marker_handles,
@@ -63,9 +64,6 @@ from dana.render.style import (
     comparison_text,
 )
 from dana.vocabulary import BORDER_COLOUR
-
-_FULL = WIDTH_IN * 72
-_BAND = "#C6DBEF"  # the trend's confidence band: a pale tint of the series blue
 
 
 def draw(chart: Chart):
@@ -95,7 +93,7 @@ def _trend(chart: Chart):
     handles.append(line_handle("Area value", colour=SERIES_PALETTE[0], width=2))
     level = chart.extra.get("level")
     band = f"{format_level(float(level))} confidence interval" if level else "Confidence interval"
-    handles.append(patch_handle(band, _BAND))
+    handles.append(patch_handle(band, BAND_COLOUR))
     has_cmp = "comparison" in d.columns
     if has_cmp:
         handles += outcome_marker_handles(d["comparison"][~hidden])
@@ -103,7 +101,7 @@ def _trend(chart: Chart):
     periods = [str(p) for p in d["period"]]
     left = EDGE + (LINE_PT + PAD if chart.unit else 0) + width_of(labels) + TICK
     right = EDGE + 10
-    slot = (_FULL - left - right) / max(n, 1)
+    slot = (FULL_PT - left - right) / max(n, 1)
     label_w = width_of(periods)
     rotation = 0 if label_w <= slot * 0.9 else 40
     label_h = LINE_PT if rotation == 0 else rotated_height(label_w, rotation)
@@ -119,7 +117,7 @@ def _trend(chart: Chart):
     style_axes(ax)
     if bench is not None:
         ax.plot(x, bench, color=TEXT, linestyle="--", linewidth=1.4, zorder=1)
-    ax.fill_between(x, lower, upper, color=_BAND, linewidth=0, zorder=1)
+    ax.fill_between(x, lower, upper, color=BAND_COLOUR, linewidth=0, zorder=1)
     ax.plot(x, value, color=SERIES_PALETTE[0], linewidth=2, zorder=2)
     unit_text = [
         f"{p}: {with_unit(value_text(v, chart), chart)}{interval_text(chart, lo, hi)}"
@@ -189,7 +187,7 @@ def _compare_bar(chart: Chart):
     )
     right = EDGE + 4
     for _ in range(2):  # the second pass leaves room for half the last tick label
-        axes_w = _FULL - left - right
+        axes_w = FULL_PT - left - right
         # The axis reaches far enough that every value label fits to the right of its bar.
         need = [
             e * axes_w / max(axes_w - 6 - measure.text_width(t, FONT_PT, FONT_KEY), axes_w * 0.3)
@@ -262,7 +260,7 @@ def _spine(chart: Chart):
     values_w = sum(c[2] for c in columns)
     # Labels as wide as they need, on one line where possible, while the spine keeps at
     # least 2.6 inches: a compact chart stays readable when a slide scales it down.
-    label_col = min(width_of(s["name"]) + 2, _FULL - 2 * EDGE - PAD - values_w - 2.6 * 72)
+    label_col = min(width_of(s["name"]) + 2, FULL_PT - 2 * EDGE - PAD - values_w - 2.6 * 72)
     wrapped = ["\n".join(measure.wrap(str(nm), FONT_PT, label_col, FONT_KEY)) for nm in s["name"]]
     # Each row as tall as its label (in points, top to bottom), so one long name does not
     # double every row.

@@ -39,18 +39,14 @@ from dana.render.chart_marks import Tips, legend
 from dana.render.chart_style import (
     FONT_KEY,
     FONT_PT,
-    WIDTH_IN,
+    FULL_PT,
+    PANEL_ROW_GAP,
     line_handle,
     patch_handle,
     style_axes,
 )
 from dana.render.style import MUTED, SERIES_PALETTE, TEXT
 from dana.vocabulary import BORDER_COLOUR
-
-_FULL = WIDTH_IN * 72
-_BAND = "#C6DBEF"  # the confidence band: a pale tint of the series blue (as the trend's)
-_COLUMN_GAP = 16.0
-_ROW_GAP = 12.0
 
 
 def _columns(n: int) -> int:
@@ -84,7 +80,7 @@ def draw_breakdown(chart: Chart):
         for h, v in zip(hidden, share, strict=True)
     ]
     names = [str(c) for c in d["category"]]
-    label_w = min(width_of(names) + 2, _FULL * 0.42)
+    label_w = min(width_of(names) + 2, FULL_PT * 0.42)
     wrapped = ["\n".join(_wrap(n, label_w)) for n in names]
     ends = np.fmax(np.where(np.isnan(upper), share, upper), np.nan_to_num(comparator))
     x_max = max(float(np.nanmax(ends, initial=0)) * 1.12 + 4, 5.0)
@@ -100,7 +96,7 @@ def draw_breakdown(chart: Chart):
         idx = [i for i in range(len(d)) if key is None or d[group].iloc[i] == key]
         blocks.append((key, idx, sum(row_pt[i] for i in idx) + 4))
     heading = LINE_PT + PAD if group else 0.0
-    gap = TICK + LINE_PT + _ROW_GAP
+    gap = TICK + LINE_PT + PANEL_ROW_GAP
     total = sum(h for _, _, h in blocks) + len(blocks) * heading + (len(blocks) - 1) * gap
     left = EDGE + label_w + TICK
     frame = Frame(
@@ -114,17 +110,17 @@ def draw_breakdown(chart: Chart):
     for n, (key, idx, height) in enumerate(blocks):
         if group:
             fig.text(
-                EDGE / _FULL, (H - y_top) / H, str(key), fontweight="bold", va="top", color=TEXT
+                EDGE / FULL_PT, (H - y_top) / H, str(key), fontweight="bold", va="top", color=TEXT
             )
             y_top += heading
         if n == 0:
             ax = first_ax
             ax.set_position(
-                (left / _FULL, (H - y_top - height) / H, frame.axes_width / _FULL, height / H)
+                (left / FULL_PT, (H - y_top - height) / H, frame.axes_width / FULL_PT, height / H)
             )
         else:
             ax = fig.add_axes(
-                (left / _FULL, (H - y_top - height) / H, frame.axes_width / _FULL, height / H)
+                (left / FULL_PT, (H - y_top - height) / H, frame.axes_width / FULL_PT, height / H)
             )
         _breakdown_panel(ax, idx, row_pt, wrapped, share, lower, upper, comparator, labels, hidden,
                          names, tips, x_max, ticks, last=n == len(blocks) - 1)  # fmt: skip

@@ -38,20 +38,19 @@ from dana.render.chart_layout import (
     width_of,
 )
 from dana.render.chart_style import (
+    BAND_COLOUR,
     DPI,
     FONT_KEY,
     FONT_PT,
+    FULL_PT,
     GRID_GREY,
-    WIDTH_IN,
+    PANEL_COLUMN_GAP,
+    PANEL_ROW_GAP,
     line_handle,
     patch_handle,
 )
 from dana.render.style import MUTED, SERIES_PALETTE, TEXT
 
-_FULL = WIDTH_IN * 72
-_BAND = "#C6DBEF"  # the confidence band: a pale tint of the series blue (as the trend's)
-_COLUMN_GAP = 16.0
-_ROW_GAP = 12.0
 _TICK_LEN = 3.0
 _INSET = 0.15  # the first and last period sit this many steps inside the panel's edges
 
@@ -96,8 +95,8 @@ def draw_small_trends(chart: Chart):
     cols = _columns(n)
     rows_n = math.ceil(n / cols)
     # one panel alone is as wide as one of a pair: a single series needs no page width
-    cell_w = (_FULL - 2 * EDGE - (max(cols, 2) - 1) * _COLUMN_GAP) / max(cols, 2)
-    W = _FULL if cols > 1 else cell_w + 2 * EDGE
+    cell_w = (FULL_PT - 2 * EDGE - (max(cols, 2) - 1) * PANEL_COLUMN_GAP) / max(cols, 2)
+    W = FULL_PT if cols > 1 else cell_w + 2 * EDGE
     box_h = {1: 80.0, 2: 72.0, 3: 62.0}[cols]
     bench_name = chart.extra.get("benchmark_name", "Benchmark")
     level = chart.extra.get("level")
@@ -120,17 +119,17 @@ def draw_small_trends(chart: Chart):
         max(len(t) + len(s) for t, s, _ in heads[r * cols : (r + 1) * cols]) * LINE_PT
         for r in range(rows_n)
     ]
-    row_h = [h + PAD + box_h + TICK + LINE_PT + _ROW_GAP for h in title_h]
+    row_h = [h + PAD + box_h + TICK + LINE_PT + PANEL_ROW_GAP for h in title_h]
     handles = [
         line_handle(bench_name, style="--"),
         line_handle("Area value", colour=SERIES_PALETTE[0], width=2),
         patch_handle(
             f"{format_level(float(level))} confidence interval" if level else "Confidence interval",
-            _BAND,
+            BAND_COLOUR,
         ),
     ]
     frame = Frame(
-        height=sum(row_h) - _ROW_GAP, left=EDGE, right=EDGE, top=EDGE, bottom=0,
+        height=sum(row_h) - PANEL_ROW_GAP, left=EDGE, right=EDGE, top=EDGE, bottom=0,
         legend=legend_layout([h.get_label() for h in handles], W - 2 * EDGE), width=W,
     )  # fmt: skip
     fig = Figure(figsize=frame.size_in(), dpi=DPI)
@@ -143,7 +142,7 @@ def draw_small_trends(chart: Chart):
     for i, ((_, _, unit, rows), (title, sub, places)) in enumerate(zip(items, heads, strict=True)):
         r, c = divmod(i, cols)
         top = H - EDGE - sum(row_h[:r])  # the cell's top edge
-        left = EDGE + c * (cell_w + _COLUMN_GAP)
+        left = EDGE + c * (cell_w + PANEL_COLUMN_GAP)
         marks.texts.append((left, top, "\n".join(title), {"fontweight": "bold", "color": TEXT}))
         if sub:
             y = top - len(title) * LINE_PT
@@ -226,7 +225,7 @@ def _panel(marks: _Marks, rows, unit, places, bench_name, level, *, left, top, w
 def _draw(ax, marks: _Marks) -> None:
     """Each kind of mark as one artist, in drawing order (grid under everything)."""
     ax.add_collection(LineCollection(marks.grid, colors=GRID_GREY, linewidths=0.8, zorder=0))
-    ax.add_collection(PolyCollection(marks.bands, facecolors=_BAND, linewidths=0, zorder=1))
+    ax.add_collection(PolyCollection(marks.bands, facecolors=BAND_COLOUR, linewidths=0, zorder=1))
     ax.add_collection(
         LineCollection(marks.bench, colors=TEXT, linewidths=1.2, linestyles="--", zorder=2)
     )

@@ -25,6 +25,13 @@ from dana.render.style import (
 from dana.vocabulary import BORDER_COLOUR, COMPARISON_MARKERS, NOT_COMPARED
 
 WIDTH_IN = 6.5
+#: The full chart width in points.
+FULL_PT = WIDTH_IN * 72
+#: The confidence band: a pale tint of the series blue (trends and small multiples).
+BAND_COLOUR = "#C6DBEF"
+#: Gaps between the panels of a small-multiple chart, in points.
+PANEL_COLUMN_GAP = 16.0
+PANEL_ROW_GAP = 12.0
 DPI = 150  # 975 pixels across: sharp in print at 6.5 inches and on a projector
 FONT = "DejaVu Sans"  # ships with matplotlib and has the ▲▼●△▽○ glyphs
 FONT_KEY = "sans"  # the same face in dana.render.measure

@@ -181,13 +181,8 @@ def shade(properties, fill_hex: str) -> None:
     properties.append(shd)
 
 
-def set_widths(table, widths_pt) -> None:
-    """Fixed column widths: Word reads the cell widths, LibreOffice the grid and table width."""
-    for column, width in zip(table.columns, widths_pt, strict=True):
-        column.width = Pt(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_pt, strict=True):
-            cell.width = Pt(width)
+def _fix_table_width(table, widths_pt) -> None:
+    """The table's width (the sum of its columns, in twentieths of a point) and a fixed layout."""
     tbl_pr = table._tbl.tblPr
     tbl_w = tbl_pr.find(qn("w:tblW"))
     if tbl_w is None:
@@ -198,6 +193,16 @@ def set_widths(table, widths_pt) -> None:
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
+
+
+def set_widths(table, widths_pt) -> None:
+    """Fixed column widths: Word reads the cell widths, LibreOffice the grid and table width."""
+    for column, width in zip(table.columns, widths_pt, strict=True):
+        column.width = Pt(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_pt, strict=True):
+            cell.width = Pt(width)
+    _fix_table_width(table, widths_pt)
 
 
 def repeat_header(row) -> None:
@@ -268,13 +273,4 @@ def fix_widths(table, widths_pt) -> None:
     """Fixed column widths on the grid and the table (the cells carry theirs)."""
     for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_pt, strict=True):
         column.set(qn("w:w"), str(round(width * 20)))
-    tbl_pr = table._tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(round(sum(widths_pt) * 20)))
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    _fix_table_width(table, widths_pt)
