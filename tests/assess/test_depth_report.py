@@ -141,7 +141,62 @@ def test_coventry_uses_real_census_for_residents_and_mixes_in_no_synthetic_data(
     for section in sections.values():
         for item in (*section.tables, *section.charts):
             assert "synthetic" not in item.source.lower(), item.id
-    # no real treatment counts or spend in the example: the gaps say so, nothing is made up
+    # no real counts by substance, projections by year or spend in the example: the gaps
+    # say so, nothing is made up
     gaps = {g.indicator_id: g.reason for g in coventry_assessment.data_gaps}
-    assert gaps["demand.capacity"] == "no_data"
+    assert "demand.capacity" not in gaps  # from the printed all-substance total
+    assert gaps["demand.need"] == "no_data"
+    assert gaps["demand.value_for_money"] == "no_data"
     assert gaps["demand.value_for_money.spend"] == "not_supplied"
+    assert gaps["drugs.profile.breakdowns"] == "no_data"
+
+
+def _wilson(x: float, n: float, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score limits, written out (Newcombe 1998, method 3)."""
+    p = x / n
+    centre = p + z * z / (2 * n)
+    half = z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return (centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n)
+
+
+def test_coventry_penetration_from_its_printed_share_and_the_real_census(coventry_assessment):
+    """Coventry printed 15% of "almost 1800" in treatment in 2021-22 from a Black or minority
+    ethnic group. Census 2021 (TS021, the shared file): 345,321 residents, 226,246 White
+    (190,889 British + 5,662 Irish + 294 Gypsy or Irish Traveller + 1,116 Roma + 28,285
+    Other White), so 119,075 (34.48%) not White. 270 of 1,800 = 15%; penetration =
+    15 / 34.483 = 43.5%; Wilson 95% limits of 270/1800 are 13.42% and 16.72%, over
+    34.483% give 38.9% and 48.5%: under-penetrated (the upper limit is below 100%)."""
+    sections = with_details(coventry_assessment)
+    profile = sections["drugs.profile"]
+    table = next(t for t in profile.tables if t.id == "printed.penetration").data
+    row = table[table["Ethnic group"] == "Not White"].iloc[0]
+    share = 119_075 / 345_321 * 100
+    lower, upper = _wilson(270, 1800)
+    assert row["People in treatment"] == 270
+    assert row["Share of residents (%)"] == pytest.approx(share, abs=1e-9)
+    assert row["Penetration (%)"] == pytest.approx(15 / share * 100, abs=1e-9)
+    assert row["Lower 95% CI (%)"] == pytest.approx(lower * 100 / share * 100, abs=1e-9)
+    assert row["Upper 95% CI (%)"] == pytest.approx(upper * 100 / share * 100, abs=1e-9)
+    assert row["Assessment"] == "Under-penetrated"
+    text = " ".join(f.text for f in profile.findings)
+    assert "a penetration of 44% (approximate 95% CI 39% to 49%)" in text
+    assert "33% of people in treatment were female (29% in 2018/19)" in text
+    printed = next(t for t in profile.tables if t.id == "printed.profile").data
+    assert list(printed["Share (%)"]) == [33, 29, 15, 75, 67]
+
+
+def test_coventry_capacity_from_its_printed_total(coventry_assessment):
+    """Base 1,800 people in treatment (2021/22, all substances) + 20% = 360 more journeys,
+    2,160 in all; at 50 per worker 1,800 / 50 = 36 and 2,160 / 50 = 43.2 caseworkers."""
+    sections = with_details(coventry_assessment)
+    capacity = sections["demand.capacity"]
+    data = next(t for t in capacity.tables if t.id == "demand.capacity").data.iloc[0]
+    assert data["Substance"] == "Drug and alcohol"
+    assert (data["Base (a year)"], data["Additional journeys a year"]) == (1800, 360)
+    assert data["Target (journeys a year)"] == 2160
+    assert data["Caseworkers for the base"] == pytest.approx(36)
+    assert data["Caseworkers for the target"] == pytest.approx(43.2)
+    assert "need is not projected" in capacity.summary
+    harm = sections["young_people.hidden_harm"].findings[0].text
+    assert "327 parents with a drug or alcohol need were in treatment" in harm
+    assert "out of an estimated 3,780 (9.0%)" in harm

@@ -48,7 +48,10 @@ NEED = {
     "alcohol": ("93532", "Estimated dependent drinkers"),
     "drugs": ("93517", "Estimated opiate and/or crack users"),
 }
-SUBSTANCE_WORDS = {"alcohol": "alcohol", "drugs": "drug"}
+SUBSTANCE_WORDS = {"alcohol": "alcohol", "drugs": "drug", "all": "drug and alcohol"}
+#: All substance groups together (a council's printed total), the base when the table has
+#: no count by substance and the config gives none.
+ALL_IN_TREATMENT = "ndtms:number_in_treatment"
 
 
 def round_half_up(value: float) -> int:
@@ -104,28 +107,45 @@ def capacity(table: pd.DataFrame, area_code: str, spec, target_sort: int | None)
     for substance, indicator_id in IN_TREATMENT.items():
         given = (spec.base or {}).get(substance)
         if given is not None:
-            base, period, source = float(given), spec.base_year, spec.base_source or "the config"
+            base = (float(given), spec.base_year, spec.base_source or "the config")
         else:
-            rows = table[
-                (table["indicator_id"] == indicator_id)
-                & (table["area_code"] == area_code)
-                & (table["category_type"] == "")
-                & table["count"].notna()
-            ]
-            if spec.base_year != "latest":
-                rows = rows[rows["period"] == spec.base_year]
-            elif target_sort is not None:
-                rows = rows[rows["period_sort"] <= target_sort]
-            if rows.empty:
-                continue
-            row = rows.loc[rows["period_sort"].idxmax()]
-            base, period = float(row["count"]), str(row["period"])
-            source = f"adults in treatment ({indicator_id}), {row['source']}"
-        additional, target = treatment_target(base, spec.target_increase)
-        out.append(
-            Capacity(substance, period, base, source, spec.target_increase, additional, target, spec.caseload)
-        )  # fmt: skip
+            base = _base_from_table(table, area_code, indicator_id, spec, target_sort)
+        if base is not None:
+            out.append(_capacity(substance, *base, spec))
+    if not out and not spec.base:
+        base = _base_from_table(table, area_code, ALL_IN_TREATMENT, spec, target_sort)
+        if base is not None:
+            out.append(_capacity("all", *base, spec))
     return out
+
+
+def _capacity(substance, base: float, period: str, source: str, spec) -> Capacity:
+    additional, target = treatment_target(base, spec.target_increase)
+    return Capacity(
+        substance, period, base, source, spec.target_increase, additional, target, spec.caseload
+    )
+
+
+def _base_from_table(table, area_code, indicator_id, spec, target_sort):
+    """``(count, period, source)`` of the indicator's base-year count, None without one (a
+    figure printed as a count, with no count column, counts by its value)."""
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["area_code"] == area_code)
+        & (table["category_type"] == "")
+    ]
+    printed = rows["value_type"].eq("count") & rows["count"].isna()
+    rows = rows.assign(count=rows["count"].where(~printed, rows["value"]))
+    rows = rows[rows["count"].notna()]
+    if spec.base_year != "latest":
+        rows = rows[rows["period"] == spec.base_year]
+    elif target_sort is not None:
+        rows = rows[rows["period_sort"] <= target_sort]
+    if rows.empty:
+        return None
+    row = rows.loc[rows["period_sort"].idxmax()]
+    source = f"adults in treatment ({indicator_id}), {row['source']}"
+    return float(row["count"]), str(row["period"]), source
 
 
 def projected_need(table: pd.DataFrame, area_code: str, horizon: int) -> pd.DataFrame:
@@ -183,7 +203,7 @@ def demand_parts(table: pd.DataFrame, area, spec, *, target_sort: int | None) ->
     if rows:
         tables.append(_capacity_table(rows, area.name))
         for row in rows:
-            findings.append(finding(f"demand.capacity.{row.substance}", _capacity_sentence(row, area.name), IN_TREATMENT[row.substance], "demand"))  # fmt: skip
+            findings.append(finding(f"demand.capacity.{row.substance}", _capacity_sentence(row, area.name), IN_TREATMENT.get(row.substance, ALL_IN_TREATMENT), "demand"))  # fmt: skip
     if not need.empty:
         tables.append(_need_table(need, area.name))
         charts.append(_need_chart(need, area.name))

@@ -34,6 +34,7 @@ from dana.assess import (
     pathways,
     penetration,
     population,
+    printed_profile,
     profile,
     young_people,
 )
@@ -210,7 +211,18 @@ def _topic(section, table, results, comparators, config, target, rule, gaps) -> 
         table, topic, area, target=target, rule=rule, adults=adults, adults_source=source,
         adults_period=period,
     )  # fmt: skip
-    if not who and _present(table, group_ids("in_treatment", topic.groups)):
+    summary = (
+        f"The people in treatment for {topic.noun} and those starting it, compared with "
+        "England and with the resident population."
+    )
+    if not who and printed_profile.printed_topic(results) == topic.key:
+        who = printed_profile.printed_profile_parts(table, area)
+        summary = (
+            "The people in treatment for all substance groups as the council's needs "
+            "assessment printed them, and the penetration of treatment they allow."
+        )
+        gaps.append(_gap(f"{topic.key}.profile.breakdowns", "Client profile by substance group", section.id, f"the printed figures give shares for all substance groups only; no NDTMS breakdown rows (age, disability, employment, housing, parental status, referral source, new presentations) for {area.name} were loaded"))  # fmt: skip
+    elif not who and _present(table, group_ids("in_treatment", topic.groups)):
         gaps.append(_gap(f"{topic.key}.profile", "Who is in treatment (client profile)", section.id, f"no NDTMS breakdown rows for {area.name}"))  # fmt: skip
     grouped = pathways.grouped_figures(results, topic.key, area.name)
     extra = {
@@ -232,15 +244,7 @@ def _topic(section, table, results, comparators, config, target, rule, gaps) -> 
     for child in section.subsections:
         children.append(_with(child, extra.get(child.id, Parts())))
         if child.id == f"{topic.key}.treatment" and who:
-            children.append(
-                _section(
-                    f"{topic.key}.profile",
-                    "Who is in treatment",
-                    who,
-                    f"The people in treatment for {topic.noun} and those starting it, compared "
-                    "with England and with the resident population.",
-                )
-            )
+            children.append(_section(f"{topic.key}.profile", "Who is in treatment", who, summary))
     return replace(section, subsections=tuple(children))
 
 
@@ -262,10 +266,20 @@ def _demand(table, area, config, target, gaps, results) -> Section:
     key, title = DEMAND_SECTION
     children = []
     capacity = demand.demand_parts(table, area, config.demand, target_sort=target)
+    unprojected = (
+        bool(capacity) and demand.projected_need(table, area.code, config.demand.horizon).empty
+    )
     if capacity:
-        children.append(_section("demand.capacity", "Future demand and capacity", capacity, "Need projected with the population, and the treatment and caseworkers a target asks for."))  # fmt: skip
+        what = (
+            "The treatment and caseworkers a target asks for (need is not projected: see the data gaps)."
+            if unprojected
+            else "Need projected with the population, and the treatment and caseworkers a target asks for."
+        )
+        children.append(_section("demand.capacity", "Future demand and capacity", capacity, what))
     else:
         gaps.append(_gap("demand.capacity", "Future demand and capacity", key, f"no treatment counts or projections for {area.name}"))  # fmt: skip
+    if unprojected:
+        gaps.append(_gap("demand.need", "Projected need", key, f"no yearly projection of adults (18+) with a prevalence estimate for {area.name} (ONS subnational projections), so need is not projected"))  # fmt: skip
     spec = config.value_for_money
     path = config.path(spec.unit_values)
     units = read_unit_values(path)
@@ -277,7 +291,14 @@ def _demand(table, area, config, target, gaps, results) -> Section:
     if value:
         children.append(_section("demand.value_for_money", "Value for money", value, "A benefit-cost model of treatment with cited, replaceable unit values."))  # fmt: skip
     else:
-        gaps.append(_gap("demand.value_for_money", "Value for money", key, "no activity the unit values apply to"))  # fmt: skip
+        only_total = _present(table[table["area_code"] == area.code], [demand.ALL_IN_TREATMENT])
+        why = (
+            "the only treatment count is for all substance groups together, and the unit "
+            "values apply to drug and to alcohol treatment separately"
+            if only_total
+            else "no activity the unit values apply to"
+        )
+        gaps.append(_gap("demand.value_for_money", "Value for money", key, why))
     if spec.spend is None:
         gaps.append(_gap("demand.value_for_money.spend", "Spend on treatment", key, "no spend was given (value_for_money.spend), so no net benefit or benefit-cost ratio", "not_supplied"))  # fmt: skip
     summary = (

@@ -236,7 +236,14 @@ def _add_comparisons(results: list[IndicatorResult], comparators: Comparators) -
                 only = comparators.neighbours[0]
                 code, name = only.code, only.name
             else:
-                code, name = "neighbours", f"the mean of its {len(values)} neighbours with data"
+                code, name = (
+                    "neighbours",
+                    (
+                        f"the mean of its {len(values)} neighbours with data"
+                        if values
+                        else f"its {len(comparators.neighbours)} neighbours (none with data)"
+                    ),
+                )
             average = float(stats.mean(values)["value"].iloc[0]) if values else None
             requests.append((result, code, name, average))
             _add_rank(result, comparators)

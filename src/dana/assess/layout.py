@@ -135,22 +135,34 @@ def table_indicators(table: pd.DataFrame, catalogue) -> list[TableIndicator]:
 
 
 #: (words in an indicator's name, catalogue section), tried in order for indicators the
-#: catalogue lacks: the wider determinants and young people first, then harms, then
-#: treatment.
+#: catalogue lacks: the wider determinants and young people first (hidden harm: parents in
+#: treatment, with the children), then harms, then the treatment system (a measure naming
+#: alcohol alone is alcohol's, any other drug's, the all-substance ones included), then
+#: the population. A council's printed profile shares ("People in treatment who are
+#: female") and capacity figures ("Caseload per treatment worker") name no substance, so
+#: the treatment words come before the population words ("% of the treatment population").
 _NAME_SECTIONS = (
+    (("police", "offence", "homeless", "social care", "deprived", "crime and harm"), "wider_determinants"),
     (
-        ("police", "offence", "crime", "homeless", "social care", "deprived", "census"),
-        "wider_determinants",
-    ),
-    (
-        ("young people", "under-18", "under 18", "pupil", "school", "year 10", "children"),
+        ("young people", "under-18", "under 18", "pupil", "school", "year 10", "children",
+         "parents in treatment"),
         "young_people",
     ),
     (("alcohol-related death", "alcohol-specific", "alcohol related death"), "alcohol_harms"),
     (("drug poisoning", "drug misuse", "drug-related death"), "drug_harms"),
-    (("alcohol", "drinker", "drinking"), "alcohol_treatment"),
-    (("drug", "opiate", "crack", "needle", "hepatitis", "prison"), "drug_treatment"),
-)
+    (("alcohol treatment", "alcohol clients", "dependent drinkers", "alcohol-dependent",
+      "drinker", "drinking"), "alcohol_treatment"),
+    (
+        ("drug", "opiate", "crack", "needle", "hepatitis", "prison", "in treatment",
+         "treatment population", "penetration", "caseload", "referral", "referred",
+         "rehabilitation", "treatment journeys", "treatment capacity", "treatment service",
+         "recovery service", "commissioning staff", "entering treatment", "atr ", "drr ",
+         "probation", "benefit", "crimes prevented", "spend on"),
+        "drug_treatment",
+    ),
+    (("alcohol",), "alcohol_treatment"),
+    (("population", "residents", "census", "ethnic minorit"), "context"),
+)  # fmt: skip
 
 
 def section_for_name(name: str) -> str:

@@ -76,6 +76,9 @@ FIGURE_GROUPS = (
     ),
 )
 HIDDEN_HARM_ID = "ndtms:dependent_parents_in_treatment"
+#: The same measure as a council printed it (Coventry: "327 parents in treatment out of a
+#: projected number of 3780"), used when the NDTMS figure is absent.
+PRINTED_HIDDEN_HARM_ID = "seed:parents_in_treatment"
 
 
 def breakdown_parts(
@@ -277,14 +280,23 @@ def grouped_figures(results, chapter: str, area_name: str) -> dict[str, Table]:
 
 
 def hidden_harm(results, area_name: str) -> Parts:
-    """Parents in treatment against the estimated number of dependent parents."""
-    chosen = [r for r in results if r.figure.indicator_id == HIDDEN_HARM_ID]
-    if not chosen or chosen[0].figure.value is None:
+    """Parents in treatment against the estimated number of dependent parents (NDTMS's
+    figure, or else the one the council printed)."""
+    found = [
+        ([r for r in results if r.figure.indicator_id == indicator_id], indicator_id, who)
+        for indicator_id, who in (
+            (HIDDEN_HARM_ID, "dependent parents living with children"),
+            (PRINTED_HIDDEN_HARM_ID, "parents with a drug or alcohol need"),
+        )
+    ]
+    found = [f for f in found if f[0] and f[0][0].figure.value is not None]
+    if not found:
         return Parts()
+    chosen, indicator_id, who = found[0]
     figure = chosen[0].figure
     table = figures_table(
         chosen,
-        [HIDDEN_HARM_ID],
+        [indicator_id],
         key="young_people.hidden_harm",
         title="Hidden harm: dependent parents in treatment",
         area_name=area_name,
@@ -292,14 +304,14 @@ def hidden_harm(results, area_name: str) -> Parts:
     estimated = figure.denominator
     parents = figure.count
     text = (
-        f"In {figure.period}, {format_count(parents)} dependent parents living with children "
-        f"were in treatment in {area_name}, out of an estimated "
-        f"{format_count(estimated)} ({format_number(figure.value, figure.unit)}%): the "
-        "children of the rest are the hidden harm services do not yet reach."
+        f"In {figure.period}, {format_count(parents)} {who} were in treatment in "
+        f"{area_name}, out of an estimated {format_count(estimated)} "
+        f"({format_number(figure.value, figure.unit)}%): the children of the rest are the "
+        "hidden harm services do not yet reach."
         if parents is not None and estimated is not None
-        else f"{format_number(figure.value, figure.unit)}% of the estimated dependent parents "
-        f"living with children in {area_name} were in treatment in {figure.period}."
+        else f"{format_number(figure.value, figure.unit)}% of the estimated {who} in "
+        f"{area_name} were in treatment in {figure.period}."
     )
     return Parts(
-        (table,), (), (finding("young_people.hidden_harm", text, HIDDEN_HARM_ID, "hidden_harm"),)
+        (table,), (), (finding("young_people.hidden_harm", text, indicator_id, "hidden_harm"),)
     )

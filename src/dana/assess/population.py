@@ -239,6 +239,8 @@ def projection_parts(
     frame = projection_frame(table, area.code)
     if frame.empty:
         return Parts()
+    if frame["year"].nunique() == 1:
+        return _single_projection(frame, area)
     base_year = int(frame["year"].min())
     last_year = (
         min(int(frame["year"].max()), horizon) if horizon >= base_year else int(frame["year"].max())
@@ -308,6 +310,34 @@ def projection_parts(
     )
     tables = (table_out,) if by_sex is None else (table_out, by_sex)
     return Parts(tables, (chart,), findings)
+
+
+def _single_projection(frame: pd.DataFrame, area) -> Parts:
+    """One projected year (a figure a council printed): its residents, with no change or
+    chart, since the base it was projected from is not in the table."""
+    year = int(frame["year"].iloc[0])
+    data = frame.pivot_table(index="year", columns="series", values="value", aggfunc="sum")
+    columns = [s for s in PROJECTIONS.values() if s in data.columns]
+    data = data[columns].reset_index().rename(columns={"year": "Year"})
+    data["Year"] = data["Year"].astype(str)
+    source = str(frame["source"].iloc[0])
+    table_out = Table(
+        id="population.projections",
+        title=f"Projected residents, {area.name}, {year}",
+        data=data,
+        notes="Projected mid-year residents for one year only, as the source gives them; "
+        "with no base year in the data, no change is computed here.",
+        source=source,
+        not_counts=tuple(columns),
+    )
+    parts = [f"{format_count(float(data[s].iloc[0]))} ({s.lower()})" for s in columns]
+    text = (
+        f"{area.name} is projected to have " + "; ".join(parts) + f" residents in {year}, as "
+        f"given by {source}."
+    )
+    return Parts(
+        (table_out,), (), (finding("population.projections", text, tuple(PROJECTIONS), "context"),)
+    )
 
 
 def district_parts(table: pd.DataFrame, area) -> Parts:
