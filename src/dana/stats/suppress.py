@@ -31,7 +31,7 @@ from pandas.api.types import is_bool_dtype
 from dana.formatting import SUPPRESSED
 from dana.stats._common import StatsInputError
 from dana.stats._grouping import codes_from_starts, group_codes
-from dana.stats._output import text_column
+from dana.stats._output import labels_column, text_column
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,8 @@ def suppress(
         Every input row, in order, with the original columns; the count column holds
         the published count (NaN where suppressed, rounded where rounding applies), plus
         ``suppressed`` (bool), ``suppression_reason`` ("primary", "secondary" or "")
-        and ``<count>_display`` ("*" or the published count as text).
+        and ``<count>_display`` ("*" or the published count as text). The two text
+        columns are pandas Categoricals (they compare equal to text: ``== "primary"``).
 
     Secondary suppression
     ---------------------
@@ -163,7 +164,7 @@ def suppress(
     # the caller's columns are shared copy-on-write (never changed); the count replaced
     added = {
         "suppressed": hidden,
-        "suppression_reason": text_column(["", "secondary", "primary"], reason),
+        "suppression_reason": labels_column(["", "secondary", "primary"], reason),
         f"{count}_display": _display(published),
     }
     if not data.columns.is_unique:  # repeated column names cannot go through a dict
@@ -178,10 +179,15 @@ def suppress(
 
 
 def _display(published: np.ndarray):
-    """The published counts as text, ``*`` where hidden: each distinct value formatted once."""
+    """The published counts as text, ``*`` where hidden: each distinct value formatted once,
+    held as a Categorical (one code per row, not a string per row: a million rows' text
+    cost more than the whole suppression)."""
     codes, distinct = pd.factorize(published)  # NaN (hidden) -> code -1
     words = [f"{v:.15g}" for v in distinct] + [SUPPRESSED]
-    return text_column(words, np.where(codes < 0, len(words) - 1, codes))
+    codes = np.where(codes < 0, len(words) - 1, codes)
+    if len(set(words)) < len(words):  # two values with the same 15-digit text
+        return text_column(words, codes)
+    return pd.Categorical.from_codes(codes, pd.Index(words, dtype="str"), validate=False)
 
 
 def resolve_rule(
