@@ -19,6 +19,12 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "phe_methods.R"
+#: Used without the package: the same formulas with dplyr (see phe_standin.R).
+STAND_IN = HERE / "phe_standin.R"
+STAND_IN_KEYS = {
+    "proportion_ungrouped", "proportion_grouped", "rate_ungrouped", "rate_grouped",
+    "mean_ungrouped", "mean_grouped",
+}  # fmt: skip
 #: (workload name prefix, shape) -> the key phe_methods.R times it under
 R_KEYS = {
     ("proportion", "ungrouped"): "proportion_ungrouped",
@@ -41,31 +47,49 @@ def _key(workload) -> str | None:
     return None
 
 
-def r_available() -> tuple[bool, str]:
-    """Whether Rscript and PHEindicatormethods are installed, and what was found."""
+def r_available() -> tuple[Path | None, str, str]:
+    """The R script to run, what was found, and the label of its times in the table.
+
+    PHEindicatormethods itself when installed (``phe_methods.R``, label "measured");
+    else, with R and dplyr, the stand-in ``phe_standin.R`` (the same formulas and dplyr
+    verbs, leaner than the package, so its time is a lower bound on the package's; label
+    "R stand-in"); else no script.
+    """
     rscript = shutil.which("Rscript")
     if rscript is None:
-        return False, "Rscript not found (R is optional; see benchmarks/run.py --help)"
-    probe = subprocess.run(
-        [rscript, "-e", "cat(as.character(packageVersion('PHEindicatormethods')))"],
-        capture_output=True,
-        text=True,
-    )
-    if probe.returncode != 0:
-        return False, "R found but PHEindicatormethods is not installed"
+        return None, "Rscript not found (R is optional; see benchmarks/run.py --help)", ""
+
+    def probe(expression: str) -> subprocess.CompletedProcess:
+        return subprocess.run([rscript, "-e", expression], capture_output=True, text=True)
+
     version = subprocess.run([rscript, "--version"], capture_output=True, text=True)
     r_version = (version.stdout or version.stderr).splitlines()[0]
-    return True, f"PHEindicatormethods {probe.stdout.strip()}, {r_version}"
+    package = probe("cat(as.character(packageVersion('PHEindicatormethods')))")
+    if package.returncode == 0:
+        return SCRIPT, f"PHEindicatormethods {package.stdout.strip()}, {r_version}", "measured"
+    dplyr = probe("cat(as.character(packageVersion('dplyr')))")
+    if dplyr.returncode == 0:
+        return (
+            STAND_IN,
+            "PHEindicatormethods is not installed; R times are from phe_standin.R, its "
+            f"formulas with dplyr {dplyr.stdout.strip()} ({r_version}), a lower bound on "
+            "the package's time",
+            "R stand-in",
+        )
+    return None, "R found but neither PHEindicatormethods nor dplyr is installed", ""
 
 
-def r_timings(workloads, repeats: int) -> tuple[dict[str, float], str]:
-    """{"<name>, <shape>": median seconds} for the workloads R can run, and a note."""
-    ok, note = r_available()
-    if not ok:
-        return {}, note + "; R times below are implied by the issue's measurement"
+def r_timings(workloads, repeats: int) -> tuple[dict[str, float], str, str]:
+    """{"<name>, <shape>": median seconds} for the workloads R can run, a note, and the
+    label of the times (see :func:`r_available`)."""
+    script, note, label = r_available()
+    if script is None:
+        return {}, note + "; R times below are implied by the issue's measurement", ""
     keyed = {_key(w): w for w in workloads if _key(w)}
+    if script == STAND_IN:
+        keyed = {k: w for k, w in keyed.items() if k in STAND_IN_KEYS}
     if not keyed:
-        return {}, note + "; no workload with an R equivalent was chosen"
+        return {}, note + "; no workload with an R equivalent was chosen", ""
     folder = Path(tempfile.mkdtemp(prefix="dana-r-bench-"))
     written = set()
     for w in keyed.values():
@@ -74,12 +98,12 @@ def r_timings(workloads, repeats: int) -> tuple[dict[str, float], str]:
             w.data.to_csv(folder / f"{name}.csv", index=False)
             written.add(name)
     done = subprocess.run(
-        ["Rscript", str(SCRIPT), str(folder), str(repeats), ",".join(keyed)],
+        ["Rscript", str(script), str(folder), str(repeats), ",".join(keyed)],
         capture_output=True,
         text=True,
     )
     if done.returncode != 0:
-        return {}, f"{note}; phe_methods.R failed: {done.stderr.strip()[-500:]}"
+        return {}, f"{note}; {script.name} failed: {done.stderr.strip()[-500:]}", ""
     timings = pd.read_csv(folder / "timings.csv")
     out = {}
     for row in timings.itertuples(index=False):
@@ -87,7 +111,7 @@ def r_timings(workloads, repeats: int) -> tuple[dict[str, float], str]:
             w = keyed[row.key]
             out[f"{w.name}, {w.shape}"] = float(row.seconds)
     _check_results(folder, keyed)
-    return out, note + " (measured in this run)"
+    return out, note + " (measured in this run)", label
 
 
 def _check_results(folder: Path, keyed) -> None:

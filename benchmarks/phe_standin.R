@@ -1,0 +1,102 @@
+# An R stand-in for PHEindicatormethods, used by benchmarks/run.py when the package
+# itself cannot be installed (this machine has Debian's R and dplyr but no CRAN).
+#
+# Usage: Rscript phe_standin.R FOLDER REPEATS KEY[,KEY...]   (as phe_methods.R)
+#
+# Each call does what PHEindicatormethods' function of the same purpose does, written
+# here from the package's documented methods (not its code): the same input checks as
+# vectorised `any()` tests, the same dplyr verbs (group_by + summarise, mutate), and the
+# published formulas:
+#   proportion  Wilson score limits (Newcombe 1998, method 3), as phe_proportion
+#   rate        exact Poisson limits (chi-squared) below 10 events, Byar's approximation
+#               from 10, as phe_rate
+#   mean        Student's t limits, as phe_mean
+# It is leaner than the package (no argument matching, no metadata columns), so its time
+# is a lower bound on PHEindicatormethods' time: dana's ratio against it understates
+# dana's ratio against the package. Its results must equal dana's to 1e-9 (r_side.py
+# checks), which checks the formulas too.
+
+suppressPackageStartupMessages(library(dplyr))
+
+args <- commandArgs(trailingOnly = TRUE)
+folder <- args[[1]]
+repeats <- as.integer(args[[2]])
+keys <- strsplit(args[[3]], ",")[[1]]
+rows <- read.csv(file.path(folder, "rows.csv"), stringsAsFactors = FALSE)
+z <- qnorm(0.975)
+
+check_counts <- function(x, n) {
+  if (any(is.na(x) | is.na(n))) stop("x and n must not be missing")
+  if (any(x < 0) || any(n <= 0)) stop("x must be >= 0 and n > 0")
+  invisible(TRUE)
+}
+
+wilson <- function(data, multiplier) {
+  check_counts(data$x, data$n)
+  if (any(data$x > data$n)) stop("x must not exceed n")
+  data %>% mutate(
+    value = x / n * multiplier,
+    lowercl = (2 * x + z^2 - z * sqrt(z^2 + 4 * x * (1 - x / n))) / 2 / (n + z^2) * multiplier,
+    uppercl = (2 * x + z^2 + z * sqrt(z^2 + 4 * x * (1 - x / n))) / 2 / (n + z^2) * multiplier
+  )
+}
+
+byar_or_exact <- function(data, multiplier) {
+  check_counts(data$x, data$n)
+  data %>% mutate(
+    value = x / n * multiplier,
+    lowercl = if_else(
+      x < 10,
+      qchisq(0.025, 2 * x) / 2 / n * multiplier,
+      x * (1 - 1 / (9 * x) - z / 3 / sqrt(x))^3 / n * multiplier
+    ),
+    uppercl = if_else(
+      x < 10,
+      qchisq(0.975, 2 * x + 2) / 2 / n * multiplier,
+      (x + 1) * (1 - 1 / (9 * (x + 1)) + z / 3 / sqrt(x + 1))^3 / n * multiplier
+    )
+  )
+}
+
+t_mean <- function(grouped) {
+  if (any(is.na(grouped$value))) stop("value must not be missing")
+  grouped %>%
+    summarise(value_sum = sum(value), value_count = n(), stdev = sd(value), .groups = "drop") %>%
+    mutate(
+      value = value_sum / value_count,
+      half = qt(0.975, value_count - 1) * stdev / sqrt(value_count),
+      lowercl = value - half,
+      uppercl = value + half
+    )
+}
+
+summed <- function() {
+  rows %>% group_by(area, period) %>% summarise(x = sum(x), n = sum(n), .groups = "drop")
+}
+
+calls <- list(
+  proportion_ungrouped = function() wilson(rows, 100),
+  proportion_grouped = function() wilson(summed(), 100),
+  rate_ungrouped = function() byar_or_exact(rows, 100000),
+  rate_grouped = function() byar_or_exact(summed(), 100000),
+  mean_ungrouped = function() t_mean(rows),
+  mean_grouped = function() t_mean(rows %>% group_by(area, period))
+)
+
+timings <- data.frame(key = character(), seconds = numeric(), stringsAsFactors = FALSE)
+for (key in keys) {
+  call <- calls[[key]]
+  if (is.null(call)) next
+  result <- NULL
+  times <- numeric(repeats)
+  for (i in seq_len(repeats)) {
+    started <- Sys.time()
+    result <- call()
+    times[i] <- as.numeric(difftime(Sys.time(), started, units = "secs"))
+  }
+  timings[nrow(timings) + 1, ] <- list(key, median(times))
+  keep <- intersect(c("value", "lowercl", "uppercl"), names(result))
+  write.csv(format(as.data.frame(result)[keep], digits = 17),
+            file.path(folder, paste0("result_", key, ".csv")), row.names = FALSE)
+}
+write.csv(timings, file.path(folder, "timings.csv"), row.names = FALSE)
