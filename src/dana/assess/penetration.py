@@ -221,8 +221,9 @@ def topic_penetration(
     return Parts((data,), (), tuple(_findings(frame, key, topic, area.name, period, ids)))
 
 
-def _table(frame, key, topic, area_name, period, treated_source, resident_sources) -> Table:
-    data = pd.DataFrame(
+def penetration_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`penetration_frame` result as the report's table columns (:data:`COLUMNS`)."""
+    return pd.DataFrame(
         {
             COLUMNS[0]: frame["category_type"].astype(str),
             COLUMNS[1]: frame["category"].astype(str),
@@ -236,6 +237,10 @@ def _table(frame, key, topic, area_name, period, treated_source, resident_source
             COLUMNS[9]: [FLAG_WORDS.get(f, str(f)) for f in frame["flag"]],
         }
     )
+
+
+def _table(frame, key, topic, area_name, period, treated_source, resident_sources) -> Table:
+    data = penetration_columns(frame)
     mixed = _mixing_note(treated_source, resident_sources)
     notes = (
         "Penetration = share of the people in treatment / share of residents x 100: above "

@@ -31,11 +31,11 @@ from dana.assess.parts import Parts
 from dana.assess.penetration import (
     COLUMNS,
     ETHNIC_GROUP,
-    FLAG_WORDS,
     SMALL_COUNT,
     SMALL_NUMBERS,
     SMALL_SHARE,
     census_residents,
+    penetration_columns,
     penetration_frame,
 )
 from dana.formatting import format_count, format_number
@@ -167,19 +167,10 @@ def _minority_penetration(table: pd.DataFrame, area):
     if not total:
         frame[["lower_95", "upper_95"]] = np.nan
         frame["flag"] = "not_compared"
-    data = pd.DataFrame(
-        {
-            "Ethnic group": frame["category"].astype(str),
-            COLUMNS[2]: frame["count"].astype(float) if total else np.nan,
-            COLUMNS[3]: frame["treatment_share"].astype(float),
-            COLUMNS[4]: frame["residents"].astype(float),
-            COLUMNS[5]: frame["population_share"].astype(float),
-            COLUMNS[6]: frame["value"].astype(float),
-            COLUMNS[7]: frame["lower_95"].astype(float),
-            COLUMNS[8]: frame["upper_95"].astype(float),
-            COLUMNS[9]: [FLAG_WORDS.get(f, str(f)) for f in frame["flag"]],
-        }
-    )
+    data = penetration_columns(frame).drop(columns=COLUMNS[0])
+    data = data.rename(columns={COLUMNS[1]: "Ethnic group"})
+    if not total:
+        data[COLUMNS[2]] = np.nan  # shares stood in for the counts
     counts_note = (
         f"People in treatment: the printed {format_count(total)} in {period} split by the "
         f"printed {format_number(share, '%')}%, rounded to a person; both figures are "
