@@ -200,3 +200,20 @@ def test_coventry_capacity_from_its_printed_total(coventry_assessment):
     harm = sections["young_people.hidden_harm"].findings[0].text
     assert "327 parents with a drug or alcohol need were in treatment" in harm
     assert "out of an estimated 3,780 (9.0%)" in harm
+
+
+def test_coventry_prison_figure_reads_the_same_in_its_figure_and_its_pathway_table(
+    coventry_assessment,
+):
+    """Coventry printed 13% (92544, 2021) with no count: the pathway table must show the
+    13%, not withhold it as if the missing count were a suppressed one."""
+    sections = with_details(coventry_assessment)
+    table = next(
+        t
+        for t in sections["drugs.service_use"].tables
+        if t.id == "drugs.service_use.harm_reduction"
+    ).data
+    row = table[table["Indicator"].str.contains("release from prison")].iloc[0]
+    assert row["Value"] == 13
+    figure = next(f for s in sections.values() for f in s.figures if f.indicator_id == "92544")
+    assert figure.value == 13 and not figure.suppressed

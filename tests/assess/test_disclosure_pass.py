@@ -5,6 +5,7 @@ exactly one hidden member)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -23,6 +24,7 @@ from dana.assess.disclose_model import (
     disclose_tables,
 )
 from dana.assess.model import Area, Assessment, Chart, Figure, Finding, Section, Table
+from dana.formatting import SUPPRESSED
 
 NDTMS = SuppressionConfig(preset="ndtms")
 ARGS = NDTMS.suppress_arguments()
@@ -278,3 +280,25 @@ def test_funnel_limits_are_rounded_and_the_grid_reveals_no_denominator(funnel_bu
     assert list(grid) == list(funnel_grid(funnel_build.data["denominator"].to_numpy()))
     assert (grid[0], grid[-1]) == (720.0, 5500.0)
     assert all(float(f"{x:.2g}") == x for x in grid)
+
+
+def test_a_count_never_given_is_not_read_as_withheld():
+    """A figures table whose second row was printed as a share only (no count): its
+    value stays. Row one's count of 3 is hidden (NDTMS: 0-4), and so is the share built
+    on it. Row three was withheld before the table was made ("*"), so its share is
+    hidden too."""
+    table = Table(
+        id="t",
+        title="t",
+        data=pd.DataFrame({"Count": [3, np.nan, SUPPRESSED, 40], "Value": [1.5, 13.0, 2.0, 20.0]}),
+        counts=("Count",),
+        derived=(("Value", "Count"),),
+        missing_counts_not_given=True,
+    )
+    out = disclose_table(table, ARGS).data
+    assert out["Count"].tolist()[0] == SUPPRESSED and np.isnan(out["Count"].tolist()[1])
+    assert out["Count"].tolist()[2:] == [SUPPRESSED, 40]
+    assert out["Value"].tolist() == [SUPPRESSED, 13.0, SUPPRESSED, 20.0]
+    # the same table read the default way: the empty count is taken as withheld
+    strict = disclose_table(replace(table, missing_counts_not_given=False), ARGS).data
+    assert strict["Value"].tolist()[1] == SUPPRESSED

@@ -357,6 +357,9 @@ def disclose_tables(tables: list[Table], arguments) -> list[Table]:
             stop = start + len(frame)
             hidden, counts = hidden_all[start:stop], counts_all[start:stop]
             start = stop
+            not_given = frame["_not_given"].to_numpy(dtype=bool)
+            hidden = hidden & ~not_given
+            counts = np.where(not_given, np.nan, counts)
             shown = [SUPPRESSED if h else _number(v) for h, v in zip(hidden, counts, strict=True)]
             data[column] = pd.Series(shown, index=table.data.index, dtype=object)
             for derived, base in table.derived:
@@ -386,6 +389,10 @@ def _count_columns(table: Table, arguments) -> list[tuple[str, pd.DataFrame]]:
     missing = [c for c in (*table.counts, *(d for d, _ in table.derived)) if c not in data]
     if missing:
         raise DisclosureError(f"table {table.id!r} declares column(s) {missing} it does not have")
+    if table.missing_counts_not_given and table.total_row:
+        raise DisclosureError(
+            f"table {table.id!r}: a table with a total row cannot leave counts not given"
+        )
     if arguments is None:
         return []
     found = []
@@ -398,7 +405,13 @@ def _count_columns(table: Table, arguments) -> list[tuple[str, pd.DataFrame]]:
         else:
             pre = (values.astype(str) == SUPPRESSED) | values.isna()
             numbers = pd.to_numeric(values.where(~pre), errors="coerce")
-        if (numbers.isna() & ~pre).any():
+        not_given = (
+            values.isna()
+            if table.missing_counts_not_given
+            else pd.Series(False, index=values.index)
+        )
+        pre = pre & ~not_given
+        if (numbers.isna() & ~pre & ~not_given).any():
             bad = values[numbers.isna() & ~pre].iloc[0]
             raise DisclosureError(
                 f"table {table.id!r}: count column {column!r} holds {bad!r}, not a number"
@@ -407,6 +420,9 @@ def _count_columns(table: Table, arguments) -> list[tuple[str, pd.DataFrame]]:
             {
                 "count": numbers.fillna(0.0).to_numpy(dtype=float),
                 "_hidden": pre.to_numpy(),
+                # no count given: nothing to protect, and it hides nothing else (each
+                # such table's cells are their own groups); published as it is
+                "_not_given": not_given.to_numpy(),
                 # with a total row, the cells and the total are one additive group;
                 # without one, each cell is published on its own
                 "_group": np.zeros(len(data), dtype=np.int64)

@@ -214,6 +214,10 @@ class Table:
     #: disclosure control with its related figures (a side-by-side table of figures):
     #: the disclosure pass leaves such a table as it is.
     figures_only: bool = False
+    #: True when an empty count cell means the source gave no count (a figure printed as a
+    #: share only), not that it was withheld: a withheld count is then written as
+    #: :data:`dana.formatting.SUPPRESSED`, and a row with no count keeps its other cells.
+    missing_counts_not_given: bool = False
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from dana.assess.model import Table
 from dana.assess.parts import Parts
 from dana.assess.profile import Topic, topic_profiles
 from dana.assess.shares import breakdown_chart, shares_table
-from dana.formatting import format_count, format_number
+from dana.formatting import SUPPRESSED, format_count, format_number
 from dana.vocabulary import COMPARISON_LABELS
 
 #: Breakdowns read for each measure (chapter subsection: service use or outcomes).
@@ -239,7 +239,8 @@ def figures_table(
             {
                 "Indicator": figure.name,
                 "Period": figure.period,
-                "Count": figure.count,
+                # a withheld figure's count is marked; an empty one was never given
+                "Count": SUPPRESSED if figure.suppressed else figure.count,
                 "Denominator": figure.denominator,
                 "Value": figure.value,
                 "Lower CI": figure.lower,
@@ -253,7 +254,8 @@ def figures_table(
         )
     data = pd.DataFrame(rows)
     for column in ("Count", "Denominator", "Value", "Lower CI", "Upper CI", "England"):
-        data[column] = data[column].astype(float)
+        if not (data[column] == SUPPRESSED).any():
+            data[column] = data[column].astype(float)
     sources = sorted({r.figure.source for r in chosen if r.figure.source})
     return Table(
         id=key,
@@ -264,6 +266,7 @@ def figures_table(
         source="; ".join(sources),
         counts=("Count",),
         derived=(("Value", "Count"), ("Lower CI", "Count"), ("Upper CI", "Count")),
+        missing_counts_not_given=True,
     )
 
 
