@@ -11,6 +11,8 @@
 #   rate        exact Poisson limits (chi-squared) below 10 events, Byar's approximation
 #               from 10, as phe_rate
 #   mean        Student's t limits, as phe_mean
+#   isratio     observed / expected, exact or Byar limits on the observed, as
+#               calculate_ISRatio (expected = population x reference rate per person)
 # It is leaner than the package (no argument matching, no metadata columns), so its time
 # is a lower bound on PHEindicatormethods' time: dana's ratio against it understates
 # dana's ratio against the package. Its results must equal dana's to 1e-9 (r_side.py
@@ -58,6 +60,22 @@ byar_or_exact <- function(data, multiplier) {
   )
 }
 
+# observed / expected with exact or Byar limits on the observed, as calculate_ISRatio
+isratio <- function(data) {
+  if (any(is.na(data$x) | is.na(data$expected))) stop("x and expected must not be missing")
+  if (any(data$x < 0) || any(data$expected <= 0)) stop("x must be >= 0 and expected > 0")
+  data %>% mutate(
+    value = x / expected,
+    lowercl = if_else(
+      x < 10, qchisq(0.025, 2 * x) / 2, x * (1 - 1 / (9 * x) - z / 3 / sqrt(x))^3
+    ) / expected,
+    uppercl = if_else(
+      x < 10, qchisq(0.975, 2 * x + 2) / 2,
+      (x + 1) * (1 - 1 / (9 * (x + 1)) + z / 3 / sqrt(x + 1))^3
+    ) / expected
+  )
+}
+
 t_mean <- function(grouped) {
   if (any(is.na(grouped$value))) stop("value must not be missing")
   grouped %>%
@@ -79,6 +97,11 @@ calls <- list(
   proportion_grouped = function() wilson(summed(), 100),
   rate_ungrouped = function() byar_or_exact(rows, 100000),
   rate_grouped = function() byar_or_exact(summed(), 100000),
+  isratio_ungrouped = function() isratio(rows %>% mutate(expected = n * ref_rate)),
+  isratio_grouped = function() {
+    isratio(rows %>% group_by(area, period) %>%
+              summarise(x = sum(x), expected = sum(n * ref_rate), .groups = "drop"))
+  },
   mean_ungrouped = function() t_mean(rows),
   mean_grouped = function() t_mean(rows %>% group_by(area, period))
 )

@@ -23,7 +23,7 @@ SCRIPT = HERE / "phe_methods.R"
 STAND_IN = HERE / "phe_standin.R"
 STAND_IN_KEYS = {
     "proportion_ungrouped", "proportion_grouped", "rate_ungrouped", "rate_grouped",
-    "mean_ungrouped", "mean_grouped",
+    "mean_ungrouped", "mean_grouped", "isratio_ungrouped", "isratio_grouped",
 }  # fmt: skip
 #: (workload name prefix, shape) -> the key phe_methods.R times it under
 R_KEYS = {
@@ -33,6 +33,7 @@ R_KEYS = {
     ("rate", "grouped"): "rate_grouped",
     ("mean", "ungrouped"): "mean_ungrouped",
     ("mean", "grouped"): "mean_grouped",
+    ("smr", "ungrouped"): "isratio_ungrouped",
     ("smr", "grouped"): "isratio_grouped",
     ("funnel_limits, proportion", "ungrouped"): "funnel_proportion",
     ("funnel_limits, rate", "ungrouped"): "funnel_rate",
