@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from dana.assess.findings import finding, join_and
-from dana.assess.layout import subsection_key
+from dana.assess.layout import TOTAL_ROW, subsection_key
 from dana.assess.model import Table
 from dana.assess.parts import Parts
 from dana.assess.penetration import (
@@ -169,8 +169,13 @@ def _minority_penetration(table: pd.DataFrame, area):
         frame["flag"] = "not_compared"
     data = penetration_columns(frame).drop(columns=COLUMNS[0])
     data = data.rename(columns={COLUMNS[1]: "Ethnic group"})
-    if not total:
-        data[COLUMNS[2]] = np.nan  # shares stood in for the counts
+    if total:
+        # the printed total is published: with it as the total row, disclosure control
+        # treats the groups as its parts (a hidden group cannot be had by subtraction)
+        data.loc[len(data)] = {"Ethnic group": TOTAL_ROW, COLUMNS[2]: total, COLUMNS[3]: 100.0,
+                               COLUMNS[4]: others + white, COLUMNS[5]: 100.0, COLUMNS[9]: ""}  # fmt: skip
+    else:
+        data[COLUMNS[2]] = np.nan  # shares stood in for the counts: none was given
     counts_note = (
         f"People in treatment: the printed {format_count(total)} in {period} split by the "
         f"printed {format_number(share, '%')}%, rounded to a person; both figures are "
@@ -194,6 +199,8 @@ def _minority_penetration(table: pd.DataFrame, area):
         counts=(COLUMNS[2],),
         derived=tuple((c, COLUMNS[2]) for c in (COLUMNS[3], COLUMNS[6], COLUMNS[7], COLUMNS[8])),
         not_counts=(COLUMNS[4],),
+        total_row=TOTAL_ROW if total else "",
+        missing_counts_not_given=not total,
     )
     row = frame.iloc[0]
     text = (
