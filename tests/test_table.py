@@ -136,3 +136,17 @@ def test_a_sound_table_is_returned_equal_and_unchanged():
     assert frame.loc[0, "value"] == 5.1
     # and the schema the quick check stands in for agrees that it is sound
     pd.testing.assert_frame_equal(table.SCHEMA.validate(frame), frame)
+
+
+def test_a_count_type_figure_with_no_count_counts_by_its_value():
+    """Coventry's "almost 1800 in treatment" is a count printed as the value; a share's
+    missing count stays missing, and a given count is kept."""
+    rows = pd.DataFrame(
+        {
+            "value_type": ["count", "proportion", "count"],
+            "count": [np.nan, np.nan, 12.0],
+            "value": [1800.0, 15.0, 12.0],
+        }
+    )
+    counts = table.counts_of(rows)
+    assert counts.iloc[0] == 1800 and np.isnan(counts.iloc[1]) and counts.iloc[2] == 12

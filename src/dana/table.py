@@ -319,6 +319,14 @@ def empty() -> pd.DataFrame:
     return frame.loc[:, list(COLUMNS)]
 
 
+def counts_of(frame: pd.DataFrame) -> pd.Series:
+    """Each row's count: ``count``, or for a ``count``-type row with none its ``value`` (a
+    figure printed as a number of people or events, such as "1,800 in treatment", is its
+    own count)."""
+    printed = frame["value_type"].eq("count") & frame["count"].isna()
+    return frame["count"].where(~printed, frame["value"])
+
+
 def concat(frames: list[pd.DataFrame], *, where: str = "combined indicator table") -> pd.DataFrame:
     """Stack indicator tables and validate the result (duplicate keys are an error)."""
     if not frames:

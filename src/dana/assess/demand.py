@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dana import table as indicator_table
 from dana.assess.findings import finding
 from dana.assess.model import Chart, Table
 from dana.assess.parts import Parts
@@ -134,8 +135,7 @@ def _base_from_table(table, area_code, indicator_id, spec, target_sort):
         & (table["area_code"] == area_code)
         & (table["category_type"] == "")
     ]
-    printed = rows["value_type"].eq("count") & rows["count"].isna()
-    rows = rows.assign(count=rows["count"].where(~printed, rows["value"]))
+    rows = rows.assign(count=indicator_table.counts_of(rows))
     rows = rows[rows["count"].notna()]
     if spec.base_year != "latest":
         rows = rows[rows["period"] == spec.base_year]

@@ -412,7 +412,7 @@ def _count_columns(table: Table, arguments) -> list[tuple[str, pd.DataFrame]]:
         )
         pre = pre & ~not_given
         if (numbers.isna() & ~pre & ~not_given).any():
-            bad = values[numbers.isna() & ~pre].iloc[0]
+            bad = values[numbers.isna() & ~pre & ~not_given].iloc[0]
             raise DisclosureError(
                 f"table {table.id!r}: count column {column!r} holds {bad!r}, not a number"
             )

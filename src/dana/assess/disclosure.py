@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dana import stats
+from dana import table as indicator_table
 from dana.assess.config import SuppressionConfig
 from dana.assess.count_relations import (
     DENOMINATOR_LINKS,
@@ -92,8 +93,7 @@ def apply_disclosure(
     if secondary is not None:
         arguments = arguments | {"secondary": secondary}
     is_count = (out["value_type"] == "count").to_numpy()
-    only_value = is_count & out["count"].isna().to_numpy() & out["value"].notna().to_numpy()
-    out.loc[only_value, "count"] = out.loc[only_value, "value"]
+    out["count"] = indicator_table.counts_of(out)
     at_source = (
         out["count"].isna()
         & out["value"].isna()
