@@ -13,6 +13,11 @@
 #   mean        Student's t limits, as phe_mean
 #   isratio     observed / expected, exact or Byar limits on the observed, as
 #               calculate_ISRatio (expected = population x reference rate per person)
+#   funnels     each area's significance against the funnel at 95% and 99.8%, as
+#               assign_funnel_significance: proportions by the area's value against
+#               sigma_adjustment's limits at its own denominator (Spiegelhalter 2005;
+#               the package's formula as published), rates by the area's own exact /
+#               Byar limits against the expected count n x centre (Fingertips' rule)
 # It is leaner than the package (no argument matching, no metadata columns), so its time
 # is a lower bound on PHEindicatormethods' time: dana's ratio against it understates
 # dana's ratio against the package. Its results must equal dana's to 1e-9 (r_side.py
@@ -88,6 +93,67 @@ t_mean <- function(grouped) {
     )
 }
 
+# the funnel limits for proportions (PHEindicatormethods' sigma_adjustment formula)
+sigma_adjustment <- function(p, population, average_proportion, side, multiplier) {
+  zz <- qnorm(p)^2
+  first_part <- average_proportion * (population / zz + 1)
+  adj <- sqrt((-8 * average_proportion * (population / zz + 1))^2 -
+                64 * (1 / zz + 1 / population) * average_proportion *
+                (population * (average_proportion * (population / zz + 2) - 1) +
+                   zz * (average_proportion - 1)))
+  last_part <- (1 / zz + 1 / population)
+  limit <- if (side == "low") (first_part - adj / 8) / last_part else (first_part + adj / 8) / last_part
+  pmin(pmax(limit / population * multiplier, 0), multiplier)
+}
+
+funnel_labels <- function(high_wide, high_narrow, low_wide, low_narrow) {
+  case_when(
+    high_wide ~ "High (0.001)", high_narrow ~ "High (0.025)",
+    low_wide ~ "Low (0.001)", low_narrow ~ "Low (0.025)", TRUE ~ "Not significant"
+  )
+}
+
+funnel_proportion <- function(data, multiplier = 100) {
+  check_counts(data$x, data$n)
+  if (any(data$x > data$n)) stop("x must not exceed n")
+  average <- sum(as.numeric(data$x)) / sum(as.numeric(data$n))
+  data %>% mutate(
+    value = x / n * multiplier,
+    lowercl = sigma_adjustment(0.975, n, average, "low", multiplier),
+    uppercl = sigma_adjustment(0.975, n, average, "high", multiplier),
+    significance = funnel_labels(
+      value > sigma_adjustment(0.999, n, average, "high", multiplier), value > uppercl,
+      value < sigma_adjustment(0.999, n, average, "low", multiplier), value < lowercl
+    )
+  )
+}
+
+# the area's own Poisson limits on the count (exact below 10, Byar from 10)
+poisson_count_limits <- function(x, level) {
+  zl <- qnorm(1 - (1 - level) / 2)
+  list(
+    lower = if_else(x < 10, qchisq((1 - level) / 2, 2 * x) / 2,
+                    x * (1 - 1 / (9 * x) - zl / 3 / sqrt(x))^3),
+    upper = if_else(x < 10, qchisq(1 - (1 - level) / 2, 2 * x + 2) / 2,
+                    (x + 1) * (1 - 1 / (9 * (x + 1)) + zl / 3 / sqrt(x + 1))^3)
+  )
+}
+
+funnel_rate <- function(data, multiplier = 100000) {
+  check_counts(data$x, data$n)
+  # as doubles: n * sum(x) overflows R's 32-bit integers
+  expected <- as.numeric(data$n) * (sum(as.numeric(data$x)) / sum(as.numeric(data$n)))
+  narrow <- poisson_count_limits(data$x, 0.95)
+  wide <- poisson_count_limits(data$x, 0.998)
+  data %>% mutate(
+    value = x / n * multiplier,
+    significance = funnel_labels(
+      wide$lower > expected, narrow$lower > expected,
+      wide$upper < expected, narrow$upper < expected
+    )
+  )
+}
+
 summed <- function() {
   rows %>% group_by(area, period) %>% summarise(x = sum(x), n = sum(n), .groups = "drop")
 }
@@ -103,7 +169,9 @@ calls <- list(
               summarise(x = sum(x), expected = sum(n * ref_rate), .groups = "drop"))
   },
   mean_ungrouped = function() t_mean(rows),
-  mean_grouped = function() t_mean(rows %>% group_by(area, period))
+  mean_grouped = function() t_mean(rows %>% group_by(area, period)),
+  funnel_proportion = function() funnel_proportion(rows),
+  funnel_rate = function() funnel_rate(rows)
 )
 
 timings <- data.frame(key = character(), seconds = numeric(), stringsAsFactors = FALSE)
@@ -118,7 +186,7 @@ for (key in keys) {
     times[i] <- as.numeric(difftime(Sys.time(), started, units = "secs"))
   }
   timings[nrow(timings) + 1, ] <- list(key, median(times))
-  keep <- intersect(c("value", "lowercl", "uppercl"), names(result))
+  keep <- intersect(c("value", "lowercl", "uppercl", "significance"), names(result))
   write.csv(format(as.data.frame(result)[keep], digits = 17),
             file.path(folder, paste0("result_", key, ".csv")), row.names = FALSE)
 }

@@ -24,6 +24,7 @@ STAND_IN = HERE / "phe_standin.R"
 STAND_IN_KEYS = {
     "proportion_ungrouped", "proportion_grouped", "rate_ungrouped", "rate_grouped",
     "mean_ungrouped", "mean_grouped", "isratio_ungrouped", "isratio_grouped",
+    "funnel_proportion", "funnel_rate",
 }  # fmt: skip
 #: (workload name prefix, shape) -> the key phe_methods.R times it under
 R_KEYS = {
@@ -135,3 +136,30 @@ def _check_results(folder: Path, keyed) -> None:
             worst = np.max(np.abs(a[ok] - b[ok]) / np.maximum(np.abs(b[ok]), 1e-300), initial=0)
             if worst >= 1e-9:
                 raise SystemExit(f"R and dana differ on {key} {column}: {worst:.2e}")
+        if "significance" in theirs and "significance" in ours:
+            # the same label for every area (a value within 1e-9 of a limit may fall
+            # either side of it under a different but equal formula: allowed)
+            differ = (
+                ours["significance"].astype(str).to_numpy()
+                != theirs["significance"].astype(str).to_numpy()
+            )
+            if differ.any():
+                near = _near_a_limit(ours, differ)
+                if not near.all():
+                    row = int(np.flatnonzero(differ)[~near][0])
+                    raise SystemExit(
+                        f"R and dana differ on {key} significance at row {row}: "
+                        f"{ours['significance'].iloc[row]!r} against "
+                        f"{theirs['significance'].iloc[row]!r}"
+                    )
+
+
+def _near_a_limit(ours: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """For the given rows, whether the value lies within 1e-9 (relative) of a limit."""
+    value = ours["value"].to_numpy(float)[rows]
+    limits = [c for c in ours.columns if c.startswith(("lower_", "upper_"))]
+    near = np.zeros(len(value), dtype=bool)
+    for column in limits:
+        limit = ours[column].to_numpy(float)[rows]
+        near |= np.abs(value - limit) <= 1e-9 * np.maximum(np.abs(limit), 1e-300)
+    return near

@@ -219,21 +219,21 @@ def workloads(stats, baseline, rows: pd.DataFrame, dsr_frame: pd.DataFrame) -> l
         ),
         Workload(
             "funnel_limits, proportion, per area", "funnel", "ungrouped",
-            lambda d: stats.funnel_limits("proportion", "x", "n", data=d, confidence=0.95),
-            (lambda d: b.funnel_limits("proportion", "x", "n", data=d, confidence=0.95))
+            lambda d: stats.funnel_limits("proportion", "x", "n", data=d),
+            (lambda d: b.funnel_limits("proportion", "x", "n", data=d))
             if b else None,
             lambda: wilson_floor(x, n), rows,
             compare_columns=("value", "lower_95", "upper_95", "significance"),
         ),
         Workload(
             "funnel_limits, rate, per area", "funnel", "ungrouped",
-            lambda d: stats.funnel_limits("rate", "x", "n", data=d, confidence=0.95),
-            (lambda d: b.funnel_limits("rate", "x", "n", data=d, confidence=0.95))
+            lambda d: stats.funnel_limits("rate", "x", "n", data=d),
+            (lambda d: b.funnel_limits("rate", "x", "n", data=d))
             if b else None,
             lambda: funnel_rate_floor(x, n, centre_rate), rows,
             baseline_fraction=0.02,
             compare_columns=("value", "significance"),
-            note="today's code and the floor solve every area's limits by bisection",
+            note="today's code and the floor solve every area's limits by bisection; the floor at 95% only",
         ),
         Workload(
             "compare (CI vs benchmark)", "compare", "ungrouped",

@@ -37,6 +37,28 @@ def test_mean_nan_is_error():
         mean([1, np.nan, 3])
 
 
+def test_mean_of_many_rows_spans_blocks_and_matches_the_closed_form():
+    # 1, 2, ..., k: mean (k + 1) / 2 and variance k (k + 1) / 12 (sum of squares
+    # identities); k = 300,001 spans several of the blocked sum-of-squares passes
+    k = 300_001
+    out = mean(np.arange(1, k + 1))
+    assert out.loc[0, "value"] == (k + 1) / 2
+    assert out.loc[0, "sd"] == pytest.approx(math.sqrt(k * (k + 1) / 12), rel=1e-12)
+
+
+@pytest.mark.parametrize("by", [None, "g"])
+def test_mean_names_the_infinite_or_missing_row_in_a_large_input(by):
+    values = np.ones(200_000)
+    values[150_123] = np.inf
+    data = pd.DataFrame({"g": np.arange(200_000) % 7, "v": values})
+    with pytest.raises(StatsInputError, match=r"mean: x is infinite: .*row 150123"):
+        mean("v", data=data, by=by)
+    data.loc[150_124, "v"] = np.nan
+    data.loc[150_123, "v"] = 1.0
+    with pytest.raises(StatsInputError, match=r"x is missing \(NaN\): .*row 150124"):
+        mean("v", data=data, by=by)
+
+
 def test_quantiles_type7_by_hand():
     # v = 10 20 30 40: h = (4-1) p; p = 0.25 -> h = 0.75 -> 10 + 0.75 * 10 = 17.5
     out = quantiles([40, 10, 30, 20])

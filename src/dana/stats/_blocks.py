@@ -75,6 +75,8 @@ def _pool() -> ThreadPoolExecutor | None:
 
 def spans(size: int, parts: int, align: int = BLOCK_ROWS) -> list[tuple[int, int]]:
     """Split rows ``0..size`` into at most ``parts`` contiguous spans of whole ``align`` blocks."""
+    if size <= 0:
+        return [(0, 0)]
     blocks = -(-size // align)
     share = -(-blocks // max(parts, 1)) * align
     return [(start, min(start + share, size)) for start in range(0, size, share)] or [(0, 0)]

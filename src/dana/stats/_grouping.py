@@ -79,6 +79,8 @@ def _runs_if_sorted(arrays: list[np.ndarray]):
     reads the keys of the runs that start in it while the block is in cache.
     """
     size = len(arrays[0])
+    if size == 0:  # no rows: no runs
+        return np.zeros(0, dtype=np.intp), [a[:0] for a in arrays]
     compiled = kernels() if size >= THREADED_ROWS and len(arrays) <= 2 and usable(*arrays) else None
     if compiled is not None:  # one compiled pass over the key columns
         starts = np.empty(size, dtype=np.int64)

@@ -29,7 +29,7 @@ from dana.stats._common import (
     z_value,
 )
 from dana.stats._frame import check, check_multiplier, fail, resolve
-from dana.stats._output import carry_columns, text_column
+from dana.stats._output import carry_columns, labels_column
 from dana.stats._poisson_funnel import limit_counts
 
 STATISTICS = ("proportion", "rate", "ratio")
@@ -95,7 +95,7 @@ def funnel_limits(
         ``significance`` ("High (0.001)", "High (0.025)", "Low (0.025)", "Low (0.001)"
         or "Not significant", from the widest level the area is beyond) and ``outlier``
         ("high", "low" or "none": beyond the limits of the *highest* confidence level
-        asked for), plus ``phi`` when ``overdispersion=True``. Rates given as
+        asked for), both pandas Categoricals that compare equal to text, plus ``phi`` when ``overdispersion=True``. Rates given as
         ``value=`` (DSRs) with fewer than 10 events are "Not applicable: fewer than 10
         events" / ``not_applicable`` (PHE: "Not applicable for events less than 10 for
         dsrs"), and are left out of the centre and of phi.
@@ -248,8 +248,11 @@ def _areas(statistic, numerator, denominator, value, data, by, target, multiplie
         centre = np.full(n_groups, multiplier)
     else:
         usable = np.isfinite(n) & ~not_applicable
-        sum_x = np.bincount(codes, weights=np.where(usable, x, 0), minlength=n_groups)
-        sum_n = np.bincount(codes, weights=np.where(usable, n, 0), minlength=n_groups)
+        if not groups.grouped and usable.all():  # one funnel of every area: two sums
+            sum_x, sum_n = np.array([x.sum(dtype=float)]), np.array([n.sum(dtype=float)])
+        else:
+            sum_x = np.bincount(codes, weights=np.where(usable, x, 0), minlength=n_groups)
+            sum_n = np.bincount(codes, weights=np.where(usable, n, 0), minlength=n_groups)
         centre = sum_x / sum_n * multiplier
     if statistic == "proportion":
         bad = (centre <= 0) | (centre >= multiplier)
@@ -283,6 +286,14 @@ def _limits(statistic, centre, n, level, multiplier, phi):
     """Lower and upper limits on the output scale at denominators ``n``."""
     z = z_value(level)
     if statistic == "proportion":
+        if phi is None and centre.strides == (0,):  # one funnel: the centre is a scalar
+            a = float(centre[0]) / multiplier
+            half = np.sqrt(n)  # z sqrt(a (1 - a)) m / sqrt(N), built in place
+            np.divide(z * np.sqrt(a * (1 - a)) * multiplier, half, out=half)
+            lower, upper = a * multiplier - half, half
+            upper += a * multiplier
+            # a in (0, 1): the lower limit is below m and the upper above 0
+            return np.maximum(lower, 0, out=lower), np.minimum(upper, multiplier, out=upper)
         a = centre / multiplier
         half = z * np.sqrt(a * (1 - a) / n)
         lower, upper = (a - half) * multiplier, (a + half) * multiplier
@@ -402,8 +413,9 @@ def _classify(statistic, areas, phi, levels, multiplier, data, overdispersion) -
     not_applicable = areas["not_applicable"]
     significance[not_applicable] = len(words)
     outlier[not_applicable] = 3
-    body["significance"] = text_column([*words, _NOT_APPLICABLE], significance)
-    body["outlier"] = text_column(["none", "high", "low", "not_applicable"], outlier)
+    # few words, a million rows: one small code per row, not a string per row
+    body["significance"] = labels_column([*words, _NOT_APPLICABLE], significance)
+    body["outlier"] = labels_column(["none", "high", "low", "not_applicable"], outlier)
     if overdispersion:
         body["phi"] = phi_rows
     return carry_columns(data, body, areas["resolved"])

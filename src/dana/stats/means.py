@@ -34,15 +34,25 @@ def mean(x, *, data=None, by=None, confidence=0.95) -> pd.DataFrame:
     non-numeric values are errors naming the row, never dropped.
     """
     levels = confidence_levels(confidence)
-    res = resolve(data, by, what="mean", pool_ungrouped=True, x=x)
+    # checked below from the sums: one pass over the rows fewer
+    res = resolve(data, by, what="mean", pool_ungrouped=True, raw_numbers=True, x=x)
     groups, values = res.groups, res["x"]
     k = groups.sizes().astype(float)
-    average = sum_within(groups, values) / k
+    total = sum_within(groups, values)
+    if not np.isfinite(total).all():
+        # a NaN or infinity makes its group's sum non-finite; a finite sum proves the
+        # group has neither. This names the row (finite values whose sum overflows pass)
+        res.check_finite()
+    average = total / k
     # two-pass variance: centre first for numerical stability
-    deviation = values - (average[0] if groups.pooled else average[groups.codes])
-    deviation *= deviation
+    if groups.pooled:
+        squares = np.array([_squared_deviations(values, average[0])])
+    else:
+        deviation = values - average[groups.codes]
+        deviation *= deviation
+        squares = sum_within(groups, deviation)
     with np.errstate(divide="ignore", invalid="ignore"):
-        sd = np.sqrt(sum_within(groups, deviation) / (k - 1))
+        sd = np.sqrt(squares / (k - 1))
         sd[k <= 1] = np.nan
         stderr = sd / np.sqrt(k)
     # t quantiles are slow: one per distinct group size, not one per group
@@ -59,6 +69,19 @@ def mean(x, *, data=None, by=None, confidence=0.95) -> pd.DataFrame:
     return output(
         groups, {"n": k.astype(np.int64), "value": average, "sd": sd}, limits, after={"method": "t"}
     )
+
+
+#: Rows per block of :func:`_squared_deviations`: 512 kB of float64, kept in cache.
+_BLOCK = 1 << 16
+
+
+def _squared_deviations(values: np.ndarray, centre: float) -> float:
+    """``sum((values - centre)^2)`` a cache-sized block at a time (no full-size temporary)."""
+    total = 0.0
+    for start in range(0, len(values), _BLOCK):
+        block = values[start : start + _BLOCK] - centre
+        total += float(np.dot(block, block))
+    return total
 
 
 def quantiles(
@@ -103,16 +126,19 @@ def quantiles(
         raise StatsInputError(f"quantiles: probs must lie in [0, 1], got {list(probs_arr)}")
     res = resolve(data, by, what="quantiles", pool_ungrouped=True, x=x)
     groups, values = res.groups, res["x"]
-    if groups.count == 1:
-        ordered = np.sort(values)
-    else:
-        ordered = values[order_within_groups(values, groups.codes, groups.count)]
     sizes = groups.sizes()
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     # zero-based position of definition 7, one row per (group, probability)
     h = (sizes[:, None] - 1) * probs_arr[None, :]
     below = np.floor(h).astype(np.intp)
     above = np.minimum(below + 1, sizes[:, None] - 1)
+    if groups.count == 1:
+        # one group: only the order statistics used are needed, found by selection
+        # (introselect, linear time) rather than a full sort
+        needed = np.unique(np.concatenate((below.ravel(), above.ravel())))
+        ordered = np.partition(values, needed) if len(values) else values
+    else:
+        ordered = values[order_within_groups(values, groups.codes, groups.count)]
     low, high = ordered[starts[:, None] + below], ordered[starts[:, None] + above]
     value = (low + (h - below) * (high - low)).ravel()
     n_probs = len(probs_arr)

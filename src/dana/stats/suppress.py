@@ -142,7 +142,8 @@ def suppress(
     )
     partitions = _partitions(data, by)
     totals = [_total_rows(data, total, keys) for keys in partitions]
-    codes = [_group_codes(data, keys) for keys in partitions]
+    grouped = [_group_codes(data, keys) for keys in partitions]
+    codes = [group for group, _ in grouped]
     for keys, group, is_total in zip(partitions, codes, totals, strict=True):
         if is_total.any():
             _check_one_total(data, keys, group, is_total)
@@ -153,19 +154,23 @@ def suppress(
     primary |= withheld
     hidden = primary.copy()
     if settings.secondary:
-        hidden = _secondary(counts, hidden, codes, totals)
+        hidden = _secondary(counts, hidden, grouped, totals)
 
-    published = counts.copy()
-    if settings.round_to:
-        published = np.floor(published / settings.round_to + 0.5) * settings.round_to
-    published[hidden] = np.nan
+    if counts.dtype.kind == "i":
+        published, display = _published_whole_counts(counts, hidden, settings.round_to)
+    else:
+        published = counts.copy()
+        if settings.round_to:
+            published = np.floor(published / settings.round_to + 0.5) * settings.round_to
+        np.copyto(published, np.nan, where=hidden)
+        display = _display(published)
 
     reason = hidden.astype(np.int8) + primary  # 0 shown, 1 secondary, 2 primary
     # the caller's columns are shared copy-on-write (never changed); the count replaced
     added = {
         "suppressed": hidden,
         "suppression_reason": labels_column(["", "secondary", "primary"], reason),
-        f"{count}_display": _display(published),
+        f"{count}_display": display,
     }
     if not data.columns.is_unique:  # repeated column names cannot go through a dict
         result = data.copy(deep=False)
@@ -176,6 +181,49 @@ def suppress(
     columns = {name: data[name].array for name in data.columns}
     columns[count] = published
     return pd.DataFrame({**columns, **added}, index=data.index, copy=False)
+
+
+def _published_whole_counts(counts: np.ndarray, hidden: np.ndarray, round_to: int | None):
+    """The published counts (float, NaN where hidden) and their display column, for
+    whole-number counts: integer arithmetic and small lookup tables, no hash per row.
+
+    Rounding to the nearest ``r`` with halves up is ``floor((2c + r) / 2r) * r``, exact in
+    integers, so each published count is ``q * r`` for a small whole ``q``. Each row's
+    key ``2q + hidden`` indexes two tables, one holding its published value (NaN for a
+    hidden key) and one its display code; one bincount of the keys finds the values
+    shown. The display categories are the values shown, in ascending order, then ``*``.
+    """
+    step = round_to or 1
+    top = int(counts.max(initial=0))
+    if top > 4 * len(counts) + 1024:  # sparse large values: tables per value would not pay
+        multiples = (2 * counts + step) // (2 * step) if round_to else counts
+        published = np.multiply(multiples, step, dtype=float)
+        np.copyto(published, np.nan, where=hidden)
+        return published, _display(published)
+    if round_to:
+        keys = counts * 2
+        keys += step
+        keys //= 2 * step
+        keys *= 2
+    else:
+        keys = counts * 2
+    keys += hidden.view(np.int8)  # int64 throughout: bincount and take convert nothing
+    present = np.flatnonzero(np.bincount(keys, minlength=2))
+    shown = present[present % 2 == 0] // 2
+    words = [str(int(q) * step) for q in shown]
+    hidden_code = len(words)
+    if (present % 2 == 1).any():
+        words.append(SUPPRESSED)
+    size = 2 * ((2 * top + step) // (2 * step) + 1 if round_to else top + 1)
+    value_of = np.full(size, np.nan)
+    value_of[0::2] = np.arange(size // 2, dtype=float) * step
+    code_type = np.int8 if len(words) < 127 else np.int16 if len(words) < 32_000 else np.int32
+    code_of = np.full(size, hidden_code, dtype=code_type)
+    code_of[2 * shown] = np.arange(len(shown))
+    display = pd.Categorical.from_codes(
+        code_of.take(keys), pd.Index(words, dtype="str"), validate=False
+    )
+    return value_of.take(keys), display
 
 
 def _display(published: np.ndarray):
@@ -336,12 +384,25 @@ def _counts(data: pd.DataFrame, count: str) -> np.ndarray:
             f"suppress: count column {count!r} not found; columns are {list(data.columns)}"
         )
     raw = data[count]
-    if raw.dtype.kind in "iuf":  # plain numbers: no conversion, one pass to check
+    if raw.dtype.kind in "iu" and not isinstance(raw.dtype, pd.api.extensions.ExtensionDtype):
+        # whole numbers: kept as int64 (see _published_whole_counts); only a sign to check
+        values = raw.to_numpy().astype(np.int64, copy=False)
+        if raw.dtype.kind == "i" and (values < 0).any():
+            return _counts_checked(data, raw, values.astype(float))
+        if raw.dtype.kind == "u" and raw.dtype.itemsize == 8 and (values < 0).any():
+            return _counts_checked(data, raw, raw.to_numpy().astype(float))  # beyond int64
+        return values
+    if raw.dtype.kind == "f":  # plain numbers: no conversion, one pass to check
         values = raw.to_numpy().astype(float, copy=True)
         if np.isfinite(values).all() and not (values < 0).any():
             return values
     else:
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return _counts_checked(data, raw, values)
+
+
+def _counts_checked(data: pd.DataFrame, raw: pd.Series, values: np.ndarray) -> np.ndarray:
+    """``values`` (float) if every count is a number >= 0; else the error naming the row."""
     for bad, problem in (
         (np.isnan(values) & raw.notna().to_numpy(), "is not a number"),
         (np.isnan(values), "is missing (suppression needs every count)"),
@@ -383,17 +444,25 @@ def _partitions(data: pd.DataFrame, by) -> list[list[str]]:
         missing = [k for k in keys if k not in data.columns]
         if missing:
             raise StatsInputError(f"suppress: by= column(s) {missing} not found in data")
-        if keys and data[keys].isna().any(axis=None):
+        # plain integer and boolean columns cannot hold a missing value
+        maybe_missing = [
+            k
+            for k in keys
+            if data[k].dtype.kind not in "iub"
+            or isinstance(data[k].dtype, pd.api.extensions.ExtensionDtype)
+        ]
+        if maybe_missing and data[maybe_missing].isna().any(axis=None):
             pos = int(np.flatnonzero(data[keys].isna().any(axis=1).to_numpy())[0])
             raise StatsInputError(f"suppress: group key {keys} is missing at {_row(data, pos)}")
     return partitions
 
 
-def _group_codes(data: pd.DataFrame, keys: list[str]) -> np.ndarray:
+def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each row's group code, and the first row of each group when groups are runs of rows."""
     if not keys:
-        return np.zeros(len(data), dtype=np.intp)
+        return np.zeros(len(data), dtype=np.intp), np.zeros(min(len(data), 1), dtype=np.intp)
     codes, _, _, starts = group_codes(data[keys].reset_index(drop=True))
-    return codes if codes is not None else codes_from_starts(starts, len(data))
+    return (codes, None) if codes is not None else (codes_from_starts(starts, len(data)), starts)
 
 
 def _total_rows(data: pd.DataFrame, total, keys: list[str]) -> np.ndarray:
@@ -433,19 +502,25 @@ def _check_one_total(data, keys, codes, is_total) -> None:
         )
 
 
-def _secondary(counts, hidden, partitions_codes, partitions_totals) -> np.ndarray:
+def _secondary(counts, hidden, partitions_groups, partitions_totals) -> np.ndarray:
     """Hide cells until no group relation has exactly one hidden member (see suppress)."""
     hidden = hidden.copy()
-    row = np.arange(len(counts))
+    if not len(counts):
+        return hidden
     for _ in range(len(counts) + 1):
         changed = False
-        for codes, is_total in zip(partitions_codes, partitions_totals, strict=True):
-            n_groups = codes.max() + 1
-            lone = np.bincount(codes, weights=hidden, minlength=n_groups) == 1
+        for (codes, starts), is_total in zip(partitions_groups, partitions_totals, strict=True):
+            if starts is not None:  # groups are runs of rows: a sum per run
+                in_group = np.add.reduceat(hidden.view(np.int8), starts, dtype=np.int32)
+            else:
+                in_group = np.bincount(codes[hidden], minlength=codes.max() + 1)
+            lone = in_group == 1
+            if not lone.any():  # the last round: a check per group, not per row
+                continue
             candidate = lone[codes] & ~hidden
             if not candidate.any():
                 continue
-            rows = row[candidate]
+            rows = np.flatnonzero(candidate)
             # preference: parts before the total, non-zero before zero, smallest, first
             order = np.lexsort((rows, counts[rows], counts[rows] == 0, is_total[rows], codes[rows]))
             ranked = rows[order]
