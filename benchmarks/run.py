@@ -10,9 +10,10 @@ Run from the repository root::
     .venv/bin/python benchmarks/run.py --only rate  # workloads whose name contains "rate"
 
 Each workload (see ``stats_workloads.py``) is timed three or four ways in the same run,
-on the same seeded inputs: dana (median of 5 runs after one warm-up call), today's dana.stats (the code before
+on the same seeded inputs: dana (median of at least 5 runs after one warm-up call,
+more for short calls: until 0.25 s of calls, at most 51), today's dana.stats (the code before
 issue 12, loaded from git by ``baseline.py``; median of 3, on a subset scaled linearly
-where it would take minutes), the numpy floor (median of 5) and, when R is set up,
+where it would take minutes), the numpy floor (likewise) and, when R is set up,
 PHEindicatormethods (``phe_methods.R``, median of 5). Before timing counts, dana's
 results must equal today's to a relative difference below 1e-9 (and R's, when it runs).
 
@@ -56,17 +57,24 @@ from dana.stats.standards import ESP2013  # noqa: E402
 
 REPEATS = 5
 BASELINE_REPEATS = 3
+#: dana's and the floor's calls repeat until this much time has run (see _median_time).
+SHORT_CALLS_S = 0.25
 #: R's time relative to today's dana, measured for the issue (see the module docstring).
 R_FACTOR_OF_TODAY = {"proportion": 0.7, "rate": 4.0, "dsr": 345.0}
 
 
-def _median_time(func, repeats: int, *, warm_up: bool = False) -> tuple[float, object]:
-    """Median wall time of ``repeats`` calls; ``warm_up`` makes one untimed call first
-    (numba compiles dana's kernels on their first use, once per process)."""
+def _median_time(
+    func, repeats: int, *, warm_up: bool = False, until_s: float = 0.0, most: int = 51
+) -> tuple[float, object]:
+    """Median wall time of at least ``repeats`` calls, and of more (up to ``most``)
+    until ``until_s`` seconds of calls have run: a 2 ms call moves by a third from one
+    run to the next on a shared machine, and the median of a few dozen calls does not.
+    ``warm_up`` makes one untimed call first (numba compiles dana's kernels on their
+    first use, once per process)."""
     if warm_up:
         func()
     times, result = [], None
-    for _ in range(repeats):
+    while len(times) < repeats or (sum(times) < until_s and len(times) < most):
         start = time.perf_counter()
         result = func()
         times.append(time.perf_counter() - start)
@@ -106,9 +114,11 @@ def run(only: str | None = None, baseline_ref: str = BASELINE_REF, use_r: bool =
     for w in chosen:
         label = f"{w.name}, {w.shape}"
         print(f"  {label} ...", flush=True)
-        dana_t, ours = _median_time(lambda w=w: w.dana(w.data), REPEATS, warm_up=True)
+        dana_t, ours = _median_time(
+            lambda w=w: w.dana(w.data), REPEATS, warm_up=True, until_s=SHORT_CALLS_S
+        )
         with np.errstate(all="ignore"):  # the floors skip dana's edge rules (O = 0 ...)
-            floor_t = _median_time(w.floor, REPEATS)[0] if w.floor else None
+            floor_t = _median_time(w.floor, REPEATS, until_s=SHORT_CALLS_S)[0] if w.floor else None
         base_t = diff = None
         if w.baseline is not None:
             part = _subset(w.data, w.baseline_fraction)

@@ -12,6 +12,7 @@ words and an integer code per row, without a Python string object per row.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,15 @@ def labels_column(words, codes) -> pd.Categorical:
     Used for the ``method`` column, whose few distinct words would otherwise cost a
     Python string object per row; compares equal to plain text (``== "Byar"``).
     """
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), list(words), validate=False)
+    dtype = _categories(tuple(words))
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), dtype=dtype, validate=False)
+
+
+@lru_cache(maxsize=256)
+def _categories(words: tuple[str, ...]) -> pd.CategoricalDtype:
+    # made once per word list: building the categories' text index is most of a small
+    # result's cost (every call labels its method)
+    return pd.CategoricalDtype(list(words))
 
 
 def text_column(words, codes) -> pd.arrays.StringArray:

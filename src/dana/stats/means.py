@@ -71,17 +71,12 @@ def mean(x, *, data=None, by=None, confidence=0.95) -> pd.DataFrame:
     )
 
 
-#: Rows per block of :func:`_squared_deviations`: 512 kB of float64, kept in cache.
-_BLOCK = 1 << 16
-
-
 def _squared_deviations(values: np.ndarray, centre: float) -> float:
-    """``sum((values - centre)^2)`` a cache-sized block at a time (no full-size temporary)."""
-    total = 0.0
-    for start in range(0, len(values), _BLOCK):
-        block = values[start : start + _BLOCK] - centre
-        total += float(np.dot(block, block))
-    return total
+    """``sum((values - centre)^2)``: one subtraction, then a BLAS dot product of the
+    deviations with themselves (measured faster here than cache-sized blocks, whose
+    per-block calls cost more than the one temporary saves)."""
+    deviation = values - centre
+    return float(np.dot(deviation, deviation))
 
 
 def quantiles(
