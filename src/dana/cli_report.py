@@ -21,11 +21,8 @@ _ERRORS = (ValueError, KeyError, OSError, SourceError)
 
 
 class ConfigChoice(click.Choice):
-    """A choice among names :mod:`dana.assess.config` defines, read when first needed.
-
-    The config module loads pydantic, the sources and the statistics; read lazily, the
-    names cost nothing until a command that takes them runs (``dana --help`` loads none).
-    """
+    """A choice among names :mod:`dana.assess.config_names` defines, read when first needed
+    (``dana --help`` loads none; parsing a command's options loads no config checker)."""
 
     def __init__(self, names: Callable[[], Iterable[str]], case_sensitive: bool = True):
         self._names = names
@@ -38,14 +35,14 @@ class ConfigChoice(click.Choice):
 
 def _formats() -> tuple[str, ...]:
     # deferred: see ConfigChoice
-    from dana.assess.config import FORMATS
+    from dana.assess.config_names import FORMATS
 
     return FORMATS
 
 
 def _example_names() -> list[str]:
     # deferred: see ConfigChoice
-    from dana.assess.config import EXAMPLE_ALIASES, EXAMPLES
+    from dana.assess.config_names import EXAMPLE_ALIASES, EXAMPLES
 
     return [*EXAMPLES, *EXAMPLE_ALIASES]
 
@@ -57,6 +54,20 @@ def build_assessment(config, **options):
     from dana.assess import build_assessment as build
 
     return build(config, **options)
+
+
+def _chart_workers(formats):
+    """The warm chart pool (:mod:`dana.render.chart_pool`) when a chosen format has
+    pictures: its workers start, and load matplotlib and the renderers, while this
+    process builds; they draw only the disclosed charts, after the build."""
+    # deferred: the renderers load only when a report is built
+    from dana.render.chart_pictures import workers_wanted
+    from dana.render.chart_pool import warm_pool
+    from dana.render.formats import PICTURES, renderer_module
+
+    if not any(PICTURES.get(fmt) for fmt in formats):
+        return warm_pool(1)  # nothing to draw: no workers
+    return warm_pool(workers_wanted(), [renderer_module(fmt) for fmt in formats])
 
 
 def _run(
@@ -91,14 +102,17 @@ def _run(
         check_folder(out_dir)
     except NotADirectoryError as exc:
         raise click.ClickException(f"{out_key}: {exc}") from None
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with (
+        _chart_workers(chosen),
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar,
+    ):
         task = bar.add_task("Starting", total=_BUILD_STEPS + 1)
 
         def step(message: str) -> None:

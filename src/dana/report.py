@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dana._atomic import check_folder, publish_together
-from dana.assess.config import FORMATS
+from dana.assess.config_names import FORMATS
 from dana.assess.model import Assessment
 from dana.render import RENDERERS, render_formats
 from dana.render.analyst_notes import SUFFIX as NOTES_SUFFIX

@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from dana.assess.config_checks import check_references
+from dana.assess.config_names import EXAMPLE_ALIASES, EXAMPLES, FORMATS
 from dana.sources.cache import default_cache_dir
 from dana.sources.registry import resolve_path
 from dana.stats.suppress import RULES as SUPPRESSION_RULES
@@ -50,7 +51,6 @@ SECTION_NAMES = (
     "recommendations",
 )
 SectionName = Literal[SECTION_NAMES]  # Literal[("a", "b")] is Literal["a", "b"]
-FORMATS = ("html", "docx", "pdf", "pptx", "json")
 OutputFormat = Literal[FORMATS]
 #: Disclosure-control presets: the rules of :func:`dana.stats.suppress` (ndtms, hes2018, lape).
 SuppressionPreset = Literal[tuple(SUPPRESSION_RULES)]
@@ -73,16 +73,6 @@ KEY_INDICATORS = (
     "90808",
 )
 DEFAULT_CONFIG = "default_assessment.yaml"
-EXAMPLES = {
-    "cambridgeshire-peterborough": "examples/cambridgeshire_peterborough.yaml",
-    # Needs the real public data folder: --data-root or $DANA_SHARED_DATA.
-    "coventry-real-data": "examples/coventry_real_data.yaml",
-}
-EXAMPLE_ALIASES = {
-    "cp": "cambridgeshire-peterborough",
-    "c&p": "cambridgeshire-peterborough",
-    "coventry": "coventry-real-data",
-}
 
 
 #: Prefix of a config path that names a file shipped with DANA ("dana:engagement/journey.csv").

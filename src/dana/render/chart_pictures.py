@@ -5,6 +5,10 @@ an inline SVG (for HTML), both saved from the same matplotlib drawing, so the fo
 formats show the same chart. :meth:`ChartCache.prepare` draws every missing picture up
 front, in a process pool when there are enough to pay for it (2 cores: about twice as
 fast for the default build's 49 charts); afterwards renderers only look pictures up.
+With a warm pool open (:mod:`dana.render.chart_pool`, ``dana report``) it hands the
+charts to that pool in reading order and returns at once: a lookup waits for its own
+picture only, so a renderer lays out its first pages while the later charts are drawn.
+matplotlib is loaded only where a chart is drawn.
 
 Renderers given no cache share one per assessment object (:func:`shared_cache`), so
 calling ``render_docx``, ``render_pdf`` and ``render_pptx`` one after another on the same
@@ -14,19 +18,14 @@ assessment still draws each chart once.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 import weakref
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from matplotlib import rc_context
-
 from dana.assess.model import Assessment, Chart
-from dana.render import measure
-from dana.render.chart_draw import draw
+from dana.render import chart_pool, measure
 from dana.render.chart_style import DPI, RC_PARAMS
-from dana.render.chart_svg import finish_svg
 from dana.render.outline import all_sections_in_order
 
 PNG, SVG = "png", "svg"
@@ -35,6 +34,8 @@ PICTURE_FORMATS = (PNG, SVG)
 PARALLEL_FROM = 6
 #: ``DANA_CHART_WORKERS=1`` draws in this process (e.g. to profile); default: the cores.
 WORKERS_ENV = "DANA_CHART_WORKERS"
+#: Charts per task sent to a warm pool (small, so the first pictures come back soon).
+STREAM_CHUNK = 2
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,12 @@ def draw_picture(chart: Chart, formats=PICTURE_FORMATS) -> ChartPicture:
     unknown = set(formats) - set(PICTURE_FORMATS)
     if unknown:
         raise ValueError(f"unknown picture format(s) {sorted(unknown)}; expected png or svg")
+    # deferred: matplotlib loads only in the process that draws
+    from matplotlib import rc_context
+
+    from dana.render.chart_draw import draw
+    from dana.render.chart_svg import finish_svg
+
     with rc_context(RC_PARAMS):
         fig, tips = draw(chart)
         width, height = fig.get_size_inches()
@@ -88,7 +95,7 @@ def _draw_many(job: tuple[list[Chart], tuple[str, ...]]) -> list[ChartPicture]:
     return [draw_picture(c, formats) for c in charts]
 
 
-def _workers() -> int:
+def workers_wanted() -> int:
     configured = os.environ.get(WORKERS_ENV, "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
@@ -99,12 +106,15 @@ class ChartCache:
     """The pictures of one build, keyed by chart object and picture format."""
 
     def __init__(self, workers: int | None = None):
-        self.workers = _workers() if workers is None else max(1, workers)
+        self.workers = workers_wanted() if workers is None else max(1, workers)
         self._pictures: dict[int, tuple[Chart, ChartPicture]] = {}
+        # charts handed to a warm pool: id -> (chart, its task, formats being drawn)
+        self._pending: dict[int, tuple[Chart, Future, tuple[str, ...]]] = {}
         self.drawn = 0  # how many drawings this cache has made (each makes all formats asked)
 
     def __getstate__(self):
         # keys are id()s, which do not survive pickling (a renderer in a worker process)
+        self.wait()
         return {
             "workers": self.workers,
             "drawn": self.drawn,
@@ -113,9 +123,11 @@ class ChartCache:
 
     def __setstate__(self, state):
         self.workers, self.drawn = state["workers"], state["drawn"]
+        self._pending = {}
         self._pictures = {id(chart): (chart, picture) for chart, picture in state["pictures"]}
 
     def _has(self, chart: Chart, fmt: str) -> bool:
+        self._settle(chart)
         hit = self._pictures.get(id(chart))
         return hit is not None and hit[0] is chart and getattr(hit[1], fmt) is not None
 
@@ -133,9 +145,17 @@ class ChartCache:
         """Draw every picture of ``charts`` not yet drawn, in parallel when it pays."""
         formats = tuple(f for f in PICTURE_FORMATS if f in set(formats))
         todo = list(
-            {id(c): c for c in charts if not all(self._has(c, f) for f in formats)}.values()
+            {
+                id(c): c
+                for c in charts
+                if not self._coming(c, formats) and not all(self._has(c, f) for f in formats)
+            }.values()
         )
         if not todo:
+            return
+        warm = chart_pool.active()
+        if warm is not None and self.workers > 1:
+            self._hand_over(warm[0], todo, formats)
             return
         workers = min(self.workers, len(todo))
         if workers < 2 or len(todo) < PARALLEL_FROM:
@@ -147,12 +167,41 @@ class ChartCache:
         measure.register_dejavu()
         # Interleave so each worker gets a similar mix of cheap and dear chart kinds.
         chunks = [todo[i :: workers * 2] for i in range(workers * 2)]
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=chart_pool.fork_context()) as pool:
             results = list(pool.map(_draw_many, [(chunk, formats) for chunk in chunks]))
         for chunk, pictures in zip(chunks, results, strict=True):
             for chart, picture in zip(chunk, pictures, strict=True):
                 self._store(chart, picture)
+
+    def _hand_over(self, pool: ProcessPoolExecutor, todo: list[Chart], formats) -> None:
+        """Send ``todo`` to the warm pool in reading order, a few charts a task."""
+        for start in range(0, len(todo), STREAM_CHUNK):
+            chunk = todo[start : start + STREAM_CHUNK]
+            task = pool.submit(_draw_many, (chunk, formats))
+            for chart in chunk:
+                self._pending[id(chart)] = (chart, task, formats)
+
+    def _coming(self, chart: Chart, formats) -> bool:
+        """True when ``chart`` is being drawn in every one of ``formats`` already."""
+        hit = self._pending.get(id(chart))
+        return hit is not None and hit[0] is chart and set(formats) <= set(hit[2])
+
+    def _settle(self, chart: Chart) -> None:
+        """Wait for ``chart``'s task, if it has one, and keep every picture it drew."""
+        hit = self._pending.get(id(chart))
+        if hit is None or hit[0] is not chart:
+            return
+        task = hit[1]
+        chunk = [c for c, t, _ in self._pending.values() if t is task]
+        pictures = task.result()  # a drawing's error is raised here, as in prepare
+        for drawn, picture in zip(chunk, pictures, strict=True):
+            del self._pending[id(drawn)]
+            self._store(drawn, picture)
+
+    def wait(self) -> None:
+        """Wait until every chart handed to a warm pool is drawn (and kept)."""
+        while self._pending:
+            self._settle(next(iter(self._pending.values()))[0])
 
     def picture(self, chart: Chart, fmt: str) -> ChartPicture:
         """The chart's picture with ``fmt`` ("png" or "svg") drawn, drawing it if needed."""

@@ -7,12 +7,12 @@ readers; every legend entry says the outcome in words.
 One picture serves every format: it is drawn :data:`WIDTH_IN` wide with
 :data:`FONT_PT` type, printed at that size in the Word and PDF reports (text width 6.69
 inches) and scaled up on slides, where the same type reads at 10-14 points.
+
+The legend entries load matplotlib when first made, so a renderer reading the sizes
+(:data:`WIDTH_IN`) loads no plotting library.
 """
 
 from __future__ import annotations
-
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from dana.render.style import (
     MUTED,
@@ -83,6 +83,8 @@ def present_outcomes(categories) -> list[str]:
 
 def outcome_marker_handles(categories) -> list:
     """Legend entries for outcome markers: the shape and colour, and the word."""
+    from matplotlib.lines import Line2D  # deferred: see the module docstring
+
     handles = []
     for c in present_outcomes(categories):
         kw = marker_style(c)
@@ -104,6 +106,8 @@ def outcome_marker_handles(categories) -> list:
 
 def outcome_fill_handles(categories) -> list:
     """Legend entries for outcome-coloured bars: the swatch and ``"▼ Worse"``."""
+    from matplotlib.patches import Patch  # deferred: see the module docstring
+
     return [
         Patch(facecolor=comparison_colour(c), edgecolor=BORDER_COLOUR, label=comparison_text(c))
         for c in present_outcomes(categories)
@@ -111,10 +115,14 @@ def outcome_fill_handles(categories) -> list:
 
 
 def line_handle(label: str, *, colour: str = TEXT, style: str = "-", width: float = 1.5):
+    from matplotlib.lines import Line2D  # deferred: see the module docstring
+
     return Line2D([], [], color=colour, linestyle=style, linewidth=width, label=label)
 
 
 def patch_handle(label: str, colour: str):
+    from matplotlib.patches import Patch  # deferred: see the module docstring
+
     return Patch(facecolor=colour, label=label)
 
 

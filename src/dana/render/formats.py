@@ -5,28 +5,37 @@ its all-or-nothing publishing): it draws every chart the formats need once
 (:class:`~dana.render.chart_pictures.ChartCache`, in a process pool), then writes the
 formats in parallel worker processes, longest first, each file whole or not at all. On
 2 cores this roughly halves the time of writing the four formats one after another.
+With a warm pool open (:func:`dana.render.chart_pool.warm_pool`, as ``dana report``
+does) the charts are drawn and the formats written in its workers, which loaded
+matplotlib and the renderers while the assessment was built.
 """
 
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from pathlib import Path
 
 from dana.assess.model import Assessment
+from dana.render import chart_pool
 from dana.render.chart_pictures import ChartCache, assessment_charts
 from dana.render.writing import output_path
 
 FORMATS = ("html", "docx", "pdf", "pptx", "json")
 
 
+def renderer_module(fmt: str) -> str:
+    """The module that writes ``fmt`` (``dana.render.html``, ...)."""
+    return f"dana.render.{fmt}"
+
+
 def _renderer(fmt: str):
     """``dana.render.<fmt>.render_<fmt>``, imported on first call: writing one format
     loads only its own library (python-docx, reportlab, python-pptx, Jinja2, jsonschema)."""
-    module, name = f"dana.render.{fmt}", f"render_{fmt}"
+    module, name = renderer_module(fmt), f"render_{fmt}"
 
     def render(assessment, path, **kwargs):
         return getattr(importlib.import_module(module), name)(assessment, path, **kwargs)
@@ -99,9 +108,15 @@ def render_formats(
             written[fmt] = Path(RENDERERS[fmt](assessment, targets[fmt], charts=cache))
             done(fmt, written[fmt])
         return {f: written[f] for f in formats}
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    cache.wait()  # every picture drawn before the cache is sent to the writers
     jobs = [(f, assessment, targets[f], cache) for f in order]
-    with ProcessPoolExecutor(pool_size, mp_context=multiprocessing.get_context(method)) as pool:
+    warm = chart_pool.active()
+    opened = (
+        nullcontext(warm[0])
+        if warm is not None
+        else ProcessPoolExecutor(pool_size, mp_context=chart_pool.fork_context())
+    )
+    with opened as pool:
         futures = {pool.submit(_render_one, job): f for f, job in zip(order, jobs, strict=True)}
         for future in as_completed(futures):
             if future.exception() is None:

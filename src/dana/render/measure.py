@@ -16,6 +16,7 @@ Nothing here draws or computes a statistic.
 
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,10 +39,12 @@ _DEJAVU_FILES = {
 
 
 def dejavu_folder() -> Path:
-    """matplotlib's bundled TrueType folder (DejaVu Sans, with the ▲▼●△▽○ glyphs)."""
-    import matplotlib  # deferred: only to find the bundled font files
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    """matplotlib's bundled TrueType folder (DejaVu Sans, with the ▲▼●△▽○ glyphs), found
+    without loading matplotlib (a renderer measuring text draws no chart)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:  # pragma: no cover - matplotlib is a dependency
+        raise ModuleNotFoundError("matplotlib is needed for its bundled DejaVu fonts")
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
 @lru_cache(maxsize=1)
