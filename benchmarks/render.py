@@ -10,11 +10,13 @@ Run from the repository root::
     .venv/bin/python benchmarks/render.py --runs 5 --baseline 1fa5ef9
 
 Every timing is a fresh ``python`` process, so start-up (imports) is included, on data
-already on disk: the embedded default assessment (Peterborough, synthetic; 42 figures,
-49 charts). It builds the assessment and writes the formats:
+already on disk: the embedded default assessment (Peterborough, synthetic; 40 charts).
+It builds the assessment and writes the formats:
 
-* this tree: ``dana.render.render_formats`` for all four (charts drawn once, formats in
-  parallel), or one renderer alone;
+* this tree: ``dana report --out <folder> --format html --format docx --format pdf
+  --format pptx`` (or one ``--format``), run as the user runs it: the command's warm
+  worker pool, the charts drawn during the build and once for every format, the formats
+  written in parallel;
 * baseline: the same build and ``dana.assess.write_outputs`` of the baseline commit
   (checked out with ``git worktree`` into a temporary folder; it needs plotly, which
   this tree no longer does, and is skipped with a note when plotly is missing).
@@ -45,19 +47,21 @@ CASES = ("all", *FORMATS)
 
 _CURRENT = """
 import json, sys, time
-t0 = time.perf_counter()
-from dana.assess import build_assessment, load_config
-import dana.render as render
-assessment = build_assessment(load_config())
-built = time.perf_counter() - t0
+import dana.cli_report as cli_report
+from dana.cli import main
 out, case = sys.argv[1], sys.argv[2]
-formats = render.FORMATS if case == "all" else (case,)
-targets = {f: f"{out}/report.{f}" for f in formats}
-if case == "all":
-    render.render_formats(assessment, targets)
-else:
-    render.RENDERERS[case](assessment, targets[case])
-print(json.dumps({"build_s": built}))
+formats = ("html", "docx", "pdf", "pptx") if case == "all" else (case,)
+built = {}
+build = cli_report.build_assessment
+def timed(*args, **kwargs):
+    start = time.perf_counter()
+    try:
+        return build(*args, **kwargs)
+    finally:
+        built["s"] = time.perf_counter() - start
+cli_report.build_assessment = timed
+main(["report", "--out", out, *[x for f in formats for x in ("--format", f)]], standalone_mode=False)
+print(json.dumps({"build_s": built["s"]}))
 """
 
 _BASELINE = """

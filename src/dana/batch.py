@@ -34,6 +34,7 @@ from pathlib import Path
 from queue import Empty
 
 from dana.assess import build_assessment, load_config
+from dana.render.chart_pool import exit_with_parent
 from dana.report import write_outputs
 
 #: Event kinds, in the order an area sends them.
@@ -113,6 +114,7 @@ _SHARED: dict = {}
 
 
 def _start_worker(table, catalogue, folder, formats, events) -> None:
+    exit_with_parent()  # a batch killed outright leaves no worker waiting
     _SHARED.update(table=table, catalogue=catalogue, folder=folder, formats=formats, events=events)
 
 

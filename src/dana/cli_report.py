@@ -70,6 +70,18 @@ def _chart_workers(formats):
     return warm_pool(workers_wanted(), [renderer_module(fmt) for fmt in formats])
 
 
+def _drawing_ahead(formats):
+    """What the build gives its charts to as it makes them: the warm pool starts drawing
+    them (:func:`dana.render.chart_pictures.draw_ahead`; a picture is used only if the
+    disclosure pass leaves its chart as it was)."""
+    # deferred: the renderers load only when a report is built
+    from dana.render.chart_pictures import draw_ahead
+    from dana.render.formats import PICTURES
+
+    pictures = {PICTURES[f] for f in formats} - {None}
+    return lambda charts: draw_ahead(charts, pictures)
+
+
 def _run(
     config_path: Path | None,
     out: str | None,
@@ -119,7 +131,7 @@ def _run(
             bar.update(task, description=message, advance=1)
 
         try:
-            assessment = build_assessment(config, progress=step)
+            assessment = build_assessment(config, progress=step, on_charts=_drawing_ahead(chosen))
             paths = write_outputs(assessment, out_dir, chosen, progress=step)
         except ConfigError as exc:  # found while building: name the config file too
             raise click.ClickException(

@@ -7,9 +7,11 @@ from __future__ import annotations
 import dataclasses
 import pickle
 
+import numpy as np
 import pytest
 
 from dana.render import ChartCache, chart_pool, render_formats
+from dana.render.chart_pictures import draw_ahead, same_chart
 from dana.render.chart_pool import warm_pool
 
 
@@ -69,3 +71,123 @@ def test_a_drawing_error_is_raised_where_the_picture_is_asked_for(some_charts):
         cache.prepare([broken, *some_charts[1:]])
         with pytest.raises(Exception, match="no-such-kind"):
             cache.png(broken)
+
+
+def _withheld(chart):
+    """``chart`` as a disclosure pass leaves it when its first value is withheld."""
+    data = chart.data.copy()
+    value = next(c for c in ("value", "share", "population") if c in data.columns)
+    data.loc[data.index[0], value] = float("nan")
+    data["suppressed"] = [True] + [False] * (len(data) - 1)
+    return dataclasses.replace(chart, data=data)
+
+
+def test_charts_drawn_ahead_and_left_as_they_were_are_not_drawn_again(some_charts):
+    serial = ChartCache(workers=1)
+    with warm_pool(2):
+        draw_ahead(some_charts, ("svg",))
+        # the disclosure pass makes new chart objects; equal ones keep their pictures
+        final = [dataclasses.replace(c, data=c.data.copy()) for c in some_charts]
+        cache = ChartCache(workers=2)
+        cache.prepare(final, ("svg",))
+        assert cache.adopted == len(final)
+        for chart in final:
+            assert cache.svg(chart).svg == serial.svg(chart).svg
+
+
+def test_a_chart_the_disclosure_pass_changed_is_drawn_again_from_its_final_spec(some_charts):
+    original = next(c for c in some_charts if c.kind == "compare_bar")
+    final = _withheld(original)
+    with warm_pool(2):
+        draw_ahead([original], ("svg", "png"))
+        cache = ChartCache(workers=2)
+        cache.prepare([final])
+        assert cache.adopted == 0
+        drawn = cache.svg(final).svg
+    serial = ChartCache(workers=1)
+    assert drawn == serial.svg(final).svg
+    assert drawn != serial.svg(original).svg  # the withheld value is not in the picture
+
+
+def test_pictures_drawn_ahead_in_fewer_formats_are_not_taken(some_charts):
+    with warm_pool(2):
+        draw_ahead(some_charts[:2], ("svg",))
+        cache = ChartCache(workers=2)
+        cache.prepare(some_charts[:2], ("svg", "png"))
+        assert cache.adopted == 0
+        assert all(cache.png(c).png for c in some_charts[:2])
+
+
+def test_same_chart_compares_every_field_and_the_frames_cell_by_cell(some_charts):
+    chart = next(c for c in some_charts if c.kind == "compare_bar")
+    copy = dataclasses.replace(chart, data=chart.data.copy(), extra=dict(chart.extra))
+    assert same_chart(chart, copy)
+    assert not same_chart(chart, _withheld(chart))
+    assert not same_chart(chart, dataclasses.replace(chart, alt_text=chart.alt_text + "."))
+    retyped = chart.data.copy()
+    number = next(c for c in retyped.columns if retyped[c].dtype.kind == "f")
+    retyped[number] = retyped[number].astype(object)
+    assert not same_chart(chart, dataclasses.replace(chart, data=retyped))
+    # a missing value equals a missing value; a value that cannot be compared is different
+    gaps = chart.data.copy()
+    gaps.loc[gaps.index[0], number] = float("nan")
+    assert same_chart(
+        dataclasses.replace(chart, data=gaps), dataclasses.replace(chart, data=gaps.copy())
+    )
+    odd = dataclasses.replace(chart, extra={**chart.extra, "marks": np.arange(3)})
+    assert not same_chart(odd, dataclasses.replace(odd, extra=dict(odd.extra)))
+
+
+def test_dana_report_draws_ahead_and_writes_the_page_a_cold_render_writes(tmp_path):
+    """End to end: ``dana report`` (warm pool, charts drawn during the build) writes the
+    same HTML as building and rendering in one process with no pool."""
+    from click.testing import CliRunner
+
+    from dana.assess import build_assessment, load_config
+    from dana.cli import main
+    from dana.render import render_formats
+
+    result = CliRunner().invoke(main, ["report", "--out", str(tmp_path), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    (page,) = tmp_path.glob("dana-*.html")
+    cold = render_formats(
+        build_assessment(load_config()), {"html": tmp_path / "cold.html"}, workers=1
+    )
+    assert page.read_bytes() == cold["html"].read_bytes()
+
+
+def test_workers_stop_when_the_command_is_killed_outright(tmp_path):
+    """SIGKILL leaves a pool no chance to shut down: its workers notice and exit."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from dana.render.chart_pool import warm_pool\n"
+        "with warm_pool(2) as pool:\n"
+        "    print(*pool._processes, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # an exited child of a dead parent is reaped by init; a zombie counts as gone
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        return stat.read().split()[2] != "Z"

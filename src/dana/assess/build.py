@@ -82,6 +82,7 @@ def build_assessment(
     on_results: Callable[[pd.DataFrame, Comparators, list], None] | None = None,
     depth: bool = True,
     validated: bool = False,
+    on_charts: Callable[[list[Chart]], None] | None = None,
 ) -> Assessment:
     """Build the whole assessment model from a validated config.
 
@@ -93,7 +94,10 @@ def build_assessment(
     ``depth=False`` leaves out the depth parts (:func:`dana.assess.depth.add_depth`) and the embedded
     default's depth rows: the baseline the depth benchmark measures against. ``validated=True``
     says ``table`` has already passed :func:`dana.table.validate` (``dana batch``
-    validates the table once for every area).
+    validates the table once for every area). ``on_charts`` is called with the charts
+    made so far, several times as the build goes on and before its disclosure pass
+    (``dana report`` starts drawing them meanwhile; whatever uses them must check each
+    against the final model's chart, which the disclosure pass may have changed).
     """
     step = progress or (lambda _message: None)
     catalogue = load_catalogue() if catalogue is None else catalogue
@@ -136,11 +140,13 @@ def build_assessment(
         target_sort=period_sort_for(data, config.period),
         rule=config.suppression,
     )
+    _offer_charts(on_charts, sections)
     extra_gaps: list[DataGap] = list(neighbour_gap(config, comparators))
     if depth:
         step("Adding profiles, pathways, population, demand and value for money")
         sections, depth_gaps = add_depth(sections, data, results, comparators, config)
         extra_gaps += depth_gaps
+        _offer_charts(on_charts, sections)
 
     engagement_source = []
     redaction_notes: tuple[str, ...] = ()
@@ -192,6 +198,7 @@ def build_assessment(
         )
         + detail,
     )
+    _offer_charts(on_charts, draft.appendices)
     figures = draft.all_figures()
     step("Finding data gaps")
     gaps = ()
@@ -257,6 +264,19 @@ def build_assessment(
     checks = run_checks(built, facts, covered_by=COVERED_BY)
     enforce(checks)
     return replace(built, analyst_notes=analyst_notes(built, checks, notes=redaction_notes))
+
+
+def _offer_charts(on_charts, sections) -> None:
+    """Give ``on_charts`` every chart of ``sections`` and their subsections, depth first."""
+    if on_charts is None:
+        return
+
+    def walk(parts):
+        for section in parts:
+            yield from section.charts
+            yield from walk(section.subsections)
+
+    on_charts(list(walk(sections)))
 
 
 def _check_key_indicators(config: AssessmentConfig, indicators) -> None:

@@ -17,11 +17,14 @@ assessment still draws each chart once.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import weakref
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+
+import pandas as pd
 
 from dana.assess.model import Assessment, Chart
 from dana.render import chart_pool, measure
@@ -108,9 +111,11 @@ class ChartCache:
     def __init__(self, workers: int | None = None):
         self.workers = workers_wanted() if workers is None else max(1, workers)
         self._pictures: dict[int, tuple[Chart, ChartPicture]] = {}
-        # charts handed to a warm pool: id -> (chart, its task, formats being drawn)
-        self._pending: dict[int, tuple[Chart, Future, tuple[str, ...]]] = {}
+        # charts handed to a warm pool: id -> (chart, its task, its place in the task's
+        # list of pictures, formats being drawn)
+        self._pending: dict[int, tuple[Chart, Future, int, tuple[str, ...]]] = {}
         self.drawn = 0  # how many drawings this cache has made (each makes all formats asked)
+        self.adopted = 0  # how many of them were drawn ahead of the build's end (draw_ahead)
 
     def __getstate__(self):
         # keys are id()s, which do not survive pickling (a renderer in a worker process)
@@ -118,11 +123,12 @@ class ChartCache:
         return {
             "workers": self.workers,
             "drawn": self.drawn,
+            "adopted": self.adopted,
             "pictures": list(self._pictures.values()),
         }
 
     def __setstate__(self, state):
-        self.workers, self.drawn = state["workers"], state["drawn"]
+        self.workers, self.drawn, self.adopted = state["workers"], state["drawn"], state["adopted"]
         self._pending = {}
         self._pictures = {id(chart): (chart, picture) for chart, picture in state["pictures"]}
 
@@ -155,7 +161,7 @@ class ChartCache:
             return
         warm = chart_pool.active()
         if warm is not None and self.workers > 1:
-            self._hand_over(warm[0], todo, formats)
+            self._hand_over(warm[0], self._adopt(todo, formats), formats)
             return
         workers = min(self.workers, len(todo))
         if workers < 2 or len(todo) < PARALLEL_FROM:
@@ -167,7 +173,9 @@ class ChartCache:
         measure.register_dejavu()
         # Interleave so each worker gets a similar mix of cheap and dear chart kinds.
         chunks = [todo[i :: workers * 2] for i in range(workers * 2)]
-        with ProcessPoolExecutor(workers, mp_context=chart_pool.fork_context()) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=chart_pool.fork_context(), initializer=chart_pool.exit_with_parent
+        ) as pool:
             results = list(pool.map(_draw_many, [(chunk, formats) for chunk in chunks]))
         for chunk, pictures in zip(chunks, results, strict=True):
             for chart, picture in zip(chunk, pictures, strict=True):
@@ -175,28 +183,36 @@ class ChartCache:
 
     def _hand_over(self, pool: ProcessPoolExecutor, todo: list[Chart], formats) -> None:
         """Send ``todo`` to the warm pool in reading order, a few charts a task."""
-        for start in range(0, len(todo), STREAM_CHUNK):
-            chunk = todo[start : start + STREAM_CHUNK]
-            task = pool.submit(_draw_many, (chunk, formats))
-            for chart in chunk:
-                self._pending[id(chart)] = (chart, task, formats)
+        for chunk, task in _submit(pool, todo, formats):
+            for position, chart in enumerate(chunk):
+                self._pending[id(chart)] = (chart, task, position, formats)
+
+    def _adopt(self, todo: list[Chart], formats) -> list[Chart]:
+        """Take over the pictures drawn ahead (:func:`draw_ahead`) of every chart in
+        ``todo`` that is the same chart (:func:`same_chart`); return the others."""
+        rest = []
+        for chart in todo:
+            hit = chart_pool.drawn_ahead().get(chart.id)
+            if hit is not None and set(formats) <= set(hit[3]) and same_chart(hit[0], chart):
+                self._pending[id(chart)] = (chart, hit[1], hit[2], hit[3])
+                self.adopted += 1
+            else:
+                rest.append(chart)
+        return rest
 
     def _coming(self, chart: Chart, formats) -> bool:
         """True when ``chart`` is being drawn in every one of ``formats`` already."""
         hit = self._pending.get(id(chart))
-        return hit is not None and hit[0] is chart and set(formats) <= set(hit[2])
+        return hit is not None and hit[0] is chart and set(formats) <= set(hit[3])
 
     def _settle(self, chart: Chart) -> None:
-        """Wait for ``chart``'s task, if it has one, and keep every picture it drew."""
+        """Wait for ``chart``'s task, if it has one, and keep the picture it drew."""
         hit = self._pending.get(id(chart))
         if hit is None or hit[0] is not chart:
             return
-        task = hit[1]
-        chunk = [c for c, t, _ in self._pending.values() if t is task]
-        pictures = task.result()  # a drawing's error is raised here, as in prepare
-        for drawn, picture in zip(chunk, pictures, strict=True):
-            del self._pending[id(drawn)]
-            self._store(drawn, picture)
+        picture = hit[1].result()[hit[2]]  # a drawing's error is raised here, as in prepare
+        del self._pending[id(chart)]
+        self._store(chart, picture)
 
     def wait(self) -> None:
         """Wait until every chart handed to a warm pool is drawn (and kept)."""
@@ -235,6 +251,63 @@ def pictures_for(assessment: Assessment, charts: ChartCache | None, fmt: str) ->
     cache = charts if charts is not None else shared_cache(assessment)
     cache.prepare(assessment_charts(assessment), (fmt,))
     return cache
+
+
+def _submit(pool: ProcessPoolExecutor, charts: list[Chart], formats):
+    """Hand ``charts`` to ``pool`` a few at a time: ``(chunk, task)`` per task."""
+    for start in range(0, len(charts), STREAM_CHUNK):
+        chunk = charts[start : start + STREAM_CHUNK]
+        yield chunk, pool.submit(_draw_many, (chunk, tuple(formats)))
+
+
+def draw_ahead(charts, formats) -> None:
+    """Start drawing ``charts`` in the open warm pool before the build is finished.
+
+    The build offers its charts as it makes them (``build_assessment(on_charts=...)``),
+    before its disclosure pass. A picture drawn ahead is used only for a final chart
+    that is :func:`same_chart` as the one drawn, so nothing the disclosure pass changes
+    (a withheld value, a ``suppressed`` mark, a reworded alt text) can reach an output:
+    a changed chart is drawn again from its final spec. Without an open pool, or with
+    no picture format, this does nothing.
+    """
+    warm = chart_pool.active()
+    formats = tuple(f for f in PICTURE_FORMATS if f in set(formats))
+    if warm is None or not formats:
+        return
+    ahead = chart_pool.drawn_ahead()
+    todo = [c for c in charts if c.id not in ahead or not same_chart(ahead[c.id][0], c)]
+    for chunk, task in _submit(warm[0], todo, formats):
+        for position, chart in enumerate(chunk):
+            ahead[chart.id] = (chart, task, position, formats)
+
+
+def same_chart(first: Chart, second: Chart) -> bool:
+    """True when two chart specs draw the same picture: every field equal, each frame
+    with the same columns, dtypes, index and values (a missing value equal only to a
+    missing value). Anything that cannot be compared counts as different."""
+    return first is second or all(
+        _same(getattr(first, f.name), getattr(second, f.name)) for f in dataclasses.fields(Chart)
+    )
+
+
+def _same(first, second) -> bool:
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, pd.DataFrame):
+        return (
+            list(first.columns) == list(second.columns)
+            and first.dtypes.equals(second.dtypes)
+            and first.index.equals(second.index)
+            and first.equals(second)
+        )
+    if isinstance(first, dict):
+        return first.keys() == second.keys() and all(_same(first[k], second[k]) for k in first)
+    if isinstance(first, list | tuple):
+        return len(first) == len(second) and all(map(_same, first, second))
+    try:
+        return bool(first == second)
+    except (TypeError, ValueError):  # an array, say: not compared, so drawn again
+        return False
 
 
 def assessment_charts(assessment: Assessment) -> list[Chart]:

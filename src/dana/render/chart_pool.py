@@ -19,11 +19,17 @@ import importlib
 import io
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 
 _active: tuple[ProcessPoolExecutor, int] | None = None
+#: Charts the open pool is drawing ahead of the build's disclosure pass
+#: (:func:`dana.render.chart_pictures.draw_ahead`): chart id -> (chart, task, place in
+#: the task's pictures, formats). Emptied when the pool closes.
+_ahead: dict = {}
 #: How much a worker lowers its priority (``os.nice``): the build in this process comes first.
 WORKER_NICENESS = 10
 
@@ -40,6 +46,28 @@ def active() -> tuple[ProcessPoolExecutor, int] | None:
     return _active
 
 
+def drawn_ahead() -> dict:
+    """The open pool's drawings ahead of the disclosure pass (see :data:`_ahead`)."""
+    return _ahead
+
+
+def exit_with_parent() -> None:
+    """Stop this worker process when the process that started it has gone.
+
+    Killed outright (SIGKILL, an out-of-memory kill), a parent cannot shut its pool
+    down, and forked workers would wait for work for ever (each holds the others' end of
+    the task queue open). A thread checks the parent every half second. The initializer
+    of every DANA worker pool."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dana-exit-with-parent", daemon=True).start()
+
+
 def warm_up(modules: Iterable[str] = ()) -> None:
     """Load what drawing needs (matplotlib, its PNG and SVG writers, the fonts) by
     drawing a throw-away picture, then ``modules`` (the renderers to come). Runs in each
@@ -47,6 +75,7 @@ def warm_up(modules: Iterable[str] = ()) -> None:
 
     The worker lowers its own priority first: while this process builds the
     assessment, the warm-up takes only the time the build leaves unused."""
+    exit_with_parent()
     with suppress(AttributeError, OSError):  # no os.nice on every platform
         os.nice(WORKER_NICENESS)
     try:
@@ -91,7 +120,10 @@ def warm_pool(workers: int, modules: Iterable[str] = ()) -> Iterator[ProcessPool
         yield pool
     except BaseException:
         _active = None
+        _ahead.clear()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     _active = None
-    pool.shutdown(wait=True)
+    _ahead.clear()
+    # pictures drawn ahead and not used (charts the disclosure pass changed) are dropped
+    pool.shutdown(wait=True, cancel_futures=True)

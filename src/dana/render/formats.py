@@ -114,7 +114,9 @@ def render_formats(
     opened = (
         nullcontext(warm[0])
         if warm is not None
-        else ProcessPoolExecutor(pool_size, mp_context=chart_pool.fork_context())
+        else ProcessPoolExecutor(
+            pool_size, mp_context=chart_pool.fork_context(), initializer=chart_pool.exit_with_parent
+        )
     )
     with opened as pool:
         futures = {pool.submit(_render_one, job): f for f, job in zip(order, jobs, strict=True)}
