@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
 
+from dana._workers import exit_with_parent
 from dana.assess import build_assessment, load_config
-from dana.render.chart_pool import exit_with_parent
 from dana.report import write_outputs
 
 #: Event kinds, in the order an area sends them.

@@ -42,6 +42,7 @@ OWN = sorted(
         "dana.report",
         "dana.render.national",
         "dana._atomic",
+        "dana._workers",
     )
 )
 

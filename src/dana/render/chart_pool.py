@@ -19,11 +19,11 @@ import importlib
 import io
 import multiprocessing
 import os
-import threading
-import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
+
+from dana._workers import exit_with_parent
 
 _active: tuple[ProcessPoolExecutor, int] | None = None
 #: Charts the open pool is drawing ahead of the build's disclosure pass
@@ -49,23 +49,6 @@ def active() -> tuple[ProcessPoolExecutor, int] | None:
 def drawn_ahead() -> dict:
     """The open pool's drawings ahead of the disclosure pass (see :data:`_ahead`)."""
     return _ahead
-
-
-def exit_with_parent() -> None:
-    """Stop this worker process when the process that started it has gone.
-
-    Killed outright (SIGKILL, an out-of-memory kill), a parent cannot shut its pool
-    down, and forked workers would wait for work for ever (each holds the others' end of
-    the task queue open). A thread checks the parent every half second. The initializer
-    of every DANA worker pool."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="dana-exit-with-parent", daemon=True).start()
 
 
 def warm_up(modules: Iterable[str] = ()) -> None:
