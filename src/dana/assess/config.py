@@ -35,7 +35,7 @@ from dana.assess.config_checks import check_references
 from dana.assess.config_names import EXAMPLE_ALIASES, EXAMPLES, FORMATS
 from dana.sources.cache import default_cache_dir
 from dana.sources.registry import resolve_path
-from dana.stats.suppress import RULES as SUPPRESSION_RULES
+from dana.stats.suppress_rules import RULES as SUPPRESSION_RULES
 
 #: Sections of an assessment, in the order the seeds present them.
 SECTION_NAMES = (
@@ -156,7 +156,7 @@ class SuppressionConfig(_Strict):
 
     @staticmethod
     def presets() -> tuple[str, ...]:
-        """The preset names, from :data:`dana.stats.suppress.RULES`."""
+        """The preset names, from :data:`dana.stats.suppress_rules.RULES`."""
         return tuple(SUPPRESSION_RULES)
 
     def suppress_arguments(self) -> dict | None:

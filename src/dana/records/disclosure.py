@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from dana.stats import suppress
-from dana.stats.suppress import RULES
+from dana.stats.suppress_rules import RULES
 
 SUPPRESSED_NOTE = "Count suppressed to protect confidentiality (secondary suppression)"
 PRIMARY_NOTE = "Count suppressed to protect confidentiality (small number)"

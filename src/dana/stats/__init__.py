@@ -50,7 +50,8 @@ from dana.stats.penetration import penetration
 from dana.stats.proportions import proportion
 from dana.stats.rates import rate
 from dana.stats.standards import ESP2013, AgeBand, esp2013
-from dana.stats.suppress import Rule, describe_rule, resolve_rule, suppress
+from dana.stats.suppress import suppress
+from dana.stats.suppress_rules import Rule, describe_rule, resolve_rule
 from dana.stats.trend import trend
 from dana.stats.unmet import unmet_need
 
