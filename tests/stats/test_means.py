@@ -39,11 +39,36 @@ def test_mean_nan_is_error():
 
 def test_mean_of_many_rows_spans_blocks_and_matches_the_closed_form():
     # 1, 2, ..., k: mean (k + 1) / 2 and variance k (k + 1) / 12 (sum of squares
-    # identities); k = 300,001 spans several of the blocked sum-of-squares passes
+    # identities); sum(x^2) is about 4 times the sum of squared deviations here, so
+    # the one-pass identity is used
     k = 300_001
     out = mean(np.arange(1, k + 1))
     assert out.loc[0, "value"] == (k + 1) / 2
     assert out.loc[0, "sd"] == pytest.approx(math.sqrt(k * (k + 1) / 12), rel=1e-12)
+
+
+def test_mean_far_from_zero_against_its_spread_falls_back_to_two_passes():
+    # 1e9 + (2 4 4 4 5 5 7 9) repeated 10,000 times: mean 1e9 + 5, squared deviations
+    # 32 per repeat, so sd = sqrt(320,000 / 79,999) exactly. The one-pass identity
+    # sum(x^2) - sum(x)^2 / k would cancel 17 of 16 digits; the two-pass result is exact
+    # (every deviation is a small integer)
+    values = 1e9 + np.tile([2.0, 4, 4, 4, 5, 5, 7, 9], 10_000)
+    out = mean(values)
+    assert out.loc[0, "value"] == 1e9 + 5
+    assert out.loc[0, "sd"] == pytest.approx(math.sqrt(320_000 / 79_999), rel=1e-13)
+    assert mean(np.full(1_000, 3.25)).loc[0, "sd"] == 0.0
+
+
+@pytest.mark.parametrize("centre", [0.0, 1.0, 3.5, 3.9, 50.0])
+def test_mean_sd_agrees_with_an_exactly_summed_two_pass_at_and_past_the_one_pass_limit(centre):
+    # the one-pass identity is kept while the mean is within about 3.9 sds of zero:
+    # at, near and past that limit the sd matches the two-pass formula summed exactly
+    # (math.fsum) to 1e-12
+    rng = np.random.default_rng(7)
+    values = rng.normal(centre, 1.0, 400_000)
+    average = math.fsum(values) / len(values)
+    exact = math.sqrt(math.fsum((values - average) ** 2) / (len(values) - 1))
+    assert mean(values).loc[0, "sd"] == pytest.approx(exact, rel=1e-12)
 
 
 @pytest.mark.parametrize("by", [None, "g"])
