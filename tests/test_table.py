@@ -150,3 +150,21 @@ def test_a_count_type_figure_with_no_count_counts_by_its_value():
     )
     counts = table.counts_of(rows)
     assert counts.iloc[0] == 1800 and np.isnan(counts.iloc[1]) and counts.iloc[2] == 12
+
+
+@pytest.mark.parametrize("order", ["contiguous", "interleaved"])
+def test_split_rows_gives_what_groupby_gives(order):
+    # blocks already contiguous are sliced; interleaved ones are put in order once
+    keys = (
+        ["b", "b", "a", "a", "a", "c"] if order == "contiguous" else ["b", "a", "b", "c", "a", "a"]
+    )
+    frame = pd.DataFrame(
+        {"indicator_id": pd.array(keys, dtype="str"), "value": np.arange(6.0)},
+        index=np.arange(10, 16),
+    )
+    blocks = table.split_rows(frame, "indicator_id")
+    expected = dict(tuple(frame.groupby("indicator_id", sort=False)))
+    assert list(blocks) == list(expected) == list(dict.fromkeys(keys))
+    for key, rows in expected.items():
+        pd.testing.assert_frame_equal(blocks[key], rows)
+    assert table.split_rows(frame.iloc[0:0], "indicator_id") == {}

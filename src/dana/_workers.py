@@ -4,6 +4,7 @@ depending on another layer."""
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -24,3 +25,24 @@ def exit_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="dana-exit-with-parent", daemon=True).start()
+
+
+#: The cyclic collector's thresholds in a worker (Python's defaults: 700, 10, 10).
+WORKER_GC_THRESHOLDS = (10_000, 20, 100)
+
+
+def collect_less() -> None:
+    """Make the cyclic garbage collector cheaper in a worker process: the objects alive
+    now (the modules loaded, the parent's data after a fork) are never scanned again
+    (``gc.freeze``), and collections run less often. Drawing a chart makes thousands of
+    short-lived matplotlib objects; with the defaults the collector took about a tenth
+    of the drawing time (0.6 s of 6 s for the default build's 40 charts)."""
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
+
+
+def start_worker() -> None:
+    """The initializer of every DANA worker pool: :func:`exit_with_parent`, then
+    :func:`collect_less`."""
+    exit_with_parent()
+    collect_less()

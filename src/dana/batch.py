@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
 
-from dana._workers import exit_with_parent
+from dana._workers import start_worker
 from dana.assess import build_assessment, load_config
 from dana.report import write_outputs
 
@@ -114,7 +114,7 @@ _SHARED: dict = {}
 
 
 def _start_worker(table, catalogue, folder, formats, events) -> None:
-    exit_with_parent()  # a batch killed outright leaves no worker waiting
+    start_worker()  # a batch killed outright leaves no worker waiting
     _SHARED.update(table=table, catalogue=catalogue, folder=folder, formats=formats, events=events)
 
 

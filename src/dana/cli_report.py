@@ -67,7 +67,9 @@ def _chart_workers(formats):
 
     if not any(PICTURES.get(fmt) for fmt in formats):
         return warm_pool(1)  # nothing to draw: no workers
-    return warm_pool(workers_wanted(), [renderer_module(fmt) for fmt in formats])
+    # one format is written in this process (render_formats): its workers only draw
+    writers = [renderer_module(fmt) for fmt in formats] if len(set(formats)) > 1 else []
+    return warm_pool(workers_wanted(), writers)
 
 
 def _drawing_ahead(formats):

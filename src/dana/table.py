@@ -43,6 +43,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from dana.vocabulary import AREA_TYPES, POLARITIES, VALUE_TYPES
@@ -332,3 +333,29 @@ def concat(frames: list[pd.DataFrame], *, where: str = "combined indicator table
     if not frames:
         return empty()
     return validate(pd.concat(frames, ignore_index=True), where=where)
+
+
+def split_rows(frame: pd.DataFrame, column: str) -> dict:
+    """``frame``'s rows by their value of ``column``: ``{value: rows}`` in order of first
+    appearance, each block's rows in the order they have in ``frame`` (its index kept),
+    as ``dict(tuple(frame.groupby(column, sort=False)))`` gives.
+
+    Blocks that are already contiguous (a table sorted by ``column``) are cut as slices,
+    which copy nothing; otherwise the rows are put in block order once, with one stable
+    sort. ``groupby`` instead gathers every block's rows column by column (for the
+    default table, 53 indicators x 30 columns, about 0.2 s of a build).
+    """
+    codes, values = pd.factorize(frame[column], sort=False, use_na_sentinel=False)
+    if len(codes) == 0:
+        return {}
+    changes = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    if len(changes) + 1 != len(values):  # a value in several runs: gather each block once
+        order = np.argsort(codes, kind="stable")
+        frame, codes = frame.take(order), codes[order]
+        changes = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    starts = np.concatenate(([0], changes))
+    ends = np.concatenate((changes, [len(codes)]))
+    return {
+        values[codes[start]]: frame.iloc[start:end]
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+    }

@@ -44,6 +44,7 @@ from dana.assess.model import BenchmarkResult, Figure
 from dana.assess.periods import period_sort_for, reported_sort, up_to
 from dana.formatting import SUPPRESSED, format_number
 from dana.stats.trend import TREND_POINTS
+from dana.table import split_rows
 from dana.vocabulary import NOT_COMPARED
 
 _LEVELS = {"ci_95": 0.95, "ci_99_8": 0.998}
@@ -131,7 +132,7 @@ def build_indicator_results(
     rule = config.suppression
     results: list[IndicatorResult] = []
     missing: list[tuple[object, str]] = []
-    by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False)}
+    by_indicator = split_rows(table, "indicator_id")
     empty = table.iloc[0:0]
     chosen: list[tuple[object, pd.DataFrame, int]] = []
     for indicator in catalogue:

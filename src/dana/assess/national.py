@@ -57,6 +57,7 @@ from dana.assess.national_trend import recent_trends
 from dana.assess.periods import LATEST, period_sort_for, reported_sort, up_to
 from dana.assess.provenance import OGL_ATTRIBUTION, SYNTHETIC_ATTRIBUTION, is_synthetic
 from dana.catalogue import load_catalogue
+from dana.table import split_rows
 from dana.vocabulary import NOT_COMPARED
 
 __all__ = [
@@ -192,7 +193,7 @@ def summarise_areas(
     # summary never reads (text columns are the slow ones to copy)
     table = table.drop(columns=[c for c in _UNREAD if c in table.columns])
 
-    by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False)}
+    by_indicator = split_rows(table, "indicator_id")
     empty = table.iloc[0:0]
     current, benchmarks, history, notes = [], [], [], {}
     for indicator in chosen_indicators:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from dana import table
 from dana.catalogue import load_catalogue
+from dana.data.frame_cache import cached_frame
 from dana.data.packaged import DefaultDataError, read_packaged_columns, read_packaged_csv
 from dana.data.transcribed import CP_SOURCE, load_cp_example, load_published_figures
 
@@ -65,7 +66,7 @@ def _synthetic_table() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _depth_table() -> pd.DataFrame:
-    return _read_table(DEPTH_FILE)
+    return cached_frame("depth", lambda: _read_table(DEPTH_FILE))
 
 
 def load_depth_table() -> pd.DataFrame:
@@ -117,7 +118,12 @@ def load_default_table(*, overlays: bool = True) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _overlaid_table() -> pd.DataFrame:
-    """The synthetic table with the transcribed real figures overlaid (made once)."""
+    """The synthetic table with the transcribed real figures overlaid (made once, kept
+    on disk between runs: :mod:`dana.data.frame_cache`)."""
+    return cached_frame("indicators", _overlay)
+
+
+def _overlay() -> pd.DataFrame:
     synthetic = _synthetic_table()
     real = load_cp_example()
     real = real[real["indicator_id"].isin(load_catalogue().ids)]

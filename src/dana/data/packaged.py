@@ -50,5 +50,8 @@ def read_packaged_columns(
         null_values=[""],
     )
     read = pa_csv.read_csv(io.BytesIO(gzip.decompress(_payload(name))), convert_options=options)
+    # the reader makes one chunk per block of the file (38 for the depth table): one per
+    # column instead, since every later row selection is slower across chunks
+    read = read.combine_chunks()
     text_dtype = pd.StringDtype("pyarrow", na_value=float("nan"))
     return read.to_pandas(types_mapper={pa.string(): text_dtype}.get)

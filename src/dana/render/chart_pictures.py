@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dana._workers import exit_with_parent
+from dana._workers import start_worker
 from dana.assess.model import Assessment, Chart
 from dana.render import chart_pool, measure
 from dana.render.chart_style import DPI, RC_PARAMS
@@ -175,7 +175,7 @@ class ChartCache:
         # Interleave so each worker gets a similar mix of cheap and dear chart kinds.
         chunks = [todo[i :: workers * 2] for i in range(workers * 2)]
         with ProcessPoolExecutor(
-            workers, mp_context=chart_pool.fork_context(), initializer=exit_with_parent
+            workers, mp_context=chart_pool.fork_context(), initializer=start_worker
         ) as pool:
             results = list(pool.map(_draw_many, [(chunk, formats) for chunk in chunks]))
         for chunk, pictures in zip(chunks, results, strict=True):

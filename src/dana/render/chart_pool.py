@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 
-from dana._workers import exit_with_parent
+from dana._workers import collect_less, start_worker
 
 _active: tuple[ProcessPoolExecutor, int] | None = None
 #: Charts the open pool is drawing ahead of the build's disclosure pass
@@ -58,7 +58,7 @@ def warm_up(modules: Iterable[str] = ()) -> None:
 
     The worker lowers its own priority first: while this process builds the
     assessment, the warm-up takes only the time the build leaves unused."""
-    exit_with_parent()
+    start_worker()
     with suppress(AttributeError, OSError):  # no os.nice on every platform
         os.nice(WORKER_NICENESS)
     try:
@@ -77,6 +77,7 @@ def warm_up(modules: Iterable[str] = ()) -> None:
                 fig.savefig(io.BytesIO(), format=fmt)
         for module in modules:
             importlib.import_module(module)
+        collect_less()  # what was just loaded is never scanned again
     except Exception:  # noqa: BLE001  (drawing reports it, with the chart it concerns)
         return
 

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import nullcontext
 from pathlib import Path
 
-from dana._workers import exit_with_parent
+from dana._workers import start_worker
 from dana.assess.model import Assessment
 from dana.render import chart_pool
 from dana.render.chart_pictures import ChartCache, assessment_charts
@@ -116,7 +116,7 @@ def render_formats(
         nullcontext(warm[0])
         if warm is not None
         else ProcessPoolExecutor(
-            pool_size, mp_context=chart_pool.fork_context(), initializer=exit_with_parent
+            pool_size, mp_context=chart_pool.fork_context(), initializer=start_worker
         )
     )
     with opened as pool:

@@ -84,23 +84,36 @@ def _text(value: str) -> str:
     return _escape(_ILLEGAL.sub("", value))
 
 
-def _cell(ref: str, value, style: int) -> str:
+def _cell(value, style: int) -> str:
+    """One cell's XML, without its reference: cells are written in column order, every
+    column present (an empty cell is ``<c/>``), so the reference is implied (ECMA-376
+    Part 1, 18.3.1.4: ``r`` is optional)."""
     s = f' s="{style}"' if style else ""
     kind = _KINDS.get(type(value))
     if kind is None:
         kind = _KINDS[type(value)] = _kind(value)
     if kind == "text":
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+        return _text_cell(str(value), s)
     if kind == "float":
         number = float(value)
         if math.isnan(number) or math.isinf(number):
-            return ""
-        return f'<c r="{ref}"{s}><v>{number!r}</v></c>'
+            return f"<c{s}/>"
+        return f"<c{s}><v>{number!r}</v></c>"
     if kind == "int":
-        return f'<c r="{ref}"{s}><v>{int(value)}</v></c>'
+        return f"<c{s}><v>{int(value)}</v></c>"
     if kind == "bool":
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    return ""
+        return f'<c{s} t="b"><v>{int(value)}</v></c>'
+    return f"<c{s}/>"
+
+
+@lru_cache(maxsize=65536)
+def _text_cell(value: str, style: str) -> str:
+    # the summary repeats the same names and notes thousands of times: build each once
+    return f'<c{style} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+
+
+def _column_cells(values, style: int) -> list[str]:
+    return [_cell(v, style) for v in values]
 
 
 def _sheet_xml(sheet: Sheet) -> Iterable[str]:
@@ -120,14 +133,19 @@ def _sheet_xml(sheet: Sheet) -> Iterable[str]:
         )
         yield f"<cols>{cols}</cols>"
     yield "<sheetData>"
-    styles = [sheet.styles.get(c, PLAIN) for c in range(width)]
-    for r, values in enumerate(sheet.rows, 1):
-        head = sheet.header and r == 1
-        cells = "".join(
-            _cell(f"{letters[c]}{r}", v, sheet.header_style if head else styles[c])
-            for c, v in enumerate(values)
-        )
-        yield f'<row r="{r}">{cells}</row>'
+    rows = [list(r) + [None] * (width - len(r)) for r in sheet.rows]
+    first = 0
+    if sheet.header and rows:
+        cells = "".join(_cell(v, sheet.header_style) for v in rows[0])
+        yield f'<row r="1">{cells}</row>'
+        first = 1
+    # column by column (one style per column), then joined row by row
+    columns = [
+        _column_cells(values, sheet.styles.get(c, PLAIN))
+        for c, values in enumerate(zip(*rows[first:], strict=True))
+    ]
+    for r, cells in enumerate(zip(*columns, strict=True), first + 1):
+        yield f'<row r="{r}">{"".join(cells)}</row>'
     yield "</sheetData>"
     if sheet.header and sheet.rows:
         yield f'<autoFilter ref="A1:{letters[-1]}{len(sheet.rows)}"/>'
@@ -167,7 +185,7 @@ def write_workbook(path: str | Path, sheets: Sequence[Sheet]) -> Path:
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         for i in range(1, n + 1)
     )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr(
             "[Content_Types].xml",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="'

@@ -1,0 +1,86 @@
+"""The embedded tables kept on disk between runs: the same frame, or no cache at all."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dana.data import default, frame_cache
+
+
+class Counted:
+    """``make`` for :func:`cached_frame` that counts how often the frame was made."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame, self.calls = frame, 0
+
+    def __call__(self) -> pd.DataFrame:
+        self.calls += 1
+        return self.frame
+
+
+@pytest.fixture
+def cache_in(tmp_path, monkeypatch):
+    monkeypatch.setenv(frame_cache.CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_a_cached_table_equals_the_table_made_afresh_dtypes_and_all(cache_in):
+    fresh = default._overlay()
+    make = Counted(fresh)
+    first = frame_cache.cached_frame("indicators", make)
+    again = frame_cache.cached_frame("indicators", make)
+    assert make.calls == 1  # the second came from the file
+    assert len(list(cache_in.glob("indicators-*.arrow"))) == 1
+    pd.testing.assert_frame_equal(again, fresh, check_exact=True)
+    assert again.dtypes.equals(fresh.dtypes) and again.index.equals(fresh.index)
+    assert first is fresh
+    column = again["area_code"].array._pa_array  # one chunk, as the CSV reader makes it
+    assert column.num_chunks == fresh["area_code"].array._pa_array.num_chunks == 1
+
+
+def test_a_change_to_the_package_makes_a_new_entry_and_drops_the_old(cache_in, monkeypatch):
+    make = Counted(pd.DataFrame({"a": [1.0, 2.0]}))
+    frame_cache.cached_frame("t", make)
+    monkeypatch.setattr(frame_cache, "_fingerprint", lambda: "changed")
+    frame_cache.cached_frame("t", make)
+    assert make.calls == 2
+    assert [p.name for p in cache_in.glob("t-*.arrow")] == ["t-changed.arrow"]
+
+
+def test_the_fingerprint_follows_every_package_file(tmp_path, monkeypatch):
+    package = tmp_path / "dana"
+    (package / "data").mkdir(parents=True)
+    (package / "data" / "table.csv").write_text("a\n1\n")
+    monkeypatch.setattr(frame_cache, "_PACKAGE", package)
+    before = frame_cache._fingerprint()
+    (package / "data" / "table.csv").write_text("a\n12\n")  # one byte longer
+    assert frame_cache._fingerprint() != before
+
+
+def test_an_empty_cache_setting_turns_the_cache_off(tmp_path, monkeypatch):
+    monkeypatch.setenv(frame_cache.CACHE_ENV, "")
+    monkeypatch.chdir(tmp_path)
+    make = Counted(pd.DataFrame({"a": [1]}))
+    frame_cache.cached_frame("t", make)
+    frame_cache.cached_frame("t", make)
+    assert make.calls == 2 and frame_cache.cache_dir() is None
+    assert not list(tmp_path.rglob("*.arrow"))
+
+
+def test_a_damaged_entry_or_an_unwritable_folder_only_costs_the_time(tmp_path, monkeypatch):
+    blocked = tmp_path / "a file"
+    blocked.write_text("in the way")
+    monkeypatch.setenv(frame_cache.CACHE_ENV, str(blocked / "cache"))
+    make = Counted(pd.DataFrame({"a": [1.5]}))
+    assert frame_cache.cached_frame("t", make)["a"].tolist() == [1.5]
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(frame_cache.CACHE_ENV, str(folder))
+    frame_cache.cached_frame("t", make)
+    (entry,) = folder.glob("t-*.arrow")
+    entry.write_bytes(b"not an arrow file")
+    assert frame_cache.cached_frame("t", make)["a"].tolist() == [1.5]
+    assert make.calls == 3
+    assert frame_cache.cached_frame("t", make)["a"].tolist() == [1.5]  # stored again
+    assert make.calls == 3
