@@ -9,9 +9,10 @@ by the versions of pandas and pyarrow, so any change to the data or the code mak
 entry and the old one is deleted. A cached frame equals the fresh one exactly, dtypes
 included (tested).
 
-The folder is ``$DANA_CACHE_DIR``, else ``$XDG_CACHE_HOME/dana``, else ``~/.cache/dana``;
-``DANA_CACHE_DIR=`` (empty) turns the cache off. A folder that cannot be written, or an
-entry that cannot be read, is passed over (the frame is made as if there were no cache).
+The folder is ``tables`` in DANA's cache folder (``$DANA_CACHE_DIR`` or ``~/.cache/dana``,
+beside the Fingertips responses), or ``$DANA_TABLE_CACHE``; ``DANA_TABLE_CACHE=off`` turns
+the cache off. A folder that cannot be written, or an entry that cannot be read, is passed
+over (the frame is made as if there were no cache).
 """
 
 from __future__ import annotations
@@ -24,17 +25,22 @@ from pathlib import Path
 
 import pandas as pd
 
+#: A folder for the cached tables, or "off".
+TABLE_CACHE_ENV = "DANA_TABLE_CACHE"
+#: DANA's cache folder (as :mod:`dana.sources.cache` reads it).
 CACHE_ENV = "DANA_CACHE_DIR"
 _PACKAGE = Path(__file__).resolve().parents[1]  # src/dana
 
 
 def cache_dir() -> Path | None:
-    """Where cached frames are kept, or None when the cache is off (``DANA_CACHE_DIR=``)."""
-    configured = os.environ.get(CACHE_ENV)
-    if configured is not None:
-        return Path(configured).expanduser() if configured.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "dana"
+    """Where cached frames are kept, or None when the cache is off (``DANA_TABLE_CACHE=off``)."""
+    configured = os.environ.get(TABLE_CACHE_ENV, "").strip()
+    if configured.lower() == "off":
+        return None
+    if configured:
+        return Path(configured).expanduser()
+    root = os.environ.get(CACHE_ENV, "").strip()
+    return (Path(root).expanduser() if root else Path.home() / ".cache" / "dana") / "tables"
 
 
 def _fingerprint() -> str:
@@ -63,13 +69,16 @@ def cached_frame(label: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     folder = cache_dir()
     if folder is None:
         return make()
-    path = folder / f"{label}-{_fingerprint()}.arrow"
+    # one entry per table and installed copy of dana (two checkouts do not evict each
+    # other's), named by the fingerprint of that copy's files
+    place = hashlib.sha256(str(_PACKAGE).encode()).hexdigest()[:8]
+    path = folder / f"{label}-{place}-{_fingerprint()}.arrow"
     try:
         return _read(path)
     except (OSError, ValueError, ImportError):
         pass  # not there yet, or unreadable: made afresh and stored again
     frame = make()
-    _store(frame, path, label)
+    _store(frame, path, f"{label}-{place}")
     return frame
 
 
