@@ -58,8 +58,8 @@ def build_assessment(config, **options):
 
 def _chart_workers(formats):
     """The warm chart pool (:mod:`dana.render.chart_pool`) when a chosen format has
-    pictures: its workers start, and load matplotlib and the renderers, while this
-    process builds; they draw only the disclosed charts, after the build."""
+    pictures: its workers start, and load matplotlib (and, for several formats, their
+    writers), while this process builds, and draw the charts the build offers."""
     # deferred: the renderers load only when a report is built
     from dana.render.chart_pictures import workers_wanted
     from dana.render.chart_pool import warm_pool

@@ -48,7 +48,7 @@ from dana.assess.findings import join_and
 from dana.assess.gaps import COVERED_BY, find_gaps
 from dana.assess.layout import table_indicators, topic_sections
 from dana.assess.load import load_population, load_table
-from dana.assess.model import Assessment, Chart, DataGap, Section
+from dana.assess.model import Assessment, Chart, DataGap, Section, walk_section_tree
 from dana.assess.paragraphs import finding_aliases
 from dana.assess.periods import LATEST, period_sort_for
 from dana.assess.provenance import attributions, is_synthetic, provenance_entries
@@ -268,15 +268,8 @@ def build_assessment(
 
 def _offer_charts(on_charts, sections) -> None:
     """Give ``on_charts`` every chart of ``sections`` and their subsections, depth first."""
-    if on_charts is None:
-        return
-
-    def walk(parts):
-        for section in parts:
-            yield from section.charts
-            yield from walk(section.subsections)
-
-    on_charts(list(walk(sections)))
+    if on_charts is not None:
+        on_charts([chart for s, _, _ in walk_section_tree(sections) for chart in s.charts])
 
 
 def _check_key_indicators(config: AssessmentConfig, indicators) -> None:

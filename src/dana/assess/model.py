@@ -282,6 +282,15 @@ class ProvenanceEntry:
     licence: str = "Open Government Licence v3.0"
 
 
+def walk_section_tree(sections, depth: int = 0, trail: tuple[str, ...] = ()):
+    """``sections`` and their subsections depth first, as ``(section, depth, trail)``:
+    the walker behind :meth:`Assessment.walk_sections`, also for sections not yet in an
+    assessment (the build's drafts)."""
+    for section in sections:
+        yield section, depth, trail
+        yield from walk_section_tree(section.subsections, depth + 1, (*trail, section.title))
+
+
 @dataclass(frozen=True)
 class Assessment:
     title: str
@@ -314,14 +323,9 @@ class Assessment:
         and the trail of its ancestors' titles. The one section walker every layer uses;
         with ``appendices`` the appendices' sections follow the body's."""
 
-        def walk(sections, depth, trail):
-            for s in sections:
-                yield s, depth, trail
-                yield from walk(s.subsections, depth + 1, (*trail, s.title))
-
-        yield from walk(self.sections, 0, ())
+        yield from walk_section_tree(self.sections)
         if appendices:
-            yield from walk(self.appendices, 0, ())
+            yield from walk_section_tree(self.appendices)
 
     def all_sections(self):
         """Every section, depth first."""

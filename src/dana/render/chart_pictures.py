@@ -23,6 +23,7 @@ import os
 import weakref
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -40,6 +41,16 @@ PARALLEL_FROM = 6
 WORKERS_ENV = "DANA_CHART_WORKERS"
 #: Charts per task sent to a warm pool (small, so the first pictures come back soon).
 STREAM_CHUNK = 2
+
+
+class Drawing(NamedTuple):
+    """A chart handed to a warm pool: the chart, the task drawing it (with others), its
+    place in that task's pictures, and the formats being drawn."""
+
+    chart: Chart
+    task: Future
+    position: int
+    formats: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -112,9 +123,7 @@ class ChartCache:
     def __init__(self, workers: int | None = None):
         self.workers = workers_wanted() if workers is None else max(1, workers)
         self._pictures: dict[int, tuple[Chart, ChartPicture]] = {}
-        # charts handed to a warm pool: id -> (chart, its task, its place in the task's
-        # list of pictures, formats being drawn)
-        self._pending: dict[int, tuple[Chart, Future, int, tuple[str, ...]]] = {}
+        self._pending: dict[int, Drawing] = {}  # charts handed to a warm pool, by id()
         self.drawn = 0  # how many drawings this cache has made (each makes all formats asked)
         self.adopted = 0  # how many of them were drawn ahead of the build's end (draw_ahead)
 
@@ -184,9 +193,8 @@ class ChartCache:
 
     def _hand_over(self, pool: ProcessPoolExecutor, todo: list[Chart], formats) -> None:
         """Send ``todo`` to the warm pool in reading order, a few charts a task."""
-        for chunk, task in _submit(pool, todo, formats):
-            for position, chart in enumerate(chunk):
-                self._pending[id(chart)] = (chart, task, position, formats)
+        for drawing in _submit(pool, todo, formats):
+            self._pending[id(drawing.chart)] = drawing
 
     def _adopt(self, todo: list[Chart], formats) -> list[Chart]:
         """Take over the pictures drawn ahead (:func:`draw_ahead`) of every chart in
@@ -194,8 +202,12 @@ class ChartCache:
         rest = []
         for chart in todo:
             hit = chart_pool.drawn_ahead().get(chart.id)
-            if hit is not None and set(formats) <= set(hit[3]) and same_chart(hit[0], chart):
-                self._pending[id(chart)] = (chart, hit[1], hit[2], hit[3])
+            if (
+                hit is not None
+                and set(formats) <= set(hit.formats)
+                and same_chart(hit.chart, chart)
+            ):
+                self._pending[id(chart)] = hit._replace(chart=chart)
                 self.adopted += 1
             else:
                 rest.append(chart)
@@ -204,21 +216,21 @@ class ChartCache:
     def _coming(self, chart: Chart, formats) -> bool:
         """True when ``chart`` is being drawn in every one of ``formats`` already."""
         hit = self._pending.get(id(chart))
-        return hit is not None and hit[0] is chart and set(formats) <= set(hit[3])
+        return hit is not None and hit.chart is chart and set(formats) <= set(hit.formats)
 
     def _settle(self, chart: Chart) -> None:
         """Wait for ``chart``'s task, if it has one, and keep the picture it drew."""
         hit = self._pending.get(id(chart))
-        if hit is None or hit[0] is not chart:
+        if hit is None or hit.chart is not chart:
             return
-        picture = hit[1].result()[hit[2]]  # a drawing's error is raised here, as in prepare
+        picture = hit.task.result()[hit.position]  # a drawing's error is raised here
         del self._pending[id(chart)]
         self._store(chart, picture)
 
     def wait(self) -> None:
         """Wait until every chart handed to a warm pool is drawn (and kept)."""
         while self._pending:
-            self._settle(next(iter(self._pending.values()))[0])
+            self._settle(next(iter(self._pending.values())).chart)
 
     def picture(self, chart: Chart, fmt: str) -> ChartPicture:
         """The chart's picture with ``fmt`` ("png" or "svg") drawn, drawing it if needed."""
@@ -255,10 +267,13 @@ def pictures_for(assessment: Assessment, charts: ChartCache | None, fmt: str) ->
 
 
 def _submit(pool: ProcessPoolExecutor, charts: list[Chart], formats):
-    """Hand ``charts`` to ``pool`` a few at a time: ``(chunk, task)`` per task."""
+    """Hand ``charts`` to ``pool`` a few at a time: a :class:`Drawing` per chart."""
+    formats = tuple(formats)
     for start in range(0, len(charts), STREAM_CHUNK):
         chunk = charts[start : start + STREAM_CHUNK]
-        yield chunk, pool.submit(_draw_many, (chunk, tuple(formats)))
+        task = pool.submit(_draw_many, (chunk, formats))
+        for position, chart in enumerate(chunk):
+            yield Drawing(chart, task, position, formats)
 
 
 def draw_ahead(charts, formats) -> None:
@@ -276,10 +291,9 @@ def draw_ahead(charts, formats) -> None:
     if warm is None or not formats:
         return
     ahead = chart_pool.drawn_ahead()
-    todo = [c for c in charts if c.id not in ahead or not same_chart(ahead[c.id][0], c)]
-    for chunk, task in _submit(warm[0], todo, formats):
-        for position, chart in enumerate(chunk):
-            ahead[chart.id] = (chart, task, position, formats)
+    todo = [c for c in charts if c.id not in ahead or not same_chart(ahead[c.id].chart, c)]
+    for drawing in _submit(warm[0], todo, formats):
+        ahead[drawing.chart.id] = drawing
 
 
 def same_chart(first: Chart, second: Chart) -> bool:

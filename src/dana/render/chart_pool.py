@@ -2,13 +2,15 @@
 
 ``dana report`` opens :func:`warm_pool` as soon as its config is read: the worker
 processes start (fork) and each loads matplotlib, the fonts and the renderers of the
-chosen formats while this process builds the assessment. Once the build (with its one
-disclosure pass) is done, :meth:`dana.render.chart_pictures.ChartCache.prepare` hands
-the disclosed charts to the open pool (:func:`active`) without waiting, a renderer in
-this process waits only for the picture it is about to place, and
-:func:`dana.render.formats.render_formats` writes several formats in the same workers.
+chosen formats while this process builds the assessment. The build offers its charts
+as it makes them and the pool starts drawing them
+(:func:`dana.render.chart_pictures.draw_ahead`); once the build (with its one disclosure
+pass) is done, :meth:`dana.render.chart_pictures.ChartCache.prepare` keeps each picture
+drawn ahead whose chart the pass left unchanged and hands the other disclosed charts to
+the open pool (:func:`active`) without waiting. A renderer in this process waits only
+for the picture it is about to place, and :func:`dana.render.formats.render_formats`
+writes several formats in the same workers.
 
-Nothing is drawn before the build returns: the pool only receives finished charts.
 Without an open pool (library use, ``dana batch``, the tests) every caller starts and
 stops its own workers as before.
 """
@@ -27,8 +29,8 @@ from dana._workers import collect_less, start_worker
 
 _active: tuple[ProcessPoolExecutor, int] | None = None
 #: Charts the open pool is drawing ahead of the build's disclosure pass
-#: (:func:`dana.render.chart_pictures.draw_ahead`): chart id -> (chart, task, place in
-#: the task's pictures, formats). Emptied when the pool closes.
+#: (:func:`dana.render.chart_pictures.draw_ahead`): chart id ->
+#: :class:`dana.render.chart_pictures.Drawing`. Emptied when the pool closes.
 _ahead: dict = {}
 #: How much a worker lowers its priority (``os.nice``): the build in this process comes first.
 WORKER_NICENESS = 10
@@ -102,12 +104,8 @@ def warm_pool(workers: int, modules: Iterable[str] = ()) -> Iterator[ProcessPool
     _active = (pool, workers)
     try:
         yield pool
-    except BaseException:
+    finally:
         _active = None
+        # pictures drawn ahead and not used (charts the disclosure pass changed) are dropped
         _ahead.clear()
         pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    _active = None
-    _ahead.clear()
-    # pictures drawn ahead and not used (charts the disclosure pass changed) are dropped
-    pool.shutdown(wait=True, cancel_futures=True)

@@ -20,12 +20,11 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from dana._workers import start_worker
+from dana.assess.config_names import FORMATS
 from dana.assess.model import Assessment
 from dana.render import chart_pool
 from dana.render.chart_pictures import ChartCache, assessment_charts
 from dana.render.writing import output_path
-
-FORMATS = ("html", "docx", "pdf", "pptx", "json")
 
 
 def renderer_module(fmt: str) -> str:

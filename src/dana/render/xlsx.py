@@ -112,10 +112,6 @@ def _text_cell(value: str, style: str) -> str:
     return f'<c{style} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
 
 
-def _column_cells(values, style: int) -> list[str]:
-    return [_cell(v, style) for v in values]
-
-
 def _sheet_xml(sheet: Sheet) -> Iterable[str]:
     width = max((len(r) for r in sheet.rows), default=1)
     letters = [column_letter(i) for i in range(width)]
@@ -140,9 +136,11 @@ def _sheet_xml(sheet: Sheet) -> Iterable[str]:
         yield f'<row r="1">{cells}</row>'
         first = 1
     # column by column (one style per column), then joined row by row
+    styles = [sheet.styles.get(c, PLAIN) for c in range(width)]
+    body = zip(*rows[first:], strict=True)  # the data's columns (none without data rows)
     columns = [
-        _column_cells(values, sheet.styles.get(c, PLAIN))
-        for c, values in enumerate(zip(*rows[first:], strict=True))
+        [_cell(v, style) for v in values]
+        for values, style in zip(body, styles, strict=False)  # no data rows: no columns
     ]
     for r, cells in enumerate(zip(*columns, strict=True), first + 1):
         yield f'<row r="{r}">{"".join(cells)}</row>'
