@@ -32,9 +32,10 @@ WORKER_GC_THRESHOLDS = (10_000, 20, 100)
 
 
 def collect_less() -> None:
-    """Make the cyclic garbage collector cheaper in a worker process: the objects alive
-    now (the modules loaded, the parent's data after a fork) are never scanned again
-    (``gc.freeze``), and collections run less often. Drawing a chart makes thousands of
+    """Make the cyclic garbage collector cheaper in a worker process (or a one-shot
+    command such as ``dana report``): the objects alive now (the modules loaded, the
+    parent's data after a fork) are never scanned again (``gc.freeze``), and
+    collections run less often. Drawing a chart makes thousands of
     short-lived matplotlib objects; with the defaults the collector took about a tenth
     of the drawing time (0.6 s of 6 s for the default build's 40 charts)."""
     gc.freeze()

@@ -111,6 +111,7 @@ def batch(out, area_type, indicators, areas, reports, workers, period, suppressi
     """Summarise every area on every indicator (CSV + XLSX), optionally with reports."""
     # deferred: the data, assessment and writer libraries load only when batch runs
     from dana._atomic import check_folder
+    from dana._workers import collect_less
     from dana.areas import load_areas
     from dana.assess import summarise_areas
     from dana.assess.config import SuppressionConfig
@@ -121,6 +122,7 @@ def batch(out, area_type, indicators, areas, reports, workers, period, suppressi
     from dana.render.national import write_summary
     from dana.sources.errors import SourceError
 
+    collect_less()  # a one-shot process: see dana report
     errors = (ValueError, KeyError, OSError, SourceError)
     console = Console(stderr=True)
     # every argument is checked before any work

@@ -199,3 +199,35 @@ def test_running_header_never_runs_into_the_synthetic_badge(sample_assessment):
     badge = measure.text_width("SYNTHETIC DATA", 8, "sans-bold")
     assert measure.text_width(header, 8, "sans") + badge + 12 <= pdf_page.TEXT_W
     assert header == "Drug and alcohol needs assessment: Peterborough"
+
+
+def test_contents_over_several_pages_gives_every_heading_its_page(
+    sample_assessment, charts, tmp_path
+):
+    """One draft pass sets the pages (a page number never changes the contents' layout):
+    with enough headings to fill two contents pages, each entry's number is still the
+    page its heading is on."""
+    from dataclasses import replace
+
+    from variants import _map_sections
+
+    def copied(copy):
+        return _map_sections(
+            sample_assessment.sections,
+            lambda s: replace(s, id=f"{s.id}-{copy}", title=f"{s.title} (part {copy})"),
+        )
+
+    many = tuple(section for copy in range(1, 16) for section in copied(copy))
+    path = render_pdf(
+        replace(sample_assessment, sections=many), tmp_path / "long.pdf", charts=charts
+    )
+    reader = pypdf.PdfReader(str(path))
+    texts = [page.extract_text() for page in reader.pages]
+    contents_pages = [i for i, text in enumerate(texts[:6]) if ". . ." in text.replace("  ", " ")]
+    assert len(contents_pages) >= 2, "the contents should run over more than one page"
+    contents = "\n".join(texts[i] for i in contents_pages)
+    numbers = [int(n) for n in re.findall(r"\.\s+(\d+)$", contents, flags=re.MULTILINE)]
+    outline = _outline(reader)
+    assert numbers == [page + 1 for _, _, page in outline]
+    for _, title, page in outline:
+        assert " ".join(title.split()) in " ".join(texts[page].split()), (title, page)

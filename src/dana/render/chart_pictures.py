@@ -85,13 +85,7 @@ def draw_picture(chart: Chart, formats=PICTURE_FORMATS) -> ChartPicture:
         width, height = fig.get_size_inches()
         png = svg = None
         if PNG in formats:
-            buf = io.BytesIO()
-            fig.savefig(
-                buf, format="png", dpi=DPI,
-                metadata={"Title": chart.title, "Description": chart.alt_text, "Software": "DANA"},
-                pil_kwargs={"compress_level": 1},
-            )  # fmt: skip
-            png = buf.getvalue()
+            png = _rgb_png(fig, chart)
         if SVG in formats:
             buf = io.BytesIO()
             fig.savefig(
@@ -103,6 +97,40 @@ def draw_picture(chart: Chart, formats=PICTURE_FORMATS) -> ChartPicture:
                 buf.getvalue(), chart_id=chart.id, title=chart.title, desc=chart.alt_text, tips=tips
             )
     return ChartPicture(chart.id, float(width), float(height), png=png, svg=svg)
+
+
+def _rgb_png(fig, chart: Chart) -> bytes:
+    """The figure as an 8-bit RGB PNG (no alpha channel), at fast compression.
+
+    matplotlib's ``savefig`` always writes RGBA; a chart's background is opaque, and
+    without the alpha channel the file is a quarter smaller, quicker to write, and the
+    PDF can embed its bytes as they are (:mod:`dana.render.pdf_image`). Any
+    transparent pixel is laid over white, as the page shows it."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image, PngImagePlugin
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    alpha = rgba[..., 3:]
+    if alpha.min() == 255:
+        rgb = np.ascontiguousarray(rgba[..., :3])
+    else:
+        opacity = alpha / 255.0
+        rgb = (rgba[..., :3] * opacity + 255.0 * (1.0 - opacity)).round().astype(np.uint8)
+    info = PngImagePlugin.PngInfo()
+    for key, text in (
+        ("Title", chart.title),
+        ("Description", chart.alt_text),
+        ("Software", "DANA"),
+    ):
+        info.add_text(key, text)
+    buf = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(
+        buf, format="png", compress_level=1, pnginfo=info, dpi=(DPI, DPI)
+    )
+    return buf.getvalue()
 
 
 def _draw_many(job: tuple[list[Chart], tuple[str, ...]]) -> list[ChartPicture]:

@@ -1,9 +1,10 @@
 """The PDF's page: styles, running header and footer, bookmarks, contents, floating
 charts, and a build whose layout passes skip the pictures.
 
-reportlab lays the document out more than once so the contents page can show page
-numbers. Only the last pass is kept, so the earlier ones (drafts) reserve each chart's
-space without embedding its image, which was the slowest step of every pass.
+The document is laid out twice so the contents page can show page numbers: a draft
+into memory that learns each heading's page, and the final pass into the file (see
+:func:`build`). The draft reserves each chart's space without embedding its image and
+places each flowable without drawing it.
 
 A chart (with its caption) is a :class:`Float`: kept whole, and when it does not fit
 the rest of a page, the text and tables after it move up to fill that page and the chart
@@ -20,7 +21,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -35,6 +35,7 @@ from reportlab.platypus import (
 
 from dana.assess.model import Assessment
 from dana.render import measure
+from dana.render.pdf_image import draw_png
 from dana.render.style import ACCENT, GRID, LIGHT, MUTED, WARNING
 
 PAGE_W, PAGE_H = A4
@@ -104,7 +105,7 @@ class ChartImage(Flowable):
     def draw(self):
         if getattr(self.canv, "_dana_draft", False):
             return
-        self.canv.drawImage(ImageReader(io.BytesIO(self.png)), 0, 0, self.width, self.height)
+        draw_png(self.canv, self.png, 0, 0, self.width, self.height)
 
 
 def _not_drawn(canvas, x, y, _sW=0) -> None:
@@ -228,9 +229,14 @@ class ReportTemplate(BaseDocTemplate):
 def build(doc: ReportTemplate, make_story) -> None:
     """Lay the report out once as a draft (into memory, pictures not embedded, nothing
     drawn) to learn the page of every heading, then once for real into the file, with
-    the contents filled in. The first draft's contents already lists every heading, so
-    it takes the pages the final one will; when it does not fit one page, a second
-    draft with the page numbers in place confirms them (or, if they moved, a third).
+    the contents filled in.
+
+    The draft's contents already lists every heading with a placeholder page, so it
+    takes the room the final one will: an entry's page number is drawn after its text
+    by a zero-width callback and shrunk to fit (reportlab's ``drawPageNumbers``), so it
+    never changes a line break, a row height or a page break. One draft is therefore
+    enough whether the contents fills one page or several; a second runs only if the
+    draft found headings the story did not list (then the contents is laid out again).
 
     ``make_story()`` returns ``(story, contents)``: fresh flowables (platypus flowables
     keep state from a layout, so no pass reuses another's) and their TableOfContents."""
@@ -238,8 +244,6 @@ def build(doc: ReportTemplate, make_story) -> None:
     for _ in range(3):
         story, contents = make_story()
         if entries is None:
-            # the first draft's contents lists every heading (pages not yet known), so it
-            # takes the room the final one will: one more draft confirms the page numbers
             entries = _heading_entries(story)
         contents._lastEntries = list(entries)
         contents.clearEntries()
@@ -251,15 +255,21 @@ def build(doc: ReportTemplate, make_story) -> None:
         finally:
             doc.filename = target
         found = list(contents._entries)
-        if found == entries or _contents_fit_one_page(contents, found, doc.canv):
-            entries = found
-            break
+        same_headings = _without_pages(found) == _without_pages(entries)
         entries = found
+        if same_headings:
+            break
     final, final_contents = make_story()
     final_contents._lastEntries = entries
     doc._indexingFlowables = [final_contents]
     doc.draft = False
     doc.build(final)
+
+
+def _without_pages(entries) -> list:
+    """Contents entries (level, text, page, key) without their pages: all that lays
+    the contents out."""
+    return [(level, text, key) for level, text, _page, key in entries]
 
 
 def _heading_entries(flowables) -> list:
@@ -272,15 +282,3 @@ def _heading_entries(flowables) -> list:
         elif isinstance(flowable, KeepTogether):
             found += _heading_entries(flowable._content)
     return found
-
-
-def _contents_fit_one_page(contents, entries, canvas) -> bool:
-    """Whether the contents with ``entries`` fits under its heading on one page."""
-    saved = contents._lastEntries
-    contents._lastEntries = entries
-    contents.canv = canvas
-    try:
-        _, height = contents.wrap(TEXT_W, PAGE_H - 2 * MARGIN)
-    finally:
-        contents._lastEntries = saved
-    return height <= PAGE_H - 2 * MARGIN - 40  # the "Contents" heading above it
