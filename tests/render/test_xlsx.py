@@ -32,3 +32,24 @@ def test_cells_without_references_land_in_their_columns(tmp_path):
     assert data["D2"].value == "a < b & c" and data["B4"].value == 7
     assert data["A2"].font.b and data.freeze_panes == "A2"
     assert [[c.value for c in row] for row in book["Empty"].iter_rows()] == [["area", "value"]]
+
+
+def test_columns_of_one_kind_and_mixed_columns_read_back_the_same(tmp_path):
+    import numpy as np
+
+    rows = [
+        ["float", "int", "text", "mixed"],
+        [np.float64(0.1), np.int64(3), "Leeds", 1],
+        [math.inf, 4, None, "two"],
+        [None, None, "<York & co>", 2.5],
+        [np.float32(2.5), True, "", None],
+    ]
+    path = write_workbook(tmp_path / "kinds.xlsx", [Sheet("Data", rows)])
+    got = [[c.value for c in row] for row in load_workbook(path)["Data"].iter_rows()]
+    assert got == [
+        ["float", "int", "text", "mixed"],
+        [0.1, 3, "Leeds", 1],
+        [None, 4, None, "two"],  # infinity has no cell value in XLSX: left empty
+        [None, None, "<York & co>", 2.5],
+        [2.5, True, "", None],
+    ]
