@@ -129,6 +129,8 @@ def build_assessment(
         table=data,
         voice=voice,
         mixed=mixed,
+        # each section's charts start drawing as soon as it is made
+        on_section=None if on_charts is None else lambda made: _offer_charts(on_charts, [made]),
     )
 
     # two areas side by side (one named comparator area), as the C&P summary does

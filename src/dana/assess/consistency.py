@@ -156,11 +156,15 @@ def mixed_sources(results, comparators) -> frozenset[str]:
     for result in results:
         if result.figure.value is None:
             continue
-        rows = result.rows[result.rows["period_sort"] == result.period_sort]
-        rows = rows[rows["value"].notna()]
+        rows = result.rows
+        benchmarks = (
+            (rows["period_sort"] == result.period_sort)
+            & rows["value"].notna()
+            & rows["area_code"].isin(codes)
+        ).to_numpy()
         mine = is_synthetic(result.figure.source)
-        others = rows[rows["area_code"].isin(codes)]["source"].map(is_synthetic)
-        if others.size and bool((others != mine).any()):
+        sources = set(rows["source"].to_numpy()[benchmarks])
+        if any(is_synthetic(source) != mine for source in sources):
             mixed.add(result.figure.indicator_id)
     return frozenset(mixed)
 

@@ -151,8 +151,10 @@ def build_indicator_results(
         chosen, _disclosed([raw for _, raw, _ in chosen], rule, relations), strict=True
     ):
         result = _result(indicator, rows, raw, chosen_sort, comparators, config)
-        at = rows[(rows["period_sort"] == chosen_sort) & rows["value"].notna()]
-        result.values = dict(zip(at["area_code"], at["value"].astype(float), strict=True))
+        at = ((rows["period_sort"] == chosen_sort) & rows["value"].notna()).to_numpy()
+        result.values = dict(
+            zip(rows["area_code"].to_numpy()[at], rows["value"].to_numpy(float)[at], strict=True)
+        )
         results.append(result)
     _add_comparisons(results, comparators)
     for result in results:
@@ -167,9 +169,16 @@ def _disclosed(raws: list[pd.DataFrame], rule, relations) -> list[pd.DataFrame]:
         return []
     together = pd.concat(raws, keys=range(len(raws)), names=["_indicator", "_row"])
     shown = disclose_related(together, rule, relations=relations)
+    if not shown.index.equals(together.index):  # rows moved: find each indicator's by key
+        return [
+            shown.xs(position, level="_indicator").reset_index(drop=True)
+            for position in range(len(raws))
+        ]
+    # the rows as they were concatenated: each indicator's are one slice (no search)
+    ends = np.cumsum([len(raw) for raw in raws])
     return [
-        shown.xs(position, level="_indicator").reset_index(drop=True)
-        for position in range(len(raws))
+        shown.iloc[end - len(raw) : end].reset_index(drop=True)
+        for raw, end in zip(raws, ends, strict=True)
     ]
 
 
@@ -313,8 +322,12 @@ def utla_rows(result: IndicatorResult, *, raw: bool = False) -> pd.DataFrame:
     rows = result.raw_rows if raw else result.rows
     kept = result._utla.get(raw)
     if kept is None or kept[0] is not rows or kept[1] != result.period_sort:
-        at = rows[(rows["area_type"] == "utla") & (rows["period_sort"] == result.period_sort)]
-        kept = (rows, result.period_sort, at[at["value"].notna()].reset_index(drop=True))
+        keep = (
+            (rows["area_type"] == "utla")
+            & (rows["period_sort"] == result.period_sort)
+            & rows["value"].notna()
+        )
+        kept = (rows, result.period_sort, rows[keep.to_numpy()].reset_index(drop=True))
         result._utla[raw] = kept
     return kept[2].copy(deep=False)  # copy-on-write: a caller's change stays its own
 

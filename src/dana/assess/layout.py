@@ -18,6 +18,7 @@ else wider determinants) and compared only when they carry limits
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -221,17 +222,31 @@ def topic_sections(
     table: pd.DataFrame | None = None,
     voice: Voice | None = None,
     mixed: frozenset[str] = frozenset(),
+    on_section: Callable[[Section], None] | None = None,
 ) -> list[Section]:
     """The topic sections of :data:`LAYOUT` that ``include(key)`` accepts, in order.
 
     ``population_charts`` (the pyramid) and the breakdown tables of ``table`` go in the
     population section. With a ``voice`` each subsection's findings are written as the
     seeds' argument (:func:`dana.assess.paragraphs.section_findings`); ``mixed`` names
-    the figures whose benchmarks mix real and synthetic data.
+    the figures whose benchmarks mix real and synthetic data. ``on_section`` is called
+    with each section as soon as it is made (the build offers its charts for drawing).
     """
+    sections: list[Section] = []
+    for section in _topic_sections(
+        results, comparators, include, key_indicators, population_charts, table, voice, mixed
+    ):
+        sections.append(section)
+        if on_section is not None:
+            on_section(section)
+    return sections
+
+
+def _topic_sections(
+    results, comparators, include, key_indicators, population_charts, table, voice, mixed
+) -> Iterator[Section]:
     write = {"voice": voice, "mixed": mixed}
     grouped = group_results(results)
-    sections: list[Section] = []
     for key, (title, subsections) in LAYOUT.items():
         if not include(key):
             continue
@@ -246,7 +261,7 @@ def topic_sections(
                 extra_charts = population_charts
                 tables = breakdown_tables(grouped.get(key, []), table, comparators)
             charts_shown = (*extra_charts, *section.charts, *spines)
-            sections.append(replace(section, charts=charts_shown, tables=tuple(tables)))
+            yield replace(section, charts=charts_shown, tables=tuple(tables))
             continue
         children = tuple(
             topic_section(
@@ -255,16 +270,13 @@ def topic_sections(
             for sub_key, sub_title in subsections
         )
         everything = [r for sub_key, _ in subsections for r in grouped.get(sub_key, [])]
-        sections.append(
-            Section(
-                id=key,
-                title=title,
-                summary=tally(everything, voice),
-                charts=spines,
-                subsections=children,
-            )
+        yield Section(
+            id=key,
+            title=title,
+            summary=tally(everything, voice),
+            charts=spines,
+            subsections=children,
         )
-    return sections
 
 
 def headline_results(

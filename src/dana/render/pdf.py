@@ -332,13 +332,18 @@ class _PdfStory:
         )
 
     def _chart(self, chart: Chart):
-        picture = self.pictures.png(chart)
-        width, height = picture.width_in * 72, picture.height_in * 72
-        if width > TEXT_W or height > _MAX_IMAGE_H:
-            scale = min(TEXT_W / width, _MAX_IMAGE_H / height)
-            width, height = width * scale, height * scale
+        pictures = self.pictures
+
+        def fetch():  # when the layout reaches the chart (ChartImage)
+            picture = pictures.png(chart)
+            width, height = picture.width_in * 72, picture.height_in * 72
+            if width > TEXT_W or height > _MAX_IMAGE_H:
+                scale = min(TEXT_W / width, _MAX_IMAGE_H / height)
+                width, height = width * scale, height * scale
+            return picture.png, width, height
+
         block = [
-            ChartImage(picture.png, width, height),
+            ChartImage(fetch),
             self._caption("Figure", self.numbers.figure(chart), chart.title),
             Paragraph(_esc(caption(chart)), self.s["small"]),
         ]

@@ -15,6 +15,7 @@ than leaving the rest of the page blank).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import lru_cache
 
 from reportlab.lib import colors
@@ -92,20 +93,33 @@ class Heading(Paragraph):
 
 
 class ChartImage(Flowable):
-    """A chart picture at a fixed size; in a draft pass it only reserves its space."""
+    """A chart picture at a fixed size; in a draft pass it only reserves its space.
 
-    def __init__(self, png: bytes, width: float, height: float):
+    ``fetch()`` returns ``(png, width, height)``, and is called when the layout first
+    reaches the chart: while the draft lays out the first pages, the chart workers are
+    still drawing the later charts (the story is made before any picture is needed)."""
+
+    def __init__(self, fetch: Callable[[], tuple[bytes, float, float]]):
         super().__init__()
-        self.png, self.width, self.height = png, width, height
+        self._fetch = fetch
+        self._picture: tuple[bytes, float, float] | None = None
         self.hAlign = "CENTER"
 
+    def _got(self) -> tuple[bytes, float, float]:
+        if self._picture is None:
+            self._picture = self._fetch()
+            _, self.width, self.height = self._picture
+        return self._picture
+
     def wrap(self, available_width, available_height):
-        return self.width, self.height
+        _, width, height = self._got()
+        return width, height
 
     def draw(self):
         if getattr(self.canv, "_dana_draft", False):
             return
-        draw_png(self.canv, self.png, 0, 0, self.width, self.height)
+        png, width, height = self._got()
+        draw_png(self.canv, png, 0, 0, width, height)
 
 
 def _not_drawn(canvas, x, y, _sW=0) -> None:
