@@ -22,10 +22,9 @@ from dataclasses import replace
 
 import pandas as pd
 
-from dana.areas import ENGLAND
 from dana.assess import charts, trend_charts
 from dana.assess.comparators import Comparators
-from dana.assess.figures import IndicatorResult, limit_columns
+from dana.assess.figures import IndicatorResult, england_by_period, limit_columns
 from dana.assess.layout import LAYOUT, funnel_fits, group_results, headline_results
 from dana.assess.model import Chart, Section, Table
 from dana.formatting import SUPPRESSED
@@ -108,7 +107,7 @@ def trend_table(result: IndicatorResult, comparators: Comparators) -> Table:
     series = result.series
     low, high = limit_columns(result.level)
     hidden = trend_charts.withheld_periods(series).to_numpy()
-    england = result.rows[result.rows["area_code"] == ENGLAND].set_index("period_sort")["value"]
+    england = england_by_period(result)
 
     def shown(column: str) -> pd.Series:
         values = series[column].astype(float)

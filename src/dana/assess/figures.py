@@ -74,6 +74,8 @@ class IndicatorResult:
     quintile: str = ""  # quintile label when the catalogue compares by quintiles
     #: :func:`utla_rows` worked out once per (rows, period) and reused (spine, funnel, quintile)
     _utla: dict = field(default_factory=dict, repr=False, compare=False)
+    #: :func:`england_by_period` worked out once per rows (trend chart, trend table)
+    _england: tuple | None = field(default=None, repr=False, compare=False)
 
 
 def level_for(indicator, confidence="catalogue") -> float:
@@ -330,6 +332,18 @@ def utla_rows(result: IndicatorResult, *, raw: bool = False) -> pd.DataFrame:
         kept = (rows, result.period_sort, rows[keep.to_numpy()].reset_index(drop=True))
         result._utla[raw] = kept
     return kept[2].copy(deep=False)  # copy-on-write: a caller's change stays its own
+
+
+def england_by_period(result: IndicatorResult) -> pd.Series:
+    """England's shown value at each period: ``period_sort`` -> value (read-only)."""
+    kept = result._england
+    if kept is None or kept[0] is not result.rows:
+        rows = result.rows
+        at = (rows["area_code"] == ENGLAND).to_numpy()
+        index = pd.Index(rows["period_sort"].to_numpy()[at], name="period_sort")
+        kept = (rows, pd.Series(rows["value"].to_numpy()[at], index=index, name="value"))
+        result._england = kept
+    return kept[1]
 
 
 def _quintile(result: IndicatorResult, comparators: Comparators) -> str:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dana.areas import ENGLAND
 from dana.assess.comparators import Comparators
-from dana.assess.figures import IndicatorResult, limit_columns
+from dana.assess.figures import IndicatorResult, england_by_period, limit_columns
 from dana.assess.findings import with_unit
 from dana.assess.model import Chart
 
@@ -43,7 +42,7 @@ def trend_data(result: IndicatorResult) -> pd.DataFrame | None:
     if int(shown["value"].notna().sum()) < 2:
         return None
     withheld = withheld[shown.index].to_numpy(dtype=bool)
-    england = result.rows[result.rows["area_code"] == ENGLAND].set_index("period_sort")["value"]
+    england = england_by_period(result)
     if result.figure.value_type == "count":
         england = england.iloc[0:0]  # England's count is not on the area's scale
     return pd.DataFrame(
