@@ -454,3 +454,33 @@ def test_real_data_only_indicators_are_gaps_that_say_which_source_supplies_them(
         gap.how_to_fill
         == "list the published file under `data: sources:` with type ons_drug_poisoning"
     )
+
+
+def test_each_topic_sections_charts_are_offered_as_soon_as_it_is_made():
+    """``on_charts`` hears of a topic section's charts before the next section is made
+    (dana report starts drawing them), and of every chart the sections end up with."""
+    drug = indicator("local:drug_rate", section="drug_treatment")
+    crime = indicator("local:crime_rate", section="wider_determinants", short_name="Crime")
+    years = [fy(y) for y in range(2016, 2023)]
+    records = []
+    for ind in (drug, crime):
+        records += rows(ind, AREA, years, value=10.0, lower=8.0, upper=12.0)
+        records += rows(ind, ENGLAND, years, value=11.0)
+    offers: list[list[str]] = []
+    assessment = build_assessment(
+        AssessmentConfig(**CONFIG),
+        table=make_table(records),
+        catalogue=Catalogue([drug, crime]),
+        on_charts=lambda charts: offers.append([c.id for c in charts]),
+    )
+    by_section = {
+        s.id: [c.id for c in s.charts] + [c.id for sub in s.subsections for c in sub.charts]
+        for s in assessment.sections
+        if s.id in ("drugs", "wider_determinants")
+    }
+    assert by_section["drugs"] and by_section["wider_determinants"]
+    # the first offer is the drugs section's alone, the second the wider determinants'
+    assert offers[0] == by_section["drugs"]
+    assert offers[1] == by_section["wider_determinants"]
+    offered = {chart_id for offer in offers for chart_id in offer}
+    assert offered >= {c for ids in by_section.values() for c in ids}

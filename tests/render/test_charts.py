@@ -345,3 +345,43 @@ def test_a_cache_sent_to_another_process_still_finds_its_pictures(sample_assessm
     drawn = cache.drawn
     assert cache.png(copied).png == charts.png(chart).png
     assert cache.drawn == drawn
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_png_is_rgb_with_the_same_pixels_as_matplotlibs_own(pictures, by_kind, kind):
+    """The PNG has no alpha channel (the PDF copies its bytes) and shows what matplotlib's
+    own PNG shows: the same drawing, its opaque RGBA pixels without the alpha."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    saved = Image.open(io.BytesIO(pictures[kind].png))
+    assert saved.mode == "RGB"
+    assert saved.text["Title"] == by_kind[kind].title
+    with rc_context(RC_PARAMS):
+        fig, _ = draw(by_kind[kind])
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI)
+    theirs = np.asarray(Image.open(buf))
+    assert (theirs[..., 3] == 255).all()
+    assert np.array_equal(np.asarray(saved), theirs[..., :3])
+
+
+def test_a_transparent_png_background_is_laid_over_white(by_kind):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from dana.render.chart_pictures import _rgb_png
+
+    with rc_context(RC_PARAMS):
+        fig, _ = draw(by_kind["trend"])
+        # half-transparent red: over white it is pink; dropping the alpha would leave red
+        fig.patch.set_facecolor((1.0, 0.0, 0.0, 0.5))
+        for ax in fig.axes:
+            ax.patch.set_alpha(0.0)
+        pixels = np.asarray(Image.open(io.BytesIO(_rgb_png(fig, by_kind["trend"]))))
+    assert pixels.shape[2] == 3
+    assert np.abs(pixels[0, 0].astype(int) - [255, 128, 128]).max() <= 1  # a corner
