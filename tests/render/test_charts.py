@@ -385,3 +385,34 @@ def test_a_transparent_png_background_is_laid_over_white(by_kind):
         pixels = np.asarray(Image.open(io.BytesIO(_rgb_png(fig, by_kind["trend"]))))
     assert pixels.shape[2] == 3
     assert np.abs(pixels[0, 0].astype(int) - [255, 128, 128]).max() <= 1  # a corner
+
+
+def test_row_labels_are_where_tick_labels_put_them(by_kind):
+    """row_labels draws a bar chart's row names as plain text: the same picture, pixel
+    for pixel, as matplotlib's own tick labels with ticks of length 0."""
+    import io
+
+    import numpy as np
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from dana.render.chart_style import row_labels
+
+    def png(labelled) -> np.ndarray:
+        with rc_context(RC_PARAMS):
+            fig = Figure(figsize=(4, 2), dpi=DPI)
+            ax = fig.add_axes((0.4, 0.1, 0.5, 0.8))
+            ax.barh([0, 1, 2], [3, 1, 2])
+            labelled(ax)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=DPI)
+        return np.asarray(Image.open(buf))
+
+    names = ["Peterborough", "Two\nlines", "England"]
+
+    def ticks(ax):
+        ax.set_yticks([0, 1, 2], names)
+        ax.get_yticklabels()[0].set_fontweight("bold")
+        ax.tick_params(axis="y", length=0, labelsize=9)
+
+    assert np.array_equal(png(ticks), png(lambda ax: row_labels(ax, [0, 1, 2], names, bold=[0])))

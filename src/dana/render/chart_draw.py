@@ -53,6 +53,7 @@ from dana.render.chart_style import (
     outcome_fill_handles,
     outcome_marker_handles,
     patch_handle,
+    row_labels,
     style_axes,
 )
 from dana.render.style import (
@@ -231,11 +232,7 @@ def _compare_bar(chart: Chart):
         ax.annotate(text, (at, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=FONT_PT, color=MUTED if h else TEXT)  # fmt: skip
     if not np.isnan(bench):
         ax.axvline(bench, color=TEXT, linestyle="--", linewidth=1.4, zorder=4)
-    ax.set_yticks(y, names)
-    for tick, bold in zip(ax.get_yticklabels(), subject, strict=True):
-        if bold:
-            tick.set_fontweight("bold")
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, names, bold=np.flatnonzero(subject))
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(0, x_max)
     ax.set_xticks(ticks, tick_text(ticks))
@@ -311,8 +308,7 @@ def _spine(chart: Chart):
         ax.annotate(header, (1, total), xytext=(offset, 2), ha="right", va="bottom", fontweight="bold", **place)  # fmt: skip
         for yi, text in zip(y, values, strict=True):
             ax.annotate(text, (1, yi), xytext=(offset, 0), ha="right", va="center", **place)
-    ax.set_yticks(y, wrapped)
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, wrapped)
     ax.spines["left"].set_visible(False)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, total)

@@ -43,6 +43,7 @@ from dana.render.chart_style import (
     PANEL_ROW_GAP,
     line_handle,
     patch_handle,
+    row_labels,
     style_axes,
 )
 from dana.render.style import MUTED, SERIES_PALETTE, TEXT
@@ -152,8 +153,7 @@ def _breakdown_panel(ax, idx, row_pt, wrapped, share, lower, upper, comparator, 
         # the label sits right of everything drawn on its row: bar, interval, comparator
         end = float(np.nanmax([0.0, s[k], hi[k], cmp[k]]))
         ax.annotate(labels[i], (end, y[k]), xytext=(4, 0), textcoords="offset points", va="center", color=MUTED if hidden[i] else TEXT)  # fmt: skip
-    ax.set_yticks(y, [wrapped[i] for i in idx])
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, [wrapped[i] for i in idx])
     ax.set_ylim(0, total)
     ax.set_xlim(0, x_max)
     ax.set_xticks(ticks, tick_text(ticks) if last else [""] * len(ticks))
