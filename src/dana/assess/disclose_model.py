@@ -398,31 +398,29 @@ def _count_columns(table: Table, arguments) -> list[tuple[str, pd.DataFrame]]:
     found = []
     for column in table.counts:
         values = data[column]
+        missing = values.isna().to_numpy()
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             # numbers only: no mark to look for, nothing to parse
-            pre = values.isna()
-            numbers = values.astype(float)
+            pre = missing
+            numbers = values.to_numpy(dtype=float, na_value=np.nan)
         else:
-            pre = (values.astype(str) == SUPPRESSED) | values.isna()
-            numbers = pd.to_numeric(values.where(~pre), errors="coerce")
-        not_given = (
-            values.isna()
-            if table.missing_counts_not_given
-            else pd.Series(False, index=values.index)
-        )
+            pre = (values.astype(str) == SUPPRESSED).to_numpy() | missing
+            numbers = pd.to_numeric(values.where(~pre), errors="coerce").to_numpy(dtype=float)
+        not_given = missing if table.missing_counts_not_given else np.zeros(len(values), bool)
         pre = pre & ~not_given
-        if (numbers.isna() & ~pre & ~not_given).any():
-            bad = values[numbers.isna() & ~pre & ~not_given].iloc[0]
+        unreadable = np.isnan(numbers) & ~pre & ~not_given
+        if unreadable.any():
+            bad = values.iloc[int(np.flatnonzero(unreadable)[0])]
             raise DisclosureError(
                 f"table {table.id!r}: count column {column!r} holds {bad!r}, not a number"
             )
         frame = pd.DataFrame(
             {
-                "count": numbers.fillna(0.0).to_numpy(dtype=float),
-                "_hidden": pre.to_numpy(),
+                "count": np.where(np.isnan(numbers), 0.0, numbers),
+                "_hidden": pre,
                 # no count given: nothing to protect, and it hides nothing else (each
                 # such table's cells are their own groups); published as it is
-                "_not_given": not_given.to_numpy(),
+                "_not_given": not_given,
                 # with a total row, the cells and the total are one additive group;
                 # without one, each cell is published on its own
                 "_group": np.zeros(len(data), dtype=np.int64)
