@@ -169,14 +169,10 @@ def _disclosed(raws: list[pd.DataFrame], rule, relations) -> list[pd.DataFrame]:
     count hidden in one indicator is protected in every related one (same area, period)."""
     if not raws:
         return []
-    together = pd.concat(raws, keys=range(len(raws)), names=["_indicator", "_row"])
+    together = pd.concat(raws, ignore_index=True)
+    # row for row (disclosure never drops or moves a row): each indicator's rows are the
+    # slice they were concatenated into
     shown = disclose_related(together, rule, relations=relations)
-    if not shown.index.equals(together.index):  # rows moved: find each indicator's by key
-        return [
-            shown.xs(position, level="_indicator").reset_index(drop=True)
-            for position in range(len(raws))
-        ]
-    # the rows as they were concatenated: each indicator's are one slice (no search)
     ends = np.cumsum([len(raw) for raw in raws])
     return [
         shown.iloc[end - len(raw) : end].reset_index(drop=True)
