@@ -9,15 +9,48 @@ import os
 import threading
 import time
 
+#: The process this one was forked by (None: not forked). Set by the parent just before
+#: each fork, so the child has it from its first instruction, and put back in the
+#: parent straight after.
+_forked_by: int | None = None
+_own_forked_by: list[int | None] = []
+
+
+def _before_fork() -> None:
+    global _forked_by
+    _own_forked_by.append(_forked_by)
+    _forked_by = os.getpid()
+
+
+def _after_fork_in_parent() -> None:
+    global _forked_by
+    _forked_by = _own_forked_by.pop()
+
+
+def _after_fork_in_child() -> None:
+    _own_forked_by.clear()  # the parent's saved value means nothing here
+
+
+if hasattr(os, "register_at_fork"):
+    # a pool's initializer can run after its parent has died (a busy machine, a parent
+    # killed at once): asked only then, getppid() names init and the worker would wait
+    os.register_at_fork(
+        before=_before_fork,
+        after_in_parent=_after_fork_in_parent,
+        after_in_child=_after_fork_in_child,
+    )
+
 
 def exit_with_parent() -> None:
     """Stop this worker process when the process that started it has gone.
 
     Killed outright (SIGKILL, an out-of-memory kill), a parent cannot shut its pool
     down, and forked workers would wait for work for ever (each holds the others' end of
-    the task queue open). A thread checks the parent every half second. The initializer
-    of every DANA worker pool."""
-    parent = os.getppid()
+    the task queue open). A thread checks the parent every half second: the process
+    this one was forked by (noted before the fork, so a worker whose initializer runs
+    only after its parent died still knows it), else the parent it has now. The
+    initializer of every DANA worker pool."""
+    parent = os.getppid() if _forked_by is None else _forked_by
 
     def watch() -> None:
         while os.getppid() == parent:

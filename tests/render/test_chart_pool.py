@@ -181,6 +181,36 @@ def test_workers_stop_when_the_command_is_killed_outright(tmp_path):
     assert not any(_alive(pid) for pid in workers)
 
 
+def test_a_worker_that_starts_after_its_parent_died_exits():
+    """A pool's initializer can run after its parent has been killed (a busy machine):
+    the worker still knows which process it was forked by, and exits."""
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, signal, time\n"
+        "from dana._workers import exit_with_parent\n"
+        "readable, writable = os.pipe()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    os.close(writable)\n"
+        "    os.read(readable, 1)  # returns when the parent is gone\n"
+        "    exit_with_parent()  # what every pool's initializer starts with\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = int(parent.stdout.readline())
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.2)
+    assert not _alive(worker)
+
+
 def _alive(pid: int) -> bool:
     import os
 
@@ -191,3 +221,18 @@ def _alive(pid: int) -> bool:
     # an exited child of a dead parent is reaped by init; a zombie counts as gone
     with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
         return stat.read().split()[2] != "Z"
+
+
+def test_a_process_that_forked_still_watches_its_own_parent():
+    """Forking notes this process's pid for the child only: the process itself still
+    watches its own parent (a batch run in one process starts its worker in itself)."""
+    import os
+
+    from dana import _workers
+
+    child = os.fork()
+    if child == 0:
+        os._exit(0 if _workers._forked_by == os.getppid() else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert _workers._forked_by is None  # this test process was not forked by DANA
