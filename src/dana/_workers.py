@@ -9,36 +9,26 @@ import os
 import threading
 import time
 
-#: The process this one was forked by (None: not forked). Set by the parent just before
-#: each fork, so the child has it from its first instruction, and put back in the
-#: parent straight after.
+#: The process this one was forked by (None: not forked).
 _forked_by: int | None = None
-_own_forked_by: list[int | None] = []
+#: This process's pid, noted just before it forks: the child's copy names its parent.
+_forking: int | None = None
 
 
 def _before_fork() -> None:
-    global _forked_by
-    _own_forked_by.append(_forked_by)
-    _forked_by = os.getpid()
-
-
-def _after_fork_in_parent() -> None:
-    global _forked_by
-    _forked_by = _own_forked_by.pop()
+    global _forking
+    _forking = os.getpid()
 
 
 def _after_fork_in_child() -> None:
-    _own_forked_by.clear()  # the parent's saved value means nothing here
+    global _forked_by
+    _forked_by = _forking  # set in the parent before the fork, whenever the child runs
 
 
 if hasattr(os, "register_at_fork"):
     # a pool's initializer can run after its parent has died (a busy machine, a parent
     # killed at once): asked only then, getppid() names init and the worker would wait
-    os.register_at_fork(
-        before=_before_fork,
-        after_in_parent=_after_fork_in_parent,
-        after_in_child=_after_fork_in_child,
-    )
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
 def exit_with_parent() -> None:

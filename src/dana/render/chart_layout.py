@@ -17,11 +17,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from dana.render import measure
-from dana.render.chart_style import DPI, FONT_KEY, FONT_PT, LINE_PT, WIDTH_IN
+from dana.render.chart_style import DPI, FONT_KEY, FONT_PT, LABEL_PAD_PT, LINE_PT, WIDTH_IN
 
 PAD = 6.0  # space between a label and what it labels
 EDGE = 8.0  # blank margin at the picture's edge
-TICK = 3.0 + 3.5  # tick length plus matplotlib's tick-label pad
+TICK = 3.0 + LABEL_PAD_PT  # tick length plus matplotlib's tick-label pad
 # Legend metrics in units of the font size (matplotlib's defaults, set explicitly below).
 _HANDLE_EM, _HANDLE_PAD_EM, _COLUMN_GAP_EM, _ROW_EM = 1.8, 0.5, 1.4, 1.65
 
