@@ -5,6 +5,7 @@ the files are."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -93,17 +94,31 @@ def _run(
     builtin: bool,
     data_root: Path | None = None,
 ) -> None:
-    # deferred: the assessment and the renderers (matplotlib, reportlab, ...) load only
-    # when a report is built
-    from dana.assess import ConfigError, load_config
+    console = Console(stderr=True)
+    with ExitStack() as workers:
+        if formats:  # named on the command line: the workers start before the config is read
+            workers.enter_context(_chart_workers(formats))
+        # deferred: the assessment and the renderers (matplotlib, reportlab, ...) load only
+        # when a report is built
+        from dana.assess import load_config
+
+        try:
+            config = load_config(config_path, data_root=data_root)
+        except _ERRORS as exc:
+            raise click.ClickException(str(exc)) from None
+        if not formats:
+            workers.enter_context(_chart_workers(config.output.formats))
+        _build_and_write(config, config_path, out, formats, builtin=builtin, console=console)
+
+
+def _build_and_write(config, config_path, out, formats, *, builtin: bool, console) -> None:
+    """Build the assessment from ``config`` and write the chosen formats (the chart
+    workers, if any, are open)."""
+    # deferred: the assessment and the renderers load only when a report is built
+    from dana.assess import ConfigError
     from dana.assess.config import default_config_path
     from dana.report import write_outputs
 
-    console = Console(stderr=True)
-    try:
-        config = load_config(config_path, data_root=data_root)
-    except _ERRORS as exc:
-        raise click.ClickException(str(exc)) from None
     chosen = list(formats) or list(config.output.formats)
     config_file = config_path or default_config_path()
     if out:
@@ -121,17 +136,14 @@ def _run(
     # and the build's many short-lived objects are collected less often (a twentieth of
     # the build's time went on the collector)
     collect_less()
-    with (
-        _chart_workers(chosen),
-        Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar,
-    ):
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("Starting", total=_BUILD_STEPS + 1)
 
         def step(message: str) -> None:

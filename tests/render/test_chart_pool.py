@@ -156,6 +156,36 @@ def test_dana_report_draws_ahead_and_writes_the_page_a_cold_render_writes(tmp_pa
     assert page.read_bytes() == cold["html"].read_bytes()
 
 
+def test_a_bad_config_after_the_workers_started_fails_cleanly_and_stops_them(tmp_path, monkeypatch):
+    """With ``--format`` on the command line the workers start before the config is read:
+    a config error is still one line, and no worker outlives the command."""
+    import multiprocessing
+
+    from click.testing import CliRunner
+
+    from dana.cli import main
+
+    opened = []
+
+    def recording_pool(workers, modules=()):
+        opened.append(workers)
+        return warm_pool(workers, modules)
+
+    monkeypatch.setattr(chart_pool, "warm_pool", recording_pool)
+    config = tmp_path / "assessment.yaml"
+    config.write_text("area: Nowhere-on-Sea\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["report", "--config", str(config), "--out", str(tmp_path / "out"), "--format", "pdf"]
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "Nowhere-on-Sea" in result.output
+    assert opened and opened[0] >= 2  # the workers had started
+    assert chart_pool.active() is None
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "out").exists()
+
+
 def test_workers_stop_when_the_command_is_killed_outright(tmp_path):
     """SIGKILL leaves a pool no chance to shut down: its workers notice and exit."""
     import signal

@@ -71,7 +71,8 @@ def warm_up(modules: Iterable[str] = ()) -> None:
         from dana.render.chart_style import RC_PARAMS
 
         importlib.import_module("dana.render.chart_draw")  # every chart kind's module
-        measure.register_dejavu()
+        for font in ("sans", "sans-bold"):  # the faces chart text is measured in
+            measure.text_width("Warm", 1.0, font)
         with rc_context(RC_PARAMS):
             fig = Figure(figsize=(1, 1), dpi=20)
             fig.add_subplot().set_title("Warm ▲", fontweight="bold")

@@ -17,7 +17,7 @@ Nothing here draws or computes a statistic.
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -47,14 +47,21 @@ def dejavu_folder() -> Path:
     return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
+@cache
+def _register_face(name: str) -> str:
+    """Register one DejaVu face with reportlab (reading a font file costs about 25 ms:
+    a chart worker measures with two faces, the PDF sets all four)."""
+    pdfmetrics.registerFont(TTFont(name, str(dejavu_folder() / _DEJAVU_FILES[name])))
+    return name
+
+
 @lru_cache(maxsize=1)
 def register_dejavu() -> str:
     """Register DejaVu Sans (regular, bold, italic) with reportlab once; return the family."""
     from reportlab.lib.fonts import addMapping
 
-    folder = dejavu_folder()
-    for name, file in _DEJAVU_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    for name in _DEJAVU_FILES:
+        _register_face(name)
     addMapping("DanaSans", 0, 0, "DanaSans")
     addMapping("DanaSans", 1, 0, "DanaSans-Bold")
     addMapping("DanaSans", 0, 1, "DanaSans-Oblique")
@@ -66,7 +73,7 @@ def _font_name(font: str) -> str:
     if font not in _FONTS:
         raise ValueError(f"unknown font {font!r}; expected one of {', '.join(_FONTS)}")
     if font.startswith("sans"):
-        register_dejavu()
+        return _register_face(_FONTS[font])
     return _FONTS[font]
 
 
