@@ -100,7 +100,8 @@ def draw_picture(chart: Chart, formats=PICTURE_FORMATS) -> ChartPicture:
 
 
 def _rgb_png(fig, chart: Chart) -> bytes:
-    """The figure as an 8-bit RGB PNG (no alpha channel), at fast compression.
+    """The figure as an 8-bit RGB PNG (no alpha channel), at fast compression
+    (:mod:`dana.render.png_write`).
 
     matplotlib's ``savefig`` always writes RGBA; a chart's background is opaque, and
     without the alpha channel the file is a quarter smaller, quicker to write, and the
@@ -108,29 +109,20 @@ def _rgb_png(fig, chart: Chart) -> bytes:
     transparent pixel is laid over white, as the page shows it."""
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image, PngImagePlugin
+
+    from dana.render.png_write import rgb_png
 
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     alpha = rgba[..., 3:]
     if alpha.min() == 255:
-        rgb = np.ascontiguousarray(rgba[..., :3])
+        rgb = rgba[..., :3]
     else:
         opacity = alpha / 255.0
         rgb = (rgba[..., :3] * opacity + 255.0 * (1.0 - opacity)).round().astype(np.uint8)
-    info = PngImagePlugin.PngInfo()
-    for key, text in (
-        ("Title", chart.title),
-        ("Description", chart.alt_text),
-        ("Software", "DANA"),
-    ):
-        info.add_text(key, text)
-    buf = io.BytesIO()
-    Image.fromarray(rgb, "RGB").save(
-        buf, format="png", compress_level=1, pnginfo=info, dpi=(DPI, DPI)
-    )
-    return buf.getvalue()
+    text = {"Title": chart.title, "Description": chart.alt_text, "Software": "DANA"}
+    return rgb_png(rgb, dpi=DPI, text=text)
 
 
 def _draw_many(job: tuple[list[Chart], tuple[str, ...]]) -> list[ChartPicture]:
