@@ -110,6 +110,10 @@ def build_assessment(
     _check_key_indicators(config, indicators)
     step("Choosing comparators")
     comparators = resolve_comparators(config)
+    # the pyramid needs no indicator: it starts drawing while the indicators are compared
+    population_charts, population_source = _pyramid(config, comparators)
+    if on_charts is not None and population_charts:
+        on_charts(list(population_charts))
     step("Comparing indicators")
     relations = HEADLINE_RELATIONS + breakdown_relations(catalogue)
     results, missing = build_indicator_results(data, indicators, comparators, config, relations)
@@ -119,7 +123,8 @@ def build_assessment(
     step("Writing findings and charts")
     voice = Voice()
     mixed = mixed_sources(results, comparators)
-    population_charts, population_source = _pyramid(config, comparators)
+    # each section's charts start drawing as soon as it is made
+    offer = None if on_charts is None else lambda made: _offer_charts(on_charts, [made])
     sections: list[Section] = topic_sections(
         results,
         comparators,
@@ -129,8 +134,7 @@ def build_assessment(
         table=data,
         voice=voice,
         mixed=mixed,
-        # each section's charts start drawing as soon as it is made
-        on_section=None if on_charts is None else lambda made: _offer_charts(on_charts, [made]),
+        on_section=offer,
     )
 
     # two areas side by side (one named comparator area), as the C&P summary does
@@ -146,9 +150,10 @@ def build_assessment(
     extra_gaps: list[DataGap] = list(neighbour_gap(config, comparators))
     if depth:
         step("Adding profiles, pathways, population, demand and value for money")
-        sections, depth_gaps = add_depth(sections, data, results, comparators, config)
+        sections, depth_gaps = add_depth(
+            sections, data, results, comparators, config, on_section=offer
+        )
         extra_gaps += depth_gaps
-        _offer_charts(on_charts, sections)
 
     engagement_source = []
     redaction_notes: tuple[str, ...] = ()
@@ -169,6 +174,7 @@ def build_assessment(
             )
         else:
             sections.append(section[0])
+            _offer_charts(on_charts, [section[0]])
             engagement_source.append(section[1])
             redaction_notes = section[2]
     # The introduction is Assessment.introduction (every renderer prints it under its own

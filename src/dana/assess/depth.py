@@ -23,6 +23,7 @@ and value for money        (:mod:`.value_for_money`)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -117,12 +118,14 @@ def add_depth(
     results,
     comparators: Comparators,
     config: AssessmentConfig,
+    on_section: Callable[[Section], None] | None = None,
 ) -> tuple[list[Section], list[DataGap]]:
     """The sections with their depth parts added, and the gaps where data were lacking.
 
     A part without data for the assessed area is a data gap when the table has that part's
     data for other areas (the source was loaded but does not cover the area); a table
-    with no such data at all (a source not loaded) adds no gap for it.
+    with no such data at all (a source not loaded) adds no gap for it. ``on_section`` is
+    given each section as soon as its depth is added (its charts can start drawing).
     """
     target = period_sort_for(table, config.period)
     rule = config.suppression
@@ -130,7 +133,13 @@ def add_depth(
     table = local_rows(table, area.code)
     supplied = isinstance(config.comparators.neighbours, list)
     gaps: list[DataGap] = list(coverage_gaps(results, comparators, supplied=supplied))
-    out = []
+    out: list[Section] = []
+
+    def made(section: Section) -> None:
+        out.append(section)
+        if on_section is not None:
+            on_section(section)
+
     for section in sections:
         if section.id == "population":
             section = _population(section, table, results, comparators, config, target, gaps)
@@ -138,11 +147,11 @@ def add_depth(
             section = _topic(section, table, results, comparators, config, target, rule, gaps)
         elif section.id == "young_people":
             section = _young_people(section, table, results, comparators, target, rule, gaps)
-        out.append(section)
+        made(section)
         if section.id == "wider_determinants" and config.include(DEMAND_SECTION[0]):
-            out.append(_demand(table, area, config, target, gaps, results))
+            made(_demand(table, area, config, target, gaps, results))
     if config.include(DEMAND_SECTION[0]) and not any(s.id == DEMAND_SECTION[0] for s in out):
-        out.append(_demand(table, area, config, target, gaps, results))
+        made(_demand(table, area, config, target, gaps, results))
     return out, gaps
 
 
