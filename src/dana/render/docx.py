@@ -147,6 +147,7 @@ class _DocxBuilder:
         set_up_styles(self.doc)
         # Style ids looked up once: python-docx's lookup by name is slow per paragraph.
         self.style_ids = {s.name: s.style_id for s in self.doc.styles if s.name in STYLES}
+        self.table_style_ids: dict[str, str] = {}
         header = sec.header.paragraphs[0]
         header.style = self.doc.styles["Header"]
         header.add_run(xml_safe(self.a.title)).font.size = Pt(8)
@@ -207,7 +208,9 @@ class _DocxBuilder:
 
     def _heading(self, heading):
         level = min(heading.level, 3)
-        para = self.doc.add_heading(xml_safe(heading.title), level=level)
+        # add_heading would look the style up by name (every style read) for each heading
+        para = self.doc.add_paragraph(xml_safe(heading.title))
+        _set_style(para, self.style_ids[f"Heading {level}"])
         if heading.level == 1:
             para.paragraph_format.page_break_before = True  # every chapter on a new page
         self.bookmarks += 1
@@ -227,6 +230,13 @@ class _DocxBuilder:
         add_field(para, f"SEQ {label} \\* ARABIC", str(number))
         para.add_run(f": {xml_safe(title)}")
         self.pages.paragraph(f"{label} {number}: {xml_safe(title)}", STYLES["Caption"])
+
+    def _table_style_id(self, name: str) -> str:
+        """The id of the table style ``name``, looked up once (python-docx reads every
+        style to find one by name, and again to compare it with the default)."""
+        if name not in self.table_style_ids:
+            self.table_style_ids[name] = self.doc.styles[name].style_id
+        return self.table_style_ids[name]
 
     def _notes(self, text: str):
         if text:
@@ -252,7 +262,7 @@ class _DocxBuilder:
             all_rows, TEXT_WIDTH_PT, size=size, font="arial", padding=12, unbroken=unbroken
         )
         table = self.doc.add_table(rows=0, cols=len(widths))
-        table.style = self.doc.styles[style]
+        table._tbl.tblPr.style = self._table_style_id(style)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         _table_look(table, header)
