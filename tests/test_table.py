@@ -168,3 +168,17 @@ def test_split_rows_gives_what_groupby_gives(order):
     for key, rows in expected.items():
         pd.testing.assert_frame_equal(blocks[key], rows)
     assert table.split_rows(frame.iloc[0:0], "indicator_id") == {}
+
+
+def test_one_chunk_joins_a_stacked_tables_text_columns_and_keeps_every_value():
+    from dana.table import one_chunk
+
+    first = pd.DataFrame({"area": ["E1", "E2"], "value": [1.0, 2.0]}).astype({"area": "str"})
+    second = pd.DataFrame({"area": ["E3"], "value": [np.nan]}).astype({"area": "str"})
+    stacked = pd.concat([first, second], ignore_index=True)
+    assert stacked["area"].array.__arrow_array__().num_chunks == 2
+    joined = one_chunk(stacked)
+    assert joined["area"].array.__arrow_array__().num_chunks == 1
+    pd.testing.assert_frame_equal(joined, stacked)
+    assert stacked["area"].array.__arrow_array__().num_chunks == 2  # the input is untouched
+    assert one_chunk(joined) is joined  # nothing to join: the same frame back

@@ -335,6 +335,29 @@ def concat(frames: list[pd.DataFrame], *, where: str = "combined indicator table
     return validate(pd.concat(frames, ignore_index=True), where=where)
 
 
+def one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each Arrow-backed text column in one contiguous chunk (a shallow
+    copy; a frame already so is returned as it is).
+
+    A table stacked from several sources holds each text column as several Arrow chunks,
+    and Arrow gathers rows from a chunked text column by first joining its chunks:
+    every filter of the default table's 217,000 rows copied each text column whole
+    (0.34 ms a column, against 0.02 ms from one chunk), thousands of times a build.
+    """
+    joined = {}
+    for name, dtype in frame.dtypes.items():
+        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            arrow = frame[name].array.__arrow_array__()
+            if arrow.num_chunks > 1:
+                joined[name] = pd.array(arrow.combine_chunks(), dtype=dtype)
+    if not joined:
+        return frame
+    out = frame.copy(deep=False)
+    for name, values in joined.items():
+        out[name] = values
+    return out
+
+
 def split_rows(frame: pd.DataFrame, column: str) -> dict:
     """``frame``'s rows by their value of ``column``: ``{value: rows}`` in order of first
     appearance, each block's rows in the order they have in ``frame`` (its index kept),

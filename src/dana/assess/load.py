@@ -63,6 +63,7 @@ def load_table(config: AssessmentConfig, *, depth: bool = True) -> pd.DataFrame:
         )
         combined = pd.concat([combined[keep], frame], ignore_index=True)
     where = " + ".join(name for name, _ in frames)
+    combined = indicator_table.one_chunk(combined)  # add_derived filters it often
     complete = add_derived(combined)
     if len(complete) > len(combined):
         indicator_table.validate(
@@ -70,7 +71,7 @@ def load_table(config: AssessmentConfig, *, depth: bool = True) -> pd.DataFrame:
         )
     if _has_duplicate_keys(complete, key):
         indicator_table.validate(complete, where=where)  # names the duplicated rows
-    return complete
+    return indicator_table.one_chunk(complete)
 
 
 def _has_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> bool:

@@ -99,8 +99,11 @@ def load_projection(area_code: str = DEFAULT_AREA) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _projections() -> pd.DataFrame:
-    return read_packaged_csv(
-        PROJECTIONS_FILE, dtype={"area_code": str, "area_name": str, "age_band": str, "sex": str}
+    return table.one_chunk(
+        read_packaged_csv(
+            PROJECTIONS_FILE,
+            dtype={"area_code": str, "area_name": str, "age_band": str, "sex": str},
+        )
     )
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dana.table import one_chunk
+
 #: A folder for the cached tables, or "off".
 TABLE_CACHE_ENV = "DANA_TABLE_CACHE"
 #: DANA's cache folder (as :mod:`dana.sources.cache` reads it).
@@ -68,16 +70,16 @@ def cached_frame(label: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     files and code (never on the environment or arguments)."""
     folder = cache_dir()
     if folder is None:
-        return make()
+        return one_chunk(make())
     # one entry per table and installed copy of dana (two checkouts do not evict each
     # other's), named by the fingerprint of that copy's files
     place = hashlib.sha256(str(_PACKAGE).encode()).hexdigest()[:8]
     path = folder / f"{label}-{place}-{_fingerprint()}.arrow"
     try:
-        return _read(path)
+        return one_chunk(_read(path))  # Feather holds a table in batches of rows
     except (OSError, ValueError, ImportError):
         pass  # not there yet, or unreadable: made afresh and stored again
-    frame = make()
+    frame = one_chunk(make())
     _store(frame, path, f"{label}-{place}")
     return frame
 
