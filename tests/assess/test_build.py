@@ -484,3 +484,34 @@ def test_each_topic_sections_charts_are_offered_as_soon_as_it_is_made():
     assert offers[1] == by_section["wider_determinants"]
     offered = {chart_id for offer in offers for chart_id in offer}
     assert offered >= {c for ids in by_section.values() for c in ids}
+
+
+def test_the_default_build_offers_each_chart_when_it_is_made_not_after_the_build():
+    """The pyramid comes first (before the indicators are compared), each section's depth
+    charts and the engagement chart are offered before the appendices are made, and
+    every chart of the final assessment was offered."""
+    from dana.assess.model import walk_section_tree
+
+    offers: list[list[str]] = []
+    assessment = build_assessment(
+        load_config(), on_charts=lambda charts: offers.append([c.id for c in charts])
+    )
+    assert offers[0] == ["pyramid.population"]
+    first_offer = {}
+    for position, offer in enumerate(offers):
+        for chart_id in offer:
+            first_offer.setdefault(chart_id, position)
+    appendix_charts = [
+        c.id for s, _, _ in walk_section_tree(assessment.appendices) for c in s.charts
+    ]
+    body_charts = [c.id for s, _, _ in walk_section_tree(assessment.sections) for c in s.charts]
+    assert set(first_offer) >= set(body_charts) | set(appendix_charts)
+    # the funnels are made with the appendices, after every section (other appendix
+    # charts are moved there from the sections they were made in)
+    appendices_offered = min(first_offer[c] for c in appendix_charts if c.startswith("funnel."))
+    assert "engagement.journey.peterborough" in body_charts
+    # every chart of the sections (depth and engagement ones included) before the funnels
+    assert max(first_offer[c] for c in body_charts) < appendices_offered
+    # depth charts are offered section by section: the population's before the young
+    # people's (one offer after all the depth would give them the same position)
+    assert first_offer["inequalities.91380.chart"] < first_offer["young_people.profile.chart"]

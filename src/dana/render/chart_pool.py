@@ -68,10 +68,10 @@ def warm_up(modules: Iterable[str] = ()) -> None:
         from matplotlib.figure import Figure
 
         from dana.render import measure
-        from dana.render.chart_style import RC_PARAMS
+        from dana.render.chart_style import FONT_KEY, RC_PARAMS
 
         importlib.import_module("dana.render.chart_draw")  # every chart kind's module
-        for font in ("sans", "sans-bold"):  # the faces chart text is measured in
+        for font in (FONT_KEY, f"{FONT_KEY}-bold"):  # the faces chart text is measured in
             measure.text_width("Warm", 1.0, font)
         with rc_context(RC_PARAMS):
             fig = Figure(figsize=(1, 1), dpi=20)
