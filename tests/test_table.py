@@ -154,7 +154,7 @@ def test_a_count_type_figure_with_no_count_counts_by_its_value():
 
 @pytest.mark.parametrize("order", ["contiguous", "interleaved"])
 def test_split_rows_gives_what_groupby_gives(order):
-    # blocks already contiguous are sliced; interleaved ones are put in order once
+    # blocks already contiguous are sliced; interleaved ones are gathered
     keys = (
         ["b", "b", "a", "a", "a", "c"] if order == "contiguous" else ["b", "a", "b", "c", "a", "a"]
     )
@@ -167,6 +167,8 @@ def test_split_rows_gives_what_groupby_gives(order):
     assert list(blocks) == list(expected) == list(dict.fromkeys(keys))
     for key, rows in expected.items():
         pd.testing.assert_frame_equal(blocks[key], rows)
+    # "c" is one run in both orders: its rows are the frame's own, not a copy
+    assert np.shares_memory(blocks["c"]["value"].to_numpy(), frame["value"].to_numpy())
     assert table.split_rows(frame.iloc[0:0], "indicator_id") == {}
 
 

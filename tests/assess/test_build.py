@@ -515,3 +515,25 @@ def test_the_default_build_offers_each_chart_when_it_is_made_not_after_the_build
     # depth charts are offered section by section: the population's before the young
     # people's (one offer after all the depth would give them the same position)
     assert first_offer["inequalities.91380.chart"] < first_offer["young_people.profile.chart"]
+
+
+def test_every_chart_the_default_build_offers_is_the_chart_it_publishes():
+    """A chart offered ahead is drawn once only if the disclosure pass leaves it as it
+    was: in the default build (nothing it offers is withheld) every published chart is
+    the same chart as its last offer, so no picture is drawn twice."""
+    from dana.assess.model import walk_section_tree
+    from dana.render.chart_pictures import same_chart
+
+    offered = {}
+    assessment = build_assessment(
+        load_config(), on_charts=lambda charts: offered.update({c.id: c for c in charts})
+    )
+    published = [
+        c
+        for tree in (assessment.sections, assessment.appendices)
+        for s, _, _ in walk_section_tree(tree)
+        for c in s.charts
+    ]
+    assert len(published) >= 30
+    changed = [c.id for c in published if not same_chart(offered[c.id], c)]
+    assert changed == []

@@ -88,3 +88,38 @@ def test_a_damaged_entry_or_an_unwritable_folder_only_costs_the_time(tmp_path, m
     assert make.calls == 3
     assert frame_cache.cached_frame("t", make)["a"].tolist() == [1.5]  # stored again
     assert make.calls == 3
+
+
+def test_the_default_builds_combined_table_is_kept_and_equals_the_table_made_afresh(
+    cache_in, monkeypatch
+):
+    from dana.assess import load_config
+    from dana.assess.load import load_table
+
+    config = load_config()
+    load_table(config)  # made and kept
+    again = load_table(config)  # read back
+    assert len(list(cache_in.glob("combined-*.arrow"))) == 1
+    monkeypatch.setenv(frame_cache.TABLE_CACHE_ENV, "off")
+    fresh = load_table(config)
+    pd.testing.assert_frame_equal(again, fresh, check_exact=True)
+    assert again.index.equals(fresh.index)
+
+
+def test_a_config_with_its_own_data_is_never_answered_from_the_kept_table(cache_in, tmp_path):
+    from dana.assess import load_config
+    from dana.assess.load import load_table
+    from dana.table import COLUMNS, KEY
+
+    row = default.load_default_table().iloc[[0]].copy()
+    row["value"] = row["value"] + 1.0  # a local correction of one default row
+    row.loc[:, list(COLUMNS)].to_csv(tmp_path / "local.csv", index=False)
+    config = tmp_path / "own.yaml"
+    config.write_text(
+        "area: Peterborough\ndata:\n  builtin: default\n  local_files: [local.csv]\n",
+        encoding="utf-8",
+    )
+    table = load_table(load_config(config))
+    got = table.merge(row[list(KEY)], on=list(KEY))
+    assert got["value"].tolist() == row["value"].tolist()
+    assert not list(cache_in.glob("combined-*.arrow"))

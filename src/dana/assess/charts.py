@@ -171,9 +171,9 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
     log_x = float(denominators.max()) > FUNNEL_LOG_SPAN * float(denominators.min())
     limits = curves.rename(columns={"denominator": "x"})
     limits["centre"] = target
-    columns = ["lower_95", "upper_95", "lower_99_8", "upper_99_8"]
+    columns = ["lower_95", "upper_95", "lower_99_8", "upper_99_8", "centre"]
     limits[columns] = limits[columns].astype(float).round(places)
-    limits = limits[["x", *columns, "centre"]]
+    limits = limits[["x", *columns]]
     mine = data[data["is_subject"]].iloc[0]
     position = {
         "Not significant": "within the 95% limits",

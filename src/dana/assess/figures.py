@@ -44,7 +44,7 @@ from dana.assess.model import BenchmarkResult, Figure
 from dana.assess.periods import period_sort_for, reported_sort, up_to
 from dana.formatting import SUPPRESSED, format_number
 from dana.stats.trend import TREND_POINTS
-from dana.table import one_chunk, split_rows
+from dana.table import split_rows
 from dana.vocabulary import NOT_COMPARED
 
 _LEVELS = {"ci_95": 0.95, "ci_99_8": 0.998}
@@ -169,7 +169,7 @@ def _disclosed(raws: list[pd.DataFrame], rule, relations) -> list[pd.DataFrame]:
     count hidden in one indicator is protected in every related one (same area, period)."""
     if not raws:
         return []
-    together = one_chunk(pd.concat(raws, ignore_index=True))  # one chunk, not one per indicator
+    together = pd.concat(raws, ignore_index=True)
     # row for row (disclosure never drops or moves a row): each indicator's rows are the
     # slice they were concatenated into
     shown = disclose_related(together, rule, relations=relations)

@@ -18,6 +18,7 @@ from dana.assess.derived import add_derived
 from dana.assess.provenance import is_synthetic
 from dana.data.default import load_default_table, load_depth_table
 from dana.data.default import load_population as load_default_population
+from dana.data.frame_cache import cached_frame
 from dana.data.published_tables import load_published_table
 from dana.sources.cache import cached_table
 from dana.sources.errors import SourceError
@@ -44,8 +45,31 @@ def load_table(config: AssessmentConfig, *, depth: bool = True) -> pd.DataFrame:
     full validation then names any duplicate). A source that cannot be
     read, or a Fingertips cache with nothing in it, is a :class:`ConfigError` naming its
     config key and file.
+
+    The embedded default alone (``data.builtin: default`` and no other source) depends
+    on nothing but the package, so its combined table is made once and kept with the
+    packaged tables (:func:`dana.data.frame_cache.cached_frame`): stacking, joining and
+    deriving it was a tenth of every default build.
     """
-    frames = _read_sources(config)
+    if _default_alone(config):
+        label = "combined" if depth else "combined-headline"
+        return cached_frame(label, lambda: _combine(_read_sources(config), depth=depth))
+    return _combine(_read_sources(config), depth=depth)
+
+
+def _default_alone(config: AssessmentConfig) -> bool:
+    """True when the config reads the embedded default data and nothing else."""
+    data = config.data
+    return (
+        data.builtin == "default"
+        and not data.fingertips_cache
+        and not data.local_files
+        and not data.sources
+    )
+
+
+def _combine(frames: list[tuple[str, pd.DataFrame]], *, depth: bool) -> pd.DataFrame:
+    """The sources' tables as one table (see :func:`load_table`)."""
     if not depth:
         frames = [(name, frame) for name, frame in frames if name != DEPTH]
     key = list(indicator_table.KEY)

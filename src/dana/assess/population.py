@@ -117,6 +117,7 @@ def ethnicity_parts(table: pd.DataFrame, area) -> Parts:
             "upper": np.nan,
             "comparator_share": data["England share (%)"].iloc[:-1].to_numpy(float),
             "count": area_counts.to_numpy(float),
+            "suppressed": False,  # as the disclosure pass marks it (a chart drawn ahead is kept)
         }
     )
     chart = Chart(
