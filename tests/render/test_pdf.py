@@ -95,6 +95,47 @@ def test_contents_page_lists_headings_with_page_numbers(reader, page_texts):
     assert numbers == [page + 1 for _, _, page in outline]
 
 
+def _contents_numbers(reader) -> list[int]:
+    """The page numbers the contents page gives, in order."""
+    contents = reader.pages[1].extract_text()
+    return [int(n) for n in re.findall(r"\. (\d+)$", contents, flags=re.MULTILINE)]
+
+
+def test_the_report_is_laid_out_once(sample_assessment, charts, tmp_path, monkeypatch):
+    """The contents' page numbers are filled in at the end, not found by a first layout."""
+    real, layouts = pdf_page.ReportTemplate.build, []
+
+    def counted(self, flowables, *args, **kwargs):
+        layouts.append(self.filename)
+        return real(self, flowables, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_page.ReportTemplate, "build", counted)
+    reader = pypdf.PdfReader(str(render_pdf(sample_assessment, tmp_path / "a.pdf", charts=charts)))
+    assert len(layouts) == 1
+    assert _contents_numbers(reader) == [page + 1 for _, _, page in _outline(reader)]
+
+
+def test_a_heading_the_contents_did_not_list_is_found_and_numbered(
+    sample_assessment, charts, tmp_path, monkeypatch
+):
+    """Should the layout place a heading the story's list missed, it runs again with the
+    headings it found, and every entry still gets its heading's page."""
+    listed = pdf_page._heading_entries
+    monkeypatch.setattr(pdf_page, "_heading_entries", lambda story: listed(story)[:-3])
+    real, layouts = pdf_page.ReportTemplate.build, []
+
+    def counted(self, flowables, *args, **kwargs):
+        layouts.append(self.filename)
+        return real(self, flowables, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_page.ReportTemplate, "build", counted)
+    reader = pypdf.PdfReader(str(render_pdf(sample_assessment, tmp_path / "b.pdf", charts=charts)))
+    assert len(layouts) == 2
+    outline = _outline(reader)
+    # every heading (the three the list missed too) has its entry and its page
+    assert _contents_numbers(reader) == [page + 1 for _, _, page in outline]
+
+
 def test_free_text_is_escaped_not_interpreted(page_texts):
     text = " ".join(" ".join(page_texts).split())
     assert f"(15.6%). {SCRIPT} (slide 5)" in text
@@ -138,11 +179,7 @@ def test_recommendations_gaps_and_licence(page_texts):
 
 
 def test_failed_write_leaves_no_file(sample_assessment, charts, tmp_path, monkeypatch):
-    real = pdf_page.ReportTemplate.build
-
     def broken(self, flowables, *args, **kwargs):
-        if not isinstance(self.filename, str):  # the draft passes lay out in memory
-            return real(self, flowables, *args, **kwargs)
         with open(self.filename, "wb") as fh:
             fh.write(b"%PDF-1.4 half")
         raise OSError("disk full")
@@ -204,9 +241,9 @@ def test_running_header_never_runs_into_the_synthetic_badge(sample_assessment):
 def test_contents_over_several_pages_gives_every_heading_its_page(
     sample_assessment, charts, tmp_path
 ):
-    """One draft pass sets the pages (a page number never changes the contents' layout):
-    with enough headings to fill two contents pages, each entry's number is still the
-    page its heading is on."""
+    """One layout sets the pages (the page numbers are forms filled in at the end, so
+    they never change the contents' layout): with enough headings to fill two contents
+    pages, each entry's number is still the page its heading is on."""
     from dataclasses import replace
 
     from variants import _map_sections

@@ -31,7 +31,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from dana.assess.model import Assessment, Chart, Section
 from dana.assess.model import Table as DisplayTable
@@ -70,6 +69,7 @@ from dana.render.pdf_page import (
     LABEL_FILL,
     TEXT_W,
     ChartImage,
+    Contents,
     Float,
     Heading,
     ReportTemplate,
@@ -180,7 +180,7 @@ class _PdfStory:
 
     def _contents(self):
         self.story.append(Paragraph("Contents", self.s["h1"]))
-        self.contents = TableOfContents()
+        self.contents = Contents()
         self.contents.levelStyles = [self.s["toc1"], self.s["toc2"], self.s["toc3"]]
         # reportlab pads every contents line as a table cell; tight lines keep it one page
         self.contents.tableStyle = TableStyle(

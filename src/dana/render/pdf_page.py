@@ -1,10 +1,12 @@
 """The PDF's page: styles, running header and footer, bookmarks, contents, floating
-charts, and a build whose layout passes skip the pictures.
+charts, and a build laid out once.
 
-The document is laid out twice so the contents page can show page numbers: a draft
-into memory that learns each heading's page, and the final pass into the file (see
-:func:`build`). The draft reserves each chart's space without embedding its image and
-places each flowable without drawing it.
+The contents page shows each heading's page though it comes before them: each entry's
+dot leader and page number is a PDF form (an XObject) that the entry refers to where
+it ends, and that is filled in when the document ends and every page is known (see
+:class:`Contents` and :func:`build`). A page number therefore never changes the
+layout, and the report is laid out once, not once to learn the pages and again to
+print them.
 
 A chart (with its caption) is a :class:`Float`: kept whole, and when it does not fit
 the rest of a page, the text and tables after it move up to fill that page and the chart
@@ -14,7 +16,7 @@ than leaving the rest of the page blank).
 
 from __future__ import annotations
 
-import io
+from ast import literal_eval
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -22,6 +24,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -33,6 +37,7 @@ from reportlab.platypus import (
     Spacer,
     Table,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from dana.assess.model import Assessment
 from dana.render import measure
@@ -93,11 +98,11 @@ class Heading(Paragraph):
 
 
 class ChartImage(Flowable):
-    """A chart picture at a fixed size; in a draft pass it only reserves its space.
+    """A chart picture at a fixed size.
 
     ``fetch()`` returns ``(png, width, height)``, and is called when the layout first
-    reaches the chart: while the draft lays out the first pages, the chart workers are
-    still drawing the later charts (the story is made before any picture is needed)."""
+    reaches the chart: while the first pages are laid out, the chart workers are still
+    drawing the later charts (the story is made before any picture is needed)."""
 
     def __init__(self, fetch: Callable[[], tuple[bytes, float, float]]):
         super().__init__()
@@ -116,33 +121,8 @@ class ChartImage(Flowable):
         return width, height
 
     def draw(self):
-        if getattr(self.canv, "_dana_draft", False):
-            return
         png, width, height = self._got()
         draw_png(self.canv, png, 0, 0, width, height)
-
-
-def _not_drawn(canvas, x, y, _sW=0) -> None:
-    """A draft pass's ``drawOn``: the flowable has its place, nothing is drawn."""
-
-
-class _DraftableFrame(Frame):
-    """The body frame; in a draft pass it places every flowable (wrap, split, page
-    breaks: all a page number depends on) without drawing it. Drawing the tables' text
-    was most of each draft, and only the last pass is kept. (The draft flag is read from
-    the canvas: reportlab deep-copies frames, so a frame holds no link to its document.)"""
-
-    def _add(self, flowable, canv, trySplit=0):
-        if not getattr(canv, "_dana_draft", False):
-            return super()._add(flowable, canv, trySplit)
-        # an instance attribute: every flowable, split pieces too, passes through here
-        flowable.drawOn = _not_drawn
-        try:
-            return super()._add(flowable, canv, trySplit)
-        finally:
-            del flowable.drawOn
-
-    add = _add
 
 
 class Float(KeepTogether):
@@ -194,8 +174,7 @@ class ReportTemplate(BaseDocTemplate):
         )
         self.assessment = assessment
         self.header = running_title(assessment)
-        self.draft = False
-        frame = _DraftableFrame(MARGIN, MARGIN, TEXT_W, PAGE_H - 2 * MARGIN, id="body")
+        frame = Frame(MARGIN, MARGIN, TEXT_W, PAGE_H - 2 * MARGIN, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
 
     def _furniture(self, canvas, doc):
@@ -237,23 +216,79 @@ class ReportTemplate(BaseDocTemplate):
 
     def beforeDocument(self):
         self.canv.showOutline()  # open the bookmarks pane
-        self.canv._dana_draft = self.draft
+
+
+class Contents(TableOfContents):
+    """The contents, laid out with the headings listed up front and no page numbers:
+    where an entry ends it refers to a form, ``contents-<n>``, that draws its dot leader
+    and page number. :meth:`fill` draws the forms once the pages are known (reportlab
+    allows a form to be defined after the pages that use it, up to the document's end)."""
+
+    def __init__(self):
+        super().__init__()
+        self._ends: dict[str, tuple] = {}  # form -> (key, level, x, y, available width)
+        self._forms: dict[object, str] = {}  # heading key -> form
+
+    def wrap(self, availWidth, availHeight):
+        size = super().wrap(availWidth, availHeight)  # registers reportlab's entry end
+
+        def entry_end(canvas, _kind, label):
+            _page, level, key = label.split(",")
+            key = literal_eval(key)
+            form = self._forms.setdefault(key, f"contents-{len(self._forms)}")
+            info = canvas._curr_tx_info  # where the entry's text ends (reportlab sets it)
+            self._ends[form] = (key, int(level), info["cur_x"], info["cur_y"], availWidth)
+            canvas.doForm(form)
+
+        self.canv.setNamedCB("drawTOCEntryEnd", entry_end)
+        return size
+
+    def fill(self, canvas) -> None:
+        """Draw every entry's form with the page its heading was placed on."""
+        pages = {key: page for _level, _text, page, key in self._entries}
+        for form, (key, level, x, y, width) in self._ends.items():
+            canvas.beginForm(form, -PAGE_W, -PAGE_H, 2 * PAGE_W, 2 * PAGE_H)
+            if key in pages:  # a heading never placed gets no number (see build)
+                self._draw_page_number(canvas, level, str(pages[key]), x, y, width)
+            canvas.endForm()
+
+    def _draw_page_number(self, canvas, level, page, x, y, width) -> None:
+        # as reportlab's drawPageNumbers: right-aligned, the gap filled with dots, the
+        # number shrunk in steps of a tenth if it does not fit
+        style = self.getLevelStyle(level)
+        size = style.fontSize
+        while stringWidth(page, style.fontName, size) > width - x and size >= 1.0:
+            size *= 0.9
+        page_w = stringWidth(page, style.fontName, size)
+        dot = " . " if 0 <= self.dotsMinLevel <= level else ""
+        dot_w = stringWidth(dot, style.fontName, size) if dot else 0
+        dots = int((width - x - page_w) / dot_w) if dot_w else 0
+        text = canvas.beginText(width - dots * dot_w - page_w, y)
+        text.setFont(style.fontName, size)
+        text.setFillColor(style.textColor)
+        text.textLine(dots * dot + page)
+        canvas.drawText(text)
+
+
+class _FillingCanvas(Canvas):
+    """A canvas that draws the contents' forms just before it saves the document."""
+
+    contents: Contents | None = None
+
+    def save(self):
+        if self.contents is not None:
+            self.contents.fill(self)
+        super().save()
 
 
 def build(doc: ReportTemplate, make_story) -> None:
-    """Lay the report out once as a draft (into memory, pictures not embedded, nothing
-    drawn) to learn the page of every heading, then once for real into the file, with
-    the contents filled in.
+    """Lay the report out into the file once, the contents listing every heading of the
+    story and filled in with their pages at the end (:class:`Contents`).
 
-    The draft's contents already lists every heading with a placeholder page, so it
-    takes the room the final one will: an entry's page number is drawn after its text
-    by a zero-width callback and shrunk to fit (reportlab's ``drawPageNumbers``), so it
-    never changes a line break, a row height or a page break. One draft is therefore
-    enough whether the contents fills one page or several; a second runs only if the
-    draft found headings the story did not list (then the contents is laid out again).
-
-    ``make_story()`` returns ``(story, contents)``: fresh flowables (platypus flowables
-    keep state from a layout, so no pass reuses another's) and their TableOfContents."""
+    ``make_story()`` returns ``(story, contents)``: fresh flowables and their
+    :class:`Contents`. Should the layout place headings the story did not list (DANA's
+    stories list every one), it runs again with the headings it found, at most twice
+    more (platypus flowables keep state from a layout, so no pass reuses another's)."""
     entries: list | None = None
     for _ in range(3):
         story, contents = make_story()
@@ -262,22 +297,17 @@ def build(doc: ReportTemplate, make_story) -> None:
         contents._lastEntries = list(entries)
         contents.clearEntries()
         doc._indexingFlowables = [contents]  # TOCEntry notices go to it (as multiBuild sets up)
-        doc.draft = True
-        target, doc.filename = doc.filename, io.BytesIO()
-        try:
-            doc.build(story)
-        finally:
-            doc.filename = target
+
+        def canvas(*args, contents=contents, **kwargs):
+            made = _FillingCanvas(*args, **kwargs)
+            made.contents = contents
+            return made
+
+        doc.build(story, canvasmaker=canvas)
         found = list(contents._entries)
-        same_headings = _without_pages(found) == _without_pages(entries)
+        if _without_pages(found) == _without_pages(entries):
+            return
         entries = found
-        if same_headings:
-            break
-    final, final_contents = make_story()
-    final_contents._lastEntries = entries
-    doc._indexingFlowables = [final_contents]
-    doc.draft = False
-    doc.build(final)
 
 
 def _without_pages(entries) -> list:
