@@ -118,6 +118,22 @@ def test_pictures_drawn_ahead_in_fewer_formats_are_not_taken(some_charts):
         assert all(cache.png(c).png for c in some_charts[:2])
 
 
+def test_drawings_ahead_no_format_shows_are_let_go_unless_started(some_charts):
+    """Twenty charts queued in two workers: those not yet started and not kept are
+    cancelled and forgotten; a kept chart, and one sharing a task with it, is drawn."""
+    many = [dataclasses.replace(c, id=f"{c.id}.{n}") for n in range(4) for c in some_charts]
+    kept = many[-1].id  # queued last: certainly not started when the rest are let go
+    with warm_pool(2):
+        draw_ahead(many, ("png",))
+        ahead = dict(chart_pool.drawn_ahead())
+        cancelled = chart_pool.cancel_ahead({kept})
+        left = chart_pool.drawn_ahead()
+        assert cancelled > 0 and len(left) == len(many) - cancelled
+        assert kept in left and ahead[kept].task.result()[ahead[kept].position].png
+        for chart_id, drawing in ahead.items():
+            assert (chart_id in left) == (not drawing.task.cancelled())
+
+
 def test_same_chart_compares_every_field_and_the_frames_cell_by_cell(some_charts):
     chart = next(c for c in some_charts if c.kind == "compare_bar")
     copy = dataclasses.replace(chart, data=chart.data.copy(), extra=dict(chart.extra))

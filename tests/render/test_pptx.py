@@ -286,3 +286,24 @@ def test_charts_match_figures_by_extra_or_whole_token(sample_assessment):
     spine = sample_assessment.all_sections()[-1].charts[0]
     as_spine = replace(section, charts=(replace(spine, extra={"indicator_id": "92432"}),))
     assert charts_for_figure(as_spine, deaths) == []
+
+
+def test_the_pack_draws_only_the_charts_it_shows(sample_assessment, tmp_path):
+    """An appendix chart (a funnel) is not on any slide, so writing the pack alone never
+    draws it."""
+    from variants import with_new_kinds
+
+    from dana.render.chart_pictures import ChartCache, assessment_charts
+
+    wider = with_new_kinds(sample_assessment)
+    cache = ChartCache(workers=1)
+    pack = Presentation(str(render_pptx(wider, tmp_path / "pack.pptx", charts=cache)))
+    pictures = [
+        shape.name
+        for slide in pack.slides
+        for shape in slide.shapes
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    every = assessment_charts(wider)
+    assert "funnel.appendix" in [c.id for c in every]
+    assert cache.drawn == len(pictures) == len(every) - 1

@@ -278,11 +278,14 @@ def shared_cache(assessment: Assessment) -> ChartCache:
     return cache
 
 
-def pictures_for(assessment: Assessment, charts: ChartCache | None, fmt: str) -> ChartCache:
-    """The build's cache (``charts``, or the assessment's shared one) with every chart's
-    ``fmt`` picture drawn: what each renderer calls before it lays anything out."""
+def pictures_for(
+    assessment: Assessment, charts: ChartCache | None, fmt: str, shown=None
+) -> ChartCache:
+    """The build's cache (``charts``, or the assessment's shared one) with the ``fmt``
+    picture of every chart drawn, or of the charts ``shown`` only (the slide pack shows
+    fewer than the report): what each renderer calls before it lays anything out."""
     cache = charts if charts is not None else shared_cache(assessment)
-    cache.prepare(assessment_charts(assessment), (fmt,))
+    cache.prepare(assessment_charts(assessment) if shown is None else shown, (fmt,))
     return cache
 
 

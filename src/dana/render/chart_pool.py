@@ -53,6 +53,22 @@ def drawn_ahead() -> dict:
     return _ahead
 
 
+def cancel_ahead(keep: set[str]) -> int:
+    """Cancel the drawings ahead that have not started and draw no chart whose id is in
+    ``keep`` (the formats being written show none of them: the slide pack alone shows no
+    funnel). Returns how many charts were let go."""
+    by_task: dict = {}
+    for chart_id, drawing in _ahead.items():
+        by_task.setdefault(drawing.task, []).append(chart_id)
+    cancelled = 0
+    for task, chart_ids in by_task.items():
+        if keep.isdisjoint(chart_ids) and task.cancel():
+            for chart_id in chart_ids:
+                del _ahead[chart_id]
+            cancelled += len(chart_ids)
+    return cancelled
+
+
 def warm_up(modules: Iterable[str] = ()) -> None:
     """Load what drawing needs (matplotlib, its PNG and SVG writers, the fonts) by
     drawing a throw-away picture, then ``modules`` (the renderers to come). Runs in each

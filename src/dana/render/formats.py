@@ -62,15 +62,36 @@ def _check(formats) -> list[str]:
     return formats
 
 
+def charts_shown(assessment: Assessment, formats) -> list:
+    """The charts ``formats`` show between them, in reading order: every chart of the
+    assessment, but the slide pack shows fewer (no funnel, no depth chart)."""
+    every = assessment_charts(assessment)
+    wanted = [f for f in formats if PICTURES[f] is not None]
+    if any(f != "pptx" for f in wanted):
+        return every
+    if not wanted:
+        return []
+    # deferred: the slide plan loads only when slides are written
+    from dana.render.slides import slide_plan
+
+    on_slides = {id(chart) for slide in slide_plan(assessment) for chart in slide.charts}
+    return [chart for chart in every if id(chart) in on_slides]
+
+
 def prepare_charts(
     assessment: Assessment, formats=FORMATS, *, workers: int | None = None
 ) -> ChartCache:
-    """A cache with every chart of ``assessment`` drawn once for ``formats`` (PNG and/or
-    SVG from the same drawing), in a process pool when there are enough charts."""
+    """A cache with every chart ``formats`` show (:func:`charts_shown`) drawn once for
+    them (PNG and/or SVG from the same drawing), in a process pool when there are
+    enough charts. Charts drawn ahead of the build's end that none of them shows are
+    let go if their drawing has not started."""
+    formats = _check(formats)
     cache = ChartCache(workers)
-    pictures = {PICTURES[f] for f in _check(formats)} - {None}
+    pictures = {PICTURES[f] for f in formats} - {None}
     if pictures:
-        cache.prepare(assessment_charts(assessment), pictures)
+        shown = charts_shown(assessment, formats)
+        cache.prepare(shown, pictures)
+        chart_pool.cancel_ahead({chart.id for chart in shown})
     return cache
 
 

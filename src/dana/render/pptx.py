@@ -78,19 +78,20 @@ def render_pptx(
     leaves a half-written pack.
     """
     output_path(path)
-    pictures = pictures_for(assessment, charts, "png")
-    prs = _PptxBuilder(assessment, pictures).build()
+    plan = slide_plan(assessment)
+    shown = [chart for slide in plan for chart in slide.charts]  # no funnel or depth chart
+    prs = _PptxBuilder(assessment, pictures_for(assessment, charts, "png", shown), plan).build()
     return atomic_write(path, lambda tmp: prs.save(str(tmp)))
 
 
 class _PptxBuilder:
-    def __init__(self, assessment: Assessment, pictures: ChartCache):
+    def __init__(self, assessment: Assessment, pictures: ChartCache, plan: list):
         self.a = assessment
         self.pictures = pictures
         self.prs = Presentation()
         self.prs.slide_width = Inches(SLIDE_WIDTH_IN)
         self.prs.slide_height = Inches(SLIDE_HEIGHT_IN)
-        self.plan = slide_plan(assessment)
+        self.plan = plan
         self.evidence = evidence_slides(assessment, self.plan)
         self.numbers = numbering(assessment)
 
