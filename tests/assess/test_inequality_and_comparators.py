@@ -108,3 +108,20 @@ def test_quartile_among_comparators_by_hand():
     assert gaps[0].reason == "missing_for_comparators"
     few = {AREA.code: 1.0, neighbours[0].code: 2.0}
     assert quartile_position(_result(few), comparators) is None  # too few for quartiles
+
+
+def test_the_worst_quartile_finding_names_the_indicators_or_says_how_many_more(
+    default_assessment,
+):
+    """Never cut off with "...": up to four are named, else three and how many more."""
+    finding = next(
+        f for s in default_assessment.all_sections() for f in s.findings
+        if f.id == "comparators.quartiles"
+    )  # fmt: skip
+    assert "..." not in finding.text
+    worst = int(finding.text.split("worst quartile for ")[1].split(" ")[0])
+    named = finding.text.split(" (", 1)[1].rsplit(")", 1)[0].split("; ")
+    if worst <= 4:
+        assert len(named) == worst
+    else:
+        assert named[-1].startswith(f"and {worst - 3} more:") and len(named) == 4

@@ -113,8 +113,16 @@ def test_default_report_lists_every_unit_value_and_its_source(default_assessment
     listed = tables["value_for_money.unit_values"].data
     path = resources.files("dana.data").joinpath("value_for_money_unit_values.csv")
     defaults = read_unit_values(path)
+    # the file's codes in words, as a reader would write them
+    words = {"harm": "Harm", "crime": "Crime", "crimes_prevented": "Crimes prevented"}
     assert set(zip(listed["Kind"], listed["Source"], strict=True)) == set(
-        zip(defaults["kind"], defaults["source"], strict=True)
+        zip(defaults["kind"].map(words), defaults["source"], strict=True)
+    )
+    assert set(listed["Stage"]) <= {"No treatment", "Effective treatment", "Sustained recovery"}
+    activity = tables["value_for_money.activity"].data
+    # what each count is, named as the report names it, not by its indicator id
+    assert "the count of Successful completion of drug treatment - opiate users" in " ".join(
+        activity["Source"]
     )
     summary = tables["value_for_money.summary"].data.set_index("Line")
     # the lines hold together: net = total - spend, ratio = total / spend

@@ -36,7 +36,7 @@ from dana.render.figure_text import (
     format_value,
 )
 from dana.render.slide_text import flow, text_height
-from dana.render.table_layout import column_widths
+from dana.render.table_layout import column_widths, fitting_size
 
 CATEGORIES = ("better", "similar", "worse", "higher", "lower", "not_compared")
 
@@ -279,3 +279,28 @@ def test_table_columns_never_break_a_number():
     widths = column_widths(rows, 200, size=7.5, padding=9)
     assert sum(widths) == pytest.approx(200)
     assert widths[1] >= measure.text_width("57,171,453", 7.5, "sans") + 9
+
+
+def test_a_table_too_narrow_for_its_words_breaks_words_of_text_never_its_numbers():
+    """Nine columns of long words in 200 points: the words must break, but the number
+    column keeps the width of its widest number and the text columns share the rest."""
+    word = "Estimatingthecrimereductionbenefits"  # one long unbreakable word
+    rows = [tuple(f"Heading{c}" for c in range(9)), (*[word] * 4, "44,231", *[word] * 4)]
+    widths = column_widths(rows, 200, size=7.5, padding=8, unbroken={4})
+    assert sum(widths) == pytest.approx(200)
+    assert widths[4] >= measure.text_width("44,231", 7.5, "sans") + 8
+    assert widths[0] == pytest.approx(widths[8]) and widths[0] < widths[4]
+
+
+def test_a_table_takes_the_largest_type_at_which_no_word_breaks():
+    """Ten words of about 48 points at 7.5 points (bold headers) do not fit 480 points
+    with padding; at 7 points they do. Too many words for any size: the smallest."""
+    rows = [("Breakdown",) * 10, ("Penetrated",) * 10]
+    widest = max(
+        measure.text_width("Breakdown", 7.5, "sans-bold"),
+        measure.text_width("Penetrated", 7.5, "sans"),
+    )
+    total = 10 * (widest + 9) - 5  # five points short at 7.5
+    assert fitting_size(rows, total, (7.5, 7.0, 6.5), padding=9) == 7.0
+    assert fitting_size(rows, 10 * (widest + 9), (7.5, 7.0), padding=9) == 7.5
+    assert fitting_size(rows, 100, (7.5, 7.0, 6.5), padding=9) == 6.5

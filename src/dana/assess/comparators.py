@@ -264,12 +264,14 @@ def comparator_parts(config: AssessmentConfig, comparators: Comparators, results
             f"higher is better, and in the worst quartile for {len(worst)}"
         )
         if worst:
-            text += (
-                " ("
-                + "; ".join(p["Indicator"] for p in worst[:4])
-                + ("; ..." if len(worst) > 4 else "")
-                + ")"
-            )
+            named = worst if len(worst) <= 4 else worst[:3]
+            text += " (" + "; ".join(p["Indicator"] for p in named)
+            if len(named) < len(worst):  # said in words, not cut off with "..."
+                text += (
+                    f"; and {len(worst) - len(named)} more: the detailed tables give every "
+                    "indicator's quartile"
+                )
+            text += ")"
         findings.append(Finding("comparators.quartiles", text + ".", (), "comparison"))
     findings.insert(
         0, Finding("comparators.set", comparator_statement(config, comparators), (), "context")

@@ -129,8 +129,11 @@ def _journey_findings(results: pd.DataFrame) -> list[Finding]:
             Finding(
                 id="engagement.journey.suppressed",
                 text=(
-                    f"{len(suppressed)} stage/area result(s) had too few responses to report "
-                    "and are shown as *."
+                    "One result (a stage in one area) had too few responses to report and is "
+                    "shown as *."
+                    if len(suppressed) == 1
+                    else f"{len(suppressed)} results (a stage in one area each) had too few "
+                    "responses to report and are shown as *."
                 ),
                 kind="engagement",
             )

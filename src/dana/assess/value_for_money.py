@@ -54,6 +54,22 @@ ACTIVITY_WORDS = {
     "no_treatment": "estimated users (prevalence estimate)",
 }
 
+#: The unit-values file's columns shown in the report, and their headings.
+UNIT_VALUE_HEADERS = {
+    "group": "Group", "stage": "Stage", "kind": "Kind", "value": "Value", "unit": "Unit",
+    "price_year": "Price year", "source": "Source", "location": "Where in the source",
+    "status": "Status",
+}  # fmt: skip
+
+
+def _in_words(code: object) -> str:
+    """A code of the unit-values file as a reader would write it: ``no_treatment`` ->
+    "No treatment", ``qaly_value`` -> "Value of a QALY"."""
+    if code == "qaly_value":
+        return "Value of a QALY"
+    text = str(code).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
 
 @dataclass(frozen=True)
 class BenefitCost:
@@ -165,10 +181,12 @@ def table_activity(
                 break
             row = latest.iloc[0]
             total += float(row[column])
-            periods.append(f"{indicator_id} {row['period']}")
+            name = row.get("indicator_name")
+            name = name if isinstance(name, str) and name.strip() else indicator_id
+            periods.append(f"the {column} of {name}, {row['period']}")
             origins.append(str(row["source"]))
         if not np.isnan(total):
-            out[key] = (total, ", ".join(periods), "; ".join(dict.fromkeys(origins)))
+            out[key] = (total, "; ".join(periods), "; ".join(dict.fromkeys(origins)))
     return out, hidden
 
 
@@ -214,19 +232,21 @@ def value_for_money_parts(
         + _withheld_note(hidden)
         + " Unit values with status 'to be checked against the source' are DANA's "
         "transcription, not yet checked; replace them with your own.",
-        source=f"DANA value-for-money model; unit values: {units_path}",
+        # pieces joined by "; " as every source (provenance_note reads each piece once)
+        source=f"DANA value-for-money model; {units_path}",
     )
+    shown = used[list(UNIT_VALUE_HEADERS)].reset_index(drop=True)
+    for column in ("group", "stage", "kind"):  # the file's codes, in words ("no_treatment")
+        shown[column] = shown[column].map(_in_words)
     units_table = Table(
         id="value_for_money.unit_values",
         title="Unit values used, and their sources",
-        data=used[["group", "stage", "kind", "value", "unit", "price_year", "source", "location", "status"]]
-        .rename(columns=str.capitalize)
-        .reset_index(drop=True),
+        data=shown.rename(columns=UNIT_VALUE_HEADERS),
         notes=f"From {units_path} (config: value_for_money.unit_values). Price years differ; "
         "nothing is uprated.",
         source=units_path,
-        not_counts=("Value", "Price_year"),  # unit values in GBP, and their price years
-    )  # fmt: skip
+        not_counts=("Value", "Price year"),  # unit values in GBP, and their price years
+    )
     records = []
     valued = set(zip(used["group"], used["stage"], strict=True))
     for (group, stage), people in sorted(activity.items()):
@@ -240,7 +260,7 @@ def value_for_money_parts(
         origin = "" if (group, stage) in given else found[(group, stage)][2]
         records.append(
             {
-                "Group": group,
+                "Group": _in_words(group),
                 "Activity": ACTIVITY_WORDS[stage],
                 "People": people,
                 "Source": where,

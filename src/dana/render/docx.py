@@ -72,7 +72,7 @@ from dana.render.outline import (
 )
 from dana.render.slides import card_fields, evidence_slides, slide_reference
 from dana.render.style import comparison_colour, comparison_text, text_colour_on
-from dana.render.table_layout import column_widths
+from dana.render.table_layout import column_widths, fitting_size
 from dana.render.table_text import display_cells
 from dana.render.writing import atomic_write, output_path
 from dana.vocabulary import COMPARISON_LABELS
@@ -83,6 +83,8 @@ TABLE_STYLE = "Light Grid Accent 1"
 CARD_STYLE = "Light List Accent 1"
 _SYNTHETIC_RED = RGBColor(0xD4, 0x35, 0x1C)
 _CELL = STYLES["DANA Table"]
+#: A display table's type sizes, tried largest first (:func:`fitting_size`).
+_CELL_SIZES = (_CELL.size, _CELL.size - 0.5, _CELL.size - 1)
 _PICTURE_GAP = 0.0  # the picture has its own white margin (LibreOffice adds none either)
 
 
@@ -351,7 +353,12 @@ class _DocxBuilder:
     def _display_table(self, table: Table):
         self._caption("Table", self.numbers.table(table), table.title)
         headers, rows, numeric = display_cells(table)
-        self._table(headers, rows, unbroken=numeric)
+        # a smaller type before a broken word ("Breakdow-n" in a ten-column table)
+        size = fitting_size(
+            [headers, *rows], TEXT_WIDTH_PT, _CELL_SIZES, font="arial", padding=12,
+            unbroken=numeric,
+        )  # fmt: skip
+        self._table(headers, rows, unbroken=numeric, size=size)
         self._notes(table_footnote(table))
 
     def _recommendations(self, heading):

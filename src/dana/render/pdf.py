@@ -17,6 +17,7 @@ symbols (▲ ▼ ● △ ▽ ○) print. Nothing here computes a statistic.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -78,7 +79,7 @@ from dana.render.pdf_page import (
 )
 from dana.render.slides import card_fields, evidence_slides, slide_reference
 from dana.render.style import comparison_colour, comparison_text, text_colour_on
-from dana.render.table_layout import column_widths
+from dana.render.table_layout import column_widths, fitting_size
 from dana.render.table_text import display_cells
 from dana.render.writing import atomic_write, output_path
 from dana.vocabulary import COMPARISON_LABELS
@@ -88,6 +89,8 @@ __all__ = ["render_pdf"]
 _MAX_IMAGE_H = 20 * 28.35  # points: a 16-area bar chart prints at full size
 _HEADER_FILL = ACCENT_C
 _CELL_PT = 7.5
+#: A display table's type sizes, tried largest first (:func:`fitting_size`).
+_CELL_SIZES = (_CELL_PT, 7.0, 6.5)
 _NUMERIC = {"Value", "95% CI", "England"}
 
 
@@ -121,6 +124,19 @@ def render_pdf(
             rl_config.useA85 = saved
 
     return atomic_write(path, write)
+
+
+def _at_size(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    """``style`` at ``size`` points (its leading scaled with it)."""
+    if size == style.fontSize:
+        return style
+    return _sized(style, size)
+
+
+@lru_cache(maxsize=32)
+def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    leading = style.leading * size / style.fontSize
+    return ParagraphStyle(f"{style.name}@{size}", parent=style, fontSize=size, leading=leading)
 
 
 def _esc(text: object) -> str:
@@ -230,7 +246,7 @@ class _PdfStory:
         A cell whose text fits its column on one line is a plain string, set by the
         table's own font commands; only cells that wrap are Paragraphs (parsing and
         wrapping thousands of one-line Paragraphs was most of the PDF's time)."""
-        cell, num, head = self.s["cell"], self.s["cell_num"], self.s["cell_head"]
+        cell, num, head = (_at_size(self.s[k], size) for k in ("cell", "cell_num", "cell_head"))
         inks = inks or {}
         if widths is None:
             widths = self._widths(headers, rows, size=size, unbroken=unbroken)
@@ -363,12 +379,14 @@ class _PdfStory:
         # it is rendered; the entry keeps the table, so its id is never reused)
         if id(table) not in self.cells:
             headers, rows, numeric = display_cells(table)
-            widths = self._widths(headers, rows, unbroken=numeric)
-            self.cells[id(table)] = (table, headers, rows, numeric, widths)
-        _, headers, rows, numeric, widths = self.cells[id(table)]
+            # a smaller type before a broken word ("Breakdow-n" in a ten-column table)
+            size = fitting_size([headers, *rows], TEXT_W, _CELL_SIZES, padding=9, unbroken=numeric)
+            widths = self._widths(headers, rows, size=size, unbroken=numeric)
+            self.cells[id(table)] = (table, headers, rows, numeric, widths, size)
+        _, headers, rows, numeric, widths, size = self.cells[id(table)]
         self.story += self._table_caption(self.numbers.table(table), table.title)
         self.story.append(
-            self._table(headers, rows, numeric=numeric, unbroken=numeric, widths=widths)
+            self._table(headers, rows, numeric=numeric, unbroken=numeric, widths=widths, size=size)
         )
         self.story.append(Paragraph(_esc(table_footnote(table)), self.s["small"]))
 
