@@ -101,8 +101,8 @@ def _contents_numbers(reader) -> list[int]:
     return [int(n) for n in re.findall(r"\. (\d+)$", contents, flags=re.MULTILINE)]
 
 
-def test_the_report_is_laid_out_once(sample_assessment, charts, tmp_path, monkeypatch):
-    """The contents' page numbers are filled in at the end, not found by a first layout."""
+def _count_layouts(monkeypatch) -> list:
+    """A list that gets an entry each time the report is laid out."""
     real, layouts = pdf_page.ReportTemplate.build, []
 
     def counted(self, flowables, *args, **kwargs):
@@ -110,6 +110,12 @@ def test_the_report_is_laid_out_once(sample_assessment, charts, tmp_path, monkey
         return real(self, flowables, *args, **kwargs)
 
     monkeypatch.setattr(pdf_page.ReportTemplate, "build", counted)
+    return layouts
+
+
+def test_the_report_is_laid_out_once(sample_assessment, charts, tmp_path, monkeypatch):
+    """The contents' page numbers are filled in at the end, not found by a first layout."""
+    layouts = _count_layouts(monkeypatch)
     reader = pypdf.PdfReader(str(render_pdf(sample_assessment, tmp_path / "a.pdf", charts=charts)))
     assert len(layouts) == 1
     assert _contents_numbers(reader) == [page + 1 for _, _, page in _outline(reader)]
@@ -122,13 +128,7 @@ def test_a_heading_the_contents_did_not_list_is_found_and_numbered(
     headings it found, and every entry still gets its heading's page."""
     listed = pdf_page._heading_entries
     monkeypatch.setattr(pdf_page, "_heading_entries", lambda story: listed(story)[:-3])
-    real, layouts = pdf_page.ReportTemplate.build, []
-
-    def counted(self, flowables, *args, **kwargs):
-        layouts.append(self.filename)
-        return real(self, flowables, *args, **kwargs)
-
-    monkeypatch.setattr(pdf_page.ReportTemplate, "build", counted)
+    layouts = _count_layouts(monkeypatch)
     reader = pypdf.PdfReader(str(render_pdf(sample_assessment, tmp_path / "b.pdf", charts=charts)))
     assert len(layouts) == 2
     outline = _outline(reader)
