@@ -63,8 +63,9 @@ def _check(formats) -> list[str]:
 
 
 def charts_shown(assessment: Assessment, formats) -> list:
-    """The charts ``formats`` show between them, in reading order: every chart of the
-    assessment, but the slide pack shows fewer (no funnel, no depth chart)."""
+    """The charts ``formats`` show between them: every chart of the assessment in
+    reading order, or for the slide pack alone its fewer charts in slide order
+    (:func:`dana.render.slides.slide_charts`)."""
     every = assessment_charts(assessment)
     wanted = [f for f in formats if PICTURES[f] is not None]
     if any(f != "pptx" for f in wanted):
@@ -72,10 +73,9 @@ def charts_shown(assessment: Assessment, formats) -> list:
     if not wanted:
         return []
     # deferred: the slide plan loads only when slides are written
-    from dana.render.slides import slide_plan
+    from dana.render.slides import slide_charts
 
-    on_slides = {id(chart) for slide in slide_plan(assessment) for chart in slide.charts}
-    return [chart for chart in every if id(chart) in on_slides]
+    return slide_charts(assessment)
 
 
 def prepare_charts(

@@ -59,6 +59,7 @@ from dana.render.slides import (
     Slide,
     evidence_slides,
     recommendation_evidence,
+    slide_charts,
     slide_plan,
 )
 from dana.render.writing import atomic_write, output_path
@@ -78,20 +79,19 @@ def render_pptx(
     leaves a half-written pack.
     """
     output_path(path)
-    plan = slide_plan(assessment)
-    shown = [chart for slide in plan for chart in slide.charts]  # no funnel or depth chart
-    prs = _PptxBuilder(assessment, pictures_for(assessment, charts, "png", shown), plan).build()
+    pictures = pictures_for(assessment, charts, "png", slide_charts(assessment))
+    prs = _PptxBuilder(assessment, pictures).build()
     return atomic_write(path, lambda tmp: prs.save(str(tmp)))
 
 
 class _PptxBuilder:
-    def __init__(self, assessment: Assessment, pictures: ChartCache, plan: list):
+    def __init__(self, assessment: Assessment, pictures: ChartCache):
         self.a = assessment
         self.pictures = pictures
         self.prs = Presentation()
         self.prs.slide_width = Inches(SLIDE_WIDTH_IN)
         self.prs.slide_height = Inches(SLIDE_HEIGHT_IN)
-        self.plan = plan
+        self.plan = slide_plan(assessment)
         self.evidence = evidence_slides(assessment, self.plan)
         self.numbers = numbering(assessment)
 

@@ -191,6 +191,12 @@ def slide_plan(assessment: Assessment) -> list[Slide]:
     return list(plan)
 
 
+def slide_charts(assessment: Assessment) -> list[Chart]:
+    """The charts the pack shows, in slide order: fewer than the report's (no funnel, no
+    depth chart)."""
+    return [chart for slide in slide_plan(assessment) for chart in slide.charts]
+
+
 def _plan(assessment: Assessment) -> list[Slide]:
     width, height, big, small = ABOUT_BOX
     about = flow(about_paragraphs(assessment), width, height, big, small, space_after=8)
