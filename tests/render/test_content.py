@@ -304,3 +304,25 @@ def test_a_table_takes_the_largest_type_at_which_no_word_breaks():
     assert fitting_size(rows, total, (7.5, 7.0, 6.5), padding=9) == 7.0
     assert fitting_size(rows, 10 * (widest + 9), (7.5, 7.0), padding=9) == 7.5
     assert fitting_size(rows, 100, (7.5, 7.0, 6.5), padding=9) == 6.5
+
+
+def test_paragraph_spacing_is_the_larger_of_after_and_before_as_word_and_libreoffice_set_it():
+    """Lines of 14 pt with 6 pt before and 6 pt after are 20 pt apart, not 26: 36 fit on
+    a page of 728.5 pt (36 x 14 + 35 x 6 = 714), where adding the two would fit 28."""
+    spaced = TextStyle(11, 14, before=6, after=6)
+    model = PageModel()
+    for i in range(37):
+        model.paragraph("x", spaced, anchor=f"p{i}")
+    pages = model.pages()
+    assert pages["p35"] == 1 and pages["p36"] == 2
+
+
+def test_the_word_contents_of_the_default_build_fills_two_pages(default_assessment):
+    """64 headings: the contents runs onto a second page, so the body starts on page 4
+    (every contents number was one short when the contents was counted as one page)."""
+    from dana.render.docx import _contents_pages
+    from dana.render.outline import document_outline
+
+    outline = document_outline(default_assessment)
+    assert len(outline) > 50
+    assert _contents_pages(outline) == 2

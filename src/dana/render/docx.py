@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from docx import Document
@@ -55,6 +56,7 @@ from dana.render.content import (
 from dana.render.docx_pages import TEXT_WIDTH_PT, PageModel, TextStyle
 from dana.render.docx_parts import (
     STYLES,
+    TOC_INDENT,
     add_field,
     bookmark,
     fill_contents,
@@ -85,6 +87,10 @@ _SYNTHETIC_RED = RGBColor(0xD4, 0x35, 0x1C)
 _CELL = STYLES["DANA Table"]
 #: A display table's type sizes, tried largest first (:func:`fitting_size`).
 _CELL_SIZES = (_CELL.size, _CELL.size - 0.5, _CELL.size - 1)
+_CONTENTS_GAP = 6  # points under the contents' heading
+#: The grid style's rule over the table (1 pt) and the extra weight of the one under its
+#: header row (2.25 pt against 1 pt), as LibreOffice lays them out (measured)
+_GRID_RULES = (1.0, 1.25)
 _PICTURE_GAP = 0.0  # the picture has its own white margin (LibreOffice adds none either)
 
 
@@ -124,12 +130,9 @@ class _DocxBuilder:
         for heading in outline:
             self._heading(heading)
             getattr(self, f"_{heading.kind}")(heading)
-        # Contents: the title page is page 1, the contents start on page 2.
-        toc_lines = PageModel()
-        for h in outline:
-            toc_lines.paragraph(f"{h.title}    00", STYLES[f"TOC {min(h.level, 3)}"])
-        toc_pages = max(toc_lines.pages(first_page=2).values(), default=2) - 1
-        pages = self.pages.pages(first_page=2 + toc_pages)
+        # Contents: the title page is page 1, the contents start on page 2; the body
+        # starts on the page after the contents' last line
+        pages = self.pages.pages(first_page=2 + _contents_pages(outline))
         entries = [
             (h.level, xml_safe(h.title), _bookmark_name(h.anchor), pages.get(h.anchor, ""))
             for h in outline
@@ -193,7 +196,7 @@ class _DocxBuilder:
     def _contents_placeholder(self):
         self._page_break()
         heading = self.doc.add_paragraph("Contents", style="Subtitle")
-        heading.paragraph_format.space_after = Pt(6)
+        heading.paragraph_format.space_after = Pt(_CONTENTS_GAP)
         return self.doc.add_paragraph()
 
     def _page_break(self):
@@ -283,6 +286,7 @@ class _DocxBuilder:
             TextStyle(size, line),
             header=header,
             keep_together=style == CARD_STYLE,
+            rules=_GRID_RULES if style == TABLE_STYLE else (0.0, 0.0),
         )
         return table
 
@@ -409,6 +413,18 @@ class _DocxBuilder:
     def _licence(self, heading):
         for text in self.a.attributions:
             self._para(text)
+
+
+def _contents_pages(outline) -> int:
+    """How many pages the contents fills: its heading and a line (or two, wrapped) per
+    heading, each with its page number, poured into pages from page 2."""
+    lines = PageModel()
+    lines.paragraph("Contents", replace(STYLES["Subtitle"], after=_CONTENTS_GAP))
+    for i, heading in enumerate(outline):
+        name = f"TOC {min(heading.level, 3)}"
+        width = TEXT_WIDTH_PT - TOC_INDENT.get(name, 0)
+        lines.paragraph(f"{heading.title}    000", STYLES[name], width, anchor=f"toc.{i}")
+    return max(lines.pages(first_page=2).values(), default=2) - 1
 
 
 def _bookmark_name(anchor: str) -> str:

@@ -32,7 +32,8 @@ STYLES: dict[str, TextStyle] = {
     "TOC 3": TextStyle(9.5, 12),
 }
 _ACCENT = RGBColor(0x1D, 0x70, 0xB8)
-_INDENT = {"TOC 2": 14, "TOC 3": 28}
+#: How far each contents level is indented (points).
+TOC_INDENT = {"TOC 2": 14, "TOC 3": 28}
 
 
 def set_up_styles(document) -> None:
@@ -65,7 +66,7 @@ def set_up_styles(document) -> None:
         fmt.keep_with_next = metrics.keep_with_next
         fmt.widow_control = True
         if name.startswith("TOC"):
-            fmt.left_indent = Pt(_INDENT.get(name, 0))
+            fmt.left_indent = Pt(TOC_INDENT.get(name, 0))
             fmt.tab_stops.add_tab_stop(
                 Pt(TEXT_WIDTH_PT), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
             )
