@@ -320,3 +320,18 @@ def test_markup_and_control_characters_in_table_cells_are_kept_as_text(
     with zipfile.ZipFile(path) as z:
         body = z.read("word/document.xml").decode("utf-8")
     assert "&lt;w:t&gt;" in body and "\x0b" not in body and "\x07" not in body
+
+
+def test_a_recommendations_list_of_points_keeps_its_lines(sample_assessment, charts, tmp_path):
+    """Line breaks in a card's text are line breaks in Word, not spaces (Coventry's
+    recommendations list their points one a line)."""
+    points = "The service should:\n- widen its hours\n- open a second site"
+    first = replace(sample_assessment.recommendations[0], key_finding=points)
+    wider = replace(
+        sample_assessment, recommendations=(first, *sample_assessment.recommendations[1:])
+    )
+    document = docx.Document(str(render_docx(wider, tmp_path / "points.docx", charts=charts)))
+    cells = [c for t in document.tables for row in t.rows for c in row.cells]
+    shown = next(c for c in cells if c.text.startswith("The service should:"))
+    assert shown.text == points  # python-docx reads each w:br back as a newline
+    assert len(shown._tc.findall(".//" + qn("w:br"))) == 2

@@ -268,3 +268,18 @@ def test_contents_over_several_pages_gives_every_heading_its_page(
     assert numbers == [page + 1 for _, _, page in outline]
     for _, title, page in outline:
         assert " ".join(title.split()) in " ".join(texts[page].split()), (title, page)
+
+
+def test_a_recommendations_list_of_points_keeps_its_lines(sample_assessment, charts, tmp_path):
+    """Line breaks in a card's text are line breaks in the PDF too (and markup in the
+    text is still printed, not obeyed)."""
+    from dataclasses import replace
+
+    points = "The service should:\n- widen <b>its</b> hours\n- open a second site"
+    first = replace(sample_assessment.recommendations[0], key_finding=points)
+    wider = replace(
+        sample_assessment, recommendations=(first, *sample_assessment.recommendations[1:])
+    )
+    reader = pypdf.PdfReader(str(render_pdf(wider, tmp_path / "points.pdf", charts=charts)))
+    lines = [" ".join(x.split()) for p in reader.pages for x in p.extract_text().splitlines()]
+    assert "- widen <b>its</b> hours" in lines and "- open a second site" in lines

@@ -220,7 +220,11 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _text_xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """A cell's text as the inside of a ``w:t``, each line break a ``w:br`` (Word and
+    LibreOffice show a newline inside ``w:t`` as a space: a recommendation's list of
+    points ran together)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return '</w:t><w:br/><w:t xml:space="preserve">'.join(escaped.split("\n"))
 
 
 def table_rows(

@@ -140,8 +140,9 @@ def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
 
 
 def _esc(text: object) -> str:
-    """Free text made safe for reportlab's Paragraph mini-markup."""
-    return escape("" if text is None else str(text))
+    """Free text made safe for reportlab's Paragraph mini-markup, its line breaks kept (a
+    recommendation's list of points, one a line)."""
+    return escape("" if text is None else str(text)).replace("\n", "<br/>")
 
 
 def _grid_style() -> list:
