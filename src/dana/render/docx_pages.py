@@ -9,9 +9,9 @@ from its text, wrapped with Arial's metrics (:mod:`dana.render.measure`), and th
 are poured into pages the way Word does: two paragraphs are as far apart as the larger
 of the first's space after and the second's space before, keep-with-next headings move
 with what follows, table rows do not split and the header row repeats, and a paragraph
-leaves at least two lines on each page (widow and orphan control). Because chapters start on new pages an
-error inside one chapter cannot shift the pages of the next unless the chapter's own
-page count changes. LibreOffice's layout of the default build puts each of its 64
+leaves at least two lines on each page (widow and orphan control). Because chapters
+start on new pages an error inside one chapter cannot shift the pages of the next
+unless the chapter's own page count changes. LibreOffice's layout of the default build puts each of its 64
 headings on the page the contents gives (checked 2026-12-04, LibreOffice 7.4).
 """
 
