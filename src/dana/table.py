@@ -374,8 +374,9 @@ def split_rows(frame: pd.DataFrame, column: str) -> dict:
     if len(codes) == 0:
         return {}
     order = np.argsort(codes, kind="stable")  # each block's positions, in frame order
-    ends = np.cumsum(np.bincount(codes, minlength=len(values)))
-    starts = ends - np.bincount(codes, minlength=len(values))
+    sizes = np.bincount(codes, minlength=len(values))
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
     blocks = {}
     for code, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
         first, last = int(order[start]), int(order[end - 1])

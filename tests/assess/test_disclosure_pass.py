@@ -302,3 +302,21 @@ def test_a_count_never_given_is_not_read_as_withheld():
     # the same table read the default way: the empty count is taken as withheld
     strict = disclose_table(replace(table, missing_counts_not_given=False), ARGS).data
     assert strict["Value"].tolist()[1] == SUPPRESSED
+
+
+def test_the_disclosure_pass_rounds_funnel_limits_to_the_places_the_funnel_chose():
+    """One rule for a funnel's precision: the pass keeps the places the funnel recorded
+    (here three), and only a funnel without them gets the rule from its centre (12 %:
+    whole percentages shown, so one decimal)."""
+    from dana.assess.disclose_model import _rounded_limits
+
+    limits = pd.DataFrame({"x": [100.0], "lower_95": [6.12345], "centre": [12.03456]})
+
+    def funnel(extra):
+        return Chart(id="funnel.x", kind="funnel", title="t", alt_text="a",
+                     data=pd.DataFrame(), unit="%", extra=extra)  # fmt: skip
+
+    kept = _rounded_limits(limits, funnel({"limits": limits, "limit_places": 3}))
+    assert kept["lower_95"].tolist() == [6.123] and kept["centre"].tolist() == [12.035]
+    ruled = _rounded_limits(limits, funnel({"limits": limits}))
+    assert ruled["lower_95"].tolist() == [6.1] and ruled["centre"].tolist() == [12.0]

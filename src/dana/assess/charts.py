@@ -123,6 +123,13 @@ def compare_bar_chart(result: IndicatorResult, comparators: Comparators) -> Char
     )
 
 
+def funnel_limit_places(centre: float | None, unit: str, value_type: str = "") -> int:
+    """Decimal places of a funnel's limits and centre: one more than its values are
+    shown with. The one rule for the funnel and for the disclosure pass that checks it
+    (:mod:`dana.assess.disclose_model`), so a funnel drawn ahead is never redrawn."""
+    return decimals_for(centre, unit, value_type) + 1
+
+
 def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | None:
     """Every upper-tier authority's published value against its denominator, with limits.
 
@@ -156,7 +163,7 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
     grid = funnel_grid(raw["denominator"].astype(float).to_numpy())
     curves = stats.funnel_limits(statistic, denominators=grid, **kwargs)
     figure = result.figure
-    places = decimals_for(target, figure.unit, figure.value_type) + 1
+    places = funnel_limit_places(target, figure.unit, figure.value_type)
     data = pd.DataFrame(
         {
             "area_name": raw["area_name"].astype(str).to_numpy(),
@@ -209,6 +216,7 @@ def funnel_chart(result: IndicatorResult, comparators: Comparators) -> Chart | N
             "indicator_id": figure.indicator_id,
             "centre_name": "England",
             "x_scale": "log" if log_x else "linear",
+            "limit_places": places,
         },
     )
 

@@ -37,10 +37,11 @@ import numpy as np
 import pandas as pd
 
 from dana import stats
+from dana.assess.charts import funnel_limit_places
 from dana.assess.count_relations import HEADLINE_RELATIONS, CountRelation
 from dana.assess.disclosure import SUPPRESSED_NOTE, disclose_related
 from dana.assess.model import Assessment, BenchmarkResult, Chart, Figure, Finding, Section, Table
-from dana.formatting import SUPPRESSED, decimals_for
+from dana.formatting import SUPPRESSED
 from dana.vocabulary import NOT_COMPARED, TREND_NOT_CALCULATED
 
 #: Chart columns that hold a number about the row's own count (blanked when withheld).
@@ -283,10 +284,13 @@ def _generic_alt(chart: Chart) -> str:
 
 
 def _rounded_limits(limits: pd.DataFrame, chart: Chart) -> pd.DataFrame:
-    """Funnel limits at one decimal place more than values are shown with."""
+    """Funnel limits at the places the funnel chose (``extra['limit_places']``), or by
+    the same rule from its centre (:func:`dana.assess.charts.funnel_limit_places`)."""
     out = limits.copy()
     centre = out["centre"].dropna()
-    places = decimals_for(float(centre.iloc[0]) if len(centre) else None, chart.unit) + 1
+    places = chart.extra.get("limit_places")
+    if places is None:
+        places = funnel_limit_places(float(centre.iloc[0]) if len(centre) else None, chart.unit)
     for column in out.columns:
         if column != "x":
             out[column] = out[column].astype(float).round(places)

@@ -165,7 +165,7 @@ class Chart:
 
     Optional ``extra`` keys read by renderers: benchmark_name, benchmark_value (trend,
     compare_bar), limits (funnel, required), centre_name, x_label and x_scale ("linear"
-    or "log") (funnel), comparator_name (pyramid), level (the confidence level of a
+    or "log"), limit_places (funnel), comparator_name (pyramid), level (the confidence level of a
     trend's or bar's limits), indicator_id (links a chart to its figure).
     """
 

@@ -62,20 +62,27 @@ def _check(formats) -> list[str]:
     return formats
 
 
-def charts_shown(assessment: Assessment, formats) -> list:
-    """The charts ``formats`` show between them: every chart of the assessment in
-    reading order, or for the slide pack alone its fewer charts in slide order
-    (:func:`dana.render.slides.slide_charts`)."""
-    every = assessment_charts(assessment)
-    wanted = [f for f in formats if PICTURES[f] is not None]
-    if any(f != "pptx" for f in wanted):
-        return every
-    if not wanted:
-        return []
+def _slide_charts(assessment: Assessment) -> list:
     # deferred: the slide plan loads only when slides are written
     from dana.render.slides import slide_charts
 
     return slide_charts(assessment)
+
+
+#: The formats that show fewer charts than the report, and which (the slide pack: no
+#: funnel, no depth chart); every other format with pictures shows every chart.
+_FEWER_CHARTS = {"pptx": _slide_charts}
+
+
+def charts_shown(assessment: Assessment, formats) -> list:
+    """The charts ``formats`` show between them: every chart of the assessment in
+    reading order, or for formats that show fewer (:data:`_FEWER_CHARTS`) theirs."""
+    every = assessment_charts(assessment)
+    wanted = [f for f in formats if PICTURES[f] is not None]
+    if any(f not in _FEWER_CHARTS for f in wanted):
+        return every
+    shown = {id(c): c for f in wanted for c in _FEWER_CHARTS[f](assessment)}
+    return list(shown.values())
 
 
 def prepare_charts(
